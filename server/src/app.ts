@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from './context.js';
+import { registerAuth } from './http/auth.js';
+import { AppError, registerErrorHandling } from './http/errors.js';
+import { mailboxRoutes } from './modules/dev/mailbox.routes.js';
+import { featureRoutes } from './modules/index.js';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+/** Builds the HTTP app (API, docs, development mailbox, web app); does not listen. */
+export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: opts.logger === false ? undefined : ctx.log,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, c) =>
+      new AppError(429, 'rate_limited', `Too many attempts; try again in ${Math.ceil(c.ttl / 1000)} seconds.`, { retryAfterSeconds: Math.ceil(c.ttl / 1000) }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Troupe API', version: '1.0.0', description: 'Bring learners into organizations, groups and programs.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'troupe_session' }, bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  registerAuth(app, ctx);
+
+  app.get('/healthz', { config: { auth: 'public' }, schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }), 503: z.object({ status: z.literal('unavailable') }) } } }, async (_req, reply) => {
+    try {
+      await ctx.database.query('SELECT 1');
+      return { status: 'ok' as const };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable' as const });
+    }
+  });
+  app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  for (const routes of featureRoutes) await app.register(routes(ctx));
+  if (ctx.mailer.kind === 'mailbox') await app.register(mailboxRoutes(ctx));
+  serveWebApp(app, ctx);
+  return app;
+}
+
+/** Serves the built web app, with every non-API path answered by index.html (client-side routing). */
+function serveWebApp(app: FastifyInstance, ctx: AppContext): void {
+  const root = ctx.config.webDist;
+  const hasIndex = existsSync(path.join(root, 'index.html'));
+  if (hasIndex) void app.register(fastifyStatic, { root, wildcard: false, index: false });
+  app.setNotFoundHandler((req, reply) => {
+    const url = req.url.split('?')[0];
+    const isApi = /^\/(api|scim|dev|healthz)(\/|$)/.test(url);
+    if (req.method === 'GET' && !isApi && !/\.[a-z0-9]+$/i.test(url)) {
+      if (hasIndex) return reply.type('text/html; charset=utf-8').sendFile('index.html');
+      return reply.type('text/html; charset=utf-8').send('<!doctype html><title>Troupe</title><p>The web app is not built yet: run <code>npm run build</code>.</p>');
+    }
+    return reply.code(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${url}.` } });
+  });
+}

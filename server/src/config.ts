@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  APP_URL: z.string().url().optional(),
+  DATABASE_URL: z.string().optional(),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('Troupe <no-reply@troupe.local>'),
+  DATA_DIR: z.string().default('./data'),
+  SESSION_SECRET: z.string().min(32).optional(),
+  ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+  LOG_LEVEL: z.string().default('info'),
+  WEB_DIST: z.string().optional(),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  appUrl: string;
+  databaseUrl?: string;
+  /** PGlite data folder; `memory://` keeps the embedded database in memory (tests). */
+  pgliteDir: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  dataDir: string;
+  sessionSecret: string;
+  role: 'all' | 'web' | 'worker';
+  logLevel: string;
+  webDist: string;
+  secureCookies: boolean;
+  jobs: { retryDelaySeconds: number; retryLimit: number; pollingIntervalSeconds: number; schema: string };
+  /** Requests allowed per window on sign-in, registration, reset, passcodes and the join page. */
+  rateLimits: { auth: { max: number; windowMs: number } };
+};
+
+/** Reads the environment once; a generated session secret is kept in the data folder so restarts keep sessions. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const appUrl = (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    appUrl,
+    databaseUrl: e.DATABASE_URL || undefined,
+    pgliteDir: path.join(dataDir, 'pglite'),
+    smtpUrl: e.SMTP_URL || undefined,
+    mailFrom: e.MAIL_FROM,
+    dataDir,
+    sessionSecret: e.SESSION_SECRET ?? readOrCreateSecret(dataDir),
+    role: e.ROLE,
+    logLevel: e.LOG_LEVEL,
+    webDist: path.resolve(e.WEB_DIST ?? path.join(import.meta.dirname, '../../web/dist')),
+    secureCookies: appUrl.startsWith('https://'),
+    jobs: { retryDelaySeconds: 5, retryLimit: 8, pollingIntervalSeconds: 1, schema: 'pgboss' },
+    rateLimits: { auth: { max: 10, windowMs: 60_000 } },
+  };
+}
+
+function readOrCreateSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,81 @@
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type SQL } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+/** The Drizzle database, the same type over pg and PGlite, and inside transactions. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** What a job queue or a raw caller needs: run SQL text with $n parameters. */
+export type SqlExecutor = { executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }> };
+
+export type Database = {
+  kind: 'pg' | 'pglite';
+  db: Db;
+  /** Runs SQL text with $n parameters (outside any transaction). */
+  query<T = any>(text: string, values?: unknown[]): Promise<{ rows: T[] }>;
+  /** Runs several statements with no parameters (migrations, job-queue set-up). */
+  exec(text: string): Promise<void>;
+  close(): Promise<void>;
+  pool?: pg.Pool;
+  pglite?: PGlite;
+};
+
+// Dates come back as ISO strings from both drivers; timestamps are stored as timestamptz.
+pg.types.setTypeParser(20, (v) => Number(v)); // bigint counts fit in a JS number here
+
+/** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite in `pgliteDir` (or memory). */
+export async function openDatabase(opts: { databaseUrl?: string; pgliteDir?: string; poolMax?: number }): Promise<Database> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolMax ?? 10 });
+    pool.on('error', () => {}); // an idle client's error must not crash the process
+    const db = drizzlePg(pool, { schema }) as unknown as Db;
+    return {
+      kind: 'pg',
+      db,
+      pool,
+      query: async (text, values) => pool.query(text, values as any[]) as any,
+      exec: async (text) => {
+        await pool.query(text);
+      },
+      close: () => pool.end(),
+    };
+  }
+  const dir = opts.pgliteDir ?? 'memory://';
+  const pglite = await PGlite.create(dir === 'memory://' ? undefined : dir);
+  const db = drizzlePglite(pglite, { schema }) as unknown as Db;
+  return {
+    kind: 'pglite',
+    db,
+    pglite,
+    query: async (text, values) => pglite.query(text, values as any[]) as any,
+    exec: async (text) => {
+      await pglite.exec(text);
+    },
+    close: () => pglite.close(),
+  };
+}
+
+/** Builds a Drizzle SQL object from text with $n placeholders, so raw SQL can run inside a Drizzle transaction. */
+export function rawSql(text: string, values: unknown[] = []): SQL {
+  const parts = text.split(/\$(\d+)/);
+  const chunks: SQL[] = [];
+  parts.forEach((part, i) => {
+    chunks.push(i % 2 === 0 ? sql.raw(part) : sql`${values[Number(part) - 1]}`);
+  });
+  return sql.join(chunks, sql.raw(''));
+}
+
+/** An executor over a Drizzle database or transaction (used to enqueue jobs inside a transaction). */
+export function executorFor(db: Db): SqlExecutor {
+  return {
+    executeSql: async (text, values = []) => {
+      const res: any = await db.execute(rawSql(text, values));
+      return { rows: res.rows ?? res };
+    },
+  };
+}

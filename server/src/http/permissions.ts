@@ -1,0 +1,60 @@
+// One table of role → permissions. Routes declare the permission they need; answers list the
+// viewer's permissions so the web app never guesses.
+
+export const ROLES = ['owner', 'admin', 'manager_full', 'manager_limited', 'learner', 'guest'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'org.read',
+  'org.update',
+  'locations.manage',
+  'audit.read',
+  'members.read',
+  'members.manage',
+  'groups.read',
+  'groups.manage',
+  'programs.read',
+  'programs.manage',
+  'invitations.read',
+  'invitations.manage',
+  'invitations.resend',
+  'imports.manage',
+  'joinpage.manage',
+  'apikeys.manage',
+  'learning.self',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const MANAGER_LIMITED: Permission[] = ['org.read', 'members.read', 'groups.read', 'programs.read', 'invitations.read', 'invitations.resend', 'learning.self'];
+const MANAGER_FULL: Permission[] = [
+  ...MANAGER_LIMITED,
+  'members.manage',
+  'groups.manage',
+  'programs.manage',
+  'invitations.manage',
+  'imports.manage',
+  'joinpage.manage',
+];
+const ADMIN: Permission[] = [...MANAGER_FULL, 'org.update', 'locations.manage', 'audit.read', 'apikeys.manage'];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  owner: ADMIN,
+  admin: ADMIN,
+  manager_full: MANAGER_FULL,
+  manager_limited: MANAGER_LIMITED,
+  learner: ['org.read', 'learning.self'],
+  guest: ['org.read', 'learning.self'],
+};
+
+/** Whether a role may take an action. */
+export function can(role: string, permission: Permission): boolean {
+  return (ROLE_PERMISSIONS[role as Role] ?? []).includes(permission);
+}
+
+/** The permissions of a role, for answers to the web app. */
+export function permissionsOf(role: string): Permission[] {
+  return [...(ROLE_PERMISSIONS[role as Role] ?? [])];
+}
+
+/** Roles that may be observers or referents of a group. */
+export const STAFF_ROLES: Role[] = ['owner', 'admin', 'manager_full', 'manager_limited'];

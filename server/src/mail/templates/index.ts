@@ -1,0 +1,25 @@
+import type { TFunction } from 'i18next';
+import type { ReactElement } from 'react';
+import { accountExists, resetPassword, verifyEmail } from './accounts.js';
+
+export type TemplateEnv = { t: TFunction; appUrl: string; locale: string };
+export type RenderedTemplate = { subject: string; element: ReactElement };
+/** A template turns stored params (ids, names, a token) into a subject and a React email. */
+export type MailTemplate = (params: any, env: TemplateEnv) => RenderedTemplate | Promise<RenderedTemplate>;
+
+const templates = new Map<string, MailTemplate>([
+  ['verify-email', verifyEmail],
+  ['reset-password', resetPassword],
+  ['account-exists', accountExists],
+]);
+
+/** Adds templates of a feature module. */
+export function registerTemplates(entries: Record<string, MailTemplate>): void {
+  for (const [name, tpl] of Object.entries(entries)) templates.set(name, tpl);
+}
+
+export function getTemplate(name: string): MailTemplate {
+  const tpl = templates.get(name);
+  if (!tpl) throw new Error(`unknown mail template ${name}`);
+  return tpl;
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { PERMISSIONS, ROLES } from '../../http/permissions.js';
+
+export const password = z.string().min(8, 'At least 8 characters.').max(256, 'At most 256 characters.');
+export const locale = z.enum(['en', 'fr']);
+export const personName = z.string().trim().min(1, 'Enter a name.').max(200);
+export const emailInput = z.string().max(320);
+
+export const registerBody = z.strictObject({ email: emailInput, password, name: personName, locale: locale.optional() });
+export const emailOnlyBody = z.strictObject({ email: emailInput });
+export const tokenBody = z.strictObject({ token: z.string().min(10).max(200) });
+export const loginBody = z.strictObject({ email: emailInput, password: z.string().max(1024) });
+export const resetBody = z.strictObject({ token: z.string().min(10).max(200), password, signOutOtherSessions: z.boolean().default(true) });
+export const updateMeBody = z.strictObject({ name: personName.optional(), locale: locale.optional() });
+
+export const accountOut = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  locale: z.string(),
+  verifiedAt: z.string().nullable(),
+});
+export const membershipOut = z.object({
+  orgId: z.string(),
+  orgName: z.string(),
+  orgSlug: z.string(),
+  role: z.enum(ROLES),
+  status: z.string(),
+  permissions: z.array(z.enum(PERMISSIONS)),
+});
+export const meOut = z.object({ account: accountOut, memberships: z.array(membershipOut) });

@@ -1,0 +1,46 @@
+import { and, desc, eq, lt, or } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { auditEvents } from '../../db/schema.js';
+import { decodeCursor, toPage } from '../../lib/pagination.js';
+
+export type AuditInput = {
+  orgId?: string | null;
+  actor?: { id: string; email: string } | null;
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  ip?: string;
+  data?: Record<string, unknown>;
+};
+
+/** Records who did what to whom, when, from where; call it inside the change's transaction. */
+export async function recordAudit(db: Db, e: AuditInput): Promise<void> {
+  await db.insert(auditEvents).values({
+    orgId: e.orgId ?? null,
+    actorId: e.actor?.id ?? null,
+    actorEmail: e.actor?.email ?? null,
+    action: e.action,
+    targetType: e.targetType ?? null,
+    targetId: e.targetId ?? null,
+    ip: e.ip ?? null,
+    data: e.data ?? {},
+  });
+}
+
+/** One page of an organization's audit log, newest first. */
+export async function listAuditEvents(db: Db, opts: { orgId: string; limit: number; cursor?: string; action?: string }) {
+  const c = decodeCursor(opts.cursor, 2) as [string, string] | null;
+  const rows = await db
+    .select()
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.orgId, opts.orgId),
+        opts.action ? eq(auditEvents.action, opts.action) : undefined,
+        c ? or(lt(auditEvents.createdAt, c[0]), and(eq(auditEvents.createdAt, c[0]), lt(auditEvents.id, c[1]))) : undefined,
+      ),
+    )
+    .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+    .limit(opts.limit + 1);
+  return toPage(rows, opts.limit, (r) => [r.createdAt, r.id]);
+}

@@ -1,0 +1,37 @@
+import pino from 'pino';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import { openDatabase } from './db/client.js';
+import { migrate } from './db/migrate.js';
+import { createJobQueue } from './jobs/queue.js';
+import { type Clock, systemClock } from './lib/clock.js';
+import { diskStorage } from './lib/storage.js';
+import { createMailer } from './mail/transport.js';
+import { featureJobs } from './modules/index.js';
+
+/** Opens the database, applies migrations and prepares the job queue: everything but HTTP. */
+export async function createContext(config: Config, o: { clock?: Clock; logger?: pino.Logger } = {}): Promise<AppContext> {
+  const log = o.logger ?? pino({ level: config.logLevel });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir });
+  await migrate(database);
+  const jobs = createJobQueue(database, { databaseUrl: config.databaseUrl, ...config.jobs });
+  jobs.register(featureJobs);
+  await jobs.start();
+  return {
+    config,
+    database,
+    db: database.db,
+    jobs,
+    mailer: createMailer(config.smtpUrl),
+    storage: diskStorage(config.dataDir + '/files'),
+    clock: o.clock ?? systemClock,
+    log: log as unknown as AppContext['log'],
+  };
+}
+
+/** Stops workers, then closes the database. */
+export async function closeContext(ctx: AppContext): Promise<void> {
+  await ctx.jobs.stop().catch(() => {});
+  ctx.mailer.close();
+  await ctx.database.close();
+}
