@@ -1,0 +1,70 @@
+import i18n from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import en from '../locales/en.json';
+import fr from '../locales/fr.json';
+
+export const LANGUAGES = [
+  { code: 'en', label: 'English' },
+  { code: 'fr', label: 'Français' },
+] as const;
+
+export type Language = (typeof LANGUAGES)[number]['code'];
+
+const STORAGE_KEY = 'troupe.language';
+
+/** Narrows any BCP 47 tag ("fr-CA", "en-GB") to a language the app speaks. */
+export function toLanguage(tag: string | null | undefined): Language | undefined {
+  const base = tag?.toLowerCase().split(/[-_]/)[0];
+  return LANGUAGES.find((l) => l.code === base)?.code;
+}
+
+/** The language the reader chose with the switch, if they ever did. */
+export function storedLanguage(): Language | undefined {
+  try {
+    return toLanguage(localStorage.getItem(STORAGE_KEY));
+  } catch {
+    return undefined;
+  }
+}
+
+export function storeLanguage(language: Language): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, language);
+  } catch {
+    // Private mode: the choice lasts for this page only.
+  }
+}
+
+function detectLanguage(): Language {
+  const stored = storedLanguage();
+  if (stored) return stored;
+  for (const tag of navigator.languages ?? [navigator.language]) {
+    const language = toLanguage(tag);
+    if (language) return language;
+  }
+  return 'en';
+}
+
+/** The Intl locale for formatting: the browser's region when it speaks the same language. */
+export function intlLocale(language: string = i18n.language): string {
+  const browser = navigator.language;
+  return toLanguage(browser) === toLanguage(language) ? browser : language;
+}
+
+function syncDocument(language: string): void {
+  document.documentElement.lang = language;
+  document.documentElement.dir = i18n.dir(language);
+}
+
+void i18n.use(initReactI18next).init({
+  resources: { en: { translation: en }, fr: { translation: fr } },
+  lng: detectLanguage(),
+  fallbackLng: 'en',
+  supportedLngs: LANGUAGES.map((l) => l.code),
+  interpolation: { escapeValue: false },
+});
+
+syncDocument(i18n.language);
+i18n.on('languageChanged', syncDocument);
+
+export default i18n;

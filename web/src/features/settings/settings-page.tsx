@@ -1,0 +1,21 @@
+import { Stack, Title } from '@mantine/core';
+import { useDocumentTitle } from '@mantine/hooks';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router';
+import { AuditLogCard } from './audit-log-card';
+import { LocationsCard } from './locations-card';
+import { OrgDetailsCard } from './org-details-card';
+
+export function SettingsPage() {
+  const { t } = useTranslation();
+  const { orgId = '' } = useParams();
+  useDocumentTitle(`${t('nav.settings')} · Troupe`);
+  return (
+    <Stack gap="lg" maw={960}>
+      <Title order={1}>{t('nav.settings')}</Title>
+      <OrgDetailsCard orgId={orgId} />
+      <LocationsCard orgId={orgId} />
+      <AuditLogCard orgId={orgId} />
+    </Stack>
+  );
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+/** Browser flows against the real server and the built app (run `vite build` first). */
+export default defineConfig({
+  test: {
+    name: 'browser',
+    environment: 'node',
+    include: ['e2e/**/*.test.ts'],
+    globalSetup: ['e2e/global-setup.ts'],
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    teardownTimeout: 30_000,
+  },
+});
