@@ -7,5 +7,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    reporters: ['default', 'json'],
+    outputFile: { json: '../.reports/server.json' },
   },
 });

@@ -11,5 +11,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
+    reporters: ['default', 'json'],
+    outputFile: { json: '../.reports/browser.json' },
   },
 });

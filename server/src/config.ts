@@ -15,6 +15,7 @@ const envSchema = z.object({
   ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   LOG_LEVEL: z.string().default('info'),
   WEB_DIST: z.string().optional(),
+  RATE_LIMIT_AUTH_MAX: z.coerce.number().int().min(1).default(10),
 });
 
 export type Config = {
@@ -63,7 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDist: path.resolve(e.WEB_DIST ?? path.join(import.meta.dirname, '../../web/dist')),
     secureCookies: appUrl.startsWith('https://'),
     jobs: { retryDelaySeconds: 5, retryLimit: 8, pollingIntervalSeconds: 1, schema: 'pgboss' },
-    rateLimits: { auth: { max: 10, windowMs: 60_000 } },
+    rateLimits: { auth: { max: e.RATE_LIMIT_AUTH_MAX, windowMs: 60_000 } },
   };
 }
 

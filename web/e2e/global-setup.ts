@@ -76,6 +76,8 @@ export default async function setup(project: TestProject) {
     PORT: String(port),
     APP_URL: baseUrl,
     DATA_DIR: dataDir,
+    // Every browser test signs in from 127.0.0.1: keep the per-IP limit out of the way (tests of the limit itself run in server/).
+    RATE_LIMIT_AUTH_MAX: '10000',
   };
   if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
 

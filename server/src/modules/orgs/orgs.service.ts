@@ -90,7 +90,7 @@ export async function updateLocation(ctx: AppContext, o: { actor: Actor; orgId: 
     if (o.name) set.name = o.name;
     if (o.archived !== undefined) set.archivedAt = o.archived ? sql`coalesce(${locations.archivedAt}, now())` : null;
     if (Object.keys(set).length === 0) set.name = sql`${locations.name}`;
-    let loc;
+    let loc: typeof locations.$inferSelect | undefined;
     try {
       [loc] = await tx.update(locations).set(set).where(and(eq(locations.id, o.locationId), eq(locations.orgId, o.orgId))).returning();
     } catch (err) {
