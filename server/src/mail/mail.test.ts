@@ -1,0 +1,103 @@
+import type { AddressInfo } from 'node:net';
+import { sql } from 'drizzle-orm';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent } from '../../test/agent.js';
+import { PASSWORD } from '../../test/factories.js';
+import { createTestApp, type TestApp, uid } from '../../test/harness.js';
+
+type Received = { to: string[]; raw: string };
+
+/** A real SMTP server on loopback that can be told to refuse mail for a while. */
+function startSink() {
+  const received: Received[] = [];
+  const state = { failing: false };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onRcptTo(_address, _session, cb) {
+      if (state.failing) return cb(Object.assign(new Error('Mailbox temporarily unavailable'), { responseCode: 451 }));
+      cb();
+    },
+    onData(stream, session, cb) {
+      let raw = '';
+      stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
+      stream.on('end', () => {
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+        cb();
+      });
+    },
+  });
+  return new Promise<{ url: string; received: Received[]; state: typeof state; close: () => Promise<void> }>((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.server.address() as AddressInfo).port;
+      resolve({ url: `smtp://127.0.0.1:${port}`, received, state, close: () => new Promise((r) => server.close(() => r())) });
+    });
+  });
+}
+
+let sink: Awaited<ReturnType<typeof startSink>>;
+let t: TestApp;
+beforeAll(async () => {
+  sink = await startSink();
+  t = await createTestApp({ smtpUrl: sink.url, retryDelaySeconds: 1 });
+});
+afterAll(async () => {
+  await t.close();
+  await sink.close();
+});
+
+const rowsFor = async (to: string) =>
+  (await t.ctx.db.execute(sql`SELECT status, attempts, last_error, text_body, params FROM emails WHERE to_address = ${to}`)).rows as any[];
+
+describe('email over SMTP', () => {
+  it('delivers through a real SMTP conversation, with a text part holding the full link, and keeps no token afterwards', async () => {
+    const email = `smtp-${uid()}@example.com`;
+    await new Agent(t.app).post('/api/v1/auth/register', { email, password: PASSWORD, name: 'Sam', locale: 'fr' });
+    await t.drain();
+    const mail = sink.received.find((m) => m.to.includes(email));
+    expect(mail).toBeTruthy();
+    expect(mail!.raw).toMatch(/^Subject: .*Confirmez.*/m);
+    expect(mail!.raw).toContain('Content-Type: text/plain');
+    expect(mail!.raw).toContain('Content-Type: text/html');
+    expect(mail!.raw.replace(/=\r\n/g, '')).toMatch(/http:\/\/troupe\.test\/verify-email\?token=3D[\w-]{40,}/);
+    const [row] = await rowsFor(email);
+    expect(row.status).toBe('sent');
+    expect(row.text_body).toBeNull();
+    expect(row.params).toEqual({});
+    // The development mailbox does not exist when SMTP is configured.
+    expect((await t.app.inject('/dev/mailbox')).statusCode).toBe(404);
+  });
+
+  it('keeps a message queued while the SMTP server refuses it, retries with backoff, and delivers it exactly once', async () => {
+    const email = `retry-${uid()}@example.com`;
+    sink.state.failing = true;
+    await new Agent(t.app).post('/api/v1/auth/register', { email, password: PASSWORD, name: 'Rita' });
+    await t.drain();
+    let [row] = await rowsFor(email);
+    expect(row.status).toBe('failed');
+    expect(row.attempts).toBe(1);
+    expect(row.last_error).toMatch(/451|unavailable/i);
+    expect(sink.received.filter((m) => m.to.includes(email))).toHaveLength(0);
+
+    sink.state.failing = false;
+    for (let i = 0; i < 20 && row.status !== 'sent'; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      await t.drain();
+      [row] = await rowsFor(email);
+    }
+    expect(row.status).toBe('sent');
+    await t.drain();
+    expect(sink.received.filter((m) => m.to.includes(email))).toHaveLength(1);
+  });
+
+  it('does not send a message twice when its job runs twice', async () => {
+    const email = `twice-${uid()}@example.com`;
+    await new Agent(t.app).post('/api/v1/auth/register', { email, password: PASSWORD, name: 'Tom' });
+    const { rows } = (await t.ctx.db.execute(sql`SELECT id FROM emails WHERE to_address = ${email}`)) as any;
+    await t.ctx.jobs.send('email.send', { emailId: rows[0].id });
+    await t.drain();
+    expect(sink.received.filter((m) => m.to.includes(email))).toHaveLength(1);
+  });
+});
