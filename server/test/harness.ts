@@ -31,7 +31,7 @@ export async function createTestApp(over: { smtpUrl?: string; rateLimitMax?: num
     jobs: { ...base.jobs, retryDelaySeconds: over.retryDelaySeconds ?? 1, schema: `jobs_${randomBytes(4).toString('hex')}` },
   };
   const clock = manualClock();
-  const ctx = await createContext(config, { clock: over.clock ?? clock, logger: pino({ level: 'silent' }) });
+  const ctx = await createContext(config, { clock: over.clock ?? clock, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
   const app = await buildApp(ctx);
   await app.ready();
   return {

@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const tables = Object.values(schema).filter((v): v is PgTable => v instanceof PgTable);
+const tables = (Object.values(schema) as unknown[]).filter((v): v is PgTable => v instanceof PgTable);
 
 it('builds from the migrations a database whose tables and columns match the declared schema', async () => {
   const { rows } = await t.ctx.database.query<{ table_name: string; column_name: string; is_nullable: string; udt_name: string }>(
@@ -22,7 +22,8 @@ it('builds from the migrations a database whose tables and columns match the dec
   for (const table of tables) {
     const cfg = getTableConfig(table);
     for (const c of cfg.columns) {
-      declared.set(`${cfg.name}.${c.name}`, `${udt[c.columnType] ?? c.columnType}${c.notNull ? ' not null' : ''}`);
+      const type = c.columnType === 'PgArray' ? `_${udt[(c as any).baseColumn.columnType]}` : (udt[c.columnType] ?? c.columnType);
+      declared.set(`${cfg.name}.${c.name}`, `${type}${c.notNull ? ' not null' : ''}`);
     }
   }
   const dbTables = new Set([...actual.keys()].map((k) => k.split('.')[0]));

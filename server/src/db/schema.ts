@@ -2,3 +2,4 @@
 // source of truth for the database; schema.test.ts checks that both describe the same columns.
 export * from './schema/foundation.js';
 export * from './schema/groups.js';
+export * from './schema/invitations.js';

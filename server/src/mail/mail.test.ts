@@ -49,7 +49,7 @@ afterAll(async () => {
 });
 
 const rowsFor = async (to: string) =>
-  (await t.ctx.db.execute(sql`SELECT status, attempts, last_error, text_body, params FROM emails WHERE to_address = ${to}`)).rows as any[];
+  ((await t.ctx.db.execute(sql`SELECT status, attempts, last_error, text_body, params FROM emails WHERE to_address = ${to}`)) as any).rows as any[];
 
 describe('email over SMTP', () => {
   it('delivers through a real SMTP conversation, with a text part holding the full link, and keeps no token afterwards', async () => {

@@ -14,6 +14,12 @@ export function onEmailSent(template: string, fn: (ctx: AppContext, email: { id:
   afterSend.set(template, fn);
 }
 
+/** What happens when delivery of a template failed (it will be retried). */
+const afterFail = new Map<string, (ctx: AppContext, email: { id: string; refId: string | null }, error: string) => Promise<void>>();
+export function onEmailFailed(template: string, fn: (ctx: AppContext, email: { id: string; refId: string | null }, error: string) => Promise<void>): void {
+  afterFail.set(template, fn);
+}
+
 /** Writes emails and their send jobs in the caller's transaction: nothing leaves before it commits. */
 export async function queueEmails(tx: Db, jobs: JobQueue, items: QueuedEmail[], opts: { startAfter?: Date } = {}): Promise<string[]> {
   if (items.length === 0) return [];
@@ -58,7 +64,12 @@ async function sendEmail(ctx: AppContext, { emailId }: { emailId: string }): Pro
       ),
     )
     .returning();
-  if (!row) return; // already sent, cancelled, or being sent by another worker
+  if (!row) {
+    // Already sent (perhaps by a run that died before its follow-up), cancelled, or being sent elsewhere.
+    const [done] = await ctx.db.select({ id: emails.id, refId: emails.refId, template: emails.template, status: emails.status }).from(emails).where(eq(emails.id, emailId));
+    if (done?.status === 'sent') await afterSend.get(done.template)?.(ctx, done);
+    return;
+  }
   try {
     const { subject, html, text } = await renderEmail(row.template, row.locale, row.params, ctx.config.appUrl);
     await ctx.mailer.deliver({ messageId: `<${row.id}@troupe>`, from: ctx.config.mailFrom, to: row.toAddress, subject, text, html });
@@ -69,7 +80,9 @@ async function sendEmail(ctx: AppContext, { emailId }: { emailId: string }): Pro
       .set({ status: 'sent', sentAt: sql`now()`, lastError: null, subject, textBody: keep ? text : null, htmlBody: keep ? html : null, params: keep ? row.params : {} })
       .where(eq(emails.id, row.id));
   } catch (err) {
-    await ctx.db.update(emails).set({ status: 'failed', lastError: String((err as Error).message).slice(0, 500) }).where(eq(emails.id, row.id));
+    const message = String((err as Error).message).slice(0, 500);
+    await ctx.db.update(emails).set({ status: 'failed', lastError: message }).where(eq(emails.id, row.id));
+    await afterFail.get(row.template)?.(ctx, row, message);
     throw err;
   }
   const hook = afterSend.get(row.template);

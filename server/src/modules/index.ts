@@ -4,10 +4,30 @@ import type { JobDefinition } from '../jobs/queue.js';
 import { emailJobs } from '../mail/outbox.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { enrolmentsRoutes } from './enrolments/enrolments.routes.js';
+import { groupsRoutes } from './groups/groups.routes.js';
+import { invitationJobs } from './invitations/batch.service.js';
+import { invitationsRoutes } from './invitations/invitations.routes.js';
+import { registerInvitationMailHooks } from './invitations/lifecycle.service.js';
+import { invitationLinkRoutes } from './invitations/public.routes.js';
+import { membersRoutes } from './members/members.routes.js';
 import { orgsRoutes } from './orgs/orgs.routes.js';
+import { programsRoutes } from './programs/programs.routes.js';
 
 /** Every feature's routes, in one list. */
-export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [accountsRoutes, orgsRoutes, auditRoutes];
+export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
+  accountsRoutes,
+  orgsRoutes,
+  auditRoutes,
+  groupsRoutes,
+  programsRoutes,
+  enrolmentsRoutes,
+  membersRoutes,
+  invitationsRoutes,
+  invitationLinkRoutes,
+];
 
 /** Every feature's background jobs, in one list. */
-export const featureJobs: JobDefinition[] = [...emailJobs];
+export const featureJobs: JobDefinition[] = [...emailJobs, ...invitationJobs];
+
+registerInvitationMailHooks();

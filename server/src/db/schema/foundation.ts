@@ -48,6 +48,8 @@ export const organizations = pgTable('organizations', {
   id: id(),
   name: text('name').notNull(),
   slug: text('slug').notNull().unique(),
+  /** Days an invitation stays valid; null: valid until cancelled. */
+  invitationTtlDays: integer('invitation_ttl_days'),
   createdAt: createdAt(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });

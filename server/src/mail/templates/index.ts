@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { ReactElement } from 'react';
 import { accountExists, resetPassword, verifyEmail } from './accounts.js';
+import { invitation, passcodeCopy, sessionInvitation, welcomeSetPassword } from './invitations.js';
 
 export type TemplateEnv = { t: TFunction; appUrl: string; locale: string };
 export type RenderedTemplate = { subject: string; element: ReactElement };
@@ -11,6 +12,10 @@ const templates = new Map<string, MailTemplate>([
   ['verify-email', verifyEmail],
   ['reset-password', resetPassword],
   ['account-exists', accountExists],
+  ['invitation', invitation],
+  ['session-invitation', sessionInvitation],
+  ['welcome-set-password', welcomeSetPassword],
+  ['passcode-copy', passcodeCopy],
 ]);
 
 /** Adds templates of a feature module. */

@@ -1,0 +1,148 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { queryCount, queryRows, tsParam, uuidArray } from './sql.js';
+
+// The one rule, in set-based SQL: a session attached to a group applies to the active members of
+// that group and of its sub-groups (any depth). Each function below is one statement whatever the
+// number of people; none loops over rows. An account gets ONE enrolment per session
+// (unique (session_id, account_id) + ON CONFLICT DO NOTHING), and a new enrolment starts from the
+// best progress the learner already has in another session of the same program.
+
+/**
+ * Inserts enrolments for the (session_id, account_id) pairs that `pairs` selects, carrying over
+ * progress from other sessions of the same program. `ctes` are extra CTEs `pairs` may use.
+ */
+async function insertEnrolments(db: Db, o: { orgId: string; now: Date; ctes?: SQL; pairs: SQL }): Promise<number> {
+  // `best` joins the pairs to the learners' STARTED enrolments in sessions of the same program
+  // (partial index enrolments_started_idx): a few index probes for a few pairs, one hash join over
+  // the started rows for 100,000 pairs, never a scan of the not-started ones. Rows go in in index
+  // order: the (session_id, account_id) and account_id indexes then fill page by page instead of at
+  // random (measured: 5.0 s → 3.3 s for 100,000 rows).
+  return queryCount(
+    db,
+    sql`WITH RECURSIVE ${o.ctes ? sql`${o.ctes},` : sql``}
+      pairs(session_id, account_id) AS (${o.pairs}),
+      best AS (
+        SELECT p.session_id, p.account_id, max(e.percent) AS percent, min(e.started_at) AS started_at, min(e.completed_at) AS completed_at
+        FROM pairs p
+        JOIN program_sessions ps ON ps.id = p.session_id
+        JOIN program_sessions other ON other.program_id = ps.program_id AND other.id <> ps.id
+        JOIN enrolments e ON e.session_id = other.id AND e.account_id = p.account_id AND (e.percent > 0 OR e.completed_at IS NOT NULL)
+        GROUP BY p.session_id, p.account_id
+      ),
+      ins AS (
+        INSERT INTO enrolments (org_id, session_id, account_id, percent, started_at, completed_at, updated_at)
+        SELECT ${o.orgId}, p.session_id, p.account_id, coalesce(b.percent, 0), b.started_at, b.completed_at, ${tsParam(o.now)}
+        FROM pairs p
+        LEFT JOIN best b ON b.session_id = p.session_id AND b.account_id = p.account_id
+        ORDER BY p.session_id, p.account_id
+        ON CONFLICT (session_id, account_id) DO NOTHING
+        RETURNING 1
+      )
+      SELECT count(*)::int AS n FROM ins`,
+  );
+}
+
+/** The group and all its sub-groups, as CTE `sub(id)`. */
+const subtree = (orgId: string, groupId: string) => sql`sub(id) AS (
+  SELECT id FROM groups WHERE org_id = ${orgId} AND id = ${groupId}
+  UNION
+  SELECT g.id FROM groups g JOIN sub ON g.parent_id = sub.id WHERE g.org_id = ${orgId}
+)`;
+
+/** The given groups and all their ancestors, as CTE `up(id)`. */
+const ancestorsOf = (orgId: string, groupIds: SQL) => sql`up(id) AS (
+  SELECT id FROM groups WHERE org_id = ${orgId} AND id = ANY(${groupIds})
+  UNION
+  SELECT g.parent_id FROM groups g JOIN up ON g.id = up.id WHERE g.org_id = ${orgId} AND g.parent_id IS NOT NULL
+)`;
+
+/** Attaching: enrols every active member of the group and of its sub-groups in the session. */
+export function enrolGroupInSession(db: Db, o: { orgId: string; groupId: string; sessionId: string; now: Date }): Promise<number> {
+  // A semi-join from memberships (unique per account) instead of DISTINCT over group_members:
+  // an account in several sub-groups counts once, with no sort or hash of 100,000 rows to spill.
+  return insertEnrolments(db, {
+    ...o,
+    ctes: subtree(o.orgId, o.groupId),
+    pairs: sql`SELECT ${o.sessionId}::uuid, m.account_id
+      FROM memberships m
+      WHERE m.org_id = ${o.orgId} AND m.status = 'active'
+        AND EXISTS (SELECT 1 FROM group_members gm JOIN sub ON sub.id = gm.group_id WHERE gm.org_id = m.org_id AND gm.account_id = m.account_id)`,
+  });
+}
+
+/** The sessions still open at `now` (scheduled or ongoing) attached to the groups of CTE `up`, as CTE `open_sessions`. */
+const openSessionsOfUp = (orgId: string, now: Date) => sql`open_sessions(session_id) AS (
+  SELECT DISTINCT a.session_id FROM assignments a
+  JOIN up ON up.id = a.group_id
+  JOIN program_sessions s ON s.id = a.session_id
+  WHERE a.org_id = ${orgId} AND (s.closes_at IS NULL OR s.closes_at > ${tsParam(now)})
+)`;
+
+/** Joining: enrols the accounts in the open sessions attached to the groups or to their ancestors. */
+export function enrolAccountsInGroupSessions(db: Db, o: { orgId: string; groupIds: string[]; accountIds: string[]; now: Date }): Promise<number> {
+  return insertEnrolments(db, {
+    ...o,
+    ctes: sql`${ancestorsOf(o.orgId, uuidArray(o.groupIds))}, ${openSessionsOfUp(o.orgId, o.now)}`,
+    pairs: sql`SELECT os.session_id, m.account_id FROM open_sessions os
+      CROSS JOIN memberships m
+      WHERE m.org_id = ${o.orgId} AND m.status = 'active' AND m.account_id = ANY(${uuidArray(o.accountIds)})`,
+  });
+}
+
+/** Moving a group: enrols the members of its sub-tree in the open sessions of its (new) ancestors. */
+export function enrolSubtreeInAncestorSessions(db: Db, o: { orgId: string; groupId: string; now: Date }): Promise<number> {
+  return insertEnrolments(db, {
+    ...o,
+    ctes: sql`${subtree(o.orgId, o.groupId)}, ${ancestorsOf(o.orgId, uuidArray([o.groupId]))}, ${openSessionsOfUp(o.orgId, o.now)}`,
+    pairs: sql`SELECT os.session_id, m.account_id FROM open_sessions os
+      CROSS JOIN memberships m
+      WHERE m.org_id = ${o.orgId} AND m.status = 'active'
+        AND EXISTS (SELECT 1 FROM group_members gm JOIN sub ON sub.id = gm.group_id WHERE gm.org_id = m.org_id AND gm.account_id = m.account_id)`,
+  });
+}
+
+/** Session ids attached to the groups or to any of their ancestors (to prune after a group moves or goes). */
+export async function sessionsReaching(db: Db, o: { orgId: string; groupIds: string[] }): Promise<string[]> {
+  const rows = await queryRows<{ sessionId: string }>(
+    db,
+    sql`WITH RECURSIVE ${ancestorsOf(o.orgId, uuidArray(o.groupIds))}
+      SELECT DISTINCT a.session_id AS "sessionId" FROM assignments a JOIN up ON up.id = a.group_id WHERE a.org_id = ${o.orgId}`,
+  );
+  return rows.map((r) => r.sessionId);
+}
+
+/**
+ * Deletes the enrolments not yet started (percent 0, not completed) that no group of their learner
+ * still justifies, among the given accounts (ids, or a subquery selecting account ids) and/or
+ * sessions. Started and completed enrolments always stay.
+ */
+export function pruneEnrolments(db: Db, o: { orgId: string; accountIds?: string[] | SQL; sessionIds?: string[] }): Promise<number> {
+  if (!o.accountIds && !o.sessionIds) throw new Error('pruneEnrolments needs accountIds or sessionIds');
+  const accounts = o.accountIds;
+  const onAccounts = (col: SQL) => (!accounts ? sql`` : Array.isArray(accounts) ? sql`AND ${col} = ANY(${uuidArray(accounts)})` : sql`AND ${col} IN (${accounts})`);
+  const onSessions = (col: SQL) => (o.sessionIds ? sql`AND ${col} = ANY(${uuidArray(o.sessionIds)})` : sql``);
+  return queryCount(
+    db,
+    sql`WITH RECURSIVE closure(group_id, ancestor_id) AS (
+        SELECT id, id FROM groups WHERE org_id = ${o.orgId}
+        UNION
+        SELECT c.group_id, g.parent_id FROM closure c JOIN groups g ON g.id = c.ancestor_id WHERE g.org_id = ${o.orgId} AND g.parent_id IS NOT NULL
+      ),
+      justified AS (
+        SELECT DISTINCT gm.account_id, a.session_id
+        FROM group_members gm
+        JOIN closure c ON c.group_id = gm.group_id
+        JOIN assignments a ON a.org_id = ${o.orgId} AND a.group_id = c.ancestor_id
+        WHERE gm.org_id = ${o.orgId} ${onAccounts(sql`gm.account_id`)} ${onSessions(sql`a.session_id`)}
+      ),
+      del AS (
+        DELETE FROM enrolments e
+        WHERE e.org_id = ${o.orgId} ${onAccounts(sql`e.account_id`)} ${onSessions(sql`e.session_id`)}
+          AND e.percent = 0 AND e.completed_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM justified j WHERE j.account_id = e.account_id AND j.session_id = e.session_id)
+        RETURNING 1
+      )
+      SELECT count(*)::int AS n FROM del`,
+  );
+}

@@ -1,0 +1,67 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { enrolAccountsInGroupSessions, pruneEnrolments } from './enrolment-rules.js';
+import { cleanIds, queryCount, queryRows, tsParam, uuidArray } from './sql.js';
+
+// What other modules (invitations, imports, members, SCIM) call to put people in groups. Call these
+// inside the caller's transaction: the membership rows, the enrolments and the caller's audit event
+// then commit together.
+
+/**
+ * Locks the groups and their ancestors against a concurrent attachment (which takes FOR NO KEY
+ * UPDATE on its group), so a member joining while a session is being attached is enrolled either way.
+ */
+export async function lockGroupChains(tx: Db, orgId: string, groupIds: string[]): Promise<void> {
+  await tx.execute(sql`WITH RECURSIVE up(id) AS (
+      SELECT id FROM groups WHERE org_id = ${orgId} AND id = ANY(${uuidArray(groupIds)})
+      UNION
+      SELECT g.parent_id FROM groups g JOIN up ON g.id = up.id WHERE g.org_id = ${orgId} AND g.parent_id IS NOT NULL
+    )
+    SELECT id FROM groups WHERE org_id = ${orgId} AND id IN (SELECT id FROM up) ORDER BY id FOR SHARE`);
+}
+
+/** Adds accounts (already active members of orgId) to groups and enrols them; set-based; idempotent. Returns rows actually added. */
+export async function addAccountsToGroups(tx: Db, o: { orgId: string; groupIds: string[]; accountIds: string[]; now: Date }): Promise<number> {
+  const groupIds = cleanIds(o.groupIds);
+  const accountIds = cleanIds(o.accountIds);
+  if (groupIds.length === 0 || accountIds.length === 0) return 0;
+  await lockGroupChains(tx, o.orgId, groupIds);
+  const added = await queryCount(
+    tx,
+    sql`WITH ins AS (
+        INSERT INTO group_members (org_id, group_id, account_id, created_at)
+        SELECT ${o.orgId}, g.id, m.account_id, ${tsParam(o.now)}
+        FROM groups g CROSS JOIN memberships m
+        WHERE g.org_id = ${o.orgId} AND g.id = ANY(${uuidArray(groupIds)})
+          AND m.org_id = ${o.orgId} AND m.status = 'active' AND m.account_id = ANY(${uuidArray(accountIds)})
+        ON CONFLICT DO NOTHING
+        RETURNING 1
+      )
+      SELECT count(*)::int AS n FROM ins`,
+  );
+  await enrolAccountsInGroupSessions(tx, { orgId: o.orgId, groupIds, accountIds, now: o.now });
+  return added;
+}
+
+/** Removes accounts from a group, dropping not-started enrolments no other group justifies. */
+export async function removeAccountsFromGroup(tx: Db, o: { orgId: string; groupId: string; accountIds: string[] }): Promise<number> {
+  const accountIds = cleanIds(o.accountIds);
+  if (accountIds.length === 0 || cleanIds([o.groupId]).length === 0) return 0;
+  await lockGroupChains(tx, o.orgId, [o.groupId]);
+  const removed = await queryRows<{ accountId: string }>(
+    tx,
+    sql`DELETE FROM group_members
+      WHERE org_id = ${o.orgId} AND group_id = ${o.groupId} AND account_id = ANY(${uuidArray(accountIds)})
+      RETURNING account_id AS "accountId"`,
+  );
+  if (removed.length > 0) await pruneEnrolments(tx, { orgId: o.orgId, accountIds: removed.map((r) => r.accountId) });
+  return removed.length;
+}
+
+/** Ids of groups of orgId among `groupIds` (to validate input); unknown ids are simply absent. */
+export async function existingGroupIds(db: Db, orgId: string, groupIds: string[]): Promise<string[]> {
+  const ids = cleanIds(groupIds);
+  if (ids.length === 0) return [];
+  const rows = await queryRows<{ id: string }>(db, sql`SELECT id FROM groups WHERE org_id = ${orgId} AND id = ANY(${uuidArray(ids)})`);
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,60 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { invitationTokens, invitations } from '../../db/schema.js';
+import { decodeCursor, toPage } from '../../lib/pagination.js';
+import { hashToken, newToken } from '../../lib/tokens.js';
+import { queryRows } from '../groups/sql.js';
+
+export type Invitation = typeof invitations.$inferSelect;
+export const OPEN_STATUSES = ['prospect', 'pending'] as const;
+
+/** The status people see: an open invitation past its expiry is `expired`. */
+export function effectiveStatus(inv: Pick<Invitation, 'status' | 'expiresAt'>, now: Date): string {
+  if ((inv.status === 'prospect' || inv.status === 'pending') && inv.expiresAt && new Date(inv.expiresAt) <= now) return 'expired';
+  return inv.status;
+}
+
+/** Issues a fresh link token for each invitation (only hashes are stored) and retires older tokens. */
+export async function issueTokens(tx: Db, invitationIds: string[]): Promise<Map<string, string>> {
+  const tokens = new Map<string, string>();
+  if (invitationIds.length === 0) return tokens;
+  for (const id of invitationIds) tokens.set(id, newToken(32));
+  await tx.execute(sql`UPDATE invitation_tokens SET replaced_at = now() WHERE replaced_at IS NULL AND invitation_id = ANY(string_to_array(${invitationIds.join(',')}, ',')::uuid[])`);
+  const rows = [...tokens].map(([invitationId, token]) => ({ invitationId, tokenHash: hashToken(token) }));
+  for (let i = 0; i < rows.length; i += 2000) await tx.insert(invitationTokens).values(rows.slice(i, i + 2000));
+  return tokens;
+}
+
+/** Finds the invitation behind a link, and whether the link was replaced by a newer one. */
+export async function findByToken(db: Db, token: string, opts: { lock?: boolean } = {}) {
+  const [row] = await queryRows<{ invitationId: string; replacedAt: string | null }>(
+    db,
+    sql`SELECT invitation_id AS "invitationId", replaced_at AS "replacedAt" FROM invitation_tokens WHERE token_hash = ${hashToken(token)}`,
+  );
+  if (!row) return null;
+  const q = db.select().from(invitations).where(sql`${invitations.id} = ${row.invitationId}`);
+  const [inv] = opts.lock ? await q.for('update') : await q;
+  return inv ? { invitation: inv, replaced: row.replacedAt !== null } : null;
+}
+
+export type InvitationFilters = { orgId: string; status?: string; kind?: string; q?: string; now: Date; limit: number; cursor?: string };
+
+/** One page of an organization's invitations, newest first. */
+export async function listInvitations(db: Db, f: InvitationFilters) {
+  const c = decodeCursor(f.cursor, 2) as [string, string] | null;
+  const now = f.now.toISOString();
+  const conds: SQL[] = [sql`org_id = ${f.orgId}`];
+  if (f.kind) conds.push(sql`kind = ${f.kind}`);
+  if (f.q) conds.push(sql`email ILIKE ${`%${f.q.replace(/[\\%_]/g, (x) => `\\${x}`)}%`}`);
+  if (f.status === 'expired') conds.push(sql`(status = 'expired' OR (status IN ('prospect','pending') AND expires_at <= ${now}::timestamptz))`);
+  else if (f.status) conds.push(sql`status = ${f.status}`);
+  if (f.status === 'prospect' || f.status === 'pending') conds.push(sql`(expires_at IS NULL OR expires_at > ${now}::timestamptz)`);
+  if (c) conds.push(sql`(created_at, id) < (${c[0]}::timestamptz, ${c[1]}::uuid)`);
+  const rows = await db
+    .select()
+    .from(invitations)
+    .where(sql`${sql.join(conds, sql` AND `)}`)
+    .orderBy(sql`created_at DESC, id DESC`)
+    .limit(f.limit + 1);
+  return toPage(rows, f.limit, (r) => [r.createdAt, r.id]);
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { ROLES } from '../../http/permissions.js';
+import { listQuery } from '../../lib/pagination.js';
+import { MEMBER_STATUSES } from './members.repo.js';
+
+export const orgParams = z.object({ orgId: z.string() });
+export const memberParams = z.object({ orgId: z.string(), accountId: z.string().uuid() });
+export const filters = {
+  status: z.enum(MEMBER_STATUSES).optional(),
+  role: z.enum(ROLES).optional(),
+  groupId: z.string().uuid().optional(),
+  q: z.string().trim().max(200).optional(),
+};
+export const listMembersQuery = z.object({ ...listQuery, ...filters });
+export const countsQuery = z.object({ role: filters.role, groupId: filters.groupId, q: filters.q });
+
+export const memberOut = z.object({
+  id: z.string(),
+  accountId: z.string().nullable(),
+  invitationId: z.string().nullable(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: z.string(),
+  status: z.enum(MEMBER_STATUSES),
+  source: z.string(),
+  createdAt: z.string(),
+  lastLoginAt: z.string().nullable(),
+});
+export const countsOut = z.object(Object.fromEntries(MEMBER_STATUSES.map((s) => [s, z.number().int()])) as Record<(typeof MEMBER_STATUSES)[number], z.ZodNumber>);
+
+export const createMemberBody = z.strictObject({
+  email: z.string().max(320),
+  name: z.string().trim().min(1, 'Enter a name.').max(200),
+  role: z.enum(ROLES).default('learner'),
+  groupIds: z.array(z.string().uuid()).max(100).default([]),
+  password: z.string().min(8, 'At least 8 characters.').max(256).optional(),
+});
+export const createdMemberOut = z.object({ accountId: z.string(), email: z.string(), name: z.string(), role: z.string(), status: z.literal('active') });
+export const patchMemberBody = z.strictObject({ role: z.enum(ROLES) });
+export const bulkBody = z.strictObject({
+  action: z.enum(['archive', 'restore', 'add_to_group', 'remove_from_group']),
+  accountIds: z.array(z.string().uuid()).min(1).max(10_000),
+  groupId: z.string().uuid().optional(),
+});

@@ -1,0 +1,30 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { addAccountsToGroups } from '../groups/group-membership.js';
+import { queryRows } from '../groups/sql.js';
+
+export type JoinSource = 'invitation' | 'passcode' | 'join_page' | 'managed' | 'import' | 'scim' | 'session' | 'direct';
+
+/**
+ * The one way into an organization: creates (or restores) the membership, retires the person's older
+ * invitations from the members list, and adds them to groups with their enrolments. Idempotent.
+ * The role of an existing active member is kept (an invitation never demotes or promotes anyone).
+ */
+export async function joinOrganization(
+  tx: Db,
+  o: { orgId: string; accountId: string; emailKey: string; role: string; source: JoinSource; managed?: boolean; groupIds: string[]; now: Date },
+): Promise<{ created: boolean; role: string }> {
+  const [row] = await queryRows<{ role: string; created: boolean }>(
+    tx,
+    sql`INSERT INTO memberships (org_id, account_id, role, status, managed, source, created_at)
+        VALUES (${o.orgId}, ${o.accountId}, ${o.role}, 'active', ${o.managed ?? false}, ${o.source}, ${o.now.toISOString()}::timestamptz)
+        ON CONFLICT (org_id, account_id) DO UPDATE SET status = 'active', archived_at = NULL
+        RETURNING role, (xmax = 0) AS created`,
+  );
+  await tx.execute(
+    sql`UPDATE invitations SET is_current = false, updated_at = now()
+        WHERE org_id = ${o.orgId} AND email_key = ${o.emailKey} AND is_current AND status <> 'active'`,
+  );
+  if (o.groupIds.length) await addAccountsToGroups(tx, { orgId: o.orgId, groupIds: o.groupIds, accountIds: [o.accountId], now: o.now });
+  return { created: Boolean(row.created), role: row.role };
+}
