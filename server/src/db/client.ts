@@ -68,7 +68,7 @@ export function rawSql(text: string, values: unknown[] = []): SQL {
     const v = values[Number(part) - 1];
     // Plain objects go as JSON text (Drizzle would read an object as a column selection).
     const value = v !== null && typeof v === 'object' && !(v instanceof Date) && !Array.isArray(v) && !Buffer.isBuffer(v) ? JSON.stringify(v) : v;
-    chunks.push(i % 2 === 0 ? sql.raw(part) : sql.param(value));
+    chunks.push(i % 2 === 0 ? sql.raw(part) : sql`${sql.param(value)}`);
   });
   return sql.join(chunks, sql.raw(''));
 }

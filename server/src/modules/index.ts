@@ -11,6 +11,7 @@ import { invitationsRoutes } from './invitations/invitations.routes.js';
 import { registerInvitationMailHooks } from './invitations/lifecycle.service.js';
 import { invitationLinkRoutes } from './invitations/public.routes.js';
 import { membersRoutes } from './members/members.routes.js';
+import { passcodesRoutes } from './passcodes/passcodes.routes.js';
 import { orgsRoutes } from './orgs/orgs.routes.js';
 import { programsRoutes } from './programs/programs.routes.js';
 
@@ -25,6 +26,7 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
   membersRoutes,
   invitationsRoutes,
   invitationLinkRoutes,
+  passcodesRoutes,
 ];
 
 /** Every feature's background jobs, in one list. */
