@@ -19,7 +19,7 @@ export function parseAddressList(inputs: string[]): ParsedAddress[] {
   return out;
 }
 
-export type SkipReason = 'invalid_email' | 'duplicate_in_list' | 'already_member' | 'already_invited';
+export type SkipReason = 'invalid_email' | 'duplicate_in_list' | 'already_member' | 'already_invited' | 'already_enrolled' | 'not_a_member';
 export type Skipped = { email: string; reason: SkipReason; invitationId?: string };
 
 /** Drops invalid addresses and repeats (compared case-insensitively), saying why for each. */

@@ -11,6 +11,7 @@ import { INLINE_LIMIT, inviteByEmail } from './invite.service.js';
 import { effectiveStatus, type Invitation, listInvitations } from './invitations.repo.js';
 import * as s from './invitations.schemas.js';
 import * as life from './lifecycle.service.js';
+import { inviteToSession } from './session-invite.service.js';
 
 /** An invitation as admins see it: the address typed, never the account's data. */
 export const presentInvitation = (i: Invitation, now: Date) => ({
@@ -86,5 +87,10 @@ export const invitationsRoutes = (ctx: AppContext): FastifyPluginAsyncZod => asy
   app.post('/api/v1/orgs/:orgId/invitations/resend', { config: { auth: 'invitations.resend' }, schema: { tags, summary: 'Resend many invitations', params: s.orgParams, body: s.bulkResendBody, response: { 200: z.object({ resent: z.number() }) } } }, async (req) => {
     const rows = await life.resendInvitations(ctx, { actor: actor(req), orgId: orgOf(req).orgId, invitationIds: req.body.invitationIds });
     return { resent: rows.length };
+  });
+
+  app.post('/api/v1/orgs/:orgId/programs/:programId/sessions/:sessionId/invitations', { config: { auth: 'invitations.manage', ...sendLimit }, schema: { tags, summary: 'Invite members or new addresses to a session; sent when it opens (at once if open)', params: z.object({ orgId: z.string(), programId: z.string().uuid(), sessionId: z.string().uuid() }), body: s.sessionInviteBody, response: { 201: s.inviteOut } } }, async (req, reply) => {
+    const res = await inviteToSession(ctx, { ...req.body, actor: actor(req), orgId: orgOf(req).orgId, programId: req.params.programId, sessionId: req.params.sessionId });
+    return reply.code(201).send({ items: res.items.map((i) => presentInvitation(i, now())), skipped: res.skipped });
   });
 };

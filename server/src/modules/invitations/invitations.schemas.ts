@@ -41,7 +41,7 @@ export const invitationOut = z.object({
   lastError: z.string().nullable(),
   createdAt: z.string(),
 });
-export const skippedOut = z.object({ email: z.string(), reason: z.enum(['invalid_email', 'duplicate_in_list', 'already_member', 'already_invited']), invitationId: z.string().optional() });
+export const skippedOut = z.object({ email: z.string(), reason: z.enum(['invalid_email', 'duplicate_in_list', 'already_member', 'already_invited', 'already_enrolled', 'not_a_member']), invitationId: z.string().optional() });
 export const inviteOut = z.object({ items: z.array(invitationOut), skipped: z.array(skippedOut) });
 export const batchOut = z.object({
   batchId: z.string(),
@@ -72,3 +72,9 @@ export const registerFromInvitationBody = z.strictObject({
   locale: z.enum(['en', 'fr']).optional(),
 });
 export const acceptedOut = z.object({ orgId: z.string(), alreadyAccepted: z.boolean() });
+
+export const sessionInviteBody = z.strictObject({
+  accountIds: z.array(z.string().uuid()).max(10_000).default([]),
+  emails: z.array(z.string().max(1_000_000)).max(10_000).default([]),
+  message: message.optional(),
+});
