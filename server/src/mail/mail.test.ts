@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
+import { queueEmails } from './outbox.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../test/agent.js';
 import { PASSWORD } from '../../test/factories.js';
@@ -99,5 +100,16 @@ describe('email over SMTP', () => {
     await t.ctx.jobs.send('email.send', { emailId: rows[0].id });
     await t.drain();
     expect(sink.received.filter((m) => m.to.includes(email))).toHaveLength(1);
+  });
+
+  it('sends a large batch through one job, each message once', async () => {
+    const tag = uid();
+    const items = Array.from({ length: 120 }, (_, i) => ({ to: `batch-${i}-${tag}@example.com`, template: 'account-exists' }));
+    await t.ctx.db.transaction((tx) => queueEmails(tx, t.ctx.jobs, items));
+    const [jobs] = ((await t.ctx.database.query(`SELECT count(*)::int AS n FROM ${t.ctx.config.jobs.schema}.job WHERE name = 'email.batch'`)) as any).rows;
+    expect(jobs.n).toBeGreaterThanOrEqual(1);
+    await t.drain();
+    const got = sink.received.filter((m) => m.to.some((a) => a.endsWith(`-${tag}@example.com`)));
+    expect(got).toHaveLength(120);
   });
 });

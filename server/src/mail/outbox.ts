@@ -1,4 +1,5 @@
-import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, inArray, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/client.js';
@@ -20,9 +21,13 @@ export function onEmailFailed(template: string, fn: (ctx: AppContext, email: { i
   afterFail.set(template, fn);
 }
 
+/** Above this many messages, one batch job sends them all (instead of one job each). */
+const BATCH_THRESHOLD = 50;
+
 /** Writes emails and their send jobs in the caller's transaction: nothing leaves before it commits. */
 export async function queueEmails(tx: Db, jobs: JobQueue, items: QueuedEmail[], opts: { startAfter?: Date } = {}): Promise<string[]> {
   if (items.length === 0) return [];
+  const batchId = items.length > BATCH_THRESHOLD ? randomUUID() : null;
   const ids: string[] = [];
   for (let i = 0; i < items.length; i += 1000) {
     const rows = await tx
@@ -35,20 +40,19 @@ export async function queueEmails(tx: Db, jobs: JobQueue, items: QueuedEmail[], 
           params: m.params ?? {},
           orgId: m.orgId ?? null,
           refId: m.refId ?? null,
+          batchId,
         })),
       )
       .returning({ id: emails.id });
     ids.push(...rows.map((r) => r.id));
   }
-  await jobs.sendMany(
-    SEND_EMAIL,
-    ids.map((emailId) => ({ emailId })),
-    { tx, startAfter: opts.startAfter },
-  );
+  if (batchId) await jobs.send(SEND_BATCH, { batchId }, { tx, startAfter: opts.startAfter });
+  else await jobs.sendMany(SEND_EMAIL, ids.map((emailId) => ({ emailId })), { tx, startAfter: opts.startAfter });
   return ids;
 }
 
 const SEND_EMAIL = 'email.send';
+const SEND_BATCH = 'email.batch';
 const STALE_CLAIM_MS = 5 * 60_000;
 
 /** Sends one stored email. Claims it first, so two runs never both deliver it. */
@@ -89,6 +93,29 @@ async function sendEmail(ctx: AppContext, { emailId }: { emailId: string }): Pro
   if (hook) await hook(ctx, { id: row.id, refId: row.refId });
 }
 
+/** Sends every unsent email of a batch, four at a time; failures are retried by running the batch again. */
+async function sendBatch(ctx: AppContext, { batchId }: { batchId: string }): Promise<void> {
+  const tried = new Set<string>();
+  let failures = 0;
+  for (;;) {
+    const next = await ctx.db
+      .select({ id: emails.id })
+      .from(emails)
+      .where(and(eq(emails.batchId, batchId), inArray(emails.status, ['queued', 'failed', 'sending']), tried.size ? notInArray(emails.id, [...tried].slice(-5000)) : undefined))
+      .orderBy(asc(emails.createdAt), asc(emails.id))
+      .limit(200);
+    const ids = next.map((r) => r.id).filter((id) => !tried.has(id));
+    if (ids.length === 0) break;
+    for (let i = 0; i < ids.length; i += 4) {
+      const results = await Promise.allSettled(ids.slice(i, i + 4).map((emailId) => sendEmail(ctx, { emailId })));
+      failures += results.filter((r) => r.status === 'rejected').length;
+    }
+    for (const id of ids) tried.add(id);
+  }
+  if (failures) throw new Error(`${failures} emails of batch ${batchId} could not be sent; they will be retried`);
+}
+
 export const emailJobs: JobDefinition[] = [
   { name: SEND_EMAIL, schema: z.object({ emailId: z.string().uuid() }), handler: sendEmail, concurrency: 2 },
+  { name: SEND_BATCH, schema: z.object({ batchId: z.string().uuid() }), handler: sendBatch },
 ];

@@ -104,6 +104,7 @@ export const emails = pgTable(
     id: id(),
     orgId: uuid('org_id').references(() => organizations.id, { onDelete: 'cascade' }),
     refId: uuid('ref_id'),
+    batchId: uuid('batch_id'),
     toAddress: text('to_address').notNull(),
     template: text('template').notNull(),
     locale: text('locale').notNull().default('en'),

@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next';
 import type { ReactElement } from 'react';
 import { accountExists, resetPassword, verifyEmail } from './accounts.js';
 import { invitation, passcodeCopy, sessionInvitation, welcomeSetPassword } from './invitations.js';
+import { joinPageVerify } from './join-page.js';
 
 export type TemplateEnv = { t: TFunction; appUrl: string; locale: string };
 export type RenderedTemplate = { subject: string; element: ReactElement };
@@ -16,6 +17,7 @@ const templates = new Map<string, MailTemplate>([
   ['session-invitation', sessionInvitation],
   ['welcome-set-password', welcomeSetPassword],
   ['passcode-copy', passcodeCopy],
+  ['join-page-verify', joinPageVerify],
 ]);
 
 /** Adds templates of a feature module. */
