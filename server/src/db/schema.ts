@@ -3,3 +3,5 @@
 export * from './schema/foundation.js';
 export * from './schema/groups.js';
 export * from './schema/invitations.js';
+export * from './schema/join-page.js';
+export * from './schema/imports.js';

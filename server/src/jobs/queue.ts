@@ -13,6 +13,10 @@ export type JobDefinition<S extends z.ZodType = z.ZodType<any>> = {
   retryDelaySeconds?: number;
   /** Run several jobs of this queue at once in one worker (default 1). */
   concurrency?: number;
+  /** How long a run may take before pg-boss considers its worker dead and retries it. */
+  expireInSeconds?: number;
+  /** Run on a schedule (cron, UTC), once across all processes. */
+  cron?: string;
 };
 
 export type SendOptions = { tx?: Db; startAfter?: Date; singletonKey?: string };
@@ -79,7 +83,9 @@ export function createJobQueue(database: Database, opts: { databaseUrl?: string;
           retryLimit: d.retryLimit ?? opts.retryLimit,
           retryDelay: d.retryDelaySeconds ?? opts.retryDelaySeconds,
           retryBackoff: true,
+          ...(d.expireInSeconds ? { expireInSeconds: d.expireInSeconds } : {}),
         });
+        if (d.cron) await boss.schedule(d.name, d.cron, {});
       }
     },
     async work(ctx) {

@@ -6,10 +6,13 @@ import { accountsRoutes } from './accounts/accounts.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { enrolmentsRoutes } from './enrolments/enrolments.routes.js';
 import { groupsRoutes } from './groups/groups.routes.js';
+import { importsRoutes } from './imports/imports.routes.js';
+import { importJobs } from './imports/imports.service.js';
 import { invitationJobs } from './invitations/batch.service.js';
 import { invitationsRoutes } from './invitations/invitations.routes.js';
 import { registerInvitationMailHooks } from './invitations/lifecycle.service.js';
 import { invitationLinkRoutes } from './invitations/public.routes.js';
+import { joinPageRoutes } from './join-page/join-page.routes.js';
 import { membersRoutes } from './members/members.routes.js';
 import { passcodesRoutes } from './passcodes/passcodes.routes.js';
 import { orgsRoutes } from './orgs/orgs.routes.js';
@@ -27,9 +30,11 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
   invitationsRoutes,
   invitationLinkRoutes,
   passcodesRoutes,
+  importsRoutes,
+  joinPageRoutes,
 ];
 
 /** Every feature's background jobs, in one list. */
-export const featureJobs: JobDefinition[] = [...emailJobs, ...invitationJobs];
+export const featureJobs: JobDefinition[] = [...emailJobs, ...invitationJobs, ...importJobs];
 
 registerInvitationMailHooks();

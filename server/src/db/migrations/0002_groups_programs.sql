@@ -81,8 +81,14 @@ CREATE TABLE assignments (
 );
 CREATE INDEX assignments_session_idx ON assignments (session_id);
 
+-- A time-ordered UUID (version 7 layout: 48-bit Unix milliseconds, then random bits). Enrolments
+-- arrive 100,000 at a time; ordered keys fill the primary-key index page by page instead of at random.
+CREATE FUNCTION troupe_uuid_v7() RETURNS uuid LANGUAGE sql VOLATILE AS $$
+  SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) PLACING substring(int8send((extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3) FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid
+$$;
+
 CREATE TABLE enrolments (
-  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  id uuid PRIMARY KEY DEFAULT troupe_uuid_v7(),
   org_id uuid NOT NULL,
   session_id uuid NOT NULL,
   -- No foreign key to accounts: checking one locks every learner's account row (measured: +1.5 s,

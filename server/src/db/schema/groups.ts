@@ -102,7 +102,7 @@ export const assignments = pgTable(
 export const enrolments = pgTable(
   'enrolments',
   {
-    id: id(),
+    id: uuid('id').primaryKey().default(sql`troupe_uuid_v7()`),
     orgId: uuid('org_id').notNull(),
     sessionId: uuid('session_id').notNull(),
     // No foreign key (see the migration): a trigger on accounts deletes the enrolments of deleted accounts.

@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { ReactElement } from 'react';
 import { accountExists, resetPassword, verifyEmail } from './accounts.js';
-import { invitation, passcodeCopy, sessionInvitation, welcomeSetPassword } from './invitations.js';
+import { importDone, invitation, passcodeCopy, sessionInvitation, welcomeSetPassword } from './invitations.js';
 import { joinPageVerify } from './join-page.js';
 
 export type TemplateEnv = { t: TFunction; appUrl: string; locale: string };
@@ -17,6 +17,7 @@ const templates = new Map<string, MailTemplate>([
   ['session-invitation', sessionInvitation],
   ['welcome-set-password', welcomeSetPassword],
   ['passcode-copy', passcodeCopy],
+  ['import-done', importDone],
   ['join-page-verify', joinPageVerify],
 ]);
 

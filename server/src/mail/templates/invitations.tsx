@@ -98,3 +98,20 @@ export const passcodeCopy: MailTemplate = (p: { name: string; passcode: string; 
     ),
   };
 };
+
+export const importDone: MailTemplate = (p: { orgName: string; fileName: string; created: number; addedToGroups: number; alreadyThere: number; skipped: number }, env) => {
+  const vars = { org: p.orgName, file: p.fileName || '—', created: p.created, addedToGroups: p.addedToGroups, alreadyThere: p.alreadyThere, skipped: p.skipped };
+  return {
+    subject: env.t('mail.importDone.subject', vars),
+    element: (
+      <MailLayout
+        locale={env.locale}
+        preview={env.t('mail.importDone.body', vars)}
+        heading={env.t('mail.importDone.heading')}
+        paragraphs={[env.t('mail.importDone.body', vars)]}
+        linkFallback={env.t('mail.linkFallback')}
+        footer={env.t('mail.footer', { org: p.orgName })}
+      />
+    ),
+  };
+};

@@ -87,6 +87,32 @@ describe('attaching a session to a group', () => {
   });
 });
 
+describe('consistency', () => {
+  it('enrols members who join while the session is being attached (no enrolment lost to the race)', async () => {
+    const o = await orgWithOwner(t);
+    for (let round = 0; round < 4; round++) {
+      const g = await o.group(`Race ${round}`);
+      const s = await o.session((await o.program()).id);
+      const ids = await seedMembers(t, o.org.id, 300);
+      await o.addToGroup(g.id, ids.slice(0, 100));
+      await Promise.all([o.attach(g.id, s.id), o.addToGroup(g.id, ids.slice(100))]);
+      const [row] = ((await t.ctx.db.execute(sql`SELECT count(*)::int AS n FROM enrolments WHERE session_id = ${s.id}`)) as any).rows;
+      expect(row.n).toBe(300);
+    }
+  });
+
+  it('removes the enrolments of a deleted account (a trigger stands in for the foreign key)', async () => {
+    const o = await orgWithOwner(t);
+    const g = await o.group('G');
+    const s = await o.session((await o.program()).id);
+    const [x, y] = await seedMembers(t, o.org.id, 2);
+    await o.addToGroup(g.id, [x, y]);
+    await o.attach(g.id, s.id);
+    await t.ctx.db.execute(sql`DELETE FROM accounts WHERE id = ${x}`);
+    expect([...(await o.enrolments()).keys()]).toEqual([`${y}:${s.id}`]);
+  });
+});
+
 describe('joining and leaving groups', () => {
   it('enrols a new member in the scheduled and ongoing sessions of the group and of its ancestors, not in closed ones', async () => {
     const o = await orgWithOwner(t);

@@ -17,7 +17,7 @@ async function insertEnrolments(db: Db, o: { orgId: string; now: Date; ctes?: SQ
   // (partial index enrolments_started_idx): a few index probes for a few pairs, one hash join over
   // the started rows for 100,000 pairs, never a scan of the not-started ones. Rows go in in index
   // order: the (session_id, account_id) and account_id indexes then fill page by page instead of at
-  // random (measured: 5.0 s → 3.3 s for 100,000 rows).
+  // random (measured on 100,000 rows: ~1.6× the plain INSERT … SELECT without it, about 1× with it).
   return queryCount(
     db,
     sql`WITH RECURSIVE ${o.ctes ? sql`${o.ctes},` : sql``}
@@ -145,4 +145,29 @@ export function pruneEnrolments(db: Db, o: { orgId: string; accountIds?: string[
       )
       SELECT count(*)::int AS n FROM del`,
   );
+}
+
+/**
+ * After many people joined many groups at once (an import): enrols each account in the open sessions
+ * attached to the groups IT belongs to and to their ancestors — never in other people's groups' sessions.
+ */
+export function enrolAccountsInTheirGroups(db: Db, o: { orgId: string; accountIds: SQL; now: Date }): Promise<number> {
+  return insertEnrolments(db, {
+    ...o,
+    ctes: sql`chain(group_id, ancestor_id) AS (
+        SELECT id, id FROM groups WHERE org_id = ${o.orgId}
+        UNION
+        SELECT c.group_id, g.parent_id FROM chain c JOIN groups g ON g.id = c.ancestor_id WHERE g.org_id = ${o.orgId} AND g.parent_id IS NOT NULL
+      ),
+      open_by_group(group_id, session_id) AS (
+        SELECT DISTINCT c.group_id, a.session_id FROM chain c
+        JOIN assignments a ON a.org_id = ${o.orgId} AND a.group_id = c.ancestor_id
+        JOIN program_sessions s ON s.id = a.session_id
+        WHERE s.closes_at IS NULL OR s.closes_at > ${tsParam(o.now)}
+      )`,
+    pairs: sql`SELECT DISTINCT ob.session_id, gm.account_id FROM group_members gm
+      JOIN open_by_group ob ON ob.group_id = gm.group_id
+      JOIN memberships m ON m.org_id = gm.org_id AND m.account_id = gm.account_id AND m.status = 'active'
+      WHERE gm.org_id = ${o.orgId} AND gm.account_id IN (${o.accountIds})`,
+  });
 }

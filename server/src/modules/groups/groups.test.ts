@@ -75,6 +75,11 @@ describe('groups', () => {
     expect((await o.owner.agent.get(`${o.base}/groups/${d.id}`)).data.path.map((p: any) => p.name)).toEqual(['X', 'C']);
     expectStatus(await o.owner.agent.patch(`${o.base}/groups/${c.id}`, { parentId: null }), 200);
     expect((await o.owner.agent.get(`${o.base}/groups/${c.id}`)).data.parentId).toBeNull();
+    // A move next to a sibling of the same name clashes like a rename.
+    await o.group('d', { parentId: x.id });
+    const clash = await o.owner.agent.patch(`${o.base}/groups/${d.id}`, { parentId: x.id });
+    expect(clash.statusCode).toBe(409);
+    expect(clash.data.error.code).toBe('group_name_taken');
   });
 
   it('refuses a move that would make a cycle with 409 group_cycle naming parentId', async () => {
@@ -188,5 +193,34 @@ describe('group permissions and organization scoping', () => {
       expect(res.statusCode, `${method} ${url}`).toBe(404);
     }
     expect((await a.owner.agent.get(`${a.base}/groups/${ga.id}`)).data.name).toBe('Secret');
+  });
+});
+
+describe('API contract', () => {
+  it('documents the groups, programs and enrolments paths in the OpenAPI document', async () => {
+    const doc = (await t.app.inject('/api/openapi.json')).json();
+    const paths: Record<string, string[]> = {
+      '/api/v1/orgs/{orgId}/groups': ['get', 'post'],
+      '/api/v1/orgs/{orgId}/groups/{groupId}': ['get', 'patch', 'delete'],
+      '/api/v1/orgs/{orgId}/groups/{groupId}/members': ['get', 'post'],
+      '/api/v1/orgs/{orgId}/groups/{groupId}/members/{accountId}': ['delete'],
+      '/api/v1/orgs/{orgId}/groups/{groupId}/observers': ['get', 'post'],
+      '/api/v1/orgs/{orgId}/groups/{groupId}/observers/{accountId}': ['delete'],
+      '/api/v1/orgs/{orgId}/groups/{groupId}/assignments': ['get', 'post'],
+      '/api/v1/orgs/{orgId}/groups/{groupId}/assignments/{sessionId}': ['delete'],
+      '/api/v1/orgs/{orgId}/groups/{groupId}/logo': ['get', 'put', 'delete'],
+      '/api/v1/orgs/{orgId}/groups/{groupId}/background': ['get', 'put', 'delete'],
+      '/api/v1/orgs/{orgId}/programs': ['get', 'post'],
+      '/api/v1/orgs/{orgId}/programs/{programId}': ['get', 'patch', 'delete'],
+      '/api/v1/orgs/{orgId}/programs/{programId}/sessions': ['get', 'post'],
+      '/api/v1/orgs/{orgId}/programs/{programId}/sessions/{sessionId}': ['get', 'patch', 'delete'],
+      '/api/v1/orgs/{orgId}/enrolments': ['get'],
+      '/api/v1/me/home': ['get'],
+      '/api/v1/me/enrolments': ['get'],
+      '/api/v1/me/enrolments/{enrolmentId}/progress': ['post'],
+      '/api/v1/certificates/{certificateId}': ['get'],
+    };
+    for (const [p, methods] of Object.entries(paths)) expect(Object.keys(doc.paths[p] ?? {}).sort(), p).toEqual(expect.arrayContaining(methods));
+    expect(doc.paths['/api/v1/orgs/{orgId}/groups'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('parentId');
   });
 });

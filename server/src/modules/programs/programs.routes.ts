@@ -72,6 +72,10 @@ export const programsRoutes = (ctx: AppContext): FastifyPluginAsyncZod => async 
     return reply.code(201).send(presentSession(await svc.getSession(ctx, { ...o, sessionId })));
   });
 
+  app.get(`${programUrl}/sessions/:sessionId`, { config: { auth: 'programs.read' }, schema: { tags, params: s.sessionParams, response: { 200: s.sessionOut } } }, async (req) => {
+    return presentSession(await svc.getSession(ctx, { orgId: orgOf(req).orgId, programId: req.params.programId, sessionId: req.params.sessionId }));
+  });
+
   app.patch(`${programUrl}/sessions/:sessionId`, { config: { auth: 'programs.manage' }, schema: { tags, params: s.sessionParams, body: s.updateSessionBody, response: { 200: s.sessionOut } } }, async (req) => {
     const o = { orgId: orgOf(req).orgId, programId: req.params.programId, sessionId: req.params.sessionId };
     await svc.updateSession(ctx, { actor: actorFrom(req), ...o, ...req.body });

@@ -1,0 +1,64 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import { imports } from '../../db/schema.js';
+import { conflict, notFound } from '../../http/errors.js';
+import type { JobDefinition } from '../../jobs/queue.js';
+import { csvLine } from '../../lib/csv.js';
+import { recordAudit } from '../audit/audit.service.js';
+import type { Actor } from '../members/members.service.js';
+import { runImport } from './apply.service.js';
+import { allRows } from './imports.repo.js';
+
+const RUN = 'imports.run';
+const SWEEP = 'imports.sweep';
+
+/** Approves a previewed import: the background run starts (its job is written in the same transaction). */
+export async function approveImport(ctx: AppContext, o: { actor: Actor; orgId: string; importId: string; sendAt?: string; createMissingGroups?: boolean; sendWelcome?: boolean }) {
+  return ctx.db.transaction(async (tx) => {
+    const [imp] = await tx.select().from(imports).where(and(eq(imports.id, o.importId), eq(imports.orgId, o.orgId))).for('update');
+    if (!imp) throw notFound('Import');
+    if (imp.status !== 'preview') throw conflict('import_not_in_preview', `This import is ${imp.status}; only an import in preview can be approved.`);
+    const options = { ...(imp.options as object), ...(o.createMissingGroups !== undefined ? { createMissingGroups: o.createMissingGroups } : {}), sendAt: o.sendAt ?? null, sendWelcome: o.sendWelcome ?? true };
+    await tx.update(imports).set({ status: 'approved', approvedBy: o.actor.id, approvedAt: sql`now()`, options }).where(eq(imports.id, imp.id));
+    await ctx.jobs.send(RUN, { importId: imp.id }, { tx, singletonKey: imp.id });
+    await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'import.approved', targetType: 'import', targetId: imp.id, ip: o.actor.ip, data: options });
+  });
+}
+
+/** Rejects (disapproves) a previewed import: nothing is applied; it stays in the history. */
+export async function rejectImport(ctx: AppContext, o: { actor: Actor; orgId: string; importId: string }) {
+  return ctx.db.transaction(async (tx) => {
+    const [imp] = await tx.update(imports).set({ status: 'rejected', finishedAt: sql`now()` }).where(and(eq(imports.id, o.importId), eq(imports.orgId, o.orgId), eq(imports.status, 'preview'))).returning();
+    if (!imp) {
+      const [exists] = await tx.select({ status: imports.status }).from(imports).where(and(eq(imports.id, o.importId), eq(imports.orgId, o.orgId)));
+      if (!exists) throw notFound('Import');
+      throw conflict('import_not_in_preview', `This import is ${exists.status}; only an import in preview can be rejected.`);
+    }
+    await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'import.rejected', targetType: 'import', targetId: imp.id, ip: o.actor.ip });
+  });
+}
+
+/** The per-row result as CSV (formula-safe). */
+export async function resultsCsv(ctx: AppContext, importId: string): Promise<string> {
+  const rows = await allRows(ctx.db, importId);
+  const lines = [csvLine(['line', 'email', 'first name', 'last name', 'groups', 'role', 'location', 'external id', 'check', 'problems', 'result', 'reason'])];
+  for (const r of rows) {
+    const problems = r.messages.filter((m: any) => m.level === 'error').map((m: any) => (m.value ? `${m.code}: ${m.value}` : m.code)).join('; ');
+    lines.push(csvLine([r.line, r.email, r.firstName, r.lastName, r.groups.join('; '), r.role ?? '', r.location, r.externalId, r.outcome, problems, r.result ?? '', r.resultReason ?? '']));
+  }
+  return `\uFEFF${lines.join('')}`;
+}
+
+/** Imports whose worker died (no heartbeat for two minutes) are queued again; the run is idempotent. */
+async function sweepStalled(ctx: AppContext): Promise<void> {
+  const { rows } = await ctx.database.query<{ id: string }>(
+    `SELECT id FROM imports WHERE status IN ('approved', 'running') AND coalesce(heartbeat_at, approved_at) < now() - interval '2 minutes'`,
+  );
+  for (const r of rows) await ctx.jobs.send(RUN, { importId: r.id }, { singletonKey: `resume-${r.id}-${Math.floor(Date.now() / 120_000)}` });
+}
+
+export const importJobs: JobDefinition[] = [
+  { name: RUN, schema: z.object({ importId: z.string().uuid() }), handler: runImport, retryLimit: 5, expireInSeconds: 1800 },
+  { name: SWEEP, schema: z.object({}).passthrough(), handler: (ctx) => sweepStalled(ctx), cron: '* * * * *' },
+];

@@ -1,0 +1,92 @@
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import { AppError } from '../../../http/errors.js';
+import { decodeText, emptyFile } from './decode.js';
+import { checkZip } from './zip-guard.js';
+
+export type TableKind = 'csv' | 'tsv' | 'xlsx' | 'paste';
+/** One line of the table: its 1-based number in the file and its cells as text. */
+export type TableRow = { line: number; cells: string[] };
+
+/** Which kind of table these bytes hold, from the bytes first and the name second. */
+export function detectKind(buf: Buffer, fileName: string): TableKind {
+  if (buf.length >= 4 && buf.readUInt32LE(0) === 0x04034b50) return 'xlsx';
+  if (/\.xlsx?$/i.test(fileName)) throw new AppError(422, 'invalid_xlsx', 'This file has an Excel name but is not an .xlsx workbook. Save it as .xlsx or CSV and upload it again.');
+  return /\.tsv$/i.test(fileName) ? 'tsv' : 'csv';
+}
+
+/** The delimiter of a text table: the most frequent of , ; and tab in its first line (outside quotes). */
+export function detectDelimiter(text: string): string {
+  let inQuotes = false;
+  const counts: Record<string, number> = { ',': 0, ';': 0, '\t': 0 };
+  for (const ch of text.slice(0, 20_000)) {
+    if (ch === '"') inQuotes = !inQuotes;
+    else if (!inQuotes && (ch === '\n' || ch === '\r')) break;
+    else if (!inQuotes && ch in counts) counts[ch]++;
+  }
+  return Object.entries(counts).sort((a, b) => b[1] - a[1])[0][1] > 0 ? Object.entries(counts).sort((a, b) => b[1] - a[1])[0][0] : ',';
+}
+
+/** Streams the rows of a CSV/TSV text (quoted fields with new lines, CRLF, ragged rows). */
+export async function* readTextTable(text: string): AsyncGenerator<TableRow> {
+  const parser = Readable.from([text]).pipe(
+    parse({ delimiter: detectDelimiter(text), relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true, info: true, trim: false }),
+  );
+  try {
+    for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      yield { line: rec.info.lines, cells: rec.record.map((c) => c ?? '') };
+    }
+  } catch (err) {
+    const e = err as { code?: string; lines?: number; message: string };
+    throw new AppError(422, 'invalid_csv', `Line ${e.lines ?? '?'} cannot be read: ${e.message}`, { line: e.lines });
+  }
+}
+
+/** Text of an Excel cell as a person sees it: formulas give their result, dates an ISO date, links their text. */
+export function cellText(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v === 'object') {
+    if ('result' in v) return cellText((v as ExcelJS.CellFormulaValue).result as ExcelJS.CellValue);
+    if ('richText' in v) return v.richText.map((r) => r.text).join('');
+    if ('text' in v) return String((v as ExcelJS.CellHyperlinkValue).text);
+    if ('error' in v) return '';
+    return '';
+  }
+  return String(v);
+}
+
+/** Streams the rows of the first worksheet of an .xlsx file (checked against zip bombs first). */
+export async function* readXlsx(buf: Buffer): AsyncGenerator<TableRow> {
+  checkZip(buf);
+  let reader: ExcelJS.stream.xlsx.WorkbookReader;
+  try {
+    reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buf]), { sharedStrings: 'cache', hyperlinks: 'cache', styles: 'cache', worksheets: 'emit', entries: 'emit' });
+  } catch {
+    throw new AppError(422, 'invalid_xlsx', 'This Excel file cannot be read.');
+  }
+  try {
+    for await (const sheet of reader) {
+      for await (const row of sheet) {
+        const values = (row.values as ExcelJS.CellValue[]).slice(1);
+        yield { line: row.number, cells: values.map(cellText) };
+      }
+      return; // the first worksheet only
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError(422, 'invalid_xlsx', 'This Excel file cannot be read; save it again from Excel as .xlsx.');
+  }
+}
+
+/** Rows of any accepted table: an uploaded file (CSV, TSV, XLSX) or a pasted table. */
+export function readTable(input: { kind: 'file'; bytes: Buffer; fileName: string } | { kind: 'paste'; text: string }): { kind: TableKind; rows: AsyncGenerator<TableRow> } {
+  if (input.kind === 'paste') {
+    if (!input.text.trim()) throw emptyFile();
+    return { kind: 'paste', rows: readTextTable(input.text) };
+  }
+  const kind = detectKind(input.bytes, input.fileName);
+  if (kind === 'xlsx') return { kind, rows: readXlsx(input.bytes) };
+  return { kind, rows: readTextTable(decodeText(input.bytes)) };
+}

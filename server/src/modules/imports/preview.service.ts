@@ -1,0 +1,112 @@
+import { eq } from 'drizzle-orm';
+import type { AppContext } from '../../context.js';
+import type { Db } from '../../db/client.js';
+import { imports } from '../../db/schema.js';
+import { AppError } from '../../http/errors.js';
+import { normalizeEmail } from '../../lib/email-address.js';
+import { recordAudit } from '../audit/audit.service.js';
+import type { Actor } from '../members/members.service.js';
+import { type Field, matchHeaders, roleFromCell } from './parse/headers.js';
+import { readTable, type TableRow } from './parse/table-reader.js';
+import { insertRows, type ParsedRow, type RowMessage } from './rows.repo.js';
+import { validateImport } from './validate.js';
+
+export const IMPORT_LIMITS = { maxBytes: 50 * 1024 * 1024, maxRows: 1_000_000 };
+export type ImportMode = 'invite' | 'create';
+export type ImportInput = { kind: 'file'; bytes: Buffer; fileName: string } | { kind: 'paste'; text: string };
+
+const GRANTABLE: Record<string, string[]> = {
+  owner: ['admin', 'manager_full', 'manager_limited', 'learner', 'guest'],
+  admin: ['admin', 'manager_full', 'manager_limited', 'learner', 'guest'],
+  manager_full: ['manager_limited', 'learner', 'guest'],
+};
+/** Roles an import may give: account types user, admin or guest when creating accounts; what the actor may grant. */
+export function allowedRoles(actorRole: string, mode: ImportMode): string[] {
+  const mine = GRANTABLE[actorRole] ?? [];
+  return mode === 'create' ? mine.filter((r) => ['learner', 'admin', 'guest'].includes(r)) : mine;
+}
+
+const isBlank = (cells: string[]) => cells.every((c) => !c || !c.trim());
+
+/** Turns one table line into a row: the address normalized once, groups split on `;`, the role read in English or French. */
+function toRow(r: TableRow, columns: Partial<Record<Field, number>>): ParsedRow {
+  const cell = (f: Field) => (columns[f] === undefined ? '' : String(r.cells[columns[f]!] ?? '')).trim();
+  const email = cell('email');
+  const addr = normalizeEmail(email);
+  const roleText = cell('role');
+  const role = roleFromCell(roleText);
+  const messages: RowMessage[] = [];
+  if (!email) messages.push({ field: 'email', code: 'missing_email', level: 'error', stage: 'parse' });
+  else if (!addr) messages.push({ field: 'email', code: 'invalid_email', level: 'error', stage: 'parse', value: email.slice(0, 320) });
+  if (!role) messages.push({ field: 'role', code: 'unknown_role', level: 'error', stage: 'parse', value: roleText.slice(0, 100) });
+  return {
+    line: r.line,
+    email: (addr?.email ?? email).slice(0, 320),
+    emailKey: addr?.key ?? null,
+    firstName: cell('firstName').slice(0, 200),
+    lastName: cell('lastName').slice(0, 200),
+    groupNames: cell('groups').split(';').map((g) => g.trim()).filter(Boolean).slice(0, 50),
+    roleText: roleText.slice(0, 100),
+    role,
+    locationText: cell('location').slice(0, 200),
+    externalId: cell('externalId').slice(0, 200),
+    messages,
+  };
+}
+
+/** Reads an uploaded or pasted table into a stored preview; nothing is applied until approved. */
+export async function createImport(ctx: AppContext, o: { actor: Actor; orgId: string; mode: ImportMode; input: ImportInput; createMissingGroups: boolean }) {
+  const { rows } = readTable(o.input);
+  const fileKey = o.input.kind === 'file' ? await ctx.storage.put('imports', o.input.bytes, o.input.fileName.match(/\.(csv|tsv|txt|xlsx)$/i)?.[1].toLowerCase() ?? 'bin') : null;
+  return ctx.db.transaction(async (tx) => {
+    const [imp] = await tx
+      .insert(imports)
+      .values({
+        orgId: o.orgId,
+        createdBy: o.actor.id,
+        mode: o.mode,
+        source: o.input.kind === 'file' ? 'file' : 'paste',
+        fileKey,
+        fileName: o.input.kind === 'file' ? o.input.fileName.slice(0, 255) : null,
+        fileSize: o.input.kind === 'file' ? o.input.bytes.length : Buffer.byteLength(o.input.text),
+        options: { createMissingGroups: o.createMissingGroups },
+      })
+      .returning();
+    const { columns, ignored, duplicates } = await readRows(tx, imp.id, rows);
+    const allowed = allowedRoles(o.actor.role, o.mode);
+    const summary = await validateImport(tx, { importId: imp.id, orgId: o.orgId, createMissingGroups: o.createMissingGroups, allowedRoles: allowed });
+    if (summary.counts.rows === 0) throw new AppError(422, 'no_rows', 'The table has a header line but no rows.');
+    const columnsInfo = { matched: Object.fromEntries(Object.entries(columns)), ignored, duplicates };
+    await tx.update(imports).set({ counts: { ...summary.counts, unknownGroups: summary.unknownGroups }, columns: columnsInfo }).where(eq(imports.id, imp.id));
+    await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'import.uploaded', targetType: 'import', targetId: imp.id, ip: o.actor.ip, data: { mode: o.mode, rows: summary.counts.rows, fileName: imp.fileName } });
+    return imp.id;
+  });
+}
+
+/** Streams table lines into import_rows in batches; the header is the first non-empty line. */
+async function readRows(tx: Db, importId: string, rows: AsyncGenerator<TableRow>) {
+  let header: Awaited<ReturnType<typeof matchHeaders>> | null = null;
+  let batch: ParsedRow[] = [];
+  let count = 0;
+  for await (const r of rows) {
+    if (isBlank(r.cells)) continue;
+    if (!header) {
+      header = matchHeaders(r.cells);
+      if (header.columns.email === undefined) {
+        const found = r.cells.map((c) => c.trim()).filter(Boolean).slice(0, 20).join(', ');
+        throw new AppError(422, 'no_email_column', `No email column was found in line ${r.line} (the header). Found: ${found || 'nothing'}. Name a column “email”.`, { line: r.line, found });
+      }
+      continue;
+    }
+    if (++count > IMPORT_LIMITS.maxRows) throw new AppError(413, 'too_many_rows', `The table has more than ${IMPORT_LIMITS.maxRows.toLocaleString('en')} rows; split it into several files.`, { limit: IMPORT_LIMITS.maxRows });
+    batch.push(toRow(r, header.columns));
+    if (batch.length >= 5000) {
+      await insertRows(tx, importId, batch);
+      batch = [];
+    }
+  }
+  if (!header) throw new AppError(422, 'empty_file', 'The file is empty: it has no header line and no rows.');
+  await insertRows(tx, importId, batch);
+  return header;
+}
+

@@ -1,0 +1,99 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { queryRows } from '../groups/sql.js';
+import { groupNameKey } from '../groups/groups.schemas.js';
+import { distance } from './parse/headers.js';
+
+export type ImportCounts = { rows: number; valid: number; invalid: number; duplicate: number; conflict: number; alreadyMembers: number; alreadyInvited: number };
+export type UnknownGroup = { name: string; rows: number; suggestion: string | null };
+
+const keyExpr = (col: string) => sql.raw(`lower(regexp_replace(btrim(${col}), '\\s+', ' ', 'g'))`);
+
+/**
+ * Checks every row against the organization, set-based: groups (ignoring case and spaces), locations,
+ * roles the actor may give, exact repeats (ignored) and conflicting repeats (both shown), existing members.
+ * Safe to run again (e.g. after choosing to create missing groups).
+ */
+export async function validateImport(tx: Db, o: { importId: string; orgId: string; createMissingGroups: boolean; allowedRoles: string[] }) {
+  const { importId, orgId } = o;
+  // Keep what parsing found; recompute the rest.
+  await tx.execute(sql`UPDATE import_rows SET messages = jsonb_path_query_array(messages, '$[*] ? (@.stage == "parse")'), group_ids = '{}', location_id = NULL, already_member = false
+    WHERE import_id = ${importId}`);
+  await tx.execute(sql`
+    WITH names AS (
+      SELECT r.line, n.name FROM import_rows r, unnest(r.group_names) AS n(name) WHERE r.import_id = ${importId} AND btrim(n.name) <> ''
+    ), matched AS (
+      SELECT names.line, names.name, (SELECT g.id FROM groups g WHERE g.org_id = ${orgId} AND g.name_key = ${keyExpr('names.name')} ORDER BY g.created_at LIMIT 1) AS id FROM names
+    ), agg AS (
+      SELECT line, coalesce(array_agg(DISTINCT id) FILTER (WHERE id IS NOT NULL), '{}') AS ids,
+             coalesce(jsonb_agg(jsonb_build_object('field', 'groups', 'code', ${o.createMissingGroups ? 'group_will_be_created' : 'unknown_group'}::text,
+               'level', ${o.createMissingGroups ? 'info' : 'error'}::text, 'stage', 'check', 'value', btrim(name))) FILTER (WHERE id IS NULL), '[]') AS msgs
+      FROM matched GROUP BY line
+    )
+    UPDATE import_rows r SET group_ids = agg.ids, messages = r.messages || agg.msgs FROM agg WHERE r.import_id = ${importId} AND r.line = agg.line`);
+  await tx.execute(sql`
+    UPDATE import_rows r SET location_id = l.id FROM locations l
+    WHERE r.import_id = ${importId} AND r.location_text <> '' AND l.org_id = ${orgId} AND l.archived_at IS NULL AND lower(l.name) = lower(btrim(r.location_text))`);
+  await tx.execute(sql`
+    UPDATE import_rows SET messages = messages || jsonb_build_array(jsonb_build_object('field', 'location', 'code', 'unknown_location', 'level', 'error', 'stage', 'check', 'value', btrim(location_text)))
+    WHERE import_id = ${importId} AND btrim(location_text) <> '' AND location_id IS NULL`);
+  await tx.execute(sql`
+    UPDATE import_rows SET messages = messages || jsonb_build_array(jsonb_build_object('field', 'role', 'code', 'role_not_allowed', 'level', 'error', 'stage', 'check', 'value', role))
+    WHERE import_id = ${importId} AND role IS NOT NULL AND NOT (role = ANY(string_to_array(${o.allowedRoles.join(',')}, ',')))`);
+  // The same address more than once: identical rows are repeats (ignored), different ones conflict (all shown).
+  await tx.execute(sql`
+    WITH dup AS (
+      SELECT email_key, count(DISTINCT md5(concat_ws(E'\\x01', first_name, last_name, array_to_string(group_names, E'\\x02'), role_text, location_text, external_id))) AS variants,
+             array_agg(line ORDER BY line) AS lines
+      FROM import_rows WHERE import_id = ${importId} AND email_key IS NOT NULL GROUP BY email_key HAVING count(*) > 1
+    )
+    UPDATE import_rows r SET messages = r.messages || CASE
+        WHEN dup.variants = 1 THEN jsonb_build_array(jsonb_build_object('field', 'email', 'code', 'duplicate_row', 'level', 'info', 'stage', 'check', 'lines', to_jsonb(dup.lines)))
+        ELSE jsonb_build_array(jsonb_build_object('field', 'email', 'code', 'conflicting_rows', 'level', 'error', 'stage', 'check', 'lines', to_jsonb(dup.lines))) END
+    FROM dup WHERE r.import_id = ${importId} AND r.email_key = dup.email_key AND (dup.variants > 1 OR r.line <> dup.lines[1])`);
+  await tx.execute(sql`
+    UPDATE import_rows r SET already_member = true FROM accounts a JOIN memberships m ON m.account_id = a.id AND m.org_id = ${orgId} AND m.status = 'active'
+    WHERE r.import_id = ${importId} AND a.email_key = r.email_key`);
+  await tx.execute(sql`
+    UPDATE import_rows SET outcome = CASE
+        WHEN messages @> '[{"code": "conflicting_rows"}]' THEN 'conflict'
+        WHEN messages @> '[{"code": "duplicate_row"}]' THEN 'duplicate'
+        WHEN messages @> '[{"level": "error"}]' THEN 'invalid'
+        ELSE 'valid' END
+    WHERE import_id = ${importId}`);
+  return summarize(tx, o);
+}
+
+async function summarize(tx: Db, o: { importId: string; orgId: string }): Promise<{ counts: ImportCounts; unknownGroups: UnknownGroup[] }> {
+  const [c] = await queryRows<ImportCounts>(
+    tx,
+    sql`SELECT count(*)::int AS rows,
+          count(*) FILTER (WHERE outcome = 'valid')::int AS valid,
+          count(*) FILTER (WHERE outcome IN ('invalid', 'conflict'))::int AS invalid,
+          count(*) FILTER (WHERE outcome = 'duplicate')::int AS duplicate,
+          count(*) FILTER (WHERE outcome = 'conflict')::int AS conflict,
+          count(*) FILTER (WHERE outcome = 'valid' AND already_member)::int AS "alreadyMembers",
+          count(*) FILTER (WHERE outcome = 'valid' AND NOT already_member AND EXISTS (
+            SELECT 1 FROM invitations i WHERE i.org_id = ${o.orgId} AND i.email_key = import_rows.email_key AND i.status IN ('prospect', 'pending')))::int AS "alreadyInvited"
+        FROM import_rows WHERE import_id = ${o.importId}`,
+  );
+  const unknown = await queryRows<{ name: string; rows: number }>(
+    tx,
+    sql`SELECT m->>'value' AS name, count(*)::int AS rows FROM import_rows, jsonb_array_elements(messages) m
+        WHERE import_id = ${o.importId} AND m->>'field' = 'groups' GROUP BY 1 ORDER BY 2 DESC LIMIT 200`,
+  );
+  const names = unknown.length ? await queryRows<{ name: string }>(tx, sql`SELECT name FROM groups WHERE org_id = ${o.orgId}`) : [];
+  const unknownGroups = unknown.map((u) => ({ ...u, suggestion: suggest(u.name, names.map((n) => n.name)) }));
+  return { counts: c, unknownGroups };
+}
+
+/** The closest existing group name, when it is close enough to be a typo. */
+export function suggest(name: string, candidates: string[]): string | null {
+  const key = groupNameKey(name);
+  let best: { name: string; d: number } | null = null;
+  for (const c of candidates) {
+    const d = distance(key, groupNameKey(c));
+    if (d <= Math.max(2, Math.floor(key.length / 4)) && (!best || d < best.d)) best = { name: c, d };
+  }
+  return best?.name ?? null;
+}
