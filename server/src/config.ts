@@ -15,6 +15,7 @@ const envSchema = z.object({
   ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   LOG_LEVEL: z.string().default('info'),
   WEB_DIST: z.string().optional(),
+  JOBS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('pgboss'),
   RATE_LIMIT_AUTH_MAX: z.coerce.number().int().min(1).default(10),
 });
 
@@ -63,7 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     webDist: path.resolve(e.WEB_DIST ?? path.join(import.meta.dirname, '../../web/dist')),
     secureCookies: appUrl.startsWith('https://'),
-    jobs: { retryDelaySeconds: 5, retryLimit: 8, pollingIntervalSeconds: 1, schema: 'pgboss' },
+    jobs: { retryDelaySeconds: 5, retryLimit: 8, pollingIntervalSeconds: 1, schema: e.JOBS_SCHEMA },
     rateLimits: { auth: { max: e.RATE_LIMIT_AUTH_MAX, windowMs: 60_000 } },
   };
 }
