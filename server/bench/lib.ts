@@ -1,3 +1,6 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import pg from 'pg';
 
 // Shared by every benchmark: what one returns, and small helpers.
@@ -48,5 +51,193 @@ export async function ensureDatabase(url: string): Promise<void> {
     if (!rowCount) await client.query(`CREATE DATABASE ${name}`);
   } finally {
     await client.end();
+  }
+}
+
+/** The p-th percentile (0–100) of `xs`, nearest-rank. */
+export const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+};
+
+const MB = 1024 * 1024;
+const readKb = (field: string): number | null => {
+  try {
+    const m = readFileSync('/proc/self/status', 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+};
+
+/** `global.gc` without starting Node with --expose-gc (for a steady memory baseline); null when unavailable. */
+const gc: (() => void) | null = (() => {
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    return vm.runInNewContext('gc') as () => void;
+  } catch {
+    return null;
+  }
+})();
+
+export type MemoryPeak = {
+  /** RSS just before `fn` (after a garbage collection when possible), MB. */
+  baselineMb: number;
+  /** Highest RSS seen by sampling `process.memoryUsage().rss` every 20 ms, MB. */
+  sampledPeakMb: number;
+  /** The kernel's RSS high-water mark over `fn` (VmHWM after resetting it through /proc/self/clear_refs); null when unavailable. */
+  kernelPeakMb: number | null;
+  /** The larger of the two peaks (sampling can only miss a peak, never invent one), MB. */
+  peakMb: number;
+  /** peakMb − baselineMb. */
+  deltaMb: number;
+};
+
+/** Wall time and peak process RSS of `fn`. */
+export async function timedWithMemory<T>(fn: () => Promise<T>): Promise<{ ms: number; result: T; memory: MemoryPeak }> {
+  gc?.();
+  const baseline = process.memoryUsage().rss;
+  let kernelReset = false;
+  try {
+    writeFileSync('/proc/self/clear_refs', '5'); // resets VmHWM to the current RSS
+    kernelReset = true;
+  } catch {}
+  let peak = baseline;
+  const sample = () => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  };
+  const timer = setInterval(sample, 20);
+  try {
+    const { ms, result } = await timed(fn);
+    sample();
+    const hwm = kernelReset ? readKb('VmHWM') : null;
+    const kernelPeakMb = hwm === null ? null : round(hwm / 1024, 1);
+    const peakMb = round(Math.max(peak / MB, kernelPeakMb ?? 0), 1);
+    return { ms, result, memory: { baselineMb: round(baseline / MB, 1), sampledPeakMb: round(peak / MB, 1), kernelPeakMb, peakMb, deltaMb: round(peakMb - baseline / MB, 1) } };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+export type QueryTrace = { label: string; calls: number; ms: number };
+
+/**
+ * Times every statement sent through node-postgres (all pools and clients of this process) while
+ * tracing is on: `stop()` returns the time per statement, grouped by the start of its text, slowest
+ * first. `last` keeps the most recent statements' text and parameters (to EXPLAIN them).
+ */
+export function traceQueries() {
+  const proto = pg.Client.prototype as unknown as { query: (...args: any[]) => any };
+  const original = proto.query;
+  const byLabel = new Map<string, QueryTrace>();
+  const last: { text: string; values: unknown[]; ms: number }[] = [];
+  let on = true;
+  const record = (text: string, values: unknown[] | undefined, start: bigint) => {
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    const label = text.replace(/\s+/g, ' ').trim().slice(0, 110);
+    const t = byLabel.get(label) ?? { label, calls: 0, ms: 0 };
+    t.calls++;
+    t.ms += ms;
+    byLabel.set(label, t);
+    last.push({ text, values: values ?? [], ms });
+    if (last.length > 50) last.shift();
+  };
+  proto.query = function (this: unknown, config: any, values?: any, callback?: any) {
+    if (!on || (config && typeof config.submit === 'function')) return original.call(this, config, values, callback);
+    const text: string = typeof config === 'string' ? config : (config?.text ?? '');
+    const params: unknown[] | undefined = Array.isArray(values) ? values : config?.values;
+    const start = process.hrtime.bigint();
+    if (typeof values === 'function') {
+      return original.call(this, config, (err: unknown, res: unknown) => {
+        record(text, params, start);
+        values(err, res);
+      });
+    }
+    if (typeof callback === 'function') {
+      return original.call(this, config, values, (err: unknown, res: unknown) => {
+        record(text, params, start);
+        callback(err, res);
+      });
+    }
+    const res = original.call(this, config, values);
+    if (res && typeof res.then === 'function') {
+      return res.then(
+        (r: unknown) => {
+          record(text, params, start);
+          return r;
+        },
+        (e: unknown) => {
+          record(text, params, start);
+          throw e;
+        },
+      );
+    }
+    return res;
+  };
+  return {
+    last,
+    /** Clears what was recorded so far. */
+    reset() {
+      byLabel.clear();
+      last.length = 0;
+    },
+    /** The statements recorded since the last reset, slowest total first. */
+    summary(): QueryTrace[] {
+      return [...byLabel.values()].sort((a, b) => b.ms - a.ms).map((t) => ({ ...t, ms: round(t.ms, 1) }));
+    },
+    stop() {
+      on = false;
+      proto.query = original;
+    },
+  };
+}
+
+/**
+ * Deletes bench rows of `table` (which has an `id` key) without the per-row foreign-key triggers
+ * when nothing outside the deleted set references them: a referencing column without an index
+ * (invitations.replaces_id, invitations.account_id, …) makes each deleted row scan that table, which
+ * turns deleting 100,000 rows into many minutes. Checks every single-column foreign key that points
+ * at `table` first (plus `extraRefs`, references no foreign key declares); when one finds a row, or
+ * the table has a trigger not listed in `handledTriggers`, it falls back to a plain DELETE.
+ * Returns the number of rows deleted.
+ */
+export async function deleteBenchRows(
+  pool: pg.Pool,
+  table: string,
+  where: string,
+  params: unknown[],
+  o: { extraRefs?: { table: string; column: string }[]; handledTriggers?: string[] } = {},
+): Promise<number> {
+  if (!/^[a-z_]+$/.test(table)) throw new Error(`unexpected table name: ${table}`);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`CREATE TEMP TABLE bench_doomed ON COMMIT DROP AS SELECT id FROM ${table} WHERE ${where}`, params);
+    await client.query('ANALYZE bench_doomed');
+    const { rows: fks } = await client.query<{ t: string; col: string; ncols: number }>(
+      `SELECT c.conrelid::regclass::text AS t, a.attname AS col, cardinality(c.conkey) AS ncols
+       FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+       WHERE c.contype = 'f' AND c.confrelid = $1::regclass`,
+      [table],
+    );
+    const { rows: triggers } = await client.query<{ name: string }>(`SELECT tgname AS name FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal`, [table]);
+    let safe = fks.every((f) => f.ncols === 1) && triggers.every((t) => o.handledTriggers?.includes(t.name));
+    for (const ref of safe ? [...fks.map((f) => ({ table: f.t, column: f.col })), ...(o.extraRefs ?? [])] : []) {
+      const self = ref.table === table ? `AND NOT EXISTS (SELECT 1 FROM bench_doomed d2 WHERE d2.id = x.id)` : '';
+      const { rows } = await client.query(`SELECT 1 FROM ${ref.table} x WHERE x.${ref.column} IN (SELECT id FROM bench_doomed) ${self} LIMIT 1`);
+      if (rows.length) {
+        safe = false;
+        break;
+      }
+    }
+    if (safe) await client.query('SET LOCAL session_replication_role = replica');
+    const { rowCount } = await client.query(`DELETE FROM ${table} WHERE id IN (SELECT id FROM bench_doomed)`);
+    await client.query('COMMIT');
+    return rowCount ?? 0;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
   }
 }

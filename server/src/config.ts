@@ -26,6 +26,8 @@ export type Config = {
   databaseUrl?: string;
   /** PGlite data folder; `memory://` keeps the embedded database in memory (tests). */
   pgliteDir: string;
+  /** Tests: a dumped, migrated PGlite data folder to start from. */
+  pgliteTemplate?: string;
   smtpUrl?: string;
   mailFrom: string;
   dataDir: string;

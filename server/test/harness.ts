@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { inject } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { type Config, loadConfig } from '../src/config.js';
 import type { AppContext } from '../src/context.js';
@@ -26,6 +27,7 @@ export async function createTestApp(over: { smtpUrl?: string; rateLimitMax?: num
   const config: Config = {
     ...base,
     pgliteDir: 'memory://',
+    pgliteTemplate: base.databaseUrl ? undefined : inject('pgliteTemplate'),
     smtpUrl: over.smtpUrl,
     rateLimits: { auth: { max: over.rateLimitMax ?? 10_000, windowMs: 60_000 } },
     jobs: { ...base.jobs, retryDelaySeconds: over.retryDelaySeconds ?? 1, schema: `jobs_${randomBytes(4).toString('hex')}` },

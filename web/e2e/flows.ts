@@ -36,3 +36,41 @@ export async function ownerWithOrg(page: Page, orgName = 'Acme Training') {
   const orgId = new URL(page.url()).pathname.split('/')[2] ?? '';
   return { ...account, orgId };
 }
+
+/** Calls the API from inside the page, with its session cookie and CSRF token (for seeding). */
+export async function apiFromPage<T = unknown>(
+  page: Page,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const csrf = document.cookie
+        .split(';')
+        .map((c) => c.trim().split('='))
+        .find(([name]) => name === 'csrf_token')?.[1];
+      const response = await fetch(path, {
+        method,
+        credentials: 'same-origin',
+        headers: {
+          Accept: 'application/json',
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          ...(csrf ? { 'X-CSRF-Token': decodeURIComponent(csrf) } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    },
+    { method, path, body },
+  );
+}
+
+/** Picks an option of a Mantine Select or MultiSelect by its label. */
+export async function pickOption(page: Page, label: string, option: string | RegExp, search?: string) {
+  const input = page.getByRole('combobox', { name: label, exact: true });
+  await input.click();
+  if (search !== undefined) await input.fill(search);
+  await page.getByRole('option', { name: option }).click();
+}

@@ -60,8 +60,10 @@ function stop(server: ChildProcess): Promise<void> {
 
 /** Starts the real server on a free port with a fresh data folder and the development mailbox. */
 export default async function setup(project: TestProject) {
-  if (!existsSync(join(webDir, 'dist', 'index.html'))) {
-    throw new Error('web/dist is missing: run `npx vite build` in web/ before the browser tests.');
+  // WEB_DIST lets a run use its own build (`vite build --outDir …`) while someone else rebuilds web/dist.
+  const webDist = process.env.WEB_DIST ? resolve(process.env.WEB_DIST) : join(webDir, 'dist');
+  if (!existsSync(join(webDist, 'index.html'))) {
+    throw new Error(`${webDist} is missing: run \`npx vite build\` in web/ before the browser tests.`);
   }
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -80,6 +82,7 @@ export default async function setup(project: TestProject) {
     RATE_LIMIT_AUTH_MAX: '10000',
   };
   if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
+  if (process.env.WEB_DIST) env.WEB_DIST = webDist;
 
   const output: string[] = [];
   const keep = (chunk: Buffer) => {

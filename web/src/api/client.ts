@@ -94,7 +94,9 @@ export async function request<T>(method: string, path: string, options: RequestO
     Accept: 'application/json',
     'Accept-Language': document.documentElement.lang || 'en',
   };
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  const isForm = options.body instanceof FormData;
+  // A FormData body gets its multipart boundary from the browser.
+  if (options.body !== undefined && !isForm) headers['Content-Type'] = 'application/json';
   if (UNSAFE.has(method)) {
     const token = await ensureCsrfToken();
     if (token) headers['X-CSRF-Token'] = token;
@@ -106,7 +108,7 @@ export async function request<T>(method: string, path: string, options: RequestO
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.body === undefined ? undefined : isForm ? (options.body as FormData) : JSON.stringify(options.body),
       signal: options.signal,
     });
   } catch (cause) {
@@ -125,8 +127,29 @@ export const api = {
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} }),
   put: <T>(path: string, body?: unknown) => request<T>('PUT', path, { body: body ?? {} }),
   patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, { body: body ?? {} }),
-  delete: <T>(path: string) => request<T>('DELETE', path),
+  delete: <T>(path: string, options?: Omit<RequestOptions, 'body'>) => request<T>('DELETE', path, options),
+  /** Sends one file as multipart/form-data (field `file`). */
+  upload: <T>(method: 'POST' | 'PUT', path: string, file: File) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return request<T>(method, path, { body: form });
+  },
 };
+
+/** Loads every page of a list (for small lists shown whole, like the group tree). */
+export async function fetchAll<T>(path: string, query: RequestOptions['query'] = {}, max = 20): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < max; i++) {
+    const page = await request<{ items: T[]; nextCursor: string | null }>('GET', path, {
+      query: { ...query, limit: 500, cursor },
+    });
+    items.push(...page.items);
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  return items;
+}
 
 /** True when the error is an API answer with one of the given codes. */
 export function isApiError(error: unknown, ...codes: string[]): error is ApiError {

@@ -2,6 +2,12 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from '../locales/en.json';
 import fr from '../locales/fr.json';
+import joinPageEn from '../locales/join-page.en.json';
+import joinPageFr from '../locales/join-page.fr.json';
+import invitationsEn from '../locales/invitations.en.json';
+import invitationsFr from '../locales/invitations.fr.json';
+import importsEn from '../locales/imports.en.json';
+import importsFr from '../locales/imports.fr.json';
 
 export const LANGUAGES = [
   { code: 'en', label: 'English' },
@@ -63,6 +69,16 @@ void i18n.use(initReactI18next).init({
   supportedLngs: LANGUAGES.map((l) => l.code),
   interpolation: { escapeValue: false },
 });
+
+// The join page's strings live in their own files, merged under `joinPage`.
+i18n.addResourceBundle('en', 'translation', { joinPage: joinPageEn }, true);
+i18n.addResourceBundle('fr', 'translation', { joinPage: joinPageFr }, true);
+// Invitations, invitation links and passcodes: merged deeply under `invitations` (keeps `invitations.empty`).
+i18n.addResourceBundle('en', 'translation', { invitations: invitationsEn }, true, true);
+i18n.addResourceBundle('fr', 'translation', { invitations: invitationsFr }, true, true);
+// Imports (upload, preview, progress, history): merged deeply under `imports` (keeps `imports.empty`).
+i18n.addResourceBundle('en', 'translation', { imports: importsEn }, true, true);
+i18n.addResourceBundle('fr', 'translation', { imports: importsFr }, true, true);
 
 syncDocument(i18n.language);
 i18n.on('languageChanged', syncDocument);

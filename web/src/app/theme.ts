@@ -9,13 +9,16 @@ export const theme = createTheme({
     'Inter, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif',
 });
 
-/** Darker dimmed and error text than Mantine's defaults, for AA contrast on white. */
+/** Darker dimmed, error and light-violet text than Mantine's defaults, for AA contrast. */
 export const cssVariablesResolver: CSSVariablesResolver = (t) => ({
   variables: {},
   light: {
     '--mantine-color-dimmed': t.colors.gray[7],
     '--mantine-color-error': t.colors.red[9],
     '--mantine-color-placeholder': t.colors.gray[6],
+    // Light-variant violet text (active navigation, light buttons) stays AA even on its hover background.
+    '--mantine-color-violet-light-color': t.colors.violet[9],
+    '--mantine-color-violet-light-hover': t.colors.violet[1],
   },
   dark: {},
 });

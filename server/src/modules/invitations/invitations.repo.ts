@@ -58,3 +58,19 @@ export async function listInvitations(db: Db, f: InvitationFilters) {
     .limit(f.limit + 1);
   return toPage(rows, f.limit, (r) => [r.createdAt, r.id]);
 }
+
+/** How many invitations of each status match the filters (for the status tabs of the invitations page). */
+export async function countInvitations(db: Db, f: { orgId: string; kind?: string; q?: string; now: Date }) {
+  const now = f.now.toISOString();
+  const rows = await queryRows<{ status: string; n: number }>(
+    db,
+    sql`SELECT CASE WHEN status IN ('prospect','pending') AND expires_at <= ${now}::timestamptz THEN 'expired' ELSE status END AS status, count(*)::int AS n
+        FROM invitations WHERE org_id = ${f.orgId}
+          ${f.kind ? sql`AND kind = ${f.kind}` : sql``}
+          ${f.q ? sql`AND email ILIKE ${`%${f.q.replace(/[\\%_]/g, (x) => `\\${x}`)}%`}` : sql``}
+        GROUP BY 1`,
+  );
+  const counts: Record<string, number> = { prospect: 0, pending: 0, active: 0, declined: 0, cancelled: 0, expired: 0 };
+  for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + Number(r.n);
+  return counts as Record<'prospect' | 'pending' | 'active' | 'declined' | 'cancelled' | 'expired', number>;
+}

@@ -8,7 +8,7 @@ import { toIso } from '../../lib/time.js';
 import { parseAddressList } from './address-list.js';
 import { getBatch, queueInviteBatch } from './batch.service.js';
 import { INLINE_LIMIT, inviteByEmail } from './invite.service.js';
-import { effectiveStatus, type Invitation, listInvitations } from './invitations.repo.js';
+import { countInvitations, effectiveStatus, type Invitation, listInvitations } from './invitations.repo.js';
 import * as s from './invitations.schemas.js';
 import * as life from './lifecycle.service.js';
 import { inviteToSession } from './session-invite.service.js';
@@ -58,6 +58,10 @@ export const invitationsRoutes = (ctx: AppContext): FastifyPluginAsyncZod => asy
     return { items: res.items.map((i) => presentInvitation(i, now())), nextCursor: res.nextCursor };
   });
 
+  app.get('/api/v1/orgs/:orgId/invitations/counts', { config: { auth: 'invitations.read' }, schema: { tags, summary: 'How many invitations per status', params: s.orgParams, querystring: s.listInvitationsQuery.pick({ kind: true, q: true }), response: { 200: z.object(Object.fromEntries(s.INVITATION_STATUSES.map((k) => [k, z.number()])) as Record<(typeof s.INVITATION_STATUSES)[number], z.ZodNumber>) } } }, async (req) => {
+    return countInvitations(ctx.db, { ...req.query, orgId: orgOf(req).orgId, now: now() });
+  });
+
   app.get('/api/v1/orgs/:orgId/invitations/:invitationId', { config: { auth: 'invitations.read' }, schema: { tags, params: s.invitationParams, response: { 200: s.invitationOut } } }, async (req) => {
     return presentInvitation(await life.getInvitation(ctx, { orgId: orgOf(req).orgId, invitationId: req.params.invitationId }), now());
   });
@@ -84,9 +88,10 @@ export const invitationsRoutes = (ctx: AppContext): FastifyPluginAsyncZod => asy
     return { cancelled: rows.map((r) => ({ email: r.email, invitationId: r.id })), notFound: req.body.invitationIds.filter((id) => !done.has(id)) };
   });
 
-  app.post('/api/v1/orgs/:orgId/invitations/resend', { config: { auth: 'invitations.resend' }, schema: { tags, summary: 'Resend many invitations', params: s.orgParams, body: s.bulkResendBody, response: { 200: z.object({ resent: z.number() }) } } }, async (req) => {
+  app.post('/api/v1/orgs/:orgId/invitations/resend', { config: { auth: 'invitations.resend' }, schema: { tags, summary: 'Resend many invitations', params: s.orgParams, body: s.bulkResendBody, response: { 200: z.object({ resent: z.number(), notResent: z.array(z.string()) }) } } }, async (req) => {
     const rows = await life.resendInvitations(ctx, { actor: actor(req), orgId: orgOf(req).orgId, invitationIds: req.body.invitationIds });
-    return { resent: rows.length };
+    const done = new Set(rows.map((r) => r.id));
+    return { resent: rows.length, notResent: req.body.invitationIds.filter((id) => !done.has(id)) };
   });
 
   app.post('/api/v1/orgs/:orgId/programs/:programId/sessions/:sessionId/invitations', { config: { auth: 'invitations.manage', ...sendLimit }, schema: { tags, summary: 'Invite members or new addresses to a session; sent when it opens (at once if open)', params: z.object({ orgId: z.string(), programId: z.string().uuid(), sessionId: z.string().uuid() }), body: s.sessionInviteBody, response: { 201: s.inviteOut } } }, async (req, reply) => {

@@ -111,7 +111,11 @@ export async function changeAddress(ctx: AppContext, o: { actor: Actor; orgId: s
       now,
       replacesId: inv.id,
     });
-    if (!res.items[0]) throw new AppError(409, res.skipped[0]?.reason ?? 'conflict', `${addr.email} cannot be invited: ${res.skipped[0]?.reason}.`, { fields: { email: res.skipped[0]?.reason } });
+    if (!res.items[0]) {
+      const reason = res.skipped[0]?.reason ?? 'already_invited';
+      const why = reason === 'already_member' ? 'is already an active member' : 'already has an open invitation';
+      throw new AppError(409, 'email_unavailable', `${addr.email} ${why}.`, { reason, fields: { email: `${addr.email} ${why}.` } });
+    }
     await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'invitation.address_changed', targetType: 'invitation', targetId: res.items[0].id, ip: o.actor.ip, data: { from: inv.email, to: addr.email, replaces: inv.id } });
     return res.items[0];
   });

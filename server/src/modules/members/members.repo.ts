@@ -6,7 +6,7 @@ import { queryRows } from '../groups/sql.js';
 export const MEMBER_STATUSES = ['prospect', 'pending', 'active', 'declined', 'cancelled', 'expired', 'archived'] as const;
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];
 
-export type MemberFilters = { orgId: string; status?: MemberStatus; role?: string; groupId?: string; q?: string; now: Date };
+export type MemberFilters = { orgId: string; status?: MemberStatus; role?: string[]; groupId?: string; q?: string; now: Date };
 
 export type MemberRow = {
   id: string;
@@ -31,7 +31,7 @@ function memberWhere(f: MemberFilters, status?: MemberStatus): SQL {
   return and([
     sql`m.org_id = ${f.orgId}`,
     status ? sql`m.status = ${status}` : undefined,
-    f.role ? sql`m.role = ${f.role}` : undefined,
+    f.role?.length ? sql`m.role = ANY(string_to_array(${f.role.join(',')}, ','))` : undefined,
     f.groupId ? sql`EXISTS (SELECT 1 FROM group_members gm WHERE gm.org_id = m.org_id AND gm.group_id = ${f.groupId} AND gm.account_id = m.account_id)` : undefined,
     f.q ? sql`(a.email ILIKE ${like(f.q)} OR a.name ILIKE ${like(f.q)})` : undefined,
   ]);
@@ -44,7 +44,7 @@ function invitationWhere(f: MemberFilters, status?: MemberStatus): SQL {
     status === 'expired' ? sql`(i.status = 'expired' OR (i.status IN ('prospect','pending') AND i.expires_at <= ${now}::timestamptz))` : undefined,
     status && status !== 'expired' ? sql`i.status = ${status}` : undefined,
     status === 'prospect' || status === 'pending' ? sql`(i.expires_at IS NULL OR i.expires_at > ${now}::timestamptz)` : undefined,
-    f.role ? sql`i.role = ${f.role}` : undefined,
+    f.role?.length ? sql`i.role = ANY(string_to_array(${f.role.join(',')}, ','))` : undefined,
     f.groupId ? sql`${f.groupId}::uuid = ANY(i.group_ids)` : undefined,
     f.q ? sql`i.email ILIKE ${like(f.q)}` : undefined,
   ]);

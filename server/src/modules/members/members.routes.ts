@@ -3,13 +3,14 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { actorOf, orgOf } from '../../http/auth.js';
 import { invalidField } from '../../http/errors.js';
+import { ROLES, type Role } from '../../http/permissions.js';
 import { page } from '../../lib/pagination.js';
 import { toIso } from '../../lib/time.js';
 import { countMembers, listMembers, type MemberRow } from './members.repo.js';
 import * as s from './members.schemas.js';
 import * as svc from './members.service.js';
 
-const present = (r: MemberRow) => ({ ...r, createdAt: toIso(r.createdAt), lastLoginAt: toIso(r.lastLoginAt) });
+const present = (r: MemberRow) => ({ ...r, role: r.role as Role, createdAt: toIso(r.createdAt), lastLoginAt: toIso(r.lastLoginAt) });
 
 export const membersRoutes = (ctx: AppContext): FastifyPluginAsyncZod => async (app) => {
   const tags = ['members'];
@@ -29,7 +30,7 @@ export const membersRoutes = (ctx: AppContext): FastifyPluginAsyncZod => async (
     return reply.code(201).send(created);
   });
 
-  app.patch('/api/v1/orgs/:orgId/members/:accountId', { config: { auth: 'members.manage' }, schema: { tags, params: s.memberParams, body: s.patchMemberBody, response: { 200: z.object({ accountId: z.string(), role: z.string() }) } } }, async (req) => {
+  app.patch('/api/v1/orgs/:orgId/members/:accountId', { config: { auth: 'members.manage' }, schema: { tags, params: s.memberParams, body: s.patchMemberBody, response: { 200: z.object({ accountId: z.string(), role: z.enum(ROLES) }) } } }, async (req) => {
     return svc.changeRole(ctx, { actor: actor(req), orgId: orgOf(req).orgId, accountId: req.params.accountId, role: req.body.role });
   });
 

@@ -7,7 +7,13 @@ export const orgParams = z.object({ orgId: z.string() });
 export const memberParams = z.object({ orgId: z.string(), accountId: z.string().uuid() });
 export const filters = {
   status: z.enum(MEMBER_STATUSES).optional(),
-  role: z.enum(ROLES).optional(),
+  role: z
+    .string()
+    .max(200)
+    .transform((v) => v.split(',').map((r) => r.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(ROLES)).min(1))
+    .optional()
+    .describe('One role, or several separated by commas (e.g. owner,admin,manager_full,manager_limited).'),
   groupId: z.string().uuid().optional(),
   q: z.string().trim().max(200).optional(),
 };
@@ -20,7 +26,7 @@ export const memberOut = z.object({
   invitationId: z.string().nullable(),
   email: z.string(),
   name: z.string().nullable(),
-  role: z.string(),
+  role: z.enum(ROLES),
   status: z.enum(MEMBER_STATUSES),
   source: z.string(),
   createdAt: z.string(),
@@ -34,8 +40,9 @@ export const createMemberBody = z.strictObject({
   role: z.enum(ROLES).default('learner'),
   groupIds: z.array(z.string().uuid()).max(100).default([]),
   password: z.string().min(8, 'At least 8 characters.').max(256).optional(),
+  locale: z.enum(['en', 'fr']).optional().describe('Language of the welcome email and the account; default: the creator’s.'),
 });
-export const createdMemberOut = z.object({ accountId: z.string(), email: z.string(), name: z.string(), role: z.string(), status: z.literal('active') });
+export const createdMemberOut = z.object({ accountId: z.string(), email: z.string(), name: z.string(), role: z.enum(ROLES), status: z.literal('active') });
 export const patchMemberBody = z.strictObject({ role: z.enum(ROLES) });
 export const bulkBody = z.strictObject({
   action: z.enum(['archive', 'restore', 'add_to_group', 'remove_from_group']),

@@ -34,7 +34,7 @@ export async function requireGroups(ctx: AppContext, orgId: string, groupIds: st
 }
 
 /** Creates a managed account at once (no acceptance) and mails it a link to choose a password. */
-export async function createManagedMember(ctx: AppContext, o: { actor: Actor; orgId: string; email: string; name: string; role: string; groupIds: string[]; password?: string }) {
+export async function createManagedMember(ctx: AppContext, o: { actor: Actor; orgId: string; email: string; name: string; role: string; groupIds: string[]; password?: string; locale?: string }) {
   const addr = requireEmail(o.email);
   assertCanGrant(o.actor.role, o.role);
   const groupIds = await requireGroups(ctx, o.orgId, o.groupIds);
@@ -50,7 +50,7 @@ export async function createManagedMember(ctx: AppContext, o: { actor: Actor; or
     }
     [account] = await tx
       .insert(accounts)
-      .values({ email: addr.email, emailKey: addr.key, name: o.name, passwordHash, verifiedAt: passwordHash ? now.toISOString() : null })
+      .values({ email: addr.email, emailKey: addr.key, name: o.name, passwordHash, locale: o.locale ?? o.actor.locale ?? 'en', verifiedAt: passwordHash ? now.toISOString() : null })
       .returning();
     await joinOrganization(tx, { orgId: o.orgId, accountId: account.id, emailKey: addr.key, role: o.role, source: 'managed', managed: true, groupIds, now });
     if (!passwordHash) {
@@ -60,7 +60,7 @@ export async function createManagedMember(ctx: AppContext, o: { actor: Actor; or
       await queueEmails(tx, ctx.jobs, [{ to: account.email, template: 'welcome-set-password', locale: account.locale, orgId: o.orgId, params: { token, name: account.name, orgName, inviterName: o.actor.name } }]);
     }
     await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'member.created', targetType: 'account', targetId: account.id, ip: o.actor.ip, data: { email: addr.email, role: o.role, groupIds } });
-    return { accountId: account.id, email: account.email, name: account.name, role: o.role, status: 'active' as const };
+    return { accountId: account.id, email: account.email, name: account.name, role: o.role as Role, status: 'active' as const };
   });
 }
 
@@ -77,7 +77,7 @@ export async function changeRole(ctx: AppContext, o: { actor: Actor; orgId: stri
     }
     await tx.update(memberships).set({ role: o.role }).where(and(eq(memberships.orgId, o.orgId), eq(memberships.accountId, o.accountId)));
     await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'member.role_changed', targetType: 'account', targetId: o.accountId, ip: o.actor.ip, data: { from: m.role, to: o.role } });
-    return { accountId: o.accountId, role: o.role };
+    return { accountId: o.accountId, role: o.role as Role };
   });
 }
 

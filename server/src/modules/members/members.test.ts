@@ -107,6 +107,7 @@ describe('the members list', () => {
     expect(all).toHaveLength(8);
     expect(new Set(all.map((r) => r.id)).size).toBe(8);
     expect((await o.owner.agent.get(`${o.base}/members?role=manager_limited`)).data.items).toHaveLength(2);
+    expect((await o.owner.agent.get(`${o.base}/members?role=owner,manager_limited`)).data.items).toHaveLength(3);
     const inGroup = (await o.owner.agent.get(`${o.base}/members?groupId=${group.id}`)).data.items;
     expect(inGroup).toHaveLength(4);
     expect((await o.owner.agent.get(`${o.base}/members?q=pending-one`)).data.items).toEqual([expect.objectContaining({ email: 'pending-one@example.com', status: 'prospect', name: null })]);

@@ -1,6 +1,6 @@
 import { Avatar, Group, Menu, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useSignedIn, useSignOut } from './session';
 
 function initials(name: string): string {
@@ -40,6 +40,9 @@ export function AccountMenu() {
           </Text>
         </Menu.Label>
         <Menu.Divider />
+        <Menu.Item component={Link} to="/home">
+          {t('account.myLearning')}
+        </Menu.Item>
         <Menu.Item onClick={() => signOut.mutate(undefined, { onSettled: () => navigate('/sign-in') })}>
           {t('account.signOut')}
         </Menu.Item>

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, isApiError } from '../../api/client';
-import type { Me } from '../../api/types';
+import type { Me, Role } from '../../api/types';
 
 export const meKey = ['me'] as const;
 
@@ -46,10 +46,21 @@ export function rememberOrg(orgId: string): void {
   }
 }
 
-/** The organization to open: the last one used if still a membership, else the first. */
+/** Owners, admins and managers work in the organization pages; learners and guests have their home. */
+export function isStaff(role: Role): boolean {
+  return role !== 'learner' && role !== 'guest';
+}
+
+/** True when every membership is a learner or guest one: such accounts land on /home. */
+export function isLearnerOnly(me: Me): boolean {
+  return me.memberships.length > 0 && me.memberships.every((m) => !isStaff(m.role));
+}
+
+/** The organization to open: the last one used if still a membership, else the first (staff memberships only). */
 export function pickOrg(me: Me): string | undefined {
-  const active = me.memberships.filter((m) => m.status !== 'archived');
-  const candidates = active.length > 0 ? active : me.memberships;
+  const staff = me.memberships.filter((m) => isStaff(m.role));
+  const active = staff.filter((m) => m.status !== 'archived');
+  const candidates = active.length > 0 ? active : staff;
   let last: string | null = null;
   try {
     last = localStorage.getItem(LAST_ORG_KEY);

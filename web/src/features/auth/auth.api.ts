@@ -12,4 +12,5 @@ export const authApi = {
   forgotPassword: (email: string) => api.post<void>('/api/v1/auth/forgot-password', { email }),
   resetPassword: (body: { token: string; password: string; signOutOtherSessions: boolean }) =>
     api.post<void>('/api/v1/auth/reset-password', body),
+  setPassword: (body: { token: string; password: string }) => api.post<void>('/api/v1/auth/set-password', body),
 };

@@ -1,8 +1,21 @@
+import { Stack } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { EmptyPage } from '../../components/empty-page';
+import { useParams } from 'react-router';
+import { PageHeader } from '../../components/page-header';
+import { usePermissions } from '../orgs/orgs.api';
+import { ImportHistory } from './import-history';
+import { ImportStart } from './import-start';
 
-/** Placeholder until the imports list is built: says what to do first. */
+/** Imports: a clear start (template, mode, file or pasted table), then the history of past imports. */
 export function ImportsPage() {
   const { t } = useTranslation();
-  return <EmptyPage title={t('nav.imports')} emptyTitle={t('imports.empty.title')} emptyText={t('imports.empty.text')} />;
+  const { orgId = '' } = useParams();
+  const canManage = usePermissions(orgId).can('imports.manage');
+  return (
+    <Stack gap="lg">
+      <PageHeader title={t('nav.imports')} description={t('imports.intro')} />
+      <ImportStart orgId={orgId} canManage={canManage} />
+      <ImportHistory orgId={orgId} canManage={canManage} />
+    </Stack>
+  );
 }

@@ -2,13 +2,13 @@ import { AppShell, Burger, Group, ScrollArea } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Outlet, useParams } from 'react-router';
+import { Navigate, Outlet, useParams } from 'react-router';
 import { LanguageSwitch } from '../../components/language-switch';
 import { Logo } from '../../components/logo';
 import { NotFoundPage } from '../../components/not-found';
 import { SkipLink } from '../../components/skip-link';
 import { AccountMenu } from '../account/account-menu';
-import { rememberOrg, useSignedIn } from '../account/session';
+import { isStaff, rememberOrg, useSignedIn } from '../account/session';
 import { OrgNav } from './org-nav';
 import { OrgSwitcher } from './org-switcher';
 
@@ -20,11 +20,14 @@ export function OrgShell() {
   const [opened, { toggle, close }] = useDisclosure(false);
   const membership = me.memberships.find((m) => m.orgId === orgId);
 
+  const staff = membership ? isStaff(membership.role) : false;
   useEffect(() => {
-    if (membership) rememberOrg(membership.orgId);
-  }, [membership]);
+    if (membership && staff) rememberOrg(membership.orgId);
+  }, [membership, staff]);
 
   if (!membership) return <NotFoundPage />;
+  // Learners and guests have no management pages: their home shows their groups and programs.
+  if (!staff) return <Navigate to="/home" replace />;
 
   return (
     <AppShell

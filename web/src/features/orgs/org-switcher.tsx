@@ -1,7 +1,7 @@
 import { Button, Combobox, Menu, Text, VisuallyHidden } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
-import { useSignedIn } from '../account/session';
+import { isStaff, useSignedIn } from '../account/session';
 
 /** Keeps the same page when moving to another organization (Settings → Settings). */
 function samePageIn(pathname: string, fromOrg: string, toOrg: string): string {
@@ -15,7 +15,7 @@ export function OrgSwitcher({ orgId }: { orgId: string }) {
   const { memberships } = useSignedIn();
   const { pathname } = useLocation();
   const current = memberships.find((m) => m.orgId === orgId);
-  const others = memberships.filter((m) => m.status !== 'archived');
+  const others = memberships.filter((m) => m.status !== 'archived' && isStaff(m.role));
 
   return (
     <Menu position="bottom-start" width={280} withinPortal>
