@@ -42,6 +42,7 @@ async function requireLink(db: Db, token: string, lock = false) {
 
 /** What the invited person sees before signing in: organization, groups, inviter, and the link's state. */
 export async function viewInvitation(ctx: AppContext, token: string) {
+  const tokenPath = encodeURIComponent(token);
   const { invitation: inv, replaced } = await requireLink(ctx.db, token);
   const [org] = await ctx.db.select().from(organizations).where(eq(organizations.id, inv.orgId));
   const groups = inv.groupIds.length
@@ -58,7 +59,7 @@ export async function viewInvitation(ctx: AppContext, token: string) {
     email: inv.email,
     accountExists: Boolean(existing),
     organization: { id: org.id, name: org.name, slug: org.slug },
-    groups: groups.map((g) => ({ id: g.id, name: g.name, welcomeMessage: g.welcomeMessage, logoUrl: g.hasLogo ? `/api/v1/orgs/${inv.orgId}/groups/${g.id}/logo` : null })),
+    groups: groups.map((g) => ({ id: g.id, name: g.name, welcomeMessage: g.welcomeMessage, logoUrl: g.hasLogo ? `/api/v1/invitations/${tokenPath}/groups/${g.id}/logo` : null })),
     inviter: { name: inviter?.name ?? null },
     message: inv.message,
   };

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../../test/agent.js';
 import { PASSWORD, addMember, lastMail, signUp } from '../../../test/factories.js';
-import { expectStatus, orgWithOwner } from '../../../test/factories-groups.js';
+import { PNG_1PX, expectStatus, multipart, orgWithOwner, upload } from '../../../test/factories-groups.js';
 import { createTestApp, type TestApp, uid } from '../../../test/harness.js';
 
 let t: TestApp;
@@ -24,7 +24,7 @@ async function releaseScheduled(email: string) {
 async function setup() {
   const o = await orgWithOwner(t);
   const group = await o.group(`Sales ${uid()}`, { welcomeMessage: 'Welcome to sales' });
-  return { ...o, group };
+  return { ...o, makeGroup: o.group, group };
 }
 
 describe('inviting by email', () => {
@@ -192,6 +192,21 @@ describe('accepting', () => {
     expect((await a.post(`/api/v1/invitations/${mail!.token}/register`, { name: 'Nina', password: PASSWORD })).statusCode).toBe(409);
     const members = (await o.owner.agent.get(`${o.base}/members?q=${encodeURIComponent(email)}`)).data.items;
     expect(members).toEqual([expect.objectContaining({ status: 'active', name: 'Nina' })]);
+  });
+
+  it('shows the group logo on the invitation page without signing in, and only for groups of that invitation', async () => {
+    const o = await setup();
+    expectStatus(await upload(o.owner.agent, `${o.base}/groups/${o.group.id}/logo`, multipart('file', 'logo.png', 'image/png', PNG_1PX)), 200);
+    const other = await o.makeGroup(`Other ${uid()}`);
+    const email = `logo-${uid()}@example.com`;
+    await o.owner.agent.post(`${o.base}/invitations`, { emails: [email], groupIds: [o.group.id] });
+    const mail = await lastMail(t, email);
+    const anon = new Agent(t.app);
+    const view = (await anon.get(`/api/v1/invitations/${mail!.token}`)).data;
+    const logo = await anon.get(view.groups[0].logoUrl);
+    expect(logo.statusCode).toBe(200);
+    expect(logo.headers['content-type']).toBe('image/png');
+    expect((await anon.get(`/api/v1/invitations/${mail!.token}/groups/${other.id}/logo`)).statusCode).toBe(404);
   });
 
   it('before acceptance the organization sees only the address it typed', async () => {

@@ -3,7 +3,10 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { actorOf } from '../../http/auth.js';
 import { startSession } from '../../http/sessions.js';
+import { findGroupImage } from '../groups/group-images.service.js';
 import { acceptInvitation, declineInvitation, registerAndAccept, viewInvitation } from './accept.service.js';
+import { findByToken } from './invitations.repo.js';
+import { AppError } from '../../http/errors.js';
 import * as s from './invitations.schemas.js';
 
 /** The routes an invited person uses from the link in the email. Opening the link never acts: only these POSTs do. */
@@ -28,5 +31,13 @@ export const invitationLinkRoutes = (ctx: AppContext): FastifyPluginAsyncZod => 
   app.post('/api/v1/invitations/:token/decline', { config: { auth: 'public', ...limited }, schema: { tags, params: s.tokenParams, response: { 200: z.object({ state: z.literal('declined') }) } } }, async (req) => {
     await declineInvitation(ctx, { token: req.params.token, ip: req.ip });
     return { state: 'declined' as const };
+  });
+
+  app.get('/api/v1/invitations/:token/groups/:groupId/logo', { config: { auth: 'public', ...limited }, schema: { tags, summary: 'The logo of a group on offer, for the invitation page (no sign-in)', params: s.tokenParams.extend({ groupId: z.string().uuid() }) } }, async (req, reply) => {
+    const found = await findByToken(ctx.db, req.params.token);
+    if (!found || !found.invitation.groupIds.includes(req.params.groupId)) throw new AppError(404, 'not_found', 'Logo not found.');
+    const img = await findGroupImage(ctx, { orgId: found.invitation.orgId, groupId: req.params.groupId, kind: 'logo' });
+    reply.type(img.mime).header('Cache-Control', 'private, max-age=300');
+    return reply.send(ctx.storage.stream(img.key));
   });
 };

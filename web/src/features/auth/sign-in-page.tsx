@@ -43,7 +43,7 @@ export function SignInPage() {
     onError: (error) => notify.error(describe(error)),
   });
 
-  if (me.data && !login.isPending) return <Navigate to="/" replace />;
+  if (me.data && !login.isPending) return <Navigate to={safeNext(params.get('next')) ?? '/'} replace />;
 
   return (
     <PublicLayout title={t('auth.signIn.title')}>
