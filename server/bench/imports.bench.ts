@@ -17,6 +17,12 @@ import { type Benchmark, type BenchResult, deleteBenchRows, ensureDatabase, type
 // their tables (same keys, indexes and foreign keys) in one transaction: the floor the apply is
 // compared with. pg-boss is started (emails are queued) but no worker runs, so nothing is sent.
 // Runs on PostgreSQL: DATABASE_URL, or postgres://postgres@127.0.0.1:5432/troupe_bench (created if missing).
+// A step still running after 10× its target is cancelled (its figure is then the time it was given, MISSED).
+// Diagnostics (off by default; the figures of such a run say so in results.json):
+//   BENCH_IMPORTS_MODES=invite|create      only one mode
+//   BENCH_EXPLAIN=<regex>                  run matching statements as EXPLAIN (ANALYZE, BUFFERS) and print the plans
+//                                          (only statements whose result the code does not read)
+//   BENCH_ANALYZE_BEFORE=<regex>           run ANALYZE of the import's tables before matching statements (a what-if)
 
 const LEARNERS = 100_000;
 const GROUPS = 20;
@@ -24,6 +30,8 @@ const PROGRAMS_PER_GROUP = 3;
 const TARGET_PREVIEW_MS = 5_000;
 const TARGET_APPLY_MS = 15_000;
 const TARGET_RSS_MB = 512;
+const STEP_LIMIT = 10; // × the target
+const APP_NAME = 'troupe-bench-imports';
 const SLUG = (mode: ImportMode) => `bench-imports-${mode}`;
 const OWNER_EMAIL = 'bench-imp-owner@bench.invalid';
 // Every account this benchmark creates has an email key starting with this (cleaned up at the end, and at the start after a failed run).
@@ -47,7 +55,7 @@ const lit = (id: string) => {
   return `'${id}'::uuid`;
 };
 
-type Step = { ms: number; memory: MemoryPeak; sql: QueryTrace[] };
+type Step = { ms: number; memory: MemoryPeak; sql: QueryTrace[]; timedOut: boolean };
 type Floor = { ms: number; rows: Record<string, number> };
 
 const bench: Benchmark = {
@@ -61,16 +69,57 @@ const bench: Benchmark = {
     const copyDir = path.join(os.tmpdir(), `troupe-bench-copy-${process.pid}`);
     mkdirSync(copyDir, { recursive: true });
     chmodSync(copyDir, 0o777);
-    const config = loadConfig({ ...process.env, DATABASE_URL: url, DATA_DIR: dataDir, LOG_LEVEL: 'warn', SMTP_URL: '' });
+    const appUrl = new URL(url);
+    appUrl.searchParams.set('application_name', APP_NAME); // what the watchdog cancels
+    const config = loadConfig({ ...process.env, DATABASE_URL: appUrl.toString(), DATA_DIR: dataDir, LOG_LEVEL: 'warn', SMTP_URL: '' });
     const ctx = await createContext(config);
     const pool = ctx.database.pool!;
     const q = <T extends pg.QueryResultRow = any>(text: string, values: unknown[] = []) => pool.query<T>(text, values);
     const one = async <T extends pg.QueryResultRow = any>(text: string, values: unknown[] = []) => (await q<T>(text, values)).rows[0];
-    const trace = traceQueries();
+    const explain = process.env.BENCH_EXPLAIN ? new RegExp(process.env.BENCH_EXPLAIN) : null;
+    const analyzeBefore = process.env.BENCH_ANALYZE_BEFORE ? new RegExp(process.env.BENCH_ANALYZE_BEFORE) : null;
+    const modes = (process.env.BENCH_IMPORTS_MODES?.split(',') ?? ['invite', 'create']) as ImportMode[];
+    const trace = traceQueries({
+      rewrite: (text) => {
+        const change = {
+          explain: explain?.test(text) || undefined,
+          before: analyzeBefore?.test(text) ? 'ANALYZE import_rows, accounts, memberships, group_members, invitations' : undefined,
+        };
+        return change.explain || change.before ? change : undefined;
+      },
+      onPlan: (text, plan) => console.log(`\n-- EXPLAIN (ANALYZE, BUFFERS) ${text.replace(/\s+/g, ' ').trim().slice(0, 200)}\n${plan}\n`),
+    });
     const importIds: string[] = [];
     const batchIds: string[] = [];
+    const { startedAt } = await one<{ startedAt: Date }>('SELECT now() AS "startedAt"');
+    /** Runs a step with its wall time and memory; cancels its statements after `limitMs`. */
+    const step = async (name: string, limitMs: number, fn: () => Promise<unknown>): Promise<Step> => {
+      trace.reset();
+      let timedOut = false;
+      const watchdog = setInterval(() => {
+        timedOut = true;
+        void pool
+          .query(`SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND pid <> pg_backend_pid()`, [APP_NAME])
+          .catch(() => {});
+      }, limitMs);
+      let out: Step;
+      try {
+        const r = await timedWithMemory(fn);
+        out = { ms: r.ms, memory: r.memory, sql: trace.summary(), timedOut };
+      } catch (err) {
+        if (!timedOut) throw err;
+        out = { ms: limitMs, memory: { baselineMb: 0, sampledPeakMb: 0, kernelPeakMb: null, peakMb: 0, deltaMb: 0 }, sql: trace.summary(), timedOut };
+      } finally {
+        clearInterval(watchdog);
+      }
+      const sqlMs = out.sql.reduce((t, x) => t + x.ms, 0);
+      console.log(
+        `${name}: ${out.timedOut ? `CANCELLED after ${round(limitMs / 1000)} s` : `${round(out.ms)} ms`}, peak RSS ${out.memory.peakMb} MB (+${out.memory.deltaMb} MB), SQL ${round(sqlMs)} ms`,
+      );
+      for (const t of out.sql.slice(0, 10)) console.log(`  ${String(round(t.ms)).padStart(7)} ms ×${String(t.calls).padEnd(4)} ${t.label}`);
+      return out;
+    };
     try {
-      const { startedAt } = await one<{ startedAt: Date }>('SELECT now() AS "startedAt"');
       await cleanUp(ctx);
 
       const owner = await one<{ id: string; email: string; name: string }>(
@@ -86,27 +135,25 @@ const bench: Benchmark = {
       const steps: Record<string, Step> = {};
       const floors: Record<string, Floor> = {};
       const seeds: Record<string, number> = {};
-      for (const mode of ['invite', 'create'] as const) {
+      for (const mode of modes) {
         const seed = await timed(() => seedOrg(ctx, mode, owner.id));
         seeds[mode] = round(seed.ms);
         const orgId = seed.result;
 
-        trace.reset();
-        const preview = await timedWithMemory(() =>
-          createImport(ctx, { actor, orgId, mode, input: { kind: 'file', bytes: files[mode], fileName: 'learners.csv' }, createMissingGroups: false }),
-        );
-        steps[`preview_${mode}`] = { ms: preview.ms, memory: preview.memory, sql: trace.summary() };
-        const importId = preview.result;
+        let importId = '';
+        steps[`preview_${mode}`] = await step(`preview ${mode}`, STEP_LIMIT * TARGET_PREVIEW_MS, async () => {
+          importId = await createImport(ctx, { actor, orgId, mode, input: { kind: 'file', bytes: files[mode], fileName: 'learners.csv' }, createMissingGroups: false });
+        });
+        if (!importId) continue;
         importIds.push(importId);
         const { counts } = await one<{ counts: { rows: number; valid: number } }>('SELECT counts FROM imports WHERE id = $1', [importId]);
         if (counts.rows !== LEARNERS || counts.valid !== LEARNERS) throw new Error(`${mode} preview counted ${JSON.stringify(counts)}`);
 
-        trace.reset();
-        const apply = await timedWithMemory(async () => {
+        steps[`apply_${mode}`] = await step(`apply ${mode}`, STEP_LIMIT * TARGET_APPLY_MS, async () => {
           await approveImport(ctx, { actor, orgId, importId });
           await runImport(ctx, { importId });
         });
-        steps[`apply_${mode}`] = { ms: apply.ms, memory: apply.memory, sql: trace.summary() };
+        if (steps[`apply_${mode}`].timedOut) continue;
         const done = await one<{ status: string; result: Record<string, number> }>('SELECT status, result FROM imports WHERE id = $1', [importId]);
         const expected = mode === 'create' ? 'created' : 'invited';
         if (done.status !== 'done' || done.result?.[expected] !== LEARNERS) throw new Error(`${mode} apply ended ${done.status} with ${JSON.stringify(done.result)}`);
@@ -131,34 +178,45 @@ const bench: Benchmark = {
                 { table: 'emails', select: `SELECT * FROM emails WHERE org_id = ${O}` },
               ];
         floors[mode] = await copyFloor(pool, copyDir, `${mode}-`, tables);
+        console.log(`COPY floor ${mode}: ${round(floors[mode].ms)} ms for ${JSON.stringify(floors[mode].rows)}`);
       }
 
       await cleanUp(ctx, { startedAt, importIds, batchIds });
       const version = await one<{ v: string }>(`SELECT current_setting('server_version') AS v`);
 
       const results: BenchResult[] = [];
-      for (const mode of ['invite', 'create'] as const) {
+      const timeRow = (name: string, s: Step, target: number): BenchResult =>
+        s.timedOut
+          ? { name, value: round(s.ms), unit: 'ms', target: `< ${target} ms (cancelled at ${STEP_LIMIT}× the target)`, ok: false }
+          : { name, value: round(s.ms), unit: 'ms', target: `< ${target} ms`, ok: s.ms < target };
+      const memoryRows = (name: string, s: Step): BenchResult[] =>
+        s.timedOut
+          ? []
+          : [
+              { name: `${name}_peak_rss`, value: s.memory.peakMb, unit: 'MB', target: `< ${TARGET_RSS_MB} MB`, ok: s.memory.peakMb < TARGET_RSS_MB },
+              { name: `${name}_rss_over_baseline`, value: s.memory.deltaMb, unit: 'MB', target: '' },
+            ];
+      for (const mode of modes) {
         const p = steps[`preview_${mode}`];
         const a = steps[`apply_${mode}`];
-        results.push(
-          { name: `preview_${mode}_100k`, value: round(p.ms), unit: 'ms', target: `< ${TARGET_PREVIEW_MS} ms`, ok: p.ms < TARGET_PREVIEW_MS },
-          { name: `preview_${mode}_peak_rss`, value: p.memory.peakMb, unit: 'MB', target: `< ${TARGET_RSS_MB} MB`, ok: p.memory.peakMb < TARGET_RSS_MB },
-          { name: `preview_${mode}_rss_over_baseline`, value: p.memory.deltaMb, unit: 'MB', target: '' },
-          { name: `apply_${mode}_100k`, value: round(a.ms), unit: 'ms', target: `< ${TARGET_APPLY_MS} ms`, ok: a.ms < TARGET_APPLY_MS },
-          { name: `apply_${mode}_peak_rss`, value: a.memory.peakMb, unit: 'MB', target: `< ${TARGET_RSS_MB} MB`, ok: a.memory.peakMb < TARGET_RSS_MB },
-          { name: `apply_${mode}_rss_over_baseline`, value: a.memory.deltaMb, unit: 'MB', target: '' },
-          {
-            name: `copy_floor_${mode}`,
-            value: round(floors[mode].ms),
-            unit: 'ms',
-            target: `floor: COPY of ${Object.values(floors[mode].rows).reduce((s, n) => s + n, 0).toLocaleString('en')} rows`,
-          },
-          { name: `apply_vs_copy_${mode}`, value: round(a.ms / floors[mode].ms, 2), unit: '×', target: '' },
-        );
+        const f = floors[mode];
+        if (p) results.push(timeRow(`preview_${mode}_100k`, p, TARGET_PREVIEW_MS), ...memoryRows(`preview_${mode}`, p));
+        if (a) results.push(timeRow(`apply_${mode}_100k`, a, TARGET_APPLY_MS), ...memoryRows(`apply_${mode}`, a));
+        if (a && f) {
+          const rows = Object.values(f.rows).reduce((s, n) => s + n, 0);
+          results.push(
+            { name: `copy_floor_${mode}`, value: round(f.ms), unit: 'ms', target: `floor: COPY of ${rows.toLocaleString('en')} rows` },
+            { name: `apply_vs_copy_${mode}`, value: round(a.ms / f.ms, 2), unit: '×', target: '' },
+          );
+        }
       }
       return {
         meta: {
           database: `PostgreSQL ${version.v}`,
+          ...(explain || analyzeBefore || modes.length < 2
+            ? { diagnostics: { explain: process.env.BENCH_EXPLAIN ?? null, analyzeBefore: process.env.BENCH_ANALYZE_BEFORE ?? null, modes } }
+            : {}),
+          timedOut: Object.entries(steps).filter(([, s]) => s.timedOut).map(([k]) => k),
           learners: LEARNERS,
           groups: GROUPS,
           sessionsPerGroup: PROGRAMS_PER_GROUP,
@@ -178,7 +236,7 @@ const bench: Benchmark = {
       };
     } finally {
       trace.stop();
-      await cleanUp(ctx, { importIds, batchIds }).catch((err) => console.error('clean-up failed:', err));
+      await cleanUp(ctx, { startedAt, importIds, batchIds }).catch((err) => console.error('clean-up failed:', err));
       await closeContext(ctx);
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(copyDir, { recursive: true, force: true });
@@ -286,7 +344,8 @@ async function cleanUp(ctx: AppContext, o: { startedAt?: Date; importIds?: strin
     );
   }
   if (o.startedAt) {
-    await pool.query(`DELETE FROM ${ctx.config.jobs.schema}.job WHERE name = 'imports.sweep' AND state = 'created' AND created_on >= $1`, [o.startedAt]);
+    // The sweeper's cron (scheduled by createContext) queued these while no worker ran.
+    await pool.query(`DELETE FROM ${ctx.config.jobs.schema}.job WHERE name IN ('imports.sweep', '__pgboss__send-it') AND created_on >= $1`, [o.startedAt]);
   }
 }
 

@@ -122,11 +122,22 @@ export async function timedWithMemory<T>(fn: () => Promise<T>): Promise<{ ms: nu
 export type QueryTrace = { label: string; calls: number; ms: number };
 
 /**
+ * Diagnostics only: `rewrite` may ask, for a statement, to run `before` first on the same connection
+ * (e.g. an ANALYZE, to test a fix without touching the code), or to run it as EXPLAIN (ANALYZE,
+ * BUFFERS) instead (the statement still runs, but the caller then gets no rows back: use it only for
+ * statements whose result is not used). Plans go to `onPlan`.
+ */
+export type TraceOptions = {
+  rewrite?: (text: string) => { before?: string; explain?: boolean } | undefined;
+  onPlan?: (text: string, plan: string) => void;
+};
+
+/**
  * Times every statement sent through node-postgres (all pools and clients of this process) while
  * tracing is on: `stop()` returns the time per statement, grouped by the start of its text, slowest
  * first. `last` keeps the most recent statements' text and parameters (to EXPLAIN them).
  */
-export function traceQueries() {
+export function traceQueries(o: TraceOptions = {}) {
   const proto = pg.Client.prototype as unknown as { query: (...args: any[]) => any };
   const original = proto.query;
   const byLabel = new Map<string, QueryTrace>();
@@ -158,6 +169,27 @@ export function traceQueries() {
         record(text, params, start);
         callback(err, res);
       });
+    }
+    const change = o.rewrite?.(text);
+    if (change) {
+      const run = async () => {
+        if (change.before) await original.call(this, change.before);
+        if (!change.explain) return original.call(this, config, values);
+        const explained = { ...(typeof config === 'string' ? { text: config } : config), text: `EXPLAIN (ANALYZE, BUFFERS) ${text}`, rowMode: undefined };
+        const r = await original.call(this, explained, values);
+        o.onPlan?.(text, r.rows.map((x: Record<string, string>) => x['QUERY PLAN']).join('\n'));
+        return { ...r, rows: [], rowCount: 0 };
+      };
+      return run().then(
+        (r) => {
+          record(text, params, start);
+          return r;
+        },
+        (e) => {
+          record(text, params, start);
+          throw e;
+        },
+      );
     }
     const res = original.call(this, config, values);
     if (res && typeof res.then === 'function') {

@@ -18,6 +18,7 @@ export const PERMISSIONS = [
   'invitations.read',
   'invitations.manage',
   'invitations.resend',
+  'imports.read',
   'imports.manage',
   'joinpage.manage',
   'apikeys.manage',
@@ -25,7 +26,7 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const MANAGER_LIMITED: Permission[] = ['org.read', 'members.read', 'groups.read', 'programs.read', 'invitations.read', 'invitations.resend', 'learning.self'];
+const MANAGER_LIMITED: Permission[] = ['org.read', 'members.read', 'groups.read', 'programs.read', 'invitations.read', 'invitations.resend', 'imports.read', 'learning.self'];
 const MANAGER_FULL: Permission[] = [
   ...MANAGER_LIMITED,
   'members.manage',

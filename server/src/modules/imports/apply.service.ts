@@ -19,7 +19,7 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
   const [imp] = await ctx.db.select().from(imports).where(eq(imports.id, importId));
   if (!imp || !['approved', 'running'].includes(imp.status)) return; // done, rejected, or unknown: nothing to do twice
   await ctx.db.update(imports).set({ status: 'running', heartbeatAt: sql`now()`, progress: 0, rowsDone: 0 }).where(eq(imports.id, importId));
-  const progress = progressReporter(ctx, importId);
+  const progress = progressReporter(ctx, importId, Number((imp.counts as { rows?: number }).rows ?? 0));
   const opts = imp.options as Options;
   const [actor] = await ctx.db.select().from(accounts).where(eq(accounts.id, imp.approvedBy ?? imp.createdBy ?? ''));
   const [actorRole] = await queryRows<{ role: string }>(ctx.db, sql`SELECT role FROM memberships WHERE org_id = ${imp.orgId} AND account_id = ${actor?.id ?? null}`);
@@ -27,7 +27,7 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
   await ctx.db.transaction(async (tx) => {
     const c: Ctx = { ctx, tx, importId, orgId: imp.orgId, now };
     if (opts.createMissingGroups) await createMissingGroups(c);
-    await validateImport(tx, { importId, orgId: imp.orgId, createMissingGroups: false, allowedRoles: allowedRoles(actorRole?.role ?? 'learner', imp.mode as ImportMode) });
+    const checked = await validateImport(tx, { importId, orgId: imp.orgId, createMissingGroups: false, allowedRoles: allowedRoles(actorRole?.role ?? 'learner', imp.mode as ImportMode) });
     await progress(15);
     await joinExistingMembers(c);
     await progress(30);
@@ -47,7 +47,7 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
             count(*) FILTER (WHERE result = 'skipped')::int AS skipped, count(*)::int AS rows
           FROM import_rows WHERE import_id = ${importId}`,
     );
-    await tx.update(imports).set({ status: 'done', result, progress: 100, rowsDone: result.rows, finishedAt: sql`now()`, heartbeatAt: sql`now()` }).where(eq(imports.id, importId));
+    await tx.update(imports).set({ status: 'done', result, counts: { ...checked.counts, unknownGroups: checked.unknownGroups }, progress: 100, rowsDone: result.rows, finishedAt: sql`now()`, heartbeatAt: sql`now()` }).where(eq(imports.id, importId));
     if (imp.mode === 'create' && opts.sendWelcome === false && actor) {
       await queueEmails(tx, ctx.jobs, [{ to: actor.email, template: 'import-done', locale: actor.locale, orgId: imp.orgId, refId: importId, params: { orgName: org.name, fileName: imp.fileName ?? '', ...result } }]);
     }
@@ -56,10 +56,11 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
 }
 
 /** Progress is written outside the import's transaction (another connection) so the page sees it move. */
-function progressReporter(ctx: AppContext, importId: string) {
+function progressReporter(ctx: AppContext, importId: string, rows: number) {
   return async (percent: number) => {
     if (ctx.database.kind !== 'pg') return; // the embedded database has one connection: it reports 0 then 100
-    await ctx.database.query('UPDATE imports SET progress = $2, heartbeat_at = now() WHERE id = $1', [importId, percent]).catch(() => {});
+    const done = Math.round((rows * percent) / 100);
+    await ctx.database.query('UPDATE imports SET progress = $2, rows_done = $3, heartbeat_at = now() WHERE id = $1', [importId, percent, done]).catch(() => {});
   };
 }
 

@@ -7,13 +7,13 @@ import { queryRows } from '../groups/sql.js';
 
 type ImportRow = {
   id: string; status: string; mode: string; source: string; fileName: string | null; fileSize: number | null; fileKey: string | null;
-  counts: any; columns: any; options: any; progress: number; result: any; error: string | null;
+  counts: any; columns: any; options: any; progress: number; rowsDone: number; result: any; error: string | null;
   createdById: string | null; createdByName: string | null; createdByEmail: string | null;
   createdAt: string; approvedAt: string | null; finishedAt: string | null;
 };
 
 const SELECT = sql`SELECT i.id, i.status, i.mode, i.source, i.file_name AS "fileName", i.file_size AS "fileSize", i.file_key AS "fileKey", i.counts, i.columns, i.options,
-  i.progress, i.result, i.error, i.created_by AS "createdById", a.name AS "createdByName", a.email AS "createdByEmail",
+  i.progress, i.rows_done AS "rowsDone", i.result, i.error, i.created_by AS "createdById", a.name AS "createdByName", a.email AS "createdByEmail",
   i.created_at AS "createdAt", i.approved_at AS "approvedAt", i.finished_at AS "finishedAt"
   FROM imports i LEFT JOIN accounts a ON a.id = i.created_by`;
 
@@ -32,6 +32,7 @@ export function presentImport(r: ImportRow) {
     columns: { matched: {}, ignored: [], duplicates: [], ...r.columns },
     options: r.options ?? {},
     progress: r.progress,
+    rowsDone: r.rowsDone,
     result: r.result ?? null,
     error: r.error,
     createdBy: { id: r.createdById, name: r.createdByName, email: r.createdByEmail },

@@ -7,7 +7,7 @@ import { AppError } from '../../http/errors.js';
 import { page } from '../../lib/pagination.js';
 import { findImport, listImports, listRows, presentImport } from './imports.repo.js';
 import * as s from './imports.schemas.js';
-import { approveImport, rejectImport, resultsCsv } from './imports.service.js';
+import { approveImport, recheckImport, rejectImport, resultsCsv } from './imports.service.js';
 import { createImport, IMPORT_LIMITS, type ImportInput } from './preview.service.js';
 import { templateCsv, templateXlsx } from './template.js';
 
@@ -61,26 +61,26 @@ export const importsRoutes = (ctx: AppContext): FastifyPluginAsyncZod => async (
     return reply.code(201).send({ ...imp, rows: rows.items });
   });
 
-  app.get(base, { config: { auth: 'imports.manage' }, schema: { tags, summary: 'The history of imports', params: s.orgParams, querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), cursor: z.string().optional() }), response: { 200: page(s.importOut) } } }, async (req) => {
+  app.get(base, { config: { auth: 'imports.read' }, schema: { tags, summary: 'The history of imports', params: s.orgParams, querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), cursor: z.string().optional() }), response: { 200: page(s.importOut) } } }, async (req) => {
     const res = await listImports(ctx.db, { orgId: orgOf(req).orgId, ...req.query });
     return { items: res.items.map(presentImport), nextCursor: res.nextCursor };
   });
 
-  app.get(`${base}/:importId`, { config: { auth: 'imports.manage' }, schema: { tags, summary: 'Status, progress (0–100), counts and result', params: s.importParams, response: { 200: s.importOut } } }, async (req) => {
+  app.get(`${base}/:importId`, { config: { auth: 'imports.read' }, schema: { tags, summary: 'Status, progress (0–100), counts and result', params: s.importParams, response: { 200: s.importOut } } }, async (req) => {
     return presentImport(await findImport(ctx.db, orgOf(req).orgId, req.params.importId));
   });
 
-  app.get(`${base}/:importId/rows`, { config: { auth: 'imports.manage' }, schema: { tags, params: s.importParams, querystring: s.rowsQuery, response: { 200: page(s.rowOut) } } }, async (req) => {
+  app.get(`${base}/:importId/rows`, { config: { auth: 'imports.read' }, schema: { tags, params: s.importParams, querystring: s.rowsQuery, response: { 200: page(s.rowOut) } } }, async (req) => {
     const imp = presentImport(await findImport(ctx.db, orgOf(req).orgId, req.params.importId));
     return listRows(ctx.db, { importId: imp.id, ...req.query }, new Map(imp.unknownGroups.map((u: any) => [u.name, u.suggestion])));
   });
 
-  app.get(`${base}/:importId/results.csv`, { config: { auth: 'imports.manage' }, schema: { tags, summary: 'Per-row result as CSV', params: s.importParams } }, async (req, reply) => {
+  app.get(`${base}/:importId/results.csv`, { config: { auth: 'imports.read' }, schema: { tags, summary: 'Per-row result as CSV', params: s.importParams } }, async (req, reply) => {
     const imp = await findImport(ctx.db, orgOf(req).orgId, req.params.importId);
     return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="import-${imp.id}-results.csv"`).send(await resultsCsv(ctx, imp.id));
   });
 
-  app.get(`${base}/:importId/file`, { config: { auth: 'imports.manage' }, schema: { tags, summary: 'The uploaded file', params: s.importParams } }, async (req, reply) => {
+  app.get(`${base}/:importId/file`, { config: { auth: 'imports.read' }, schema: { tags, summary: 'The uploaded file', params: s.importParams } }, async (req, reply) => {
     const imp = await findImport(ctx.db, orgOf(req).orgId, req.params.importId);
     if (!imp.fileKey) throw new AppError(404, 'not_found', 'This import was pasted, not uploaded: there is no file.');
     const safeName = (imp.fileName ?? 'import').replace(/[^\w.-]+/g, '_');
@@ -95,5 +95,12 @@ export const importsRoutes = (ctx: AppContext): FastifyPluginAsyncZod => async (
   app.post(`${base}/:importId/reject`, { config: { auth: 'imports.manage' }, schema: { tags, summary: 'Reject (disapprove): nothing is applied', params: s.importParams, response: { 200: s.importOut } } }, async (req) => {
     await rejectImport(ctx, { actor: actor(req), orgId: orgOf(req).orgId, importId: req.params.importId });
     return presentImport(await findImport(ctx.db, orgOf(req).orgId, req.params.importId));
+  });
+
+  app.post(`${base}/:importId/recheck`, { config: { auth: 'imports.manage' }, schema: { tags, summary: 'Check the rows again, e.g. after choosing to create missing groups', params: s.importParams, body: z.strictObject({ createMissingGroups: z.boolean() }), response: { 200: s.previewOut } } }, async (req) => {
+    await recheckImport(ctx, { actor: actor(req), orgId: orgOf(req).orgId, importId: req.params.importId, createMissingGroups: req.body.createMissingGroups });
+    const imp = presentImport(await findImport(ctx.db, orgOf(req).orgId, req.params.importId));
+    const rows = await listRows(ctx.db, { importId: imp.id, limit: 100 }, new Map(imp.unknownGroups.map((u: any) => [u.name, u.suggestion])));
+    return { ...imp, rows: rows.items };
   });
 };

@@ -48,6 +48,7 @@ export const importOut = z.object({
   columns: z.object({ matched: z.record(z.string(), z.number()), ignored: z.array(z.string()), duplicates: z.array(z.string()) }),
   options: z.object({ createMissingGroups: z.boolean().optional(), sendAt: z.string().nullable().optional(), sendWelcome: z.boolean().optional() }),
   progress: z.number(),
+  rowsDone: z.number(),
   result: z.record(z.string(), z.number()).nullable(),
   error: z.string().nullable(),
   createdBy: z.object({ id: z.string().nullable(), name: z.string().nullable(), email: z.string().nullable() }),

@@ -9,6 +9,8 @@ import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from '../members/members.service.js';
 import { runImport } from './apply.service.js';
 import { allRows } from './imports.repo.js';
+import { allowedRoles, type ImportMode } from './preview.service.js';
+import { validateImport } from './validate.js';
 
 const RUN = 'imports.run';
 const SWEEP = 'imports.sweep';
@@ -23,6 +25,17 @@ export async function approveImport(ctx: AppContext, o: { actor: Actor; orgId: s
     await tx.update(imports).set({ status: 'approved', approvedBy: o.actor.id, approvedAt: sql`now()`, options }).where(eq(imports.id, imp.id));
     await ctx.jobs.send(RUN, { importId: imp.id }, { tx, singletonKey: imp.id });
     await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'import.approved', targetType: 'import', targetId: imp.id, ip: o.actor.ip, data: options });
+  });
+}
+
+/** Checks a previewed import again with another choice about missing groups; counts and messages follow. */
+export async function recheckImport(ctx: AppContext, o: { actor: Actor; orgId: string; importId: string; createMissingGroups: boolean }) {
+  return ctx.db.transaction(async (tx) => {
+    const [imp] = await tx.select().from(imports).where(and(eq(imports.id, o.importId), eq(imports.orgId, o.orgId))).for('update');
+    if (!imp) throw notFound('Import');
+    if (imp.status !== 'preview') throw conflict('import_not_in_preview', `This import is ${imp.status}; only an import in preview can be checked again.`);
+    const summary = await validateImport(tx, { importId: imp.id, orgId: o.orgId, createMissingGroups: o.createMissingGroups, allowedRoles: allowedRoles(o.actor.role, imp.mode as ImportMode) });
+    await tx.update(imports).set({ counts: { ...summary.counts, unknownGroups: summary.unknownGroups }, options: { ...(imp.options as object), createMissingGroups: o.createMissingGroups } }).where(eq(imports.id, imp.id));
   });
 }
 

@@ -65,6 +65,9 @@ describe('the catalogue of awkward files', () => {
     expect(res.data.unknownGroups).toEqual([{ name: 'Salse', rows: 1, suggestion: 'Sales' }]);
     const invalid = (await o.owner.agent.get(`${o.base}/imports/${res.data.id}/rows?outcome=invalid`)).data.items;
     expect(invalid.map((r: any) => r.line)).toEqual([3, 4, 5]);
+    const recheck = expectStatus(await o.owner.agent.post(`${o.base}/imports/${res.data.id}/recheck`, { createMissingGroups: true }), 200);
+    expect(recheck.data.counts).toMatchObject({ valid: 3, invalid: 4 });
+    expect(recheck.data.rows.find((r: any) => r.line === 4).messages[0]).toMatchObject({ code: 'group_will_be_created', level: 'info' });
   });
 
   for (const [file, status, code, extra] of [

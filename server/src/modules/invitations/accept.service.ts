@@ -36,7 +36,8 @@ function closedError(state: LinkState): AppError {
 
 async function requireLink(db: Db, token: string, lock = false) {
   const found = await findByToken(db, token, { lock });
-  if (!found) throw new AppError(404, 'invitation_not_found', 'This invitation link is not valid. Check that you copied the whole link.');
+  // Join-page links have their own pages and checks (page on, allow-list): they are not invitations here.
+  if (!found || found.invitation.kind === 'join_page') throw new AppError(404, 'invitation_not_found', 'This invitation link is not valid. Check that you copied the whole link.');
   return found;
 }
 
