@@ -8,6 +8,8 @@ export default defineConfig({
     include: ['e2e/**/*.test.ts'],
     globalSetup: ['e2e/global-setup.ts'],
     fileParallelism: false,
+    // One retry: a whole browser flow on a loaded 2-core machine can miss a timing once; a real break fails twice.
+    retry: 1,
     testTimeout: 120_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,

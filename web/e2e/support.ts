@@ -35,7 +35,7 @@ export async function newPage(options: { locale?: string } = {}): Promise<Page> 
     locale: options.locale ?? 'en-US',
     viewport: { width: 1280, height: 800 },
   });
-  context.setDefaultTimeout(15_000);
+  context.setDefaultTimeout(30_000);
   contexts.push(context);
   return context.newPage();
 }
