@@ -1,3 +1,4 @@
+import { cpus, loadavg } from 'node:os';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
@@ -26,6 +27,7 @@ const bench: Benchmark = {
     const database = await openDatabase({ databaseUrl: url, poolMax: 4 });
     const q = database.query;
     const one = async <T>(text: string, values: unknown[] = []) => (await q<T>(text, values)).rows[0];
+    const loadBefore = loadavg()[0];
     try {
       await migrate(database);
       await q('DELETE FROM organizations WHERE slug = $1', [SLUG]); // a previous run that did not finish
@@ -104,7 +106,15 @@ const bench: Benchmark = {
       const attachMs = median(attach);
       const floorMs = median(floor);
       return {
-        meta: { database: `PostgreSQL ${version.v}`, members: MEMBERS, repeat: REPEAT, attachRunsMs: attach.map((x) => round(x)), floorRunsMs: floor.map((x) => round(x)) },
+        meta: {
+          database: `PostgreSQL ${version.v}`,
+          // Other work on the machine skews the figures: the 1-minute load average, before and after, on this many CPUs.
+          machine: { cpus: cpus().length, loadAverage: [round(loadBefore, 1), round(loadavg()[0], 1)] },
+          members: MEMBERS,
+          repeat: REPEAT,
+          attachRunsMs: attach.map((x) => round(x)),
+          floorRunsMs: floor.map((x) => round(x)),
+        },
         results: [
           { name: 'attach_session_100k', value: round(attachMs), unit: 'ms', target: `< ${TARGET_MS} ms`, ok: attachMs < TARGET_MS },
           { name: 'insert_select_floor_100k', value: round(floorMs), unit: 'ms', target: 'floor (plain INSERT … SELECT)' },

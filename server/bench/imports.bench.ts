@@ -91,6 +91,7 @@ const bench: Benchmark = {
     });
     const importIds: string[] = [];
     const batchIds: string[] = [];
+    const loadAtStart = os.loadavg().map((x) => round(x, 2)); // the machine is shared: other work skews the figures
     const { startedAt } = await one<{ startedAt: Date }>('SELECT now() AS "startedAt"');
     /** Runs a step with its wall time and memory; cancels its statements after `limitMs`. */
     const step = async (name: string, limitMs: number, fn: () => Promise<unknown>): Promise<Step> => {
@@ -108,13 +109,13 @@ const bench: Benchmark = {
         out = { ms: r.ms, memory: r.memory, sql: trace.summary(), timedOut };
       } catch (err) {
         if (!timedOut) throw err;
-        out = { ms: limitMs, memory: { baselineMb: 0, sampledPeakMb: 0, kernelPeakMb: null, peakMb: 0, deltaMb: 0 }, sql: trace.summary(), timedOut };
+        out = { ms: limitMs, memory: { baselineMb: 0, sampledPeakMb: 0, kernelPeakMb: null, peakMb: 0, deltaMb: 0, heapUsedPeakMb: 0, heapUsedBaselineMb: 0 }, sql: trace.summary(), timedOut };
       } finally {
         clearInterval(watchdog);
       }
       const sqlMs = out.sql.reduce((t, x) => t + x.ms, 0);
       console.log(
-        `${name}: ${out.timedOut ? `CANCELLED after ${round(limitMs / 1000)} s` : `${round(out.ms)} ms`}, peak RSS ${out.memory.peakMb} MB (+${out.memory.deltaMb} MB), SQL ${round(sqlMs)} ms`,
+        `${name}: ${out.timedOut ? `CANCELLED after ${round(limitMs / 1000)} s` : `${round(out.ms)} ms`}, peak RSS ${out.memory.peakMb} MB (+${out.memory.deltaMb} MB; V8 heap ${out.memory.heapUsedBaselineMb} → ${out.memory.heapUsedPeakMb} MB), SQL ${round(sqlMs)} ms`,
       );
       for (const t of out.sql.slice(0, 10)) console.log(`  ${String(round(t.ms)).padStart(7)} ms ×${String(t.calls).padEnd(4)} ${t.label}`);
       return out;
@@ -218,6 +219,7 @@ const bench: Benchmark = {
             : {}),
           timedOut: Object.entries(steps).filter(([, s]) => s.timedOut).map(([k]) => k),
           learners: LEARNERS,
+          loadAverage: { atStart: loadAtStart, atEnd: os.loadavg().map((x) => round(x, 2)) },
           groups: GROUPS,
           sessionsPerGroup: PROGRAMS_PER_GROUP,
           csvBytes: { invite: files.invite.length, create: files.create.length },

@@ -91,12 +91,17 @@ export type MemoryPeak = {
   peakMb: number;
   /** peakMb − baselineMb. */
   deltaMb: number;
+  /** Highest V8 heap in use seen by the sampler (objects; part of RSS), and the heap before `fn`, MB. */
+  heapUsedPeakMb: number;
+  heapUsedBaselineMb: number;
 };
 
 /** Wall time and peak process RSS of `fn`. */
 export async function timedWithMemory<T>(fn: () => Promise<T>): Promise<{ ms: number; result: T; memory: MemoryPeak }> {
   gc?.();
-  const baseline = process.memoryUsage().rss;
+  const start = process.memoryUsage();
+  const baseline = start.rss;
+  let heapPeak = start.heapUsed;
   let kernelReset = false;
   try {
     writeFileSync('/proc/self/clear_refs', '5'); // resets VmHWM to the current RSS
@@ -104,7 +109,9 @@ export async function timedWithMemory<T>(fn: () => Promise<T>): Promise<{ ms: nu
   } catch {}
   let peak = baseline;
   const sample = () => {
-    peak = Math.max(peak, process.memoryUsage().rss);
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    heapPeak = Math.max(heapPeak, m.heapUsed);
   };
   const timer = setInterval(sample, 20);
   try {
@@ -113,7 +120,16 @@ export async function timedWithMemory<T>(fn: () => Promise<T>): Promise<{ ms: nu
     const hwm = kernelReset ? readKb('VmHWM') : null;
     const kernelPeakMb = hwm === null ? null : round(hwm / 1024, 1);
     const peakMb = round(Math.max(peak / MB, kernelPeakMb ?? 0), 1);
-    return { ms, result, memory: { baselineMb: round(baseline / MB, 1), sampledPeakMb: round(peak / MB, 1), kernelPeakMb, peakMb, deltaMb: round(peakMb - baseline / MB, 1) } };
+    const memory = {
+      baselineMb: round(baseline / MB, 1),
+      sampledPeakMb: round(peak / MB, 1),
+      kernelPeakMb,
+      peakMb,
+      deltaMb: round(peakMb - baseline / MB, 1),
+      heapUsedPeakMb: round(heapPeak / MB, 1),
+      heapUsedBaselineMb: round(start.heapUsed / MB, 1),
+    };
+    return { ms, result, memory };
   } finally {
     clearInterval(timer);
   }

@@ -1,10 +1,12 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { imports } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
 import { normalizeEmail } from '../../lib/email-address.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { groupNameKey } from '../groups/groups.schemas.js';
+import { queryRows } from '../groups/sql.js';
 import type { Actor } from '../members/members.service.js';
 import { type Field, matchHeaders, roleFromCell } from './parse/headers.js';
 import { readTable, type TableRow } from './parse/table-reader.js';
@@ -26,10 +28,12 @@ export function allowedRoles(actorRole: string, mode: ImportMode): string[] {
   return mode === 'create' ? mine.filter((r) => ['learner', 'admin', 'guest'].includes(r)) : mine;
 }
 
+type GroupLookup = { byKey: Map<string, string>; createMissing: boolean };
+
 const isBlank = (cells: string[]) => cells.every((c) => !c || !c.trim());
 
 /** Turns one table line into a row: the address normalized once, groups split on `;`, the role read in English or French. */
-function toRow(r: TableRow, columns: Partial<Record<Field, number>>): ParsedRow {
+function toRow(r: TableRow, columns: Partial<Record<Field, number>>, groups: GroupLookup): ParsedRow {
   const cell = (f: Field) => (columns[f] === undefined ? '' : String(r.cells[columns[f]!] ?? '')).trim();
   const email = cell('email');
   const addr = normalizeEmail(email);
@@ -39,13 +43,26 @@ function toRow(r: TableRow, columns: Partial<Record<Field, number>>): ParsedRow 
   if (!email) messages.push({ field: 'email', code: 'missing_email', level: 'error', stage: 'parse' });
   else if (!addr) messages.push({ field: 'email', code: 'invalid_email', level: 'error', stage: 'parse', value: email.slice(0, 320) });
   if (!role) messages.push({ field: 'role', code: 'unknown_role', level: 'error', stage: 'parse', value: roleText.slice(0, 100) });
+  const groupNames = cell('groups').split(';').map((g) => g.trim()).filter(Boolean).slice(0, 50);
+  const groupIds = new Set<string>();
+  for (const name of groupNames) {
+    const id = groups.byKey.get(groupNameKey(name));
+    if (id) groupIds.add(id);
+    else
+      messages.push(
+        groups.createMissing
+          ? { field: 'groups', code: 'group_will_be_created', level: 'info', stage: 'check', value: name }
+          : { field: 'groups', code: 'unknown_group', level: 'error', stage: 'check', value: name },
+      );
+  }
   return {
     line: r.line,
     email: (addr?.email ?? email).slice(0, 320),
     emailKey: addr?.key ?? null,
     firstName: cell('firstName').slice(0, 200),
     lastName: cell('lastName').slice(0, 200),
-    groupNames: cell('groups').split(';').map((g) => g.trim()).filter(Boolean).slice(0, 50),
+    groupNames,
+    groupIds: [...groupIds],
     roleText: roleText.slice(0, 100),
     role,
     locationText: cell('location').slice(0, 200),
@@ -72,9 +89,12 @@ export async function createImport(ctx: AppContext, o: { actor: Actor; orgId: st
         options: { createMissingGroups: o.createMissingGroups },
       })
       .returning();
-    const { columns, ignored, duplicates } = await readRows(tx, imp.id, rows);
+    // Group names are matched while reading (one lookup table per import), the other checks in SQL afterwards.
+    const orgGroups = await queryRows<{ id: string; key: string }>(tx, sql`SELECT DISTINCT ON (name_key) id, name_key AS key FROM groups WHERE org_id = ${o.orgId} ORDER BY name_key, created_at`);
+    const lookup: GroupLookup = { byKey: new Map(orgGroups.map((g) => [g.key, g.id])), createMissing: o.createMissingGroups };
+    const { columns, ignored, duplicates } = await readRows(tx, imp.id, rows, lookup);
     const allowed = allowedRoles(o.actor.role, o.mode);
-    const summary = await validateImport(tx, { importId: imp.id, orgId: o.orgId, createMissingGroups: o.createMissingGroups, allowedRoles: allowed });
+    const summary = await validateImport(tx, { importId: imp.id, orgId: o.orgId, createMissingGroups: o.createMissingGroups, allowedRoles: allowed, fresh: true });
     if (summary.counts.rows === 0) throw new AppError(422, 'no_rows', 'The table has a header line but no rows.');
     const columnsInfo = { matched: Object.fromEntries(Object.entries(columns)), ignored, duplicates };
     await tx.update(imports).set({ counts: { ...summary.counts, unknownGroups: summary.unknownGroups }, columns: columnsInfo }).where(eq(imports.id, imp.id));
@@ -84,9 +104,10 @@ export async function createImport(ctx: AppContext, o: { actor: Actor; orgId: st
 }
 
 /** Streams table lines into import_rows in batches; the header is the first non-empty line. */
-async function readRows(tx: Db, importId: string, rows: AsyncGenerator<TableRow>) {
+async function readRows(tx: Db, importId: string, rows: AsyncGenerator<TableRow>, groups: GroupLookup) {
   let header: Awaited<ReturnType<typeof matchHeaders>> | null = null;
   let batch: ParsedRow[] = [];
+  let inFlight: Promise<void> = Promise.resolve();
   let count = 0;
   for await (const r of rows) {
     if (isBlank(r.cells)) continue;
@@ -99,12 +120,16 @@ async function readRows(tx: Db, importId: string, rows: AsyncGenerator<TableRow>
       continue;
     }
     if (++count > IMPORT_LIMITS.maxRows) throw new AppError(413, 'too_many_rows', `The table has more than ${IMPORT_LIMITS.maxRows.toLocaleString('en')} rows; split it into several files.`, { limit: IMPORT_LIMITS.maxRows });
-    batch.push(toRow(r, header.columns));
-    if (batch.length >= 5000) {
-      await insertRows(tx, importId, batch);
+    batch.push(toRow(r, header.columns, groups));
+    if (batch.length >= 10_000) {
+      // One batch is written while the next is read: parsing and the database work side by side.
+      await inFlight;
+      inFlight = insertRows(tx, importId, batch);
+      inFlight.catch(() => {}); // awaited below; never an unhandled rejection if reading fails first
       batch = [];
     }
   }
+  await inFlight;
   if (!header) throw new AppError(422, 'empty_file', 'The file is empty: it has no header line and no rows.');
   await insertRows(tx, importId, batch);
   return header;

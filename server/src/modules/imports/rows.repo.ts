@@ -8,6 +8,7 @@ export type ParsedRow = {
   firstName: string;
   lastName: string;
   groupNames: string[];
+  groupIds: string[];
   roleText: string;
   role: string | null;
   locationText: string;
@@ -20,9 +21,9 @@ export type RowMessage = { field: string; code: string; level: 'error' | 'info';
 export async function insertRows(tx: Db, importId: string, rows: ParsedRow[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.execute(sql`
-    INSERT INTO import_rows (import_id, line, email, email_key, first_name, last_name, group_names, role_text, role, location_text, external_id, messages)
+    INSERT INTO import_rows (import_id, line, email, email_key, first_name, last_name, group_names, group_ids, role_text, role, location_text, external_id, messages)
     SELECT ${importId}::uuid, u.line, u.email, u."emailKey", u."firstName", u."lastName",
-           ARRAY(SELECT jsonb_array_elements_text(u."groupNames")), u."roleText", u.role, u."locationText", u."externalId", u.messages
+           ARRAY(SELECT jsonb_array_elements_text(u."groupNames")), ARRAY(SELECT jsonb_array_elements_text(u."groupIds"))::uuid[], u."roleText", u.role, u."locationText", u."externalId", u.messages
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-      AS u(line int, email text, "emailKey" text, "firstName" text, "lastName" text, "groupNames" jsonb, "roleText" text, role text, "locationText" text, "externalId" text, messages jsonb)`);
+      AS u(line int, email text, "emailKey" text, "firstName" text, "lastName" text, "groupNames" jsonb, "groupIds" jsonb, "roleText" text, role text, "locationText" text, "externalId" text, messages jsonb)`);
 }

@@ -14,21 +14,26 @@ const keyExpr = (col: string) => sql.raw(`lower(regexp_replace(btrim(${col}), '\
  * roles the actor may give, exact repeats (ignored) and conflicting repeats (both shown), existing members.
  * Safe to run again (e.g. after choosing to create missing groups).
  */
-export async function validateImport(tx: Db, o: { importId: string; orgId: string; createMissingGroups: boolean; allowedRoles: string[] }) {
+export async function validateImport(tx: Db, o: { importId: string; orgId: string; createMissingGroups: boolean; allowedRoles: string[]; fresh?: boolean }) {
   const { importId, orgId } = o;
-  // Keep what parsing found; recompute the rest.
-  await tx.execute(sql`UPDATE import_rows SET messages = jsonb_path_query_array(messages, '$[*] ? (@.stage == "parse")'), group_ids = '{}', location_id = NULL, already_member = false
-    WHERE import_id = ${importId}`);
-  await tx.execute(sql`
+  // Keep what parsing found; recompute the rest (fresh rows have nothing to reset).
+  if (!o.fresh)
+    await tx.execute(sql`UPDATE import_rows SET messages = jsonb_path_query_array(messages, '$[*] ? (@.stage == "parse")'), group_ids = '{}', location_id = NULL,
+      already_member = false, outcome = 'valid' WHERE import_id = ${importId}`);
+  // Distinct group names are looked up once each (a file of 100,000 rows names a few dozen groups);
+  // fresh rows had theirs matched while the file was read.
+  if (!o.fresh) await tx.execute(sql`
     WITH names AS (
-      SELECT r.line, n.name FROM import_rows r, unnest(r.group_names) AS n(name) WHERE r.import_id = ${importId} AND btrim(n.name) <> ''
-    ), matched AS (
-      SELECT names.line, names.name, (SELECT g.id FROM groups g WHERE g.org_id = ${orgId} AND g.name_key = ${keyExpr('names.name')} ORDER BY g.created_at LIMIT 1) AS id FROM names
+      SELECT r.line, btrim(n.name) AS name, ${keyExpr('n.name')} AS key
+      FROM import_rows r, unnest(r.group_names) AS n(name) WHERE r.import_id = ${importId} AND btrim(n.name) <> ''
+    ), found AS (
+      SELECT DISTINCT ON (k.key) k.key, g.id FROM (SELECT DISTINCT key FROM names) k
+      JOIN groups g ON g.org_id = ${orgId} AND g.name_key = k.key ORDER BY k.key, g.created_at
     ), agg AS (
-      SELECT line, coalesce(array_agg(DISTINCT id) FILTER (WHERE id IS NOT NULL), '{}') AS ids,
+      SELECT n.line, coalesce(array_agg(DISTINCT f.id) FILTER (WHERE f.id IS NOT NULL), '{}') AS ids,
              coalesce(jsonb_agg(jsonb_build_object('field', 'groups', 'code', ${o.createMissingGroups ? 'group_will_be_created' : 'unknown_group'}::text,
-               'level', ${o.createMissingGroups ? 'info' : 'error'}::text, 'stage', 'check', 'value', btrim(name))) FILTER (WHERE id IS NULL), '[]') AS msgs
-      FROM matched GROUP BY line
+               'level', ${o.createMissingGroups ? 'info' : 'error'}::text, 'stage', 'check', 'value', n.name)) FILTER (WHERE f.id IS NULL), '[]') AS msgs
+      FROM names n LEFT JOIN found f ON f.key = n.key GROUP BY n.line
     )
     UPDATE import_rows r SET group_ids = agg.ids, messages = r.messages || agg.msgs FROM agg WHERE r.import_id = ${importId} AND r.line = agg.line`);
   await tx.execute(sql`
@@ -60,7 +65,7 @@ export async function validateImport(tx: Db, o: { importId: string; orgId: strin
         WHEN messages @> '[{"code": "duplicate_row"}]' THEN 'duplicate'
         WHEN messages @> '[{"level": "error"}]' THEN 'invalid'
         ELSE 'valid' END
-    WHERE import_id = ${importId}`);
+    WHERE import_id = ${importId} AND messages <> '[]'::jsonb`);
   return summarize(tx, o);
 }
 
