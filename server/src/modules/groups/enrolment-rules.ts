@@ -165,9 +165,10 @@ export function enrolAccountsInTheirGroups(db: Db, o: { orgId: string; accountId
         JOIN program_sessions s ON s.id = a.session_id
         WHERE s.closes_at IS NULL OR s.closes_at > ${tsParam(o.now)}
       )`,
-    pairs: sql`SELECT DISTINCT ob.session_id, gm.account_id FROM group_members gm
+    // Driven from the given accounts (index probes into group_members), never a scan of the organization.
+    pairs: sql`SELECT DISTINCT ob.session_id, gm.account_id FROM (${o.accountIds}) AS acc(account_id)
+      JOIN group_members gm ON gm.org_id = ${o.orgId} AND gm.account_id = acc.account_id
       JOIN open_by_group ob ON ob.group_id = gm.group_id
-      JOIN memberships m ON m.org_id = gm.org_id AND m.account_id = gm.account_id AND m.status = 'active'
-      WHERE gm.org_id = ${o.orgId} AND gm.account_id IN (${o.accountIds})`,
+      JOIN memberships m ON m.org_id = gm.org_id AND m.account_id = gm.account_id AND m.status = 'active'`,
   });
 }

@@ -34,7 +34,7 @@ export async function recheckImport(ctx: AppContext, o: { actor: Actor; orgId: s
     const [imp] = await tx.select().from(imports).where(and(eq(imports.id, o.importId), eq(imports.orgId, o.orgId))).for('update');
     if (!imp) throw notFound('Import');
     if (imp.status !== 'preview') throw conflict('import_not_in_preview', `This import is ${imp.status}; only an import in preview can be checked again.`);
-    const summary = await validateImport(tx, { importId: imp.id, orgId: o.orgId, createMissingGroups: o.createMissingGroups, allowedRoles: allowedRoles(o.actor.role, imp.mode as ImportMode) });
+    const summary = await validateImport(tx, { importId: imp.id, orgId: o.orgId, createMissingGroups: o.createMissingGroups, allowedRoles: allowedRoles(o.actor.role, imp.mode as ImportMode), analyze: ctx.database.kind === 'pg' });
     await tx.update(imports).set({ counts: { ...summary.counts, unknownGroups: summary.unknownGroups }, options: { ...(imp.options as object), createMissingGroups: o.createMissingGroups } }).where(eq(imports.id, imp.id));
   });
 }

@@ -94,7 +94,7 @@ export async function createImport(ctx: AppContext, o: { actor: Actor; orgId: st
     const lookup: GroupLookup = { byKey: new Map(orgGroups.map((g) => [g.key, g.id])), createMissing: o.createMissingGroups };
     const { columns, ignored, duplicates } = await readRows(tx, imp.id, rows, lookup);
     const allowed = allowedRoles(o.actor.role, o.mode);
-    const summary = await validateImport(tx, { importId: imp.id, orgId: o.orgId, createMissingGroups: o.createMissingGroups, allowedRoles: allowed, fresh: true });
+    const summary = await validateImport(tx, { importId: imp.id, orgId: o.orgId, createMissingGroups: o.createMissingGroups, allowedRoles: allowed, fresh: true, analyze: ctx.database.kind === 'pg' });
     if (summary.counts.rows === 0) throw new AppError(422, 'no_rows', 'The table has a header line but no rows.');
     const columnsInfo = { matched: Object.fromEntries(Object.entries(columns)), ignored, duplicates };
     await tx.update(imports).set({ counts: { ...summary.counts, unknownGroups: summary.unknownGroups }, columns: columnsInfo }).where(eq(imports.id, imp.id));

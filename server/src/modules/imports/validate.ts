@@ -14,8 +14,10 @@ const keyExpr = (col: string) => sql.raw(`lower(regexp_replace(btrim(${col}), '\
  * roles the actor may give, exact repeats (ignored) and conflicting repeats (both shown), existing members.
  * Safe to run again (e.g. after choosing to create missing groups).
  */
-export async function validateImport(tx: Db, o: { importId: string; orgId: string; createMissingGroups: boolean; allowedRoles: string[]; fresh?: boolean }) {
+export async function validateImport(tx: Db, o: { importId: string; orgId: string; createMissingGroups: boolean; allowedRoles: string[]; fresh?: boolean; analyze?: boolean }) {
   const { importId, orgId } = o;
+  // Fresh statistics first: the planner must know that this import has 100,000 rows, not none.
+  if (o.analyze) await tx.execute(sql`ANALYZE import_rows`);
   // Keep what parsing found; recompute the rest (fresh rows have nothing to reset).
   if (!o.fresh)
     await tx.execute(sql`UPDATE import_rows SET messages = jsonb_path_query_array(messages, '$[*] ? (@.stage == "parse")'), group_ids = '{}', location_id = NULL,
