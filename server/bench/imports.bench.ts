@@ -1,14 +1,17 @@
+import { fork } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { loadConfig } from '../src/config.js';
-import type { AppContext } from '../src/context.js';
+import { openDatabase } from '../src/db/client.js';
+import { migrate } from '../src/db/migrate.js';
 import { runImport } from '../src/modules/imports/apply.service.js';
 import { approveImport } from '../src/modules/imports/imports.service.js';
 import { createImport, type ImportMode } from '../src/modules/imports/preview.service.js';
 import { closeContext, createContext } from '../src/runtime.js';
-import { type Benchmark, type BenchResult, deleteBenchRows, ensureDatabase, type MemoryPeak, type QueryTrace, round, timed, timedWithMemory, traceQueries } from './lib.js';
+import { type Benchmark, type BenchResult, codeVersion, deleteBenchRows, ensureDatabase, type MemoryPeak, type QueryTrace, round, timed, timedWithMemory, traceQueries } from './lib.js';
 
 // A 100,000-learner CSV through the real import services, in both modes, on PostgreSQL:
 // preview (createImport: parse, store the rows, validate) and apply (approveImport, then runImport
@@ -17,12 +20,27 @@ import { type Benchmark, type BenchResult, deleteBenchRows, ensureDatabase, type
 // their tables (same keys, indexes and foreign keys) in one transaction: the floor the apply is
 // compared with. pg-boss is started (emails are queued) but no worker runs, so nothing is sent.
 // Runs on PostgreSQL: DATABASE_URL, or postgres://postgres@127.0.0.1:5432/troupe_bench (created if missing).
-// A step still running after 10× its target is cancelled (its figure is then the time it was given, MISSED).
+//
+// Each measured step runs in a process of its own (this file, forked), as in production the web
+// process previews and a worker applies: its peak RSS is not inflated by what an earlier step left
+// in the heap. The baseline (RSS before the step) holds the loaded modules, the started context
+// and, for a preview, the file. A step still running after 10× its target is cancelled (its figure
+// is then the time it was given, MISSED).
+//
+// The database is put in the steady state autovacuum would keep (it is off on this machine): VACUUM
+// ANALYZE before each mode. As in production, import_rows then already holds earlier imports, whose
+// statistics say nothing about the new import's rows: a 10,000-row past import (organization
+// bench-imports-history) is seeded for the first mode; the second mode also sees the first one's rows.
+// BENCH_IMPORTS_HISTORY=0 measures the very first import instead (import_rows empty, no statistics;
+// each mode's organization is removed before the next mode).
 // Diagnostics (off by default; the figures of such a run say so in results.json):
 //   BENCH_IMPORTS_MODES=invite|create      only one mode
+//   BENCH_IMPORTS_HISTORY=0                the first import ever (see above)
 //   BENCH_EXPLAIN=<regex>                  run matching statements as EXPLAIN (ANALYZE, BUFFERS) and print the plans
 //                                          (only statements whose result the code does not read)
+//   BENCH_PLAN=<regex>                     print the plan chosen for matching statements (EXPLAIN without ANALYZE), then run them
 //   BENCH_ANALYZE_BEFORE=<regex>           run ANALYZE of the import's tables before matching statements (a what-if)
+//   BENCH_CPU_PROF=<folder>                write V8 CPU profiles of each step's process (node --cpu-prof) in <folder>/<step>-<mode>/
 
 const LEARNERS = 100_000;
 const GROUPS = 20;
@@ -32,13 +50,18 @@ const TARGET_APPLY_MS = 15_000;
 const TARGET_RSS_MB = 512;
 const STEP_LIMIT = 10; // × the target
 const APP_NAME = 'troupe-bench-imports';
-const SLUG = (mode: ImportMode) => `bench-imports-${mode}`;
+const SLUG = (mode: ImportMode | 'history') => `bench-imports-${mode}`;
+const HISTORY_ROWS = 10_000;
+// What the import reads and writes, vacuumed and analyzed before each mode.
+const TOUCHED = 'accounts, memberships, groups, group_members, programs, program_sessions, assignments, enrolments, invitations, invitation_tokens, emails, auth_tokens, imports, import_rows';
 const OWNER_EMAIL = 'bench-imp-owner@bench.invalid';
 // Every account this benchmark creates has an email key starting with this (cleaned up at the end, and at the start after a failed run).
 const PREFIX = 'bench-imp-';
 const FIRST = ['Ana', 'Bruno', 'Chloé', 'Dmitri', 'Emma', 'Farid', 'Grace', 'Hugo', 'Inès', 'Jonas', 'Keiko', 'Léa', 'Malik', 'Nora', 'Oscar', 'Paula'];
 const LAST = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Lefebvre', 'Michel'];
 const groupName = (k: number) => `Group ${String(k).padStart(2, '0')}`;
+const JOBS_SCHEMA = process.env.JOBS_SCHEMA || 'pgboss';
+if (!/^[a-z_][a-z0-9_]*$/.test(JOBS_SCHEMA)) throw new Error(`unexpected JOBS_SCHEMA: ${JOBS_SCHEMA}`);
 
 /** The learners file: one learner a line, each in one of the groups (`shift` changes which). */
 function learnersCsv(tag: string, shift: number): Buffer {
@@ -55,8 +78,14 @@ const lit = (id: string) => {
   return `'${id}'::uuid`;
 };
 
-type Step = { ms: number; memory: MemoryPeak; sql: QueryTrace[]; timedOut: boolean };
+type Actor = { id: string; email: string; name: string; locale: string; role: string; ip: string };
+/** memoryByPhase: the highest RSS and V8 heap seen while each statement ran, or after it ("after: …", JavaScript), top 8. */
+type Phase = { phase: string; rssMb: number; heapMb: number };
+type Step = { ms: number; memory: MemoryPeak | null; sql: QueryTrace[]; timedOut: boolean; memoryByPhase: Phase[] };
 type Floor = { ms: number; rows: Record<string, number> };
+/** What a child process is asked to measure. */
+type Task = { kind: 'preview' | 'apply'; mode: ImportMode; url: string; dataDir: string; orgId: string; actor: Actor; tag: string; shift: number; importId?: string };
+type Answer = { ok: true; step: Step; importId?: string } | { ok: false; error: string };
 
 const bench: Benchmark = {
   name: 'imports',
@@ -69,92 +98,49 @@ const bench: Benchmark = {
     const copyDir = path.join(os.tmpdir(), `troupe-bench-copy-${process.pid}`);
     mkdirSync(copyDir, { recursive: true });
     chmodSync(copyDir, 0o777);
-    const appUrl = new URL(url);
-    appUrl.searchParams.set('application_name', APP_NAME); // what the watchdog cancels
-    const config = loadConfig({ ...process.env, DATABASE_URL: appUrl.toString(), DATA_DIR: dataDir, LOG_LEVEL: 'warn', SMTP_URL: '' });
-    const ctx = await createContext(config);
-    const pool = ctx.database.pool!;
+    const database = await openDatabase({ databaseUrl: url, poolMax: 4 });
+    const pool = database.pool!;
     const q = <T extends pg.QueryResultRow = any>(text: string, values: unknown[] = []) => pool.query<T>(text, values);
     const one = async <T extends pg.QueryResultRow = any>(text: string, values: unknown[] = []) => (await q<T>(text, values)).rows[0];
-    const explain = process.env.BENCH_EXPLAIN ? new RegExp(process.env.BENCH_EXPLAIN) : null;
-    const analyzeBefore = process.env.BENCH_ANALYZE_BEFORE ? new RegExp(process.env.BENCH_ANALYZE_BEFORE) : null;
     const modes = (process.env.BENCH_IMPORTS_MODES?.split(',') ?? ['invite', 'create']) as ImportMode[];
-    const trace = traceQueries({
-      rewrite: (text) => {
-        const change = {
-          explain: explain?.test(text) || undefined,
-          before: analyzeBefore?.test(text) ? 'ANALYZE import_rows, accounts, memberships, group_members, invitations' : undefined,
-        };
-        return change.explain || change.before ? change : undefined;
-      },
-      onPlan: (text, plan) => console.log(`\n-- EXPLAIN (ANALYZE, BUFFERS) ${text.replace(/\s+/g, ' ').trim().slice(0, 200)}\n${plan}\n`),
-    });
+    const history = process.env.BENCH_IMPORTS_HISTORY !== '0';
     const importIds: string[] = [];
     const batchIds: string[] = [];
     const loadAtStart = os.loadavg().map((x) => round(x, 2)); // the machine is shared: other work skews the figures
     const { startedAt } = await one<{ startedAt: Date }>('SELECT now() AS "startedAt"');
-    /** Runs a step with its wall time and memory; cancels its statements after `limitMs`. */
-    const step = async (name: string, limitMs: number, fn: () => Promise<unknown>): Promise<Step> => {
-      trace.reset();
-      let timedOut = false;
-      const watchdog = setInterval(() => {
-        timedOut = true;
-        void pool
-          .query(`SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND pid <> pg_backend_pid()`, [APP_NAME])
-          .catch(() => {});
-      }, limitMs);
-      let out: Step;
-      try {
-        const r = await timedWithMemory(fn);
-        out = { ms: r.ms, memory: r.memory, sql: trace.summary(), timedOut };
-      } catch (err) {
-        if (!timedOut) throw err;
-        out = { ms: limitMs, memory: { baselineMb: 0, sampledPeakMb: 0, kernelPeakMb: null, peakMb: 0, deltaMb: 0, heapUsedPeakMb: 0, heapUsedBaselineMb: 0 }, sql: trace.summary(), timedOut };
-      } finally {
-        clearInterval(watchdog);
-      }
-      const sqlMs = out.sql.reduce((t, x) => t + x.ms, 0);
-      console.log(
-        `${name}: ${out.timedOut ? `CANCELLED after ${round(limitMs / 1000)} s` : `${round(out.ms)} ms`}, peak RSS ${out.memory.peakMb} MB (+${out.memory.deltaMb} MB; V8 heap ${out.memory.heapUsedBaselineMb} → ${out.memory.heapUsedPeakMb} MB), SQL ${round(sqlMs)} ms`,
-      );
-      for (const t of out.sql.slice(0, 10)) console.log(`  ${String(round(t.ms)).padStart(7)} ms ×${String(t.calls).padEnd(4)} ${t.label}`);
-      return out;
-    };
     try {
-      await cleanUp(ctx);
+      await migrate(database);
+      await cleanUp(pool);
+      if (history) await seedHistory(pool);
 
       const owner = await one<{ id: string; email: string; name: string }>(
         `INSERT INTO accounts (email, email_key, name) VALUES ($1, $1, 'Bench imports owner') RETURNING id, email, name`,
         [OWNER_EMAIL],
       );
-      const actor = { id: owner.id, email: owner.email, name: owner.name, locale: 'en', role: 'owner', ip: '127.0.0.1' };
-
-      // Both files are made before anything is measured: they are part of every baseline.
+      const actor: Actor = { id: owner.id, email: owner.email, name: owner.name, locale: 'en', role: 'owner', ip: '127.0.0.1' };
       const tag = Date.now().toString(36);
-      const files: Record<ImportMode, Buffer> = { invite: learnersCsv(`${tag}-i`, 0), create: learnersCsv(`${tag}-c`, 7) };
 
       const steps: Record<string, Step> = {};
       const floors: Record<string, Floor> = {};
       const seeds: Record<string, number> = {};
       for (const mode of modes) {
-        const seed = await timed(() => seedOrg(ctx, mode, owner.id));
+        const seed = await timed(() => seedOrg(pool, mode, owner.id));
         seeds[mode] = round(seed.ms);
         const orgId = seed.result;
+        await database.exec(`VACUUM ANALYZE ${TOUCHED}`);
+        const task: Task = { kind: 'preview', mode, url, dataDir, orgId, actor, tag: `${tag}-${mode[0]}`, shift: mode === 'invite' ? 0 : 7 };
 
-        let importId = '';
-        steps[`preview_${mode}`] = await step(`preview ${mode}`, STEP_LIMIT * TARGET_PREVIEW_MS, async () => {
-          importId = await createImport(ctx, { actor, orgId, mode, input: { kind: 'file', bytes: files[mode], fileName: 'learners.csv' }, createMissingGroups: false });
-        });
-        if (!importId) continue;
+        const preview = await inChild(task);
+        steps[`preview_${mode}`] = preview.step;
+        if (!preview.importId) continue;
+        const importId = preview.importId;
         importIds.push(importId);
         const { counts } = await one<{ counts: { rows: number; valid: number } }>('SELECT counts FROM imports WHERE id = $1', [importId]);
         if (counts.rows !== LEARNERS || counts.valid !== LEARNERS) throw new Error(`${mode} preview counted ${JSON.stringify(counts)}`);
 
-        steps[`apply_${mode}`] = await step(`apply ${mode}`, STEP_LIMIT * TARGET_APPLY_MS, async () => {
-          await approveImport(ctx, { actor, orgId, importId });
-          await runImport(ctx, { importId });
-        });
-        if (steps[`apply_${mode}`].timedOut) continue;
+        const apply = await inChild({ ...task, kind: 'apply', importId });
+        steps[`apply_${mode}`] = apply.step;
+        if (apply.step.timedOut) continue;
         const done = await one<{ status: string; result: Record<string, number> }>('SELECT status, result FROM imports WHERE id = $1', [importId]);
         const expected = mode === 'create' ? 'created' : 'invited';
         if (done.status !== 'done' || done.result?.[expected] !== LEARNERS) throw new Error(`${mode} apply ended ${done.status} with ${JSON.stringify(done.result)}`);
@@ -180,9 +166,10 @@ const bench: Benchmark = {
               ];
         floors[mode] = await copyFloor(pool, copyDir, `${mode}-`, tables);
         console.log(`COPY floor ${mode}: ${round(floors[mode].ms)} ms for ${JSON.stringify(floors[mode].rows)}`);
+        if (!history) await dropOrgs(pool, [SLUG(mode)]); // the next mode is a first import too
       }
 
-      await cleanUp(ctx, { startedAt, importIds, batchIds });
+      await cleanUp(pool, { startedAt, importIds, batchIds });
       const version = await one<{ v: string }>(`SELECT current_setting('server_version') AS v`);
 
       const results: BenchResult[] = [];
@@ -191,12 +178,12 @@ const bench: Benchmark = {
           ? { name, value: round(s.ms), unit: 'ms', target: `< ${target} ms (cancelled at ${STEP_LIMIT}× the target)`, ok: false }
           : { name, value: round(s.ms), unit: 'ms', target: `< ${target} ms`, ok: s.ms < target };
       const memoryRows = (name: string, s: Step): BenchResult[] =>
-        s.timedOut
-          ? []
-          : [
+        s.memory
+          ? [
               { name: `${name}_peak_rss`, value: s.memory.peakMb, unit: 'MB', target: `< ${TARGET_RSS_MB} MB`, ok: s.memory.peakMb < TARGET_RSS_MB },
-              { name: `${name}_rss_over_baseline`, value: s.memory.deltaMb, unit: 'MB', target: '' },
-            ];
+              { name: `${name}_rss_over_baseline`, value: s.memory.deltaMb, unit: 'MB', target: `baseline ${s.memory.baselineMb} MB` },
+            ]
+          : [];
       for (const mode of modes) {
         const p = steps[`preview_${mode}`];
         const a = steps[`apply_${mode}`];
@@ -214,15 +201,20 @@ const bench: Benchmark = {
       return {
         meta: {
           database: `PostgreSQL ${version.v}`,
-          ...(explain || analyzeBefore || modes.length < 2
-            ? { diagnostics: { explain: process.env.BENCH_EXPLAIN ?? null, analyzeBefore: process.env.BENCH_ANALYZE_BEFORE ?? null, modes } }
+          code: codeVersion(),
+          machine: { cpus: os.cpus().length, loadAverage: { atStart: loadAtStart, atEnd: os.loadavg().map((x) => round(x, 2)) } },
+          importRowsHistory: history ? `${HISTORY_ROWS} rows of a past import, plus each earlier mode's` : 'none (first import)',
+          ...(process.env.BENCH_EXPLAIN || process.env.BENCH_PLAN || process.env.BENCH_ANALYZE_BEFORE || modes.length < 2 || !history
+            ? {
+                diagnostics: { explain: process.env.BENCH_EXPLAIN ?? null, plan: process.env.BENCH_PLAN ?? null, analyzeBefore: process.env.BENCH_ANALYZE_BEFORE ?? null, modes, history },
+              }
             : {}),
-          timedOut: Object.entries(steps).filter(([, s]) => s.timedOut).map(([k]) => k),
+          timedOut: Object.entries(steps)
+            .filter(([, s]) => s.timedOut)
+            .map(([k]) => k),
           learners: LEARNERS,
-          loadAverage: { atStart: loadAtStart, atEnd: os.loadavg().map((x) => round(x, 2)) },
           groups: GROUPS,
           sessionsPerGroup: PROGRAMS_PER_GROUP,
-          csvBytes: { invite: files.invite.length, create: files.create.length },
           seedMs: seeds,
           memoryMb: Object.fromEntries(Object.entries(steps).map(([k, s]) => [k, s.memory])),
           copyFloorRows: Object.fromEntries(Object.entries(floors).map(([k, f]) => [k, f.rows])),
@@ -230,25 +222,148 @@ const bench: Benchmark = {
           sqlByStep: Object.fromEntries(
             Object.entries(steps).map(([k, s]) => {
               const sqlMs = s.sql.reduce((t, x) => t + x.ms, 0);
-              return [k, { totalMs: round(s.ms), sqlMs: round(sqlMs), outsideSqlMs: round(s.ms - sqlMs), top: s.sql.slice(0, 12) }];
+              return [k, { totalMs: round(s.ms), sqlMs: round(sqlMs), outsideSqlMs: round(s.ms - sqlMs), top: s.sql.slice(0, 12), memoryByPhase: s.memoryByPhase }];
             }),
           ),
         },
         results,
       };
     } finally {
-      trace.stop();
-      await cleanUp(ctx, { startedAt, importIds, batchIds }).catch((err) => console.error('clean-up failed:', err));
-      await closeContext(ctx);
+      await cleanUp(pool, { startedAt, importIds, batchIds }).catch((err) => console.error('clean-up failed:', err));
+      await database.close();
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(copyDir, { recursive: true, force: true });
     }
   },
 };
 
+/** Runs a task in a child process (this file) and returns its answer. */
+function inChild(task: Task): Promise<{ step: Step; importId?: string }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), [], {
+      // tsx's loader; a CPU profile on demand
+      execArgv: [...process.execArgv, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROF, `${task.kind}-${task.mode}`)}`] : [])],
+      env: { ...process.env, BENCH_IMPORTS_TASK: JSON.stringify(task) },
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    });
+    let answer: Answer | undefined;
+    child.on('message', (m) => {
+      answer = m as Answer;
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (!answer) reject(new Error(`${task.kind} ${task.mode}: the child process ended (${code ?? signal}) without an answer`));
+      else if (!answer.ok) reject(new Error(`${task.kind} ${task.mode} failed: ${answer.error}`));
+      else resolve({ step: answer.step, importId: answer.importId });
+    });
+  });
+}
+
+/** In the child: one measured step with a context of its own; statements cancelled after 10× the target. */
+async function childMain(task: Task): Promise<Answer> {
+  const appUrl = new URL(task.url);
+  appUrl.searchParams.set('application_name', APP_NAME); // what the watchdog cancels
+  const config = loadConfig({ ...process.env, DATABASE_URL: appUrl.toString(), DATA_DIR: task.dataDir, LOG_LEVEL: 'warn', SMTP_URL: '' });
+  const ctx = await createContext(config);
+  const explain = process.env.BENCH_EXPLAIN ? new RegExp(process.env.BENCH_EXPLAIN) : null;
+  const analyzeBefore = process.env.BENCH_ANALYZE_BEFORE ? new RegExp(process.env.BENCH_ANALYZE_BEFORE) : null;
+  const plan = process.env.BENCH_PLAN ? new RegExp(process.env.BENCH_PLAN) : null;
+  const trace = traceQueries({
+    rewrite: (text) => {
+      const change = {
+        explain: explain?.test(text) || undefined,
+        plan: plan?.test(text) || undefined,
+        before: analyzeBefore?.test(text) ? 'ANALYZE import_rows, accounts, memberships, group_members, invitations' : undefined,
+      };
+      return change.explain || change.plan || change.before ? change : undefined;
+    },
+    onPlan: (text, p) => console.log(`\n-- EXPLAIN${explain?.test(text) ? ' (ANALYZE, BUFFERS)' : ''} ${text.replace(/\s+/g, ' ').trim().slice(0, 200)}\n${p}\n`),
+  });
+  try {
+    const limitMs = STEP_LIMIT * (task.kind === 'preview' ? TARGET_PREVIEW_MS : TARGET_APPLY_MS);
+    const bytes = task.kind === 'preview' ? learnersCsv(task.tag, task.shift) : null; // made before the baseline
+    let importId = task.importId;
+    const fn =
+      task.kind === 'preview'
+        ? async () => {
+            importId = await createImport(ctx, { actor: task.actor, orgId: task.orgId, mode: task.mode, input: { kind: 'file', bytes: bytes!, fileName: 'learners.csv' }, createMissingGroups: false });
+          }
+        : async () => {
+            await approveImport(ctx, { actor: task.actor, orgId: task.orgId, importId: importId! });
+            await runImport(ctx, { importId: importId! });
+          };
+    trace.reset();
+    const phases = new Map<string, Phase>();
+    const phaseSampler = setInterval(() => {
+      const m = process.memoryUsage();
+      const p = phases.get(trace.current) ?? { phase: trace.current, rssMb: 0, heapMb: 0 };
+      p.rssMb = Math.max(p.rssMb, round(m.rss / 1048576));
+      p.heapMb = Math.max(p.heapMb, round(m.heapUsed / 1048576));
+      phases.set(trace.current, p);
+    }, 20);
+    const memoryByPhase = () => [...phases.values()].sort((a, b) => b.rssMb - a.rssMb).slice(0, 8);
+    let timedOut = false;
+    const watchdog = setInterval(() => {
+      timedOut = true;
+      void ctx.database
+        .pool!.query(`SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND pid <> pg_backend_pid()`, [APP_NAME])
+        .catch(() => {});
+    }, limitMs);
+    let step: Step;
+    try {
+      const r = await timedWithMemory(fn);
+      step = { ms: r.ms, memory: r.memory, sql: trace.summary(), timedOut, memoryByPhase: memoryByPhase() };
+    } catch (err) {
+      if (!timedOut) throw err;
+      step = { ms: limitMs, memory: null, sql: trace.summary(), timedOut, memoryByPhase: memoryByPhase() };
+      importId = task.kind === 'preview' ? undefined : importId;
+    } finally {
+      clearInterval(watchdog);
+      clearInterval(phaseSampler);
+    }
+    const sqlMs = step.sql.reduce((t, x) => t + x.ms, 0);
+    const m = step.memory;
+    console.log(
+      `${task.kind} ${task.mode}: ${step.timedOut ? `CANCELLED after ${round(limitMs / 1000)} s` : `${round(step.ms)} ms`}` +
+        (m ? `, peak RSS ${m.peakMb} MB (baseline ${m.baselineMb} MB, +${m.deltaMb} MB; V8 heap ${m.heapUsedBaselineMb} → ${m.heapUsedPeakMb} MB)` : '') +
+        `, SQL ${round(sqlMs)} ms`,
+    );
+    for (const t of step.sql.slice(0, 10)) console.log(`  ${String(round(t.ms)).padStart(7)} ms ×${String(t.calls).padEnd(4)} ${t.label}`);
+    console.log('  memory by phase (highest RSS / V8 heap seen while it ran):');
+    for (const p of step.memoryByPhase.slice(0, 5)) console.log(`  ${String(p.rssMb).padStart(7)} MB ${String(p.heapMb).padStart(5)} MB  ${p.phase.slice(0, 110)}`);
+    return { ok: true, step, importId };
+  } finally {
+    trace.stop();
+    await closeContext(ctx);
+  }
+}
+
+if (process.env.BENCH_IMPORTS_TASK && process.send) {
+  const task = JSON.parse(process.env.BENCH_IMPORTS_TASK) as Task;
+  childMain(task)
+    .catch((err): Answer => ({ ok: false, error: String((err as Error)?.stack ?? err) }))
+    .then((answer) => process.send!(answer, () => process.exit(0)));
+}
+
+/** A finished past import of HISTORY_ROWS rows in its own organization: what import_rows holds in production before a new import. */
+async function seedHistory(pool: pg.Pool): Promise<void> {
+  const {
+    rows: [org],
+  } = await pool.query(`INSERT INTO organizations (name, slug) VALUES ('Bench imports (history)', $1) RETURNING id`, [SLUG('history')]);
+  const {
+    rows: [imp],
+  } = await pool.query(`INSERT INTO imports (org_id, mode, status, source, file_name, finished_at) VALUES ($1, 'invite', 'done', 'file', 'past.csv', now()) RETURNING id`, [org.id]);
+  await pool.query(
+    `INSERT INTO import_rows (import_id, line, email, email_key, first_name, last_name, group_names, role_text, role, outcome, result)
+     SELECT $1, i + 1, e, e, 'Past', 'Learner ' || i, ARRAY['Group 01'], 'learner', 'learner', 'valid', 'invited'
+     FROM generate_series(1, $2::int) i, LATERAL (SELECT 'bench-imp-history-' || i || '@bench.invalid' AS e) x`,
+    [imp.id, HISTORY_ROWS],
+  );
+}
+
 /** An organization with an owner, GROUPS groups, and PROGRAMS_PER_GROUP programs per group with one open session each, attached to it. */
-async function seedOrg(ctx: AppContext, mode: ImportMode, ownerId: string): Promise<string> {
-  const q = (text: string, values: unknown[]) => ctx.database.query(text, values);
+async function seedOrg(pool: pg.Pool, mode: ImportMode, ownerId: string): Promise<string> {
+  const q = (text: string, values: unknown[]) => pool.query(text, values);
   const {
     rows: [org],
   } = await q(`INSERT INTO organizations (name, slug) VALUES ($1, $2) RETURNING id`, [`Bench imports (${mode})`, SLUG(mode)]);
@@ -270,7 +385,6 @@ async function seedOrg(ctx: AppContext, mode: ImportMode, ownerId: string): Prom
   );
   const { rows } = await q(`SELECT count(*)::int AS n FROM assignments WHERE org_id = $1`, [org.id]);
   if (rows[0].n !== GROUPS * PROGRAMS_PER_GROUP) throw new Error(`seeded ${rows[0].n} assignments`);
-  await ctx.database.exec('ANALYZE organizations, groups, programs, program_sessions, assignments');
   return org.id;
 }
 
@@ -321,34 +435,37 @@ async function copyFloor(pool: pg.Pool, dir: string, prefix: string, tables: { t
   }
 }
 
-/**
- * Removes what this benchmark made: its organizations (invitations first, see deleteBenchRows), the
- * accounts it created, and the jobs it queued (never worked). Also run first, after a failed run.
- */
-async function cleanUp(ctx: AppContext, o: { startedAt?: Date; importIds?: string[]; batchIds?: string[] } = {}): Promise<void> {
-  const pool = ctx.database.pool!;
-  const { rows: orgs } = await pool.query<{ id: string }>(`SELECT id FROM organizations WHERE slug = ANY($1)`, [[SLUG('invite'), SLUG('create')]]);
+/** Deletes organizations (their invitations first, see deleteBenchRows). */
+async function dropOrgs(pool: pg.Pool, slugs: string[]): Promise<void> {
+  const { rows: orgs } = await pool.query<{ id: string }>(`SELECT id FROM organizations WHERE slug = ANY($1)`, [slugs]);
   for (const org of orgs) {
     await pool.query(`DELETE FROM invitation_tokens t USING invitations i WHERE i.id = t.invitation_id AND i.org_id = $1`, [org.id]);
     await deleteBenchRows(pool, 'invitations', 'org_id = $1', [org.id]);
     await pool.query(`DELETE FROM organizations WHERE id = $1`, [org.id]);
   }
+}
+
+/**
+ * Removes what this benchmark made: its organizations, the accounts it created, and the jobs it
+ * queued (never worked) or that the sweeper's cron queued meanwhile. Also run first, after a failed run.
+ */
+async function cleanUp(pool: pg.Pool, o: { startedAt?: Date; importIds?: string[]; batchIds?: string[] } = {}): Promise<void> {
+  await dropOrgs(pool, [SLUG('invite'), SLUG('create'), SLUG('history')]);
   const range = `email_key >= '${PREFIX}' AND email_key < '${PREFIX.slice(0, -1)}.'`; // every key starting with PREFIX
   await pool.query(`DELETE FROM auth_tokens WHERE account_id IN (SELECT id FROM accounts WHERE ${range})`);
   await deleteBenchRows(pool, 'accounts', range, [], {
     extraRefs: [{ table: 'enrolments', column: 'account_id' }],
     handledTriggers: ['accounts_deleted_enrolments'],
   });
+  const { rows } = await pool.query(`SELECT to_regclass($1) IS NOT NULL AS ok`, [`${JOBS_SCHEMA}.job`]);
+  if (!rows[0].ok) return;
   if (o.importIds?.length || o.batchIds?.length) {
     await pool.query(
-      `DELETE FROM ${ctx.config.jobs.schema}.job WHERE (name = 'imports.run' AND data->>'importId' = ANY($1)) OR (name = 'email.batch' AND data->>'batchId' = ANY($2))`,
+      `DELETE FROM ${JOBS_SCHEMA}.job WHERE (name = 'imports.run' AND data->>'importId' = ANY($1)) OR (name = 'email.batch' AND data->>'batchId' = ANY($2))`,
       [o.importIds ?? [], o.batchIds ?? []],
     );
   }
-  if (o.startedAt) {
-    // The sweeper's cron (scheduled by createContext) queued these while no worker ran.
-    await pool.query(`DELETE FROM ${ctx.config.jobs.schema}.job WHERE name IN ('imports.sweep', '__pgboss__send-it') AND created_on >= $1`, [o.startedAt]);
-  }
+  if (o.startedAt) await pool.query(`DELETE FROM ${JOBS_SCHEMA}.job WHERE name IN ('imports.sweep', '__pgboss__send-it') AND created_on >= $1`, [o.startedAt]);
 }
 
 export default bench;

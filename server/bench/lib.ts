@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import pg from 'pg';
@@ -141,17 +143,20 @@ export type QueryTrace = { label: string; calls: number; ms: number };
  * Diagnostics only: `rewrite` may ask, for a statement, to run `before` first on the same connection
  * (e.g. an ANALYZE, to test a fix without touching the code), or to run it as EXPLAIN (ANALYZE,
  * BUFFERS) instead (the statement still runs, but the caller then gets no rows back: use it only for
- * statements whose result is not used). Plans go to `onPlan`.
+ * statements whose result is not used), or to print the plan the planner chose (`plan`: EXPLAIN
+ * without ANALYZE, then the statement runs as usual). Plans go to `onPlan`.
  */
 export type TraceOptions = {
-  rewrite?: (text: string) => { before?: string; explain?: boolean } | undefined;
+  rewrite?: (text: string) => { before?: string; explain?: boolean; plan?: boolean } | undefined;
   onPlan?: (text: string, plan: string) => void;
+  /** How many of the latest statements `last` keeps with their parameters (0 by default: they can be large). */
+  keepLast?: number;
 };
 
 /**
  * Times every statement sent through node-postgres (all pools and clients of this process) while
  * tracing is on: `stop()` returns the time per statement, grouped by the start of its text, slowest
- * first. `last` keeps the most recent statements' text and parameters (to EXPLAIN them).
+ * first. `last` keeps the most recent statements' text and parameters (to EXPLAIN them), when asked.
  */
 export function traceQueries(o: TraceOptions = {}) {
   const proto = pg.Client.prototype as unknown as { query: (...args: any[]) => any };
@@ -159,21 +164,28 @@ export function traceQueries(o: TraceOptions = {}) {
   const byLabel = new Map<string, QueryTrace>();
   const last: { text: string; values: unknown[]; ms: number }[] = [];
   let on = true;
+  const labelOf = (text: string) => text.slice(0, 400).replace(/\s+/g, ' ').trim().slice(0, 110);
+  /** The statement running now, or the last one finished ("after: …" while JavaScript runs in between). */
+  let current = '(before the first statement)';
   const record = (text: string, values: unknown[] | undefined, start: bigint) => {
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    const label = text.replace(/\s+/g, ' ').trim().slice(0, 110);
+    const label = labelOf(text);
+    current = `after: ${label}`;
     const t = byLabel.get(label) ?? { label, calls: 0, ms: 0 };
     t.calls++;
     t.ms += ms;
     byLabel.set(label, t);
-    last.push({ text, values: values ?? [], ms });
-    if (last.length > 50) last.shift();
+    if (o.keepLast) {
+      last.push({ text, values: values ?? [], ms });
+      if (last.length > o.keepLast) last.shift();
+    }
   };
   proto.query = function (this: unknown, config: any, values?: any, callback?: any) {
     if (!on || (config && typeof config.submit === 'function')) return original.call(this, config, values, callback);
     const text: string = typeof config === 'string' ? config : (config?.text ?? '');
     const params: unknown[] | undefined = Array.isArray(values) ? values : config?.values;
     const start = process.hrtime.bigint();
+    current = labelOf(text);
     if (typeof values === 'function') {
       return original.call(this, config, (err: unknown, res: unknown) => {
         record(text, params, start);
@@ -190,6 +202,11 @@ export function traceQueries(o: TraceOptions = {}) {
     if (change) {
       const run = async () => {
         if (change.before) await original.call(this, change.before);
+        if (change.plan && !change.explain) {
+          const planned = { ...(typeof config === 'string' ? { text: config } : config), text: `EXPLAIN ${text}`, rowMode: undefined };
+          const r = await original.call(this, planned, values);
+          o.onPlan?.(text, r.rows.map((x: Record<string, string>) => x['QUERY PLAN']).join('\n'));
+        }
         if (!change.explain) return original.call(this, config, values);
         const explained = { ...(typeof config === 'string' ? { text: config } : config), text: `EXPLAIN (ANALYZE, BUFFERS) ${text}`, rowMode: undefined };
         const r = await original.call(this, explained, values);
@@ -224,6 +241,10 @@ export function traceQueries(o: TraceOptions = {}) {
   };
   return {
     last,
+    /** What runs now: the statement's label, or "after: <label>" between statements. */
+    get current() {
+      return current;
+    },
     /** Clears what was recorded so far. */
     reset() {
       byLabel.clear();
@@ -287,5 +308,15 @@ export async function deleteBenchRows(
     throw err;
   } finally {
     client.release();
+  }
+}
+
+/** The commit the measured code comes from, and whether server/src differs from it (figures of uncommitted code). */
+export function codeVersion(): { commit: string | null; srcChanged: boolean | null } {
+  const git = (args: string[]) => execFileSync('git', args, { cwd: path.join(import.meta.dirname, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    return { commit: git(['rev-parse', '--short', 'HEAD']), srcChanged: git(['status', '--porcelain', '--', 'src']).length > 0 };
+  } catch {
+    return { commit: null, srcChanged: null };
   }
 }

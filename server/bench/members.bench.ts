@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { countMembers, listMembers } from '../src/modules/members/members.repo.js';
-import { type Benchmark, type BenchResult, deleteBenchRows, ensureDatabase, median, percentile, round, timed, traceQueries } from './lib.js';
+import { type Benchmark, type BenchResult, codeVersion, deleteBenchRows, ensureDatabase, median, percentile, round, timed, traceQueries } from './lib.js';
 
 // The members list of an organization of 1,000,000 members (20 groups of 50,000, each member in one
 // group chosen at random, plus 10,000 pending invitations), read with the real repository function:
@@ -39,7 +39,7 @@ const bench: Benchmark = {
     const database = await openDatabase({ databaseUrl: url, poolMax: 4 });
     const pool = database.pool!;
     const one = async <T extends pg.QueryResultRow = any>(text: string, values: unknown[] = []) => (await pool.query<T>(text, values)).rows[0];
-    const trace = traceQueries();
+    const trace = traceQueries({ keepLast: 1 });
     try {
       await migrate(database);
       const seed = await timed(() => seedOnce(pool));
@@ -135,6 +135,7 @@ const bench: Benchmark = {
       return {
         meta: {
           database: `PostgreSQL ${version.v}`,
+          code: codeVersion(),
           members: MEMBERS,
           groups: GROUPS,
           invitations: INVITATIONS,
