@@ -10,7 +10,7 @@ const envSchema = z.object({
   DATABASE_URL: z.string().optional(),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Troupe <no-reply@troupe.local>'),
-  DATA_DIR: z.string().default('./data'),
+  DATA_DIR: z.string().optional(),
   SESSION_SECRET: z.string().min(32).optional(),
   ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   LOG_LEVEL: z.string().default('info'),
@@ -49,7 +49,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  const dataDir = path.resolve(e.DATA_DIR);
+  // Default: `data/` at the repository root, wherever the process was started from.
+  const dataDir = path.resolve(e.DATA_DIR ?? path.join(import.meta.dirname, '../../data'));
   mkdirSync(dataDir, { recursive: true });
   const appUrl = (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
