@@ -16,9 +16,11 @@ import { type Benchmark, type BenchResult, codeVersion, deleteBenchRows, ensureD
 // A 100,000-learner CSV through the real import services, in both modes, on PostgreSQL:
 // preview (createImport: parse, store the rows, validate) and apply (approveImport, then runImport
 // called directly instead of through the queue), each with wall time and peak process RSS. The
-// rows an apply produced are then exported and loaded again with a plain COPY into empty copies of
-// their tables (same keys, indexes and foreign keys) in one transaction: the floor the apply is
-// compared with. pg-boss is started (emails are queued) but no worker runs, so nothing is sent.
+// rows an apply produced are then exported and loaded again with a plain COPY, in one transaction,
+// into empty copies of their tables (LIKE … INCLUDING ALL: keys, indexes, checks): the floor the
+// apply is compared with (apply_vs_copy); and once more with the originals' foreign keys added,
+// which the apply pays too (apply_vs_copy_fk). pg-boss is started (emails are queued) but no worker
+// runs, so nothing is sent.
 // Runs on PostgreSQL: DATABASE_URL, or postgres://postgres@127.0.0.1:5432/troupe_bench (created if missing).
 //
 // Each measured step runs in a process of its own (this file, forked), as in production the web
@@ -82,7 +84,10 @@ type Actor = { id: string; email: string; name: string; locale: string; role: st
 /** memoryByPhase: the highest RSS and V8 heap seen while each statement ran, or after it ("after: …", JavaScript), top 8. */
 type Phase = { phase: string; rssMb: number; heapMb: number };
 type Step = { ms: number; memory: MemoryPeak | null; sql: QueryTrace[]; timedOut: boolean; memoryByPhase: Phase[] };
-type Floor = { ms: number; rows: Record<string, number> };
+/** A COPY floor: total time, and rows and milliseconds per table. */
+type Copy = { ms: number; rows: Record<string, number>; msByTable: Record<string, number> };
+/** plain: copies made with LIKE … INCLUDING ALL (keys, indexes, checks); withForeignKeys: the same plus the originals' foreign keys. */
+type Floor = { plain: Copy; withForeignKeys: Copy };
 /** What a child process is asked to measure. */
 type Task = { kind: 'preview' | 'apply'; mode: ImportMode; url: string; dataDir: string; orgId: string; actor: Actor; tag: string; shift: number; importId?: string };
 type Answer = { ok: true; step: Step; importId?: string } | { ok: false; error: string };
@@ -130,6 +135,9 @@ const bench: Benchmark = {
         await database.exec(`VACUUM ANALYZE ${TOUCHED}`);
         const task: Task = { kind: 'preview', mode, url, dataDir, orgId, actor, tag: `${tag}-${mode[0]}`, shift: mode === 'invite' ? 0 : 7 };
 
+        // Every measured step (and each COPY floor) starts with no dirty pages left by the one before.
+        const checkpoint = () => pool.query('CHECKPOINT').catch(() => {});
+        await checkpoint();
         const preview = await inChild(task);
         steps[`preview_${mode}`] = preview.step;
         if (!preview.importId) continue;
@@ -138,6 +146,7 @@ const bench: Benchmark = {
         const { counts } = await one<{ counts: { rows: number; valid: number } }>('SELECT counts FROM imports WHERE id = $1', [importId]);
         if (counts.rows !== LEARNERS || counts.valid !== LEARNERS) throw new Error(`${mode} preview counted ${JSON.stringify(counts)}`);
 
+        await checkpoint();
         const apply = await inChild({ ...task, kind: 'apply', importId });
         steps[`apply_${mode}`] = apply.step;
         if (apply.step.timedOut) continue;
@@ -165,7 +174,9 @@ const bench: Benchmark = {
                 { table: 'emails', select: `SELECT * FROM emails WHERE org_id = ${O}` },
               ];
         floors[mode] = await copyFloor(pool, copyDir, `${mode}-`, tables);
-        console.log(`COPY floor ${mode}: ${round(floors[mode].ms)} ms for ${JSON.stringify(floors[mode].rows)}`);
+        const fl = floors[mode];
+        console.log(`COPY floor ${mode}: ${round(fl.plain.ms)} ms (with foreign keys ${round(fl.withForeignKeys.ms)} ms) for ${JSON.stringify(fl.plain.rows)}`);
+        console.log(`  ms by table: ${JSON.stringify(fl.plain.msByTable)}; with foreign keys: ${JSON.stringify(fl.withForeignKeys.msByTable)}`);
         if (!history) await dropOrgs(pool, [SLUG(mode)]); // the next mode is a first import too
       }
 
@@ -191,10 +202,12 @@ const bench: Benchmark = {
         if (p) results.push(timeRow(`preview_${mode}_100k`, p, TARGET_PREVIEW_MS), ...memoryRows(`preview_${mode}`, p));
         if (a) results.push(timeRow(`apply_${mode}_100k`, a, TARGET_APPLY_MS), ...memoryRows(`apply_${mode}`, a));
         if (a && f) {
-          const rows = Object.values(f.rows).reduce((s, n) => s + n, 0);
+          const rows = Object.values(f.plain.rows).reduce((s, n) => s + n, 0);
           results.push(
-            { name: `copy_floor_${mode}`, value: round(f.ms), unit: 'ms', target: `floor: COPY of ${rows.toLocaleString('en')} rows` },
-            { name: `apply_vs_copy_${mode}`, value: round(a.ms / f.ms, 2), unit: '×', target: '' },
+            { name: `copy_floor_${mode}`, value: round(f.plain.ms), unit: 'ms', target: `floor: COPY of ${rows.toLocaleString('en')} rows` },
+            { name: `apply_vs_copy_${mode}`, value: round(a.ms / f.plain.ms, 2), unit: '×', target: '' },
+            { name: `copy_floor_fk_${mode}`, value: round(f.withForeignKeys.ms), unit: 'ms', target: 'the same with foreign keys' },
+            { name: `apply_vs_copy_fk_${mode}`, value: round(a.ms / f.withForeignKeys.ms, 2), unit: '×', target: '' },
           );
         }
       }
@@ -217,7 +230,7 @@ const bench: Benchmark = {
           sessionsPerGroup: PROGRAMS_PER_GROUP,
           seedMs: seeds,
           memoryMb: Object.fromEntries(Object.entries(steps).map(([k, s]) => [k, s.memory])),
-          copyFloorRows: Object.fromEntries(Object.entries(floors).map(([k, f]) => [k, f.rows])),
+          copyFloor: floors,
           // Where the time goes: the statements of each step (grouped by the start of their text), slowest first.
           sqlByStep: Object.fromEntries(
             Object.entries(steps).map(([k, s]) => {
@@ -389,48 +402,64 @@ async function seedOrg(pool: pg.Pool, mode: ImportMode, ownerId: string): Promis
 }
 
 /**
- * Exports the rows the apply produced with server-side COPY … TO, makes empty copies of their tables
- * (LIKE … INCLUDING ALL, plus the originals' foreign keys, pointing at the copies when the referenced
- * table is copied too), and times COPY … FROM of all of them in one transaction. Drops the copies and files.
+ * Exports the rows the apply produced with server-side COPY … TO, then twice makes empty copies of
+ * their tables with CREATE TABLE … (LIKE … INCLUDING ALL) and times COPY … FROM of all of them in one
+ * transaction: first as they are (keys, indexes, checks), then with the originals' foreign keys added
+ * too (pointing at the copies when the referenced table is copied as well), which the apply also pays.
+ * Drops the copies and files.
  */
 async function copyFloor(pool: pg.Pool, dir: string, prefix: string, tables: { table: string; select: string }[]): Promise<Floor> {
   const copyName = (t: string) => `bench_copy_${t}`;
   const copied = new Set(tables.map((t) => t.table));
   const file = (t: string) => path.join(dir, `${prefix}${t}.copy`);
-  try {
-    for (const t of tables) {
-      await pool.query(`DROP TABLE IF EXISTS ${copyName(t.table)} CASCADE`);
-      await pool.query(`COPY (${t.select}) TO '${file(t.table)}'`);
-      await pool.query(`CREATE TABLE ${copyName(t.table)} (LIKE ${t.table} INCLUDING ALL)`);
-    }
-    for (const t of tables) {
-      const { rows: fks } = await pool.query<{ name: string; def: string }>(
-        `SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE contype = 'f' AND conrelid = $1::regclass ORDER BY conname`,
-        [t.table],
-      );
-      for (const fk of fks) {
-        const def = fk.def.replace(/REFERENCES (\w+)\(/, (m, ref: string) => (copied.has(ref) ? `REFERENCES ${copyName(ref)}(` : m));
-        await pool.query(`ALTER TABLE ${copyName(t.table)} ADD CONSTRAINT ${`bc_${fk.name}`.slice(0, 63)} ${def}`);
+  const drop = async () => {
+    for (const t of [...tables].reverse()) await pool.query(`DROP TABLE IF EXISTS ${copyName(t.table)} CASCADE`);
+  };
+  const once = async (foreignKeys: boolean): Promise<Copy> => {
+    await drop();
+    for (const t of tables) await pool.query(`CREATE TABLE ${copyName(t.table)} (LIKE ${t.table} INCLUDING ALL)`);
+    if (foreignKeys) {
+      for (const t of tables) {
+        const { rows: fks } = await pool.query<{ name: string; def: string }>(
+          `SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE contype = 'f' AND conrelid = $1::regclass ORDER BY conname`,
+          [t.table],
+        );
+        for (const fk of fks) {
+          const def = fk.def.replace(/REFERENCES (\w+)\(/, (m, ref: string) => (copied.has(ref) ? `REFERENCES ${copyName(ref)}(` : m));
+          await pool.query(`ALTER TABLE ${copyName(t.table)} ADD CONSTRAINT ${`bc_${fk.name}`.slice(0, 63)} ${def}`);
+        }
       }
     }
     await pool.query(`VACUUM ANALYZE ${tables.map((t) => copyName(t.table)).join(', ')}`);
+    await pool.query('CHECKPOINT').catch(() => {}); // each variant starts with no dirty pages left by the one before
     const client = await pool.connect();
     const rows: Record<string, number> = {};
+    const msByTable: Record<string, number> = {};
     try {
       const { ms } = await timed(async () => {
         await client.query('BEGIN');
-        for (const t of tables) rows[t.table] = (await client.query(`COPY ${copyName(t.table)} FROM '${file(t.table)}'`)).rowCount ?? 0;
+        for (const t of tables) {
+          const one = await timed(() => client.query(`COPY ${copyName(t.table)} FROM '${file(t.table)}'`));
+          rows[t.table] = one.result.rowCount ?? 0;
+          msByTable[t.table] = round(one.ms);
+        }
         await client.query('COMMIT');
       });
-      return { ms, rows };
+      return { ms, rows, msByTable };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       throw err;
     } finally {
       client.release();
     }
+  };
+  try {
+    for (const t of tables) await pool.query(`COPY (${t.select}) TO '${file(t.table)}'`);
+    const plain = await once(false);
+    const withForeignKeys = await once(true);
+    return { plain, withForeignKeys };
   } finally {
-    for (const t of [...tables].reverse()) await pool.query(`DROP TABLE IF EXISTS ${copyName(t.table)} CASCADE`).catch(() => {});
+    await drop().catch(() => {});
     for (const t of tables) rmSync(file(t.table), { force: true });
   }
 }
