@@ -282,7 +282,7 @@ export async function deleteBenchRows(
   try {
     await client.query('BEGIN');
     await client.query(`CREATE TEMP TABLE bench_doomed ON COMMIT DROP AS SELECT id FROM ${table} WHERE ${where}`, params);
-    await client.query('ANALYZE bench_doomed');
+    await client.query(`ANALYZE bench_doomed, ${table}`); // autovacuum is off here: a run that was killed left the table's statistics stale
     const { rows: fks } = await client.query<{ t: string; col: string; ncols: number }>(
       `SELECT c.conrelid::regclass::text AS t, a.attname AS col, cardinality(c.conkey) AS ncols
        FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]

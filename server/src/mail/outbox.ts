@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/client.js';
 import { emails } from '../db/schema.js';
 import type { JobDefinition, JobQueue } from '../jobs/queue.js';
+import { queryCount } from '../lib/sql.js';
 import { renderEmail } from './render.js';
 
 export type QueuedEmail = { to: string; template: string; locale?: string; params?: Record<string, unknown>; orgId?: string | null; refId?: string | null };
@@ -49,6 +50,30 @@ export async function queueEmails(tx: Db, jobs: JobQueue, items: QueuedEmail[], 
   if (batchId) await jobs.send(SEND_BATCH, { batchId }, { tx, startAfter: opts.startAfter });
   else await jobs.sendMany(SEND_EMAIL, ids.map((emailId) => ({ emailId })), { tx, startAfter: opts.startAfter });
   return ids;
+}
+
+/**
+ * Writes the emails that `select` yields — columns (org_id, ref_id, to_address, template, locale, params),
+ * any number of rows — with one INSERT … SELECT in the caller's transaction, as one batch sent by one job.
+ * `ctes` (optional) are written before it in the same statement: data-modifying CTEs whose rows the
+ * select reads (e.g. the invitations these emails announce). Nothing is built in memory: what 100,000
+ * invitations of an import need. Returns how many emails were queued.
+ */
+export async function queueEmailsFrom(tx: Db, jobs: JobQueue, o: { ctes?: SQL; select: SQL; startAfter?: Date }): Promise<number> {
+  const batchId = randomUUID();
+  const n = await queryCount(
+    tx,
+    sql`WITH ${o.ctes ? sql`${o.ctes},` : sql``}
+    queued AS (
+      INSERT INTO emails (id, org_id, ref_id, batch_id, to_address, template, locale, params)
+      SELECT troupe_uuid_v7(), m.org_id, m.ref_id, ${batchId}::uuid, m.to_address, m.template, m.locale, m.params
+      FROM (${o.select}) AS m(org_id, ref_id, to_address, template, locale, params)
+      RETURNING 1
+    )
+    SELECT count(*)::int AS n FROM queued`,
+  );
+  if (n > 0) await jobs.send(SEND_BATCH, { batchId }, { tx, startAfter: o.startAfter });
+  return n;
 }
 
 const SEND_EMAIL = 'email.send';

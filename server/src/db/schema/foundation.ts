@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, id, ts } from './columns.js';
+import { createdAt, id, timeOrderedId, ts } from './columns.js';
 
 export const accounts = pgTable('accounts', {
-  id: id(),
+  id: timeOrderedId(),
   email: text('email').notNull(),
   emailKey: text('email_key').notNull().unique(),
   name: text('name').notNull(),
@@ -32,7 +32,7 @@ export const sessions = pgTable(
 export const authTokens = pgTable(
   'auth_tokens',
   {
-    id: id(),
+    id: timeOrderedId(),
     tokenHash: text('token_hash').notNull().unique(),
     purpose: text('purpose').notNull(),
     accountId: uuid('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
@@ -101,7 +101,7 @@ export const auditEvents = pgTable(
 export const emails = pgTable(
   'emails',
   {
-    id: id(),
+    id: timeOrderedId(),
     orgId: uuid('org_id').references(() => organizations.id, { onDelete: 'cascade' }),
     refId: uuid('ref_id'),
     batchId: uuid('batch_id'),

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, id, ts } from './columns.js';
+import { createdAt, id, timeOrderedId, ts } from './columns.js';
 import { accounts, locations, organizations } from './foundation.js';
 import { programSessions } from './groups.js';
 
@@ -27,7 +27,7 @@ export const passcodes = pgTable(
 export const invitations = pgTable(
   'invitations',
   {
-    id: id(),
+    id: timeOrderedId(),
     orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
     kind: text('kind').notNull(),
     email: text('email').notNull(),

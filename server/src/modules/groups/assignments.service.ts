@@ -7,7 +7,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { enrolGroupInSession, pruneEnrolments } from './enrolment-rules.js';
 import { findGroup } from './groups.repo.js';
 import type { Actor } from './groups.service.js';
-import { queryRows, tsParam } from './sql.js';
+import { queryRows, tsParam } from '../../lib/sql.js';
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
 export type AssignmentRow = {

@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.js';
 import { AppError, notFound } from '../../http/errors.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from './groups.service.js';
-import { queryRows, tsParam } from './sql.js';
+import { queryRows, tsParam } from '../../lib/sql.js';
 
 export const IMAGE_MAX_BYTES = 5 * 1024 * 1024;
 export type ImageKind = 'logo' | 'background';

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { enrolAccountsInGroupSessions, pruneEnrolments } from './enrolment-rules.js';
-import { cleanIds, queryCount, queryRows, tsParam, uuidArray } from './sql.js';
+import { cleanIds, queryCount, queryRows, tsParam, uuidArray } from '../../lib/sql.js';
 
 // What other modules (invitations, imports, members, SCIM) call to put people in groups. Call these
 // inside the caller's transaction: the membership rows, the enrolments and the caller's audit event

@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
-import { queryRows, tsParam, uuidArray } from './sql.js';
+import { queryRows, tsParam, uuidArray } from '../../lib/sql.js';
 
 export type PersonRow = { accountId: string; name: string; email: string; role: string; status: string; addedAt: string | Date };
 type LinkTable = 'group_members' | 'group_observers';

@@ -5,7 +5,7 @@ import { addAccountsToGroups, removeAccountsFromGroup } from './group-membership
 import * as people from './group-people.repo.js';
 import { activeMembersAmong, findGroup } from './groups.repo.js';
 import type { Actor } from './groups.service.js';
-import { cleanIds } from './sql.js';
+import { cleanIds } from '../../lib/sql.js';
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
 

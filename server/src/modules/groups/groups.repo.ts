@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import { groups } from '../../db/schema.js';
 import { STAFF_ROLES } from '../../http/permissions.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
-import { queryRows, uuidArray } from './sql.js';
+import { queryRows, uuidArray } from '../../lib/sql.js';
 
 export type GroupRow = {
   id: string;

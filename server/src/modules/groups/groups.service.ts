@@ -7,7 +7,7 @@ import { enrolSubtreeInAncestorSessions, pruneEnrolments, sessionsReaching } fro
 import { allObservers, imageKeysOf, membersOfGroups } from './group-people.repo.js';
 import * as repo from './groups.repo.js';
 import { groupNameKey } from './groups.schemas.js';
-import { uuidArray } from './sql.js';
+import { uuidArray } from '../../lib/sql.js';
 
 export type Actor = { id: string; email: string; ip?: string };
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'storage'>;

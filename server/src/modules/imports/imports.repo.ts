@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import { AppError, notFound } from '../../http/errors.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
 import { toIso } from '../../lib/time.js';
-import { queryRows } from '../groups/sql.js';
+import { queryRows } from '../../lib/sql.js';
 
 type ImportRow = {
   id: string; status: string; mode: string; source: string; fileName: string | null; fileSize: number | null; fileKey: string | null;

@@ -6,7 +6,7 @@ import { AppError } from '../../http/errors.js';
 import { normalizeEmail } from '../../lib/email-address.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { groupNameKey } from '../groups/groups.schemas.js';
-import { queryRows } from '../groups/sql.js';
+import { queryRows } from '../../lib/sql.js';
 import type { Actor } from '../members/members.service.js';
 import { type Field, matchHeaders, roleFromCell } from './parse/headers.js';
 import { readTable, type TableRow } from './parse/table-reader.js';

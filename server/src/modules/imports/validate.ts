@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { queryRows } from '../groups/sql.js';
+import { queryRows } from '../../lib/sql.js';
 import { groupNameKey } from '../groups/groups.schemas.js';
 import { distance } from './parse/headers.js';
 

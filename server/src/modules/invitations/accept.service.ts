@@ -7,7 +7,7 @@ import { AppError } from '../../http/errors.js';
 import { hashPassword } from '../../lib/passwords.js';
 import { auditAccountEvent } from '../accounts/accounts.service.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { queryRows } from '../groups/sql.js';
+import { queryRows } from '../../lib/sql.js';
 import { joinOrganization } from '../members/membership.js';
 import { effectiveStatus, findByToken, type Invitation } from './invitations.repo.js';
 

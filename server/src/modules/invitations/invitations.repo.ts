@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import { invitationTokens, invitations } from '../../db/schema.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
 import { hashToken, newToken } from '../../lib/tokens.js';
-import { queryRows } from '../groups/sql.js';
+import { queryRows } from '../../lib/sql.js';
 
 export type Invitation = typeof invitations.$inferSelect;
 export const OPEN_STATUSES = ['prospect', 'pending'] as const;

@@ -6,7 +6,7 @@ import { AppError, invalidField } from '../../http/errors.js';
 import type { NormalizedEmail } from '../../lib/email-address.js';
 import { queueEmails } from '../../mail/outbox.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { queryRows } from '../groups/sql.js';
+import { queryRows } from '../../lib/sql.js';
 import { type Actor, assertCanGrant, requireGroups } from '../members/members.service.js';
 import { parseAddressList, type Skipped, screenAddresses } from './address-list.js';
 import { type Invitation, issueTokens } from './invitations.repo.js';

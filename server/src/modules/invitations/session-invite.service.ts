@@ -4,7 +4,7 @@ import { invitations } from '../../db/schema.js';
 import { AppError, notFound } from '../../http/errors.js';
 import { queueEmails } from '../../mail/outbox.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { queryRows } from '../groups/sql.js';
+import { queryRows } from '../../lib/sql.js';
 import type { Actor } from '../members/members.service.js';
 import { parseAddressList, type Skipped, screenAddresses } from './address-list.js';
 import { type Invitation, issueTokens } from './invitations.repo.js';

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { joinPages } from '../../db/schema.js';
-import { queryRows, uuidArray } from '../groups/sql.js';
+import { queryRows, uuidArray } from '../../lib/sql.js';
 
 export type JoinPage = typeof joinPages.$inferSelect;
 export type OfferedGroup = { id: string; name: string; welcomeMessage: string | null; logoKey: string | null };

@@ -8,7 +8,7 @@ import { queueEmails } from '../../mail/outbox.js';
 import { requireEmail } from '../accounts/accounts.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { findGroupImage } from '../groups/group-images.service.js';
-import { queryRows } from '../groups/sql.js';
+import { queryRows } from '../../lib/sql.js';
 import { issueTokens } from '../invitations/invitations.repo.js';
 import { findEnabledBySlug, type JoinPage, type OfferedGroup, offeredGroups, offeredLocations, recentJoinMails } from './join-page.repo.js';
 

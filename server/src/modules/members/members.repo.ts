@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
-import { queryRows } from '../groups/sql.js';
+import { queryRows } from '../../lib/sql.js';
 
 export const MEMBER_STATUSES = ['prospect', 'pending', 'active', 'declined', 'cancelled', 'expired', 'archived'] as const;
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { addAccountsToGroups } from '../groups/group-membership.js';
-import { queryRows } from '../groups/sql.js';
+import { queryRows } from '../../lib/sql.js';
 
 export type JoinSource = 'invitation' | 'passcode' | 'join_page' | 'managed' | 'import' | 'scim' | 'session' | 'direct';
 

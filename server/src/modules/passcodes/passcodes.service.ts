@@ -7,7 +7,7 @@ import { AppError, conflict, notFound } from '../../http/errors.js';
 import { hashToken } from '../../lib/tokens.js';
 import { queueEmails } from '../../mail/outbox.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { queryRows } from '../groups/sql.js';
+import { queryRows } from '../../lib/sql.js';
 import { type Actor, assertCanGrant, requireGroups } from '../members/members.service.js';
 import { joinOrganization } from '../members/membership.js';
 

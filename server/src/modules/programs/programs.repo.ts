@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
-import { queryRows, tsParam } from '../groups/sql.js';
+import { queryRows, tsParam } from '../../lib/sql.js';
 import type { SessionStatus } from './programs.schemas.js';
 
 export type ProgramRow = {

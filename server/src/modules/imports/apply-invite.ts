@@ -1,0 +1,54 @@
+import { sql } from 'drizzle-orm';
+import type { JobQueue } from '../../jobs/queue.js';
+import { tsParam } from '../../lib/sql.js';
+import { hashTokenSql, newTokenSql } from '../../lib/sql-tokens.js';
+import { queueEmailsFrom } from '../../mail/outbox.js';
+import type { ApplyCtx } from './apply-decide.js';
+
+export type ImportMail = { orgName: string; actor: { id: string; name: string; email: string; locale: string } | null; sendAt?: Date };
+/** A slice of the file's lines, [from, to). */
+export type Lines = { from: number; to: number };
+
+/** Mode `invite`, first: the new invitations will be their addresses' current ones (older declined or cancelled ones stay in the history). */
+export async function retireCurrentInvitations({ tx, importId, orgId, now }: ApplyCtx): Promise<void> {
+  await tx.execute(sql`
+    UPDATE invitations i SET is_current = false, updated_at = ${tsParam(now)}
+    WHERE i.org_id = ${orgId} AND i.is_current
+      AND i.email_key IN (SELECT email_key FROM import_rows WHERE import_id = ${importId} AND result = 'invited')`);
+}
+
+/**
+ * Mode `invite`: an email invitation (double opt-in) for every row of the slice decided 'invited' — the
+ * invitations, their hashed tokens and the emails carrying the tokens in ONE statement, set-based: the
+ * token is made by the database and never passes through this process.
+ */
+export async function inviteRows({ tx, importId, orgId, now }: ApplyCtx, jobs: JobQueue, mail: ImportMail, ttlDays: number | null, lines: Lines): Promise<number> {
+  const expiresAt = ttlDays ? new Date((mail.sendAt ?? now).getTime() + ttlDays * 86400_000).toISOString() : null;
+  const inviter = mail.actor?.name ?? mail.orgName;
+  return queueEmailsFrom(tx, jobs, {
+    startAfter: mail.sendAt,
+    ctes: sql`
+      src AS MATERIALIZED (
+        SELECT troupe_uuid_v7() AS id, ${newTokenSql()} AS token, r.email, r.email_key, coalesce(r.role, 'learner') AS role, r.location_id, r.group_ids
+        FROM import_rows r WHERE r.import_id = ${importId} AND r.line >= ${lines.from} AND r.line < ${lines.to} AND r.result = 'invited' ORDER BY r.line
+      ),
+      invited AS (
+        INSERT INTO invitations (id, org_id, kind, email, email_key, role, location_id, group_ids, invited_by, send_at, expires_at, created_at, updated_at)
+        SELECT id, ${orgId}::uuid, 'email', email, email_key, role, location_id, group_ids, ${mail.actor?.id ?? null}::uuid,
+               ${mail.sendAt?.toISOString() ?? null}::timestamptz, ${expiresAt}::timestamptz, ${tsParam(now)}, ${tsParam(now)}
+        FROM src
+      ),
+      tokens AS (
+        INSERT INTO invitation_tokens (token_hash, invitation_id, created_at) SELECT ${hashTokenSql(sql`token`)}, id, ${tsParam(now)} FROM src
+      ),
+      -- The group names each distinct set of groups shows in the email (a file names a few dozen sets, not 100,000).
+      group_sets AS (
+        SELECT s.group_ids, to_jsonb(ARRAY(SELECT g.name FROM unnest(s.group_ids) WITH ORDINALITY u(id, n) JOIN groups g ON g.id = u.id ORDER BY u.n)) AS names
+        FROM (SELECT DISTINCT group_ids FROM src) s
+      )`,
+    select: sql`
+      SELECT ${orgId}::uuid, src.id, src.email, 'invitation', ${mail.actor?.locale ?? 'en'}::text,
+             jsonb_build_object('token', src.token, 'orgName', ${mail.orgName}::text, 'inviterName', ${inviter}::text, 'email', src.email, 'message', NULL, 'groupNames', gs.names)
+      FROM src JOIN group_sets gs ON gs.group_ids = src.group_ids`,
+  });
+}
