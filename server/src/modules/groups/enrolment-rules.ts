@@ -157,19 +157,42 @@ export function pruneEnrolments(db: Db, o: { orgId: string; accountIds?: string[
 export function enrolJoinedInGroupSessions(db: Db, o: { orgId: string; joined: SQL; now: Date }): Promise<number> {
   return insertEnrolments(db, {
     ...o,
-    ctes: sql`chain(group_id, ancestor_id) AS (
-        SELECT id, id FROM groups WHERE org_id = ${o.orgId}
-        UNION
-        SELECT c.group_id, g.parent_id FROM chain c JOIN groups g ON g.id = c.ancestor_id WHERE g.org_id = ${o.orgId} AND g.parent_id IS NOT NULL
-      ),
-      open_by_group(group_id, session_id) AS (
-        SELECT DISTINCT c.group_id, a.session_id FROM chain c
-        JOIN assignments a ON a.org_id = ${o.orgId} AND a.group_id = c.ancestor_id
-        JOIN program_sessions s ON s.id = a.session_id
-        WHERE s.closes_at IS NULL OR s.closes_at > ${tsParam(o.now)}
-      )`,
+    ctes: openSessionsByGroup(o.orgId, o.now),
     // No DISTINCT: a pair twice (two joined groups reaching one session) is inserted once (ON CONFLICT DO NOTHING).
     pairs: sql`SELECT ob.session_id, j.account_id FROM (${o.joined}) AS j(account_id, group_id)
       JOIN open_by_group ob ON ob.group_id = j.group_id`,
   });
 }
+
+/**
+ * The same for accounts made by the calling transaction (an import in mode `create`): they have no
+ * enrolment anywhere and nobody else can see them yet, so there is no progress to carry over and no
+ * conflict to look for — a plain INSERT … SELECT, one row per (session, account), in index order.
+ */
+export function enrolNewAccountsInGroupSessions(db: Db, o: { orgId: string; joined: SQL; now: Date }): Promise<number> {
+  return queryCount(
+    db,
+    sql`WITH RECURSIVE ${openSessionsByGroup(o.orgId, o.now)},
+      ins AS (
+        INSERT INTO enrolments (org_id, session_id, account_id, percent, updated_at)
+        SELECT DISTINCT ${o.orgId}::uuid, ob.session_id, j.account_id, 0, ${tsParam(o.now)}
+        FROM (${o.joined}) AS j(account_id, group_id) JOIN open_by_group ob ON ob.group_id = j.group_id
+        ORDER BY j.account_id, ob.session_id
+        RETURNING 1
+      )
+      SELECT count(*)::int AS n FROM ins`,
+  );
+}
+
+/** The open sessions reaching each group of the organization (attached to it or to an ancestor), as CTE `open_by_group(group_id, session_id)`. */
+const openSessionsByGroup = (orgId: string, now: Date) => sql`chain(group_id, ancestor_id) AS (
+    SELECT id, id FROM groups WHERE org_id = ${orgId}
+    UNION
+    SELECT c.group_id, g.parent_id FROM chain c JOIN groups g ON g.id = c.ancestor_id WHERE g.org_id = ${orgId} AND g.parent_id IS NOT NULL
+  ),
+  open_by_group(group_id, session_id) AS (
+    SELECT DISTINCT c.group_id, a.session_id FROM chain c
+    JOIN assignments a ON a.org_id = ${orgId} AND a.group_id = c.ancestor_id
+    JOIN program_sessions s ON s.id = a.session_id
+    WHERE s.closes_at IS NULL OR s.closes_at > ${tsParam(now)}
+  )`;

@@ -4,7 +4,7 @@ import { accounts, imports, organizations } from '../../db/schema.js';
 import { queryRows } from '../../lib/sql.js';
 import { queueEmails } from '../../mail/outbox.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { enrolJoinedInGroupSessions } from '../groups/enrolment-rules.js';
+import { enrolJoinedInGroupSessions, enrolNewAccountsInGroupSessions } from '../groups/enrolment-rules.js';
 import { createAccounts } from './apply-create.js';
 import { type ApplyCtx, createMissingGroups, decideRows } from './apply-decide.js';
 import { inviteRows, retireCurrentInvitations } from './apply-invite.js';
@@ -53,12 +53,10 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
       const lines = { from, to: from + SLICE_LINES };
       if (mode === 'create') await createAccounts(c, ctx.jobs, { ...mail, sendWelcome: opts.sendWelcome !== false }, lines, stats);
       else await inviteRows(c, ctx.jobs, mail, org.invitationTtlDays, lines);
-      await enrolJoinedInGroupSessions(tx, {
-        orgId: imp.orgId,
-        joined: sql`SELECT r.account_id, g FROM import_rows r, unnest(r.group_ids) g
-          WHERE r.import_id = ${importId} AND r.line >= ${lines.from} AND r.line < ${lines.to} AND r.result IN ('created', 'added_to_groups')`,
-        now,
-      });
+      const joined = (result: string) => sql`SELECT r.account_id, g FROM import_rows r, unnest(r.group_ids) g
+        WHERE r.import_id = ${importId} AND r.line >= ${lines.from} AND r.line < ${lines.to} AND r.result = ${result}`;
+      await enrolJoinedInGroupSessions(tx, { orgId: imp.orgId, joined: joined('added_to_groups'), now });
+      if (mode === 'create') await enrolNewAccountsInGroupSessions(tx, { orgId: imp.orgId, joined: joined('created'), now });
       await progress(10 + Math.floor((85 * (Math.min(lines.to, span.last + 1) - span.first)) / (span.last + 1 - span.first)));
     }
     const [result] = await queryRows<Record<string, number>>(
