@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { accounts, authTokens, memberships, organizations } from '../../db/schema.js';
+import { AppError } from '../../http/errors.js';
 import { hashToken, newToken } from '../../lib/tokens.js';
 
 export type TokenPurpose = 'verify_email' | 'reset_password' | 'set_password';
@@ -58,4 +59,18 @@ export async function listMembershipsOf(db: Db, accountId: string) {
     .innerJoin(organizations, eq(organizations.id, memberships.orgId))
     .where(and(eq(memberships.accountId, accountId), eq(memberships.status, 'active')))
     .orderBy(organizations.name);
+}
+
+/**
+ * Registers the person a link was sent to (invitation, join page): the link proves the address, so the
+ * account is verified at once. An address that already has an account answers 409: sign in instead.
+ */
+export async function insertProvenAccount(tx: Db, o: { email: string; emailKey: string; name: string; passwordHash: string; locale?: string; now: Date; signInTo: 'accept' | 'join' }) {
+  const [account] = await tx
+    .insert(accounts)
+    .values({ email: o.email, emailKey: o.emailKey, name: o.name, passwordHash: o.passwordHash, locale: o.locale ?? 'en', verifiedAt: o.now.toISOString() })
+    .onConflictDoNothing()
+    .returning();
+  if (!account) throw new AppError(409, 'account_exists', `${o.email} already has a Troupe account: sign in to ${o.signInTo}.`);
+  return account;
 }

@@ -30,7 +30,7 @@ export function allowedRoles(actorRole: string, mode: ImportMode): string[] {
 
 type GroupLookup = { byKey: Map<string, string>; createMissing: boolean };
 
-const isBlank = (cells: string[]) => cells.every((c) => !c || !c.trim());
+const isBlank = (cells: string[]) => cells.every((c) => !c?.trim());
 
 /** Turns one table line into a row: the address normalized once, groups split on `;`, the role read in English or French. */
 function toRow(r: TableRow, columns: Partial<Record<Field, number>>, groups: GroupLookup): ParsedRow {

@@ -5,6 +5,7 @@ import { accounts, invitations, organizations } from '../../db/schema.js';
 import type { AuthAccount } from '../../http/auth.js';
 import { AppError } from '../../http/errors.js';
 import { hashPassword } from '../../lib/passwords.js';
+import { insertProvenAccount } from '../accounts/accounts.repo.js';
 import { auditAccountEvent } from '../accounts/accounts.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { queryRows } from '../../lib/sql.js';
@@ -100,12 +101,7 @@ export async function registerAndAccept(ctx: AppContext, o: { token: string; nam
     const { invitation: inv, replaced } = await requireLink(tx, o.token, true);
     const state = stateOf(inv, replaced, ctx.clock.now());
     if (state !== 'open') throw closedError(state);
-    const [account] = await tx
-      .insert(accounts)
-      .values({ email: inv.email, emailKey: inv.emailKey, name: o.name, passwordHash, locale: o.locale ?? 'en', verifiedAt: ctx.clock.now().toISOString() })
-      .onConflictDoNothing()
-      .returning();
-    if (!account) throw new AppError(409, 'account_exists', `${inv.email} already has a Troupe account: sign in to accept.`);
+    const account = await insertProvenAccount(tx, { email: inv.email, emailKey: inv.emailKey, name: o.name, passwordHash, locale: o.locale, now: ctx.clock.now(), signInTo: 'accept' });
     await auditAccountEvent(tx, account, 'account.registered_from_invitation', { ip: o.ip });
     const res = await acceptLocked(ctx, tx, o.token, account, o.ip);
     return { ...res, accountId: account.id };

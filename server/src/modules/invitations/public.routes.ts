@@ -35,7 +35,7 @@ export const invitationLinkRoutes = (ctx: AppContext): FastifyPluginAsyncZod => 
 
   app.get('/api/v1/invitations/:token/groups/:groupId/logo', { config: { auth: 'public', ...limited }, schema: { tags, summary: 'The logo of a group on offer, for the invitation page (no sign-in)', params: s.tokenParams.extend({ groupId: z.string().uuid() }) } }, async (req, reply) => {
     const found = await findByToken(ctx.db, req.params.token);
-    if (!found || !found.invitation.groupIds.includes(req.params.groupId)) throw new AppError(404, 'not_found', 'Logo not found.');
+    if (!found?.invitation.groupIds.includes(req.params.groupId)) throw new AppError(404, 'not_found', 'Logo not found.');
     const img = await findGroupImage(ctx, { orgId: found.invitation.orgId, groupId: req.params.groupId, kind: 'logo' });
     reply.type(img.mime).header('Cache-Control', 'private, max-age=300');
     return reply.send(ctx.storage.stream(img.key));

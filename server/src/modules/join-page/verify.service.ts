@@ -6,6 +6,7 @@ import type { AuthAccount } from '../../http/auth.js';
 import { AppError } from '../../http/errors.js';
 import { hashPassword } from '../../lib/passwords.js';
 import { toIso } from '../../lib/time.js';
+import { insertProvenAccount } from '../accounts/accounts.repo.js';
 import { auditAccountEvent } from '../accounts/accounts.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { effectiveStatus, findByToken, type Invitation } from '../invitations/invitations.repo.js';
@@ -120,12 +121,7 @@ export async function registerFromJoinLink(ctx: AppContext, o: { token: string; 
     const { invitation: inv, replaced } = await requireJoinLink(tx, o.token, true);
     const state = stateOf(inv, replaced, ctx.clock.now());
     if (state !== 'open') throw closedError(state);
-    const [account] = await tx
-      .insert(accounts)
-      .values({ email: inv.email, emailKey: inv.emailKey, name: o.name, passwordHash, locale: o.locale ?? 'en', verifiedAt: ctx.clock.now().toISOString() })
-      .onConflictDoNothing()
-      .returning();
-    if (!account) throw new AppError(409, 'account_exists', `${inv.email} already has a Troupe account: sign in to join.`);
+    const account = await insertProvenAccount(tx, { email: inv.email, emailKey: inv.emailKey, name: o.name, passwordHash, locale: o.locale, now: ctx.clock.now(), signInTo: 'join' });
     const res = await joinLocked(ctx, tx, o.token, account, o.ip);
     await auditAccountEvent(tx, account, 'account.registered_from_join_page', { ip: o.ip });
     return { ...res, accountId: account.id };
