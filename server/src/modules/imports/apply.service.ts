@@ -25,7 +25,7 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
   const [imp] = await ctx.db.select().from(imports).where(eq(imports.id, importId));
   if (!imp || !['approved', 'running'].includes(imp.status)) return; // done, rejected, or unknown: nothing to do twice
   await ctx.db.update(imports).set({ status: 'running', heartbeatAt: sql`now()`, progress: 0, rowsDone: 0 }).where(eq(imports.id, importId));
-  const progress = progressReporter(ctx, importId, Number((imp.counts as { rows?: number }).rows ?? 0));
+  const progress = progressReporter(ctx, importId);
   const opts = imp.options as Options;
   const [actor] = await ctx.db.select().from(accounts).where(eq(accounts.id, imp.approvedBy ?? imp.createdBy ?? ''));
   const [actorRole] = await queryRows<{ role: string }>(ctx.db, sql`SELECT role FROM memberships WHERE org_id = ${imp.orgId} AND account_id = ${actor?.id ?? null} AND status = 'active'`);
@@ -41,7 +41,7 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
     const c: ApplyCtx = { tx, importId, orgId: imp.orgId, now };
     const madeValid = opts.createMissingGroups ? await createMissingGroups(c) : 0;
     await decideRows(c, { mode, allowedRoles: allowedRoles(actorRole?.role ?? 'none', mode) });
-    await progress(10);
+    await progress(10, 0);
     const sendAt = opts.sendAt && new Date(opts.sendAt) > now ? new Date(opts.sendAt) : undefined;
     const [org] = await tx.select().from(organizations).where(eq(organizations.id, imp.orgId));
     const mail = { orgName: org.name, actor: actor ?? null, sendAt };
@@ -57,7 +57,8 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
         WHERE r.import_id = ${importId} AND r.line >= ${lines.from} AND r.line < ${lines.to} AND r.result = ${result}`;
       await enrolJoinedInGroupSessions(tx, { orgId: imp.orgId, joined: joined('added_to_groups'), now });
       if (mode === 'create') await enrolNewAccountsInGroupSessions(tx, { orgId: imp.orgId, joined: joined('created'), now });
-      await progress(10 + Math.floor((85 * (Math.min(lines.to, span.last + 1) - span.first)) / (span.last + 1 - span.first)));
+      const [done] = await queryRows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM import_rows WHERE import_id = ${importId} AND line < ${lines.to}`);
+      await progress(10 + Math.floor((85 * (Math.min(lines.to, span.last + 1) - span.first)) / (span.last + 1 - span.first)), done.n);
     }
     const [result] = await queryRows<Record<string, number>>(
       tx,
@@ -76,11 +77,10 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
   });
 }
 
-/** Progress is written outside the import's transaction (another connection) so the page sees it move. */
-function progressReporter(ctx: AppContext, importId: string, rows: number) {
-  return async (percent: number) => {
+/** Progress (percent, and rows applied so far) is written outside the import's transaction (another connection) so the page sees it move. */
+function progressReporter(ctx: AppContext, importId: string) {
+  return async (percent: number, rowsDone: number) => {
     if (ctx.database.kind !== 'pg') return; // the embedded database has one connection: it reports 0 then 100
-    const done = Math.round((rows * percent) / 100);
-    await ctx.database.query('UPDATE imports SET progress = $2, rows_done = $3, heartbeat_at = now() WHERE id = $1', [importId, percent, done]).catch(() => {});
+    await ctx.database.query('UPDATE imports SET progress = $2, rows_done = $3, heartbeat_at = now() WHERE id = $1', [importId, percent, rowsDone]).catch(() => {});
   };
 }
