@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastMail } from '../../../test/factories.js';
 import { addMember } from '../../../test/factories.js';
 import { expectStatus, orgWithOwner } from '../../../test/factories-groups.js';
-import { createTestApp, type TestApp } from '../../../test/harness.js';
+import { createTestApp, type TestApp, uid } from '../../../test/harness.js';
 import { upload } from '../../../test/upload.js';
 
 let t: TestApp;
@@ -101,19 +101,20 @@ describe('the catalogue of awkward files', () => {
 });
 
 describe('approving', () => {
+  const u = uid(); // addresses of their own: a PostgreSQL database may hold earlier runs' accounts
   it('applies a pasted table in invite mode, then says every row is already there on a second run', async () => {
     const o = await setup();
     const program = await o.program('Onboarding');
     const session = await o.session(program.id);
     await o.attach(o.sales.id, session.id);
-    const text = 'Email\tPrénom\tGroupe\nuna@example.com\tUna\tsales\nvic@example.com\tVic\tSALES\n';
+    const text = `Email\tPrénom\tGroupe\nuna-${u}@example.com\tUna\tsales\nvic-${u}@example.com\tVic\tSALES\n`;
     const prev = expectStatus(await o.owner.agent.post(`${o.base}/imports`, { text, mode: 'invite' }), 201);
     expect(prev.data.counts).toMatchObject({ rows: 2, valid: 2 });
     expectStatus(await o.owner.agent.post(`${o.base}/imports/${prev.data.id}/approve`, {}), 202);
     await t.ctx.jobs.drain(t.ctx, { names: ['imports.run'] });
     const done = (await o.owner.agent.get(`${o.base}/imports/${prev.data.id}`)).data;
     expect(done).toMatchObject({ status: 'done', progress: 100, result: { invited: 2, skipped: 0 } });
-    const mail = await lastMail(t, 'una@example.com');
+    const mail = await lastMail(t, `una-${u}@example.com`);
     expect(mail!.link).toContain('/invitations/');
     const counts = (await o.owner.agent.get(`${o.base}/members/counts?groupId=${o.sales.id}`)).data;
     expect(counts.pending).toBe(2);
@@ -130,20 +131,20 @@ describe('approving', () => {
     const session = await o.session(program.id);
     await o.attach(o.sales.id, session.id);
     const existing = await addMember(t, o.org.id, 'learner');
-    const text = `email,first name,last name,groups,role\nwes@example.com,Wes,Anderson,Sales,learner\nxia@example.com,Xia,Li,Sales;New team,admin\n${existing.email},Ex,Isting,Sales,learner\n`;
+    const text = `email,first name,last name,groups,role\nwes-${u}@example.com,Wes,Anderson,Sales,learner\nxia-${u}@example.com,Xia,Li,Sales;New team,admin\n${existing.email},Ex,Isting,Sales,learner\n`;
     const prev = expectStatus(await o.owner.agent.post(`${o.base}/imports`, { text, mode: 'create' }), 201);
     expect(prev.data.counts).toMatchObject({ rows: 3, valid: 2, invalid: 1, alreadyMembers: 1 });
     expectStatus(await o.owner.agent.post(`${o.base}/imports/${prev.data.id}/approve`, { createMissingGroups: true }), 202);
     await t.ctx.jobs.drain(t.ctx, { names: ['imports.run'] });
     const done = (await o.owner.agent.get(`${o.base}/imports/${prev.data.id}`)).data;
     expect(done.result).toMatchObject({ created: 2, addedToGroups: 1, skipped: 0 });
-    const xia = (await o.owner.agent.get(`${o.base}/members?q=xia@example.com`)).data.items[0];
+    const xia = (await o.owner.agent.get(`${o.base}/members?q=xia-${u}@example.com`)).data.items[0];
     expect(xia).toMatchObject({ status: 'active', role: 'admin', source: 'import', name: 'Xia Li' });
     const groups = (await o.owner.agent.get(`${o.base}/groups?q=new team`)).data.items;
     expect(groups.map((g: any) => g.name)).toEqual(['New team']);
     const enrolled: any = await t.ctx.db.execute(sql`SELECT count(*)::int AS n FROM enrolments WHERE session_id = ${session.id}`);
     expect(enrolled.rows[0].n).toBe(3);
-    expect((await lastMail(t, 'wes@example.com'))!.link).toContain('/set-password?token=');
+    expect((await lastMail(t, `wes-${u}@example.com`))!.link).toContain('/set-password?token=');
     const rerun = expectStatus(await o.owner.agent.post(`${o.base}/imports`, { text, mode: 'create' }), 201);
     expect(rerun.data.counts.alreadyMembers).toBe(3);
     await o.owner.agent.post(`${o.base}/imports/${rerun.data.id}/approve`, { createMissingGroups: true });
