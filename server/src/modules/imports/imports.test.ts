@@ -46,6 +46,17 @@ describe('the catalogue of awkward files', () => {
     });
   }
 
+  it('keeps group names with quotes, backslashes, braces and commas exactly as written', async () => {
+    const o = await setup();
+    const lab = await o.group('R&D "Lab" \\ {2}, north');
+    const text = 'email\tgroups\nlab@example.com\tr&d "lab" \\ {2}, NORTH\nodd@example.com\tThe "odd" {one}\n';
+    const res = expectStatus(await o.owner.agent.post(`${o.base}/imports`, { text }), 201);
+    const byEmail = Object.fromEntries(res.data.rows.map((r: any) => [r.email, r]));
+    expect(byEmail['lab@example.com']).toMatchObject({ outcome: 'valid', groups: ['r&d "lab" \\ {2}, NORTH'] });
+    expect(byEmail['odd@example.com'].messages[0]).toMatchObject({ code: 'unknown_group', value: 'The "odd" {one}' });
+    expect(lab.name).toBe('R&D "Lab" \\ {2}, north');
+  });
+
   it('reports the columns it ignored and the duplicate headers', async () => {
     const o = await setup();
     const res = await o.upload('duplicate-headers.csv');

@@ -17,13 +17,25 @@ export type ParsedRow = {
 };
 export type RowMessage = { field: string; code: string; level: 'error' | 'info'; stage: 'parse' | 'check'; value?: string; lines?: number[] };
 
-/** Inserts parsed rows with one statement per batch: the rows travel as one JSON parameter. */
+/** A PostgreSQL array literal of texts (each element quoted), read back by a `::text[]` cast. */
+function textArrayLiteral(items: readonly string[]): string {
+  return `{${items.map((x) => `"${x.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}
+
+/**
+ * Inserts parsed rows with one statement per batch: each column travels as ONE array parameter,
+ * unnested side by side (the server reads arrays far faster than a JSON document of records).
+ */
 export async function insertRows(tx: Db, importId: string, rows: ParsedRow[]): Promise<void> {
   if (rows.length === 0) return;
+  const col = <T>(f: (r: ParsedRow) => T) => sql.param(rows.map(f));
   await tx.execute(sql`
     INSERT INTO import_rows (import_id, line, email, email_key, first_name, last_name, group_names, group_ids, role_text, role, location_text, external_id, messages)
-    SELECT ${importId}::uuid, u.line, u.email, u."emailKey", u."firstName", u."lastName",
-           ARRAY(SELECT jsonb_array_elements_text(u."groupNames")), ARRAY(SELECT jsonb_array_elements_text(u."groupIds"))::uuid[], u."roleText", u.role, u."locationText", u."externalId", u.messages
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-      AS u(line int, email text, "emailKey" text, "firstName" text, "lastName" text, "groupNames" jsonb, "groupIds" jsonb, "roleText" text, role text, "locationText" text, "externalId" text, messages jsonb)`);
+    SELECT ${importId}::uuid, u.line, u.email, u.email_key, u.first_name, u.last_name, u.group_names::text[], u.group_ids::uuid[],
+           u.role_text, u.role, u.location_text, u.external_id, u.messages::jsonb
+    FROM unnest(${col((r) => r.line)}::int[], ${col((r) => r.email)}::text[], ${col((r) => r.emailKey)}::text[], ${col((r) => r.firstName)}::text[],
+                ${col((r) => r.lastName)}::text[], ${col((r) => textArrayLiteral(r.groupNames))}::text[], ${col((r) => `{${r.groupIds.join(',')}}`)}::text[],
+                ${col((r) => r.roleText)}::text[], ${col((r) => r.role)}::text[], ${col((r) => r.locationText)}::text[], ${col((r) => r.externalId)}::text[],
+                ${col((r) => (r.messages.length ? JSON.stringify(r.messages) : '[]'))}::text[])
+      AS u(line, email, email_key, first_name, last_name, group_names, group_ids, role_text, role, location_text, external_id, messages)`);
 }
