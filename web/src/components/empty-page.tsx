@@ -2,6 +2,28 @@ import { Card, EmptyState, Stack, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 
+type EmptyCardProps = {
+  title: string;
+  text: string;
+  /** What to do next, e.g. a create button. */
+  action?: ReactNode;
+  /** The title's heading level within the page. */
+  order?: 2 | 3;
+};
+
+/** What a list shows when it has nothing in it: why, and what to do next. */
+export function EmptyCard({ title, text, action, order = 2 }: EmptyCardProps) {
+  return (
+    <Card withBorder radius="md" p="xl">
+      <EmptyState>
+        <EmptyState.Title order={order}>{title}</EmptyState.Title>
+        <EmptyState.Description>{text}</EmptyState.Description>
+        {action && <EmptyState.Actions>{action}</EmptyState.Actions>}
+      </EmptyState>
+    </Card>
+  );
+}
+
 type Props = {
   title: string;
   emptyTitle: string;
@@ -15,13 +37,7 @@ export function EmptyPage({ title, emptyTitle, emptyText, action }: Props) {
   return (
     <Stack gap="lg">
       <Title order={1}>{title}</Title>
-      <Card withBorder radius="md" p="xl">
-        <EmptyState>
-          <EmptyState.Title order={2}>{emptyTitle}</EmptyState.Title>
-          <EmptyState.Description>{emptyText}</EmptyState.Description>
-          {action && <EmptyState.Actions>{action}</EmptyState.Actions>}
-        </EmptyState>
-      </Card>
+      <EmptyCard title={emptyTitle} text={emptyText} action={action} />
     </Stack>
   );
 }

@@ -1,11 +1,11 @@
-import { Alert, Anchor, Button, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Stack, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
 import { ErrorAlert, useServerErrors } from '../../components/api-error';
 import { PublicLayout } from '../../components/public-layout';
 import { rules } from '../../components/validators';
+import { BackToSignInLink, EmailField } from './auth-parts';
 import { authApi } from './auth.api';
 
 export function ForgotPasswordPage() {
@@ -33,13 +33,7 @@ export function ForgotPasswordPage() {
         >
           <Stack gap="md">
             <Text size="sm">{t('auth.forgot.text')}</Text>
-            <TextInput
-              label={t('fields.email')}
-              type="email"
-              autoComplete="email"
-              withAsterisk
-              {...form.getInputProps('email')}
-            />
+            <EmailField {...form.getInputProps('email')} />
             <ErrorAlert error={server.error} />
             <Button type="submit" loading={send.isPending} fullWidth>
               {t('auth.forgot.submit')}
@@ -47,9 +41,7 @@ export function ForgotPasswordPage() {
           </Stack>
         </form>
       )}
-      <Anchor component={Link} to="/sign-in" ta="center">
-        {t('auth.backToSignIn')}
-      </Anchor>
+      <BackToSignInLink />
     </PublicLayout>
   );
 }

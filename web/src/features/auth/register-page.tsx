@@ -1,20 +1,18 @@
-import { Alert, Anchor, Button, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { notify } from '../../components/notify';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
-import { PasswordField } from '../../components/password-field';
-import { ErrorAlert, useDescribeError, useServerErrors } from '../../components/api-error';
+import { ErrorAlert, useServerErrors } from '../../components/api-error';
+import { NewPasswordField } from '../../components/password-field';
 import { PublicLayout } from '../../components/public-layout';
-import { MIN_PASSWORD_LENGTH, rules } from '../../components/validators';
+import { rules } from '../../components/validators';
+import { BackToSignInLink, EmailField, OtherFormLink, useResendVerification } from './auth-parts';
 import { authApi } from './auth.api';
 
 type Values = { name: string; email: string; password: string };
 
 export function RegisterPage() {
   const { t, i18n } = useTranslation();
-  const describe = useDescribeError();
   const r = rules(t);
   const form = useForm<Values>({
     initialValues: { name: '', email: '', password: '' },
@@ -33,11 +31,7 @@ export function RegisterPage() {
       }),
     onError: server.handle,
   });
-  const resend = useMutation({
-    mutationFn: (email: string) => authApi.resendVerification(email),
-    onSuccess: (_data, email) => notify.success(t('auth.verify.resent', { email })),
-    onError: (error) => notify.error(describe(error)),
-  });
+  const resend = useResendVerification();
 
   if (register.isSuccess) {
     const email = register.variables.email.trim();
@@ -50,9 +44,7 @@ export function RegisterPage() {
         <Button variant="default" loading={resend.isPending} onClick={() => resend.mutate(email)}>
           {t('auth.verify.resend')}
         </Button>
-        <Anchor component={Link} to="/sign-in" ta="center">
-          {t('auth.backToSignIn')}
-        </Anchor>
+        <BackToSignInLink />
       </PublicLayout>
     );
   }
@@ -68,30 +60,13 @@ export function RegisterPage() {
       >
         <Stack gap="md">
           <TextInput label={t('fields.name')} autoComplete="name" withAsterisk {...form.getInputProps('name')} />
-          <TextInput
-            label={t('fields.email')}
-            type="email"
-            autoComplete="email"
-            withAsterisk
-            {...form.getInputProps('email')}
-          />
-          <PasswordField
-            label={t('fields.password')}
-            description={t('validation.passwordHint', { count: MIN_PASSWORD_LENGTH })}
-            autoComplete="new-password"
-            withAsterisk
-            {...form.getInputProps('password')}
-          />
+          <EmailField {...form.getInputProps('email')} />
+          <NewPasswordField label={t('fields.password')} {...form.getInputProps('password')} />
           <ErrorAlert error={server.error} />
           <Button type="submit" loading={register.isPending} fullWidth>
             {t('auth.register.submit')}
           </Button>
-          <Text size="sm" ta="center">
-            {t('auth.register.haveAccount')}{' '}
-            <Anchor component={Link} to="/sign-in">
-              {t('auth.signIn.submit')}
-            </Anchor>
-          </Text>
+          <OtherFormLink question={t('auth.register.haveAccount')} to="/sign-in" label={t('auth.signIn.submit')} />
         </Stack>
       </form>
     </PublicLayout>

@@ -1,15 +1,15 @@
-import { Anchor, Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Group, Stack } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { notify } from '../../components/notify';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { isApiError } from '../../api/client';
+import { ErrorAlert, useServerErrors } from '../../components/api-error';
 import { PasswordField } from '../../components/password-field';
-import { ErrorAlert, useDescribeError, useServerErrors } from '../../components/api-error';
 import { PublicLayout } from '../../components/public-layout';
 import { rules, safeNext } from '../../components/validators';
 import { meKey, useMe } from '../account/session';
+import { EmailField, OtherFormLink, useResendVerification } from './auth-parts';
 import { authApi, type Credentials } from './auth.api';
 
 export function SignInPage() {
@@ -18,7 +18,6 @@ export function SignInPage() {
   const [params] = useSearchParams();
   const queryClient = useQueryClient();
   const me = useMe();
-  const describe = useDescribeError();
   const r = rules(t);
 
   const form = useForm<Credentials>({
@@ -36,12 +35,7 @@ export function SignInPage() {
     onError: server.handle,
   });
 
-  const resend = useMutation({
-    mutationFn: () => authApi.resendVerification(form.values.email.trim()),
-    onSuccess: () =>
-      notify.success(t('auth.verify.resent', { email: form.values.email.trim() })),
-    onError: (error) => notify.error(describe(error)),
-  });
+  const resend = useResendVerification();
 
   if (me.data && !login.isPending) return <Navigate to={safeNext(params.get('next')) ?? '/'} replace />;
 
@@ -55,13 +49,7 @@ export function SignInPage() {
         })}
       >
         <Stack gap="md">
-          <TextInput
-            label={t('fields.email')}
-            type="email"
-            autoComplete="email"
-            withAsterisk
-            {...form.getInputProps('email')}
-          />
+          <EmailField {...form.getInputProps('email')} />
           <PasswordField
             label={t('fields.password')}
             autoComplete="current-password"
@@ -75,7 +63,7 @@ export function SignInPage() {
           </Group>
           <ErrorAlert error={server.error}>
             {isApiError(server.error, 'email_not_verified') && (
-              <Button variant="white" size="compact-sm" mt="xs" loading={resend.isPending} onClick={() => resend.mutate()}>
+              <Button variant="white" size="compact-sm" mt="xs" loading={resend.isPending} onClick={() => resend.mutate(form.values.email.trim())}>
                 {t('auth.verify.resend')}
               </Button>
             )}
@@ -83,12 +71,7 @@ export function SignInPage() {
           <Button type="submit" loading={login.isPending} fullWidth>
             {t('auth.signIn.submit')}
           </Button>
-          <Text size="sm" ta="center">
-            {t('auth.signIn.noAccount')}{' '}
-            <Anchor component={Link} to="/register">
-              {t('auth.signIn.register')}
-            </Anchor>
-          </Text>
+          <OtherFormLink question={t('auth.signIn.noAccount')} to="/register" label={t('auth.signIn.register')} />
         </Stack>
       </form>
     </PublicLayout>

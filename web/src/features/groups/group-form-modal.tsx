@@ -1,9 +1,10 @@
-import { Button, Group, Modal, Select, Stack, Textarea, TextInput } from '@mantine/core';
+import { Select, Stack, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GroupDetail } from '../../api/types';
 import { ErrorAlert, useServerErrors } from '../../components/api-error';
+import { FormActions, FormModal } from '../../components/form-modal';
 import { MemberPicker } from '../../components/member-picker';
 import { notify } from '../../components/notify';
 import { rules } from '../../components/validators';
@@ -34,16 +35,13 @@ type Props = {
 export function GroupFormModal(props: Props) {
   const { t } = useTranslation();
   return (
-    <Modal
+    <FormModal
       opened={props.opened}
       onClose={props.onClose}
       title={props.group ? t('groups.form.editTitle', { name: props.group.name }) : t('groups.form.createTitle')}
-      size="lg"
-      closeButtonProps={{ 'aria-label': t('common.close') }}
     >
-      {/* Mounted only while open, so each opening starts from the saved values. */}
-      {props.opened && <GroupForm {...props} />}
-    </Modal>
+      <GroupForm {...props} />
+    </FormModal>
   );
 }
 
@@ -141,14 +139,7 @@ function GroupForm({ orgId, onClose, group, parentId, onCreated }: Props) {
           />
         )}
         <ErrorAlert error={server.error} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            {group ? t('common.save') : t('groups.form.create')}
-          </Button>
-        </Group>
+        <FormActions onCancel={onClose} submitLabel={group ? t('common.save') : t('groups.form.create')} loading={save.isPending} />
       </Stack>
     </form>
   );

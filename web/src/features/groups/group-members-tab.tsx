@@ -1,17 +1,17 @@
-import { Button, Checkbox, Group, Modal, Stack, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
+import { Group, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GroupDetail, GroupMember } from '../../api/types';
 import { useFormat } from '../../app/format';
-import { ErrorAlert } from '../../components/api-error';
 import { ConfirmModal } from '../../components/confirm-modal';
 import { GatedButton } from '../../components/gated-button';
-import { MemberMultiPicker } from '../../components/member-picker';
 import { notify } from '../../components/notify';
+import { SELECTED_ROW_BG, SelectAllHeader, SelectRowCell, useRowSelection } from '../../components/row-selection';
 import { StatusBadge } from '../../components/status-badge';
-import { ListSkeleton, LoadMore } from '../../components/table-states';
+import { ActionsHeader, EmptyNote, flattenPages, ListStates, LoadMore } from '../../components/table-states';
 import { useBulkMembers } from '../learners/members.api';
+import { AddPeopleModal } from './add-people-modal';
 import { groupsApi, useGroupMembers, useGroupMutation } from './groups.api';
 
 type Props = { orgId: string; group: GroupDetail; canManage: boolean };
@@ -23,31 +23,19 @@ export function MembersTab({ orgId, group, canManage }: Props) {
   const [search, setSearch] = useState('');
   const [q] = useDebouncedValue(search.trim(), 300);
   const members = useGroupMembers(orgId, group.id, q);
-  const rows = members.data?.pages.flatMap((p) => p.items) ?? [];
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const rows = flattenPages(members.data);
+  const selection = useRowSelection((m: GroupMember) => m.accountId);
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<GroupMember[] | null>(null);
 
   const removeOne = useGroupMutation(orgId, (m: GroupMember) => groupsApi.removeMember(orgId, group.id, m.accountId));
   const bulk = useBulkMembers(orgId);
 
-  const visibleIds = rows.map((r) => r.accountId);
-  const selectedVisible = visibleIds.filter((id) => selected.has(id));
-  const allChecked = rows.length > 0 && selectedVisible.length === rows.length;
-  const someChecked = selectedVisible.length > 0 && !allChecked;
-  const toggle = (id: string) =>
-    setSelected((prev) => {
-      const next = new Set(prev);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
-
   const confirmRemove = () => {
     if (!removing) return;
     const done = (count: number) => {
       notify.success(t('groups.members.removed', { count, n: number(count), group: group.name }));
-      setSelected(new Set());
+      selection.clear();
       setRemoving(null);
     };
     const [only] = removing;
@@ -72,14 +60,14 @@ export function MembersTab({ orgId, group, canManage }: Props) {
           maw="100%"
         />
         <Group gap="sm">
-          {selected.size > 0 && (
+          {selection.size > 0 && (
             <GatedButton
               variant="default"
               allowed={canManage}
               reason={t('permissions.groupsManage')}
-              onClick={() => setRemoving(rows.filter((r) => selected.has(r.accountId)))}
+              onClick={() => setRemoving(rows.filter(selection.isSelected))}
             >
-              {t('groups.members.removeSelected', { count: selected.size, n: number(selected.size) })}
+              {t('groups.members.removeSelected', { count: selection.size, n: number(selection.size) })}
             </GatedButton>
           )}
           <GatedButton allowed={canManage} reason={t('permissions.groupsManage')} onClick={() => setAdding(true)}>
@@ -88,56 +76,28 @@ export function MembersTab({ orgId, group, canManage }: Props) {
         </Group>
       </Group>
 
-      {members.isPending ? (
-        <ListSkeleton />
-      ) : members.isError ? (
-        <ErrorAlert error={members.error} />
-      ) : rows.length === 0 ? (
-        <Text size="sm" fs="italic">
-          {q ? t('groups.members.noMatch') : t('groups.members.empty')}
-        </Text>
-      ) : (
+      <ListStates
+        query={members}
+        isEmpty={rows.length === 0}
+        empty={<EmptyNote>{q ? t('groups.members.noMatch') : t('groups.members.empty')}</EmptyNote>}
+      >
         <Table.ScrollContainer minWidth={720}>
           <Table highlightOnHover aria-label={t('groups.members.table', { name: group.name })}>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th w={40}>
-                  <Checkbox
-                    aria-label={t('common.selectAllShown')}
-                    checked={allChecked}
-                    indeterminate={someChecked}
-                    onChange={() =>
-                      setSelected((prev) => {
-                        const next = new Set(prev);
-                        for (const id of visibleIds) {
-                          if (allChecked) next.delete(id);
-                          else next.add(id);
-                        }
-                        return next;
-                      })
-                    }
-                  />
-                </Table.Th>
+                <SelectAllHeader selection={selection} rows={rows} />
                 <Table.Th scope="col">{t('fields.name')}</Table.Th>
                 <Table.Th scope="col">{t('fields.email')}</Table.Th>
                 <Table.Th scope="col">{t('learners.columns.role')}</Table.Th>
                 <Table.Th scope="col">{t('learners.columns.status')}</Table.Th>
                 <Table.Th scope="col">{t('groups.members.addedAt')}</Table.Th>
-                <Table.Th scope="col">
-                  <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
-                </Table.Th>
+                <ActionsHeader />
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {rows.map((m) => (
-                <Table.Tr key={m.accountId} bg={selected.has(m.accountId) ? 'var(--mantine-color-violet-light)' : undefined}>
-                  <Table.Td>
-                    <Checkbox
-                      aria-label={t('common.selectRow', { name: m.name })}
-                      checked={selected.has(m.accountId)}
-                      onChange={() => toggle(m.accountId)}
-                    />
-                  </Table.Td>
+                <Table.Tr key={m.accountId} bg={selection.isSelected(m) ? SELECTED_ROW_BG : undefined}>
+                  <SelectRowCell selection={selection} row={m} name={m.name} />
                   <Table.Td>{m.name}</Table.Td>
                   <Table.Td>{m.email}</Table.Td>
                   <Table.Td>{t(`roles.${m.role}`)}</Table.Td>
@@ -151,7 +111,7 @@ export function MembersTab({ orgId, group, canManage }: Props) {
                     <GatedButton
                       size="compact-sm"
                       variant="subtle"
-                                            allowed={canManage}
+                      allowed={canManage}
                       reason={t('permissions.groupsManage')}
                       onClick={() => setRemoving([m])}
                       aria-label={t('groups.members.removeOne', { name: m.name })}
@@ -164,14 +124,8 @@ export function MembersTab({ orgId, group, canManage }: Props) {
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
-      )}
-      <LoadMore
-        hasNextPage={members.hasNextPage}
-        loading={members.isFetchingNextPage}
-        onLoadMore={() => void members.fetchNextPage()}
-        shown={rows.length}
-        total={q ? undefined : group.memberCount}
-      />
+      </ListStates>
+      <LoadMore query={members} shown={rows.length} total={q ? undefined : group.memberCount} />
 
       <AddMembersModal orgId={orgId} group={group} opened={adding} onClose={() => setAdding(false)} />
       <ConfirmModal
@@ -202,56 +156,30 @@ export function MembersTab({ orgId, group, canManage }: Props) {
 function AddMembersModal({ orgId, group, opened, onClose }: { orgId: string; group: GroupDetail; opened: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const { number } = useFormat();
-  const [accountIds, setAccountIds] = useState<string[]>([]);
   const add = useGroupMutation(orgId, (ids: string[]) => groupsApi.addMembers(orgId, group.id, ids));
-  const close = () => {
-    setAccountIds([]);
-    add.reset();
-    onClose();
-  };
   return (
-    <Modal opened={opened} onClose={close} title={t('groups.members.addTitle', { name: group.name })} size="lg" closeButtonProps={{ 'aria-label': t('common.close') }}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (accountIds.length === 0) return;
-          add.mutate(accountIds, {
-            onSuccess: (res) => {
-              const already = accountIds.length - res.added;
-              notify.success(
-                already > 0
-                  ? t('groups.members.addedSome', { count: res.added, n: number(res.added), already: number(already), group: group.name })
-                  : t('groups.members.added', { count: res.added, n: number(res.added), group: group.name }),
-              );
-              close();
-            },
-          });
-        }}
-      >
-        <Stack gap="md">
-          <MemberMultiPicker
-            orgId={orgId}
-            label={t('groups.members.people')}
-            description={t('groups.members.peopleHelp')}
-            value={accountIds}
-            onChange={setAccountIds}
-          />
-          <Text size="sm" c="dimmed">
-            {t('groups.members.enrolNote')}
-          </Text>
-          <ErrorAlert error={add.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={add.isPending} disabled={accountIds.length === 0}>
-              {accountIds.length > 0
-                ? t('groups.members.addSubmit', { count: accountIds.length, n: number(accountIds.length) })
-                : t('groups.members.add')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <AddPeopleModal
+      orgId={orgId}
+      opened={opened}
+      onClose={onClose}
+      title={t('groups.members.addTitle', { name: group.name })}
+      label={t('groups.members.people')}
+      description={t('groups.members.peopleHelp')}
+      note={
+        <Text size="sm" c="dimmed">
+          {t('groups.members.enrolNote')}
+        </Text>
+      }
+      submitLabel={(count) => (count > 0 ? t('groups.members.addSubmit', { count, n: number(count) }) : t('groups.members.add'))}
+      add={add}
+      onAdded={(res, accountIds) => {
+        const already = accountIds.length - res.added;
+        notify.success(
+          already > 0
+            ? t('groups.members.addedSome', { count: res.added, n: number(res.added), already: number(already), group: group.name })
+            : t('groups.members.added', { count: res.added, n: number(res.added), group: group.name }),
+        );
+      }}
+    />
   );
 }

@@ -1,14 +1,13 @@
-import { Button, Group, Modal, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Group, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GroupDetail, GroupObserver } from '../../api/types';
 import { useFormat } from '../../app/format';
-import { ErrorAlert } from '../../components/api-error';
 import { ConfirmModal } from '../../components/confirm-modal';
 import { GatedButton } from '../../components/gated-button';
-import { MemberMultiPicker } from '../../components/member-picker';
 import { notify } from '../../components/notify';
-import { ListSkeleton, LoadMore } from '../../components/table-states';
+import { ActionsHeader, EmptyNote, flattenPages, ListStates, LoadMore } from '../../components/table-states';
+import { AddPeopleModal } from './add-people-modal';
 import { groupsApi, useGroupMutation, useGroupObservers } from './groups.api';
 
 type Props = { orgId: string; group: GroupDetail; canManage: boolean };
@@ -18,7 +17,7 @@ export function ObserversTab({ orgId, group, canManage }: Props) {
   const { t } = useTranslation();
   const { date } = useFormat();
   const observers = useGroupObservers(orgId, group.id);
-  const rows = observers.data?.pages.flatMap((p) => p.items) ?? [];
+  const rows = flattenPages(observers.data);
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<GroupObserver | null>(null);
   const remove = useGroupMutation(orgId, (o: GroupObserver) => groupsApi.removeObserver(orgId, group.id, o.accountId));
@@ -33,15 +32,11 @@ export function ObserversTab({ orgId, group, canManage }: Props) {
           {t('groups.observers.add')}
         </GatedButton>
       </Group>
-      {observers.isPending ? (
-        <ListSkeleton />
-      ) : observers.isError ? (
-        <ErrorAlert error={observers.error} />
-      ) : rows.length === 0 ? (
-        <Text size="sm" fs="italic">
-          {t('groups.observers.empty')}
-        </Text>
-      ) : (
+      <ListStates
+        query={observers}
+        isEmpty={rows.length === 0}
+        empty={<EmptyNote>{t('groups.observers.empty')}</EmptyNote>}
+      >
         <Table.ScrollContainer minWidth={560}>
           <Table highlightOnHover aria-label={t('groups.observers.table', { name: group.name })}>
             <Table.Thead>
@@ -50,9 +45,7 @@ export function ObserversTab({ orgId, group, canManage }: Props) {
                 <Table.Th scope="col">{t('fields.email')}</Table.Th>
                 <Table.Th scope="col">{t('learners.columns.role')}</Table.Th>
                 <Table.Th scope="col">{t('groups.members.addedAt')}</Table.Th>
-                <Table.Th scope="col">
-                  <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
-                </Table.Th>
+                <ActionsHeader />
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -68,7 +61,7 @@ export function ObserversTab({ orgId, group, canManage }: Props) {
                     <GatedButton
                       size="compact-sm"
                       variant="subtle"
-                                            allowed={canManage}
+                      allowed={canManage}
                       reason={t('permissions.groupsManage')}
                       onClick={() => setRemoving(o)}
                       aria-label={t('groups.observers.removeOne', { name: o.name })}
@@ -81,8 +74,8 @@ export function ObserversTab({ orgId, group, canManage }: Props) {
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
-      )}
-      <LoadMore hasNextPage={observers.hasNextPage} loading={observers.isFetchingNextPage} onLoadMore={() => void observers.fetchNextPage()} />
+      </ListStates>
+      <LoadMore query={observers} />
 
       <AddObserversModal orgId={orgId} group={group} opened={adding} onClose={() => setAdding(false)} />
       <ConfirmModal
@@ -115,47 +108,19 @@ export function ObserversTab({ orgId, group, canManage }: Props) {
 function AddObserversModal({ orgId, group, opened, onClose }: { orgId: string; group: GroupDetail; opened: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const { number } = useFormat();
-  const [accountIds, setAccountIds] = useState<string[]>([]);
   const add = useGroupMutation(orgId, (ids: string[]) => groupsApi.addObservers(orgId, group.id, ids));
-  const close = () => {
-    setAccountIds([]);
-    add.reset();
-    onClose();
-  };
   return (
-    <Modal opened={opened} onClose={close} title={t('groups.observers.addTitle', { name: group.name })} size="lg" closeButtonProps={{ 'aria-label': t('common.close') }}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (accountIds.length === 0) return;
-          add.mutate(accountIds, {
-            onSuccess: (res) => {
-              notify.success(t('groups.observers.added', { count: res.added, n: number(res.added), group: group.name }));
-              close();
-            },
-          });
-        }}
-      >
-        <Stack gap="md">
-          <MemberMultiPicker
-            orgId={orgId}
-            staffOnly
-            label={t('groups.observers.people')}
-            description={t('groups.observers.peopleHelp')}
-            value={accountIds}
-            onChange={setAccountIds}
-          />
-          <ErrorAlert error={add.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={add.isPending} disabled={accountIds.length === 0}>
-              {t('groups.observers.add')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <AddPeopleModal
+      orgId={orgId}
+      opened={opened}
+      onClose={onClose}
+      title={t('groups.observers.addTitle', { name: group.name })}
+      label={t('groups.observers.people')}
+      description={t('groups.observers.peopleHelp')}
+      staffOnly
+      submitLabel={() => t('groups.observers.add')}
+      add={add}
+      onAdded={(res) => notify.success(t('groups.observers.added', { count: res.added, n: number(res.added), group: group.name }))}
+    />
   );
 }

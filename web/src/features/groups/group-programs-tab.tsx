@@ -1,16 +1,16 @@
-import { Anchor, Card, Group, Select, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Anchor, Card, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Assignment, GroupDetail, ProgramSession } from '../../api/types';
 import { useFormat } from '../../app/format';
-import { ErrorAlert, useDescribeError } from '../../components/api-error';
+import { useDescribeError } from '../../components/api-error';
 import { ConfirmModal } from '../../components/confirm-modal';
 import { GatedButton } from '../../components/gated-button';
 import { notify } from '../../components/notify';
 import { SessionStatusBadge } from '../../components/status-badge';
-import { ListSkeleton, LoadMore } from '../../components/table-states';
+import { ActionsHeader, EmptyNote, flattenPages, ListStates, LoadMore } from '../../components/table-states';
 import { useProgramSearch, useSessions } from '../programs/programs.api';
 import { groupsApi, useAssignments, useGroupMutation } from './groups.api';
 
@@ -32,7 +32,7 @@ export function ProgramsTab({ orgId, group, canManage }: Props) {
   const { date } = useFormat();
   const sessionLabel = useSessionLabel();
   const assignments = useAssignments(orgId, group.id);
-  const rows = assignments.data?.pages.flatMap((p) => p.items) ?? [];
+  const rows = flattenPages(assignments.data);
   const [detaching, setDetaching] = useState<Assignment | null>(null);
   const detach = useGroupMutation(orgId, (a: Assignment) => groupsApi.detach(orgId, group.id, a.sessionId));
 
@@ -43,15 +43,11 @@ export function ProgramsTab({ orgId, group, canManage }: Props) {
         <Title order={2} fz="h4">
           {t('groups.programs.attachedTitle')}
         </Title>
-        {assignments.isPending ? (
-          <ListSkeleton />
-        ) : assignments.isError ? (
-          <ErrorAlert error={assignments.error} />
-        ) : rows.length === 0 ? (
-          <Text size="sm" fs="italic">
-            {t('groups.programs.empty')}
-          </Text>
-        ) : (
+        <ListStates
+          query={assignments}
+          isEmpty={rows.length === 0}
+          empty={<EmptyNote>{t('groups.programs.empty')}</EmptyNote>}
+        >
           <Table.ScrollContainer minWidth={640}>
             <Table highlightOnHover aria-label={t('groups.programs.table', { name: group.name })}>
               <Table.Thead>
@@ -60,9 +56,7 @@ export function ProgramsTab({ orgId, group, canManage }: Props) {
                   <Table.Th scope="col">{t('sessions.session')}</Table.Th>
                   <Table.Th scope="col">{t('sessions.status')}</Table.Th>
                   <Table.Th scope="col">{t('groups.programs.attachedAt')}</Table.Th>
-                  <Table.Th scope="col">
-                    <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
-                  </Table.Th>
+                  <ActionsHeader />
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -84,7 +78,7 @@ export function ProgramsTab({ orgId, group, canManage }: Props) {
                       <GatedButton
                         size="compact-sm"
                         variant="subtle"
-                                                allowed={canManage}
+                        allowed={canManage}
                         reason={t('permissions.groupsManage')}
                         onClick={() => setDetaching(a)}
                         aria-label={t('groups.programs.detachOne', { title: a.programTitle })}
@@ -97,8 +91,8 @@ export function ProgramsTab({ orgId, group, canManage }: Props) {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-        )}
-        <LoadMore hasNextPage={assignments.hasNextPage} loading={assignments.isFetchingNextPage} onLoadMore={() => void assignments.fetchNextPage()} />
+        </ListStates>
+        <LoadMore query={assignments} />
       </Stack>
       <ConfirmModal
         opened={detaching !== null}
@@ -138,7 +132,7 @@ function AttachForm({ orgId, group, canManage, attached }: Props & { attached: S
   const [programId, setProgramId] = useState<string | null>(null);
   const [sessionId, setSessionId] = useState<string | null>(null);
   const sessions = useSessions(orgId, programId);
-  const sessionRows: ProgramSession[] = sessions.data?.pages.flatMap((p) => p.items) ?? [];
+  const sessionRows: ProgramSession[] = flattenPages(sessions.data);
   const attach = useGroupMutation(orgId, (id: string) => groupsApi.attach(orgId, group.id, id));
   const [picked, setPicked] = useState<{ value: string; label: string } | null>(null);
 

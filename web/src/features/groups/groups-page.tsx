@@ -3,7 +3,6 @@ import {
   Anchor,
   Box,
   Card,
-  EmptyState,
   Group,
   Menu,
   Stack,
@@ -19,9 +18,11 @@ import { Link, useNavigate, useParams } from 'react-router';
 import type { Group as GroupT } from '../../api/types';
 import { useFormat } from '../../app/format';
 import { ErrorAlert } from '../../components/api-error';
+import { DotsIcon } from '../../components/dots-icon';
+import { EmptyCard } from '../../components/empty-page';
 import { GatedButton } from '../../components/gated-button';
 import { PageHeader } from '../../components/page-header';
-import { ListSkeleton } from '../../components/table-states';
+import { ActionsHeader, EmptyNote, ListSkeleton } from '../../components/table-states';
 import { usePermissions } from '../orgs/orgs.api';
 import { DeleteGroupModal } from './delete-group-modal';
 import { GroupFormModal } from './group-form-modal';
@@ -31,16 +32,6 @@ function Chevron({ open }: { open: boolean }) {
   return (
     <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" focusable="false" style={{ transform: open ? 'rotate(90deg)' : undefined, transition: 'transform 120ms' }}>
       <path d="M6 3l5 5-5 5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" />
-    </svg>
-  );
-}
-
-function Dots() {
-  return (
-    <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-      <circle cx="3" cy="8" r="1.5" fill="currentColor" />
-      <circle cx="8" cy="8" r="1.5" fill="currentColor" />
-      <circle cx="13" cy="8" r="1.5" fill="currentColor" />
     </svg>
   );
 }
@@ -106,13 +97,7 @@ export function GroupsPage() {
       ) : groups.isError ? (
         <ErrorAlert error={groups.error} />
       ) : groups.data.length === 0 ? (
-        <Card withBorder radius="md" p="xl">
-          <EmptyState>
-            <EmptyState.Title order={2}>{t('groups.empty.title')}</EmptyState.Title>
-            <EmptyState.Description>{t('groups.empty.text')}</EmptyState.Description>
-            <EmptyState.Actions>{createButton}</EmptyState.Actions>
-          </EmptyState>
-        </Card>
+        <EmptyCard title={t('groups.empty.title')} text={t('groups.empty.text')} action={createButton} />
       ) : (
         <Card withBorder radius="md" p="md">
           <Stack gap="md">
@@ -129,9 +114,7 @@ export function GroupsPage() {
               </Text>
             </Group>
             {rows.length === 0 ? (
-              <Text size="sm" fs="italic">
-                {t('groups.noMatch')}
-              </Text>
+              <EmptyNote>{t('groups.noMatch')}</EmptyNote>
             ) : (
               <Table.ScrollContainer minWidth={560}>
                 <Table highlightOnHover aria-label={t('nav.groups')} verticalSpacing="xs">
@@ -144,9 +127,7 @@ export function GroupsPage() {
                       <Table.Th scope="col" ta="right">
                         {t('groups.columns.subgroups')}
                       </Table.Th>
-                      <Table.Th scope="col">
-                        <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
-                      </Table.Th>
+                      <ActionsHeader />
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>
@@ -183,7 +164,7 @@ export function GroupsPage() {
                             <Menu position="bottom-end" withinPortal>
                               <Menu.Target>
                                 <ActionIcon variant="subtle" color="gray" aria-label={t('groups.actionsFor', { name: n.name })}>
-                                  <Dots />
+                                  <DotsIcon />
                                 </ActionIcon>
                               </Menu.Target>
                               <Menu.Dropdown>

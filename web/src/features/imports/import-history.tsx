@@ -57,11 +57,7 @@ export function ImportHistory({ orgId, canManage }: { orgId: string; canManage: 
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          <LoadMore
-            hasNextPage={history.hasNextPage}
-            loading={history.isFetchingNextPage}
-            onLoadMore={() => void history.fetchNextPage()}
-          />
+          <LoadMore query={history} />
         </>
       )}
     </Stack>

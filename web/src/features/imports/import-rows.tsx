@@ -118,13 +118,7 @@ export function ImportRows({ orgId, imp }: { orgId: string; imp: Import }) {
           </Table>
         </Table.ScrollContainer>
       )}
-      <LoadMore
-        hasNextPage={rows.hasNextPage}
-        loading={rows.isFetchingNextPage}
-        onLoadMore={() => void rows.fetchNextPage()}
-        shown={items.length}
-        total={counts[filter]}
-      />
+      <LoadMore query={rows} shown={items.length} total={counts[filter]} />
     </Stack>
   );
 }

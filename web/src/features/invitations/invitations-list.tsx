@@ -1,32 +1,19 @@
-import {
-  ActionIcon,
-  Button,
-  Card,
-  Checkbox,
-  EmptyState,
-  Group,
-  Menu,
-  Paper,
-  Select,
-  Stack,
-  Table,
-  Tabs,
-  Text,
-  TextInput,
-  VisuallyHidden,
-} from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
+import { ActionIcon, Button, Group, Menu, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { api } from '../../api/client';
 import type { MemberCounts } from '../../api/types';
 import { useFormat } from '../../app/format';
+import { DotsIcon } from '../../components/dots-icon';
+import { EmptyCard } from '../../components/empty-page';
 import { GatedButton } from '../../components/gated-button';
 import { notify } from '../../components/notify';
+import { BulkBar, SELECTED_ROW_BG, SelectAllHeader, SelectRowCell, useRowSelection } from '../../components/row-selection';
 import { StatusBadge } from '../../components/status-badge';
-import { ListSkeleton, LoadMore } from '../../components/table-states';
+import { StatusTabs } from '../../components/status-tabs';
+import { ActionsHeader, flattenPages, ListStates, LoadMore } from '../../components/table-states';
+import { useUrlFilters } from '../../components/url-filters';
 import { useAllGroups } from '../groups/groups.api';
 import { InvitationErrorAlert, useInvitationError } from './errors';
 import { BulkInvitationsModal, CancelOneModal, ChangeEmailModal, PasteCancelModal } from './invitation-modals';
@@ -44,16 +31,6 @@ import {
   useInvitations,
 } from './invitations.api';
 
-function Dots() {
-  return (
-    <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-      <circle cx="3" cy="8" r="1.5" fill="currentColor" />
-      <circle cx="8" cy="8" r="1.5" fill="currentColor" />
-      <circle cx="13" cy="8" r="1.5" fill="currentColor" />
-    </svg>
-  );
-}
-
 /** Per-status numbers, from the members counts (one row per person known to the organization). */
 function useStatusCounts(orgId: string) {
   return useQuery({
@@ -69,79 +46,36 @@ type Props = { orgId: string; canManage: boolean; canResendAny: boolean; onInvit
 export function InvitationsList({ orgId, canManage, canResendAny, onInvite }: Props) {
   const { t } = useTranslation();
   const { number, date, dateTime } = useFormat();
-  const [params, setParams] = useSearchParams();
+  const selection = useRowSelection((inv: Invitation) => inv.id);
+  const { params, q, setParam, search, onSearchChange, reset } = useUrlFilters(selection.clear);
   const status = INVITATION_STATUSES.includes(params.get('status') as InvitationStatus)
     ? (params.get('status') as InvitationStatus)
     : undefined;
   const kind = INVITATION_KINDS.includes(params.get('kind') as InvitationKind) ? (params.get('kind') as InvitationKind) : undefined;
-  const q = params.get('q') ?? '';
   const invitations = useInvitations(orgId, { status, kind, q: q || undefined });
   const counts = useStatusCounts(orgId);
   const groups = useAllGroups(orgId);
   const groupNames = useMemo(() => new Map((groups.data ?? []).map((g) => [g.id, g.name])), [groups.data]);
-  const rows = invitations.data?.pages.flatMap((p) => p.items) ?? [];
+  const rows = flattenPages(invitations.data);
 
-  const [search, setSearch] = useState(q);
-  const [selected, setSelected] = useState<Map<string, Invitation>>(new Map());
   const [bulk, setBulk] = useState<'resend' | 'cancel' | null>(null);
   const [cancelling, setCancelling] = useState<Invitation | null>(null);
   const [changing, setChanging] = useState<Invitation | null>(null);
   const [pasting, setPasting] = useState(false);
 
-  const setParam = (key: string, value: string | null | undefined) => {
-    setSelected(new Map());
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
-  };
-  const pushSearch = useDebouncedCallback((value: string) => setParam('q', value.trim()), 300);
-
-  const allChecked = rows.length > 0 && rows.every((r) => selected.has(r.id));
-  const someChecked = rows.some((r) => selected.has(r.id)) && !allChecked;
-  const toggle = (inv: Invitation) =>
-    setSelected((prev) => {
-      const next = new Map(prev);
-      if (next.has(inv.id)) next.delete(inv.id);
-      else next.set(inv.id, inv);
-      return next;
-    });
-
-  const tabLabel = (s: InvitationStatus | 'all') => {
-    const count = s !== 'all' ? counts.data?.[s] : undefined;
-    return (
-      <Group gap={6} wrap="nowrap">
-        <span>{s === 'all' ? t('invitations.list.all') : t(`status.${s}`)}</span>
-        {count !== undefined && (
-          <Text span size="xs" fw={700} c="dimmed">
-            {number(count)}
-          </Text>
-        )}
-      </Group>
-    );
-  };
-
   const filtered = Boolean(status || kind || q);
   const total = status && kind === undefined && !q ? counts.data?.[status] : undefined;
-  const selectedList = [...selected.values()];
 
   return (
     <Stack gap="md">
-      <Tabs value={status ?? 'all'} onChange={(value) => setParam('status', value === 'all' ? null : value)}>
-        <Tabs.List aria-label={t('invitations.list.statusTabs')}>
-          <Tabs.Tab value="all">{tabLabel('all')}</Tabs.Tab>
-          {INVITATION_STATUSES.map((s) => (
-            <Tabs.Tab key={s} value={s}>
-              {tabLabel(s)}
-            </Tabs.Tab>
-          ))}
-        </Tabs.List>
-      </Tabs>
+      <StatusTabs
+        label={t('invitations.list.statusTabs')}
+        allLabel={t('invitations.list.all')}
+        statuses={INVITATION_STATUSES}
+        value={status}
+        onChange={(value) => setParam('status', value)}
+        countOf={(s) => (s !== 'all' ? counts.data?.[s] : undefined)}
+      />
       {counts.isError && <InvitationErrorAlert error={counts.error} />}
 
       <Group align="flex-end" gap="sm" justify="space-between">
@@ -150,10 +84,7 @@ export function InvitationsList({ orgId, canManage, canResendAny, onInvite }: Pr
             label={t('invitations.list.search')}
             type="search"
             value={search}
-            onChange={(e) => {
-              setSearch(e.currentTarget.value);
-              pushSearch(e.currentTarget.value);
-            }}
+            onChange={(e) => onSearchChange(e.currentTarget.value)}
             w={280}
             maw="100%"
           />
@@ -169,21 +100,7 @@ export function InvitationsList({ orgId, canManage, canResendAny, onInvite }: Pr
             clearButtonProps={{ 'aria-label': t('common.clear') }}
           />
           {filtered && (
-            <Button
-              variant="subtle"
-              onClick={() => {
-                setSearch('');
-                setSelected(new Map());
-                setParams(
-                  (prev) => {
-                    const next = new URLSearchParams(prev);
-                    for (const key of ['status', 'kind', 'q']) next.delete(key);
-                    return next;
-                  },
-                  { replace: true },
-                );
-              }}
-            >
+            <Button variant="subtle" onClick={() => reset(['status', 'kind', 'q'])}>
               {t('invitations.list.reset')}
             </Button>
           )}
@@ -193,57 +110,48 @@ export function InvitationsList({ orgId, canManage, canResendAny, onInvite }: Pr
         </GatedButton>
       </Group>
 
-      {selected.size > 0 && (
-        <Paper withBorder p="sm" radius="md" bg="violet.0" role="region" aria-label={t('invitations.bulk.label')}>
-          <Group justify="space-between" gap="sm">
-            <Text size="sm" fw={600} aria-live="polite">
-              {t('invitations.bulk.selected', { count: selected.size, n: number(selected.size) })}
-            </Text>
-            <Group gap="xs">
-              <GatedButton
-                size="xs"
-                variant="default"
-                allowed={canResendAny}
-                reason={t('invitations.permissions.resend')}
-                onClick={() => setBulk('resend')}
-              >
-                {t('invitations.bulk.resend')}
-              </GatedButton>
-              <GatedButton
-                size="xs"
-                variant="outline"
-                color="red.8"
-                allowed={canManage}
-                reason={t('invitations.permissions.manage')}
-                onClick={() => setBulk('cancel')}
-              >
-                {t('invitations.bulk.cancel')}
-              </GatedButton>
-              <Button size="xs" variant="subtle" onClick={() => setSelected(new Map())}>
-                {t('invitations.bulk.clear')}
-              </Button>
-            </Group>
-          </Group>
-        </Paper>
+      {selection.size > 0 && (
+        <BulkBar
+          label={t('invitations.bulk.label')}
+          status={t('invitations.bulk.selected', { count: selection.size, n: number(selection.size) })}
+          clearLabel={t('invitations.bulk.clear')}
+          onClear={selection.clear}
+        >
+          <GatedButton
+            size="xs"
+            variant="default"
+            allowed={canResendAny}
+            reason={t('invitations.permissions.resend')}
+            onClick={() => setBulk('resend')}
+          >
+            {t('invitations.bulk.resend')}
+          </GatedButton>
+          <GatedButton
+            size="xs"
+            variant="outline"
+            color="red.8"
+            allowed={canManage}
+            reason={t('invitations.permissions.manage')}
+            onClick={() => setBulk('cancel')}
+          >
+            {t('invitations.bulk.cancel')}
+          </GatedButton>
+        </BulkBar>
       )}
 
-      {invitations.isPending ? (
-        <ListSkeleton rows={5} />
-      ) : invitations.isError ? (
-        <InvitationErrorAlert error={invitations.error} />
-      ) : rows.length === 0 ? (
-        <Card withBorder radius="md" p="xl">
-          <EmptyState>
-            <EmptyState.Title order={2}>{filtered ? t('invitations.list.noMatchTitle') : t('invitations.empty.title')}</EmptyState.Title>
-            <EmptyState.Description>{filtered ? t('invitations.list.noMatchText') : t('invitations.empty.text')}</EmptyState.Description>
-            {!filtered && (
-              <EmptyState.Actions>
-                <Button onClick={onInvite}>{t('invitations.tabs.invite')}</Button>
-              </EmptyState.Actions>
-            )}
-          </EmptyState>
-        </Card>
-      ) : (
+      <ListStates
+        query={invitations}
+        skeletonRows={5}
+        errorAlert={InvitationErrorAlert}
+        isEmpty={rows.length === 0}
+        empty={
+          <EmptyCard
+            title={filtered ? t('invitations.list.noMatchTitle') : t('invitations.empty.title')}
+            text={filtered ? t('invitations.list.noMatchText') : t('invitations.empty.text')}
+            action={!filtered && <Button onClick={onInvite}>{t('invitations.tabs.invite')}</Button>}
+          />
+        }
+      >
         <Table.ScrollContainer minWidth={960}>
           <Table
             highlightOnHover
@@ -253,23 +161,7 @@ export function InvitationsList({ orgId, canManage, canResendAny, onInvite }: Pr
           >
             <Table.Thead>
               <Table.Tr>
-                <Table.Th w={40}>
-                  <Checkbox
-                    aria-label={t('common.selectAllShown')}
-                    checked={allChecked}
-                    indeterminate={someChecked}
-                    onChange={() =>
-                      setSelected((prev) => {
-                        const next = new Map(prev);
-                        for (const r of rows) {
-                          if (allChecked) next.delete(r.id);
-                          else next.set(r.id, r);
-                        }
-                        return next;
-                      })
-                    }
-                  />
-                </Table.Th>
+                <SelectAllHeader selection={selection} rows={rows} />
                 <Table.Th scope="col">{t('invitations.columns.email')}</Table.Th>
                 <Table.Th scope="col">{t('invitations.columns.status')}</Table.Th>
                 <Table.Th scope="col">{t('invitations.columns.kind')}</Table.Th>
@@ -277,21 +169,13 @@ export function InvitationsList({ orgId, canManage, canResendAny, onInvite }: Pr
                 <Table.Th scope="col">{t('invitations.columns.role')}</Table.Th>
                 <Table.Th scope="col">{t('invitations.columns.sent')}</Table.Th>
                 <Table.Th scope="col">{t('invitations.columns.created')}</Table.Th>
-                <Table.Th scope="col">
-                  <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
-                </Table.Th>
+                <ActionsHeader />
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {rows.map((inv) => (
-                <Table.Tr key={inv.id} bg={selected.has(inv.id) ? 'var(--mantine-color-violet-light)' : undefined}>
-                  <Table.Td>
-                    <Checkbox
-                      aria-label={t('common.selectRow', { name: inv.email })}
-                      checked={selected.has(inv.id)}
-                      onChange={() => toggle(inv)}
-                    />
-                  </Table.Td>
+                <Table.Tr key={inv.id} bg={selection.isSelected(inv) ? SELECTED_ROW_BG : undefined}>
+                  <SelectRowCell selection={selection} row={inv} name={inv.email} />
                   <Table.Td style={{ overflowWrap: 'anywhere' }}>{inv.email}</Table.Td>
                   <Table.Td>
                     <Stack gap={2} align="flex-start">
@@ -339,23 +223,17 @@ export function InvitationsList({ orgId, canManage, canResendAny, onInvite }: Pr
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
-      )}
-      <LoadMore
-        hasNextPage={invitations.hasNextPage}
-        loading={invitations.isFetchingNextPage}
-        onLoadMore={() => void invitations.fetchNextPage()}
-        shown={rows.length}
-        total={total}
-      />
+      </ListStates>
+      <LoadMore query={invitations} shown={rows.length} total={total} />
 
       <BulkInvitationsModal
         orgId={orgId}
         action={bulk}
-        selected={selectedList}
+        selected={selection.rows}
         onClose={() => setBulk(null)}
         onDone={() => {
           setBulk(null);
-          setSelected(new Map());
+          selection.clear();
         }}
       />
       <CancelOneModal orgId={orgId} invitation={cancelling} onClose={() => setCancelling(null)} />
@@ -390,7 +268,7 @@ function RowMenu({ orgId, invitation: inv, canManage, canResendAny, onCancel, on
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
         <ActionIcon variant="subtle" color="gray" aria-label={t('invitations.actions.for', { email: inv.email })} loading={resend.isPending}>
-          <Dots />
+          <DotsIcon />
         </ActionIcon>
       </Menu.Target>
       <Menu.Dropdown>

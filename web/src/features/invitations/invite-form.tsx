@@ -1,12 +1,10 @@
 import {
   Alert,
-  Anchor,
   Button,
   Card,
   Checkbox,
   Group,
   List,
-  MultiSelect,
   Progress,
   Radio,
   Select,
@@ -20,7 +18,7 @@ import { useMutation } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { ROLES, type Role } from '../../api/types';
 import { useFormat } from '../../app/format';
 import { DateTimeField, toInstant } from '../../components/date-time-field';
@@ -31,6 +29,7 @@ import { usePermissions } from '../orgs/orgs.api';
 import { useLocations } from '../settings/settings.api';
 import { previewAddresses } from './address-list';
 import { alertTitle, fieldError, InvitationErrorAlert, useInvitationError } from './errors';
+import { InvitationGroupsField, InvitationMessageField, MESSAGE_MAX } from './invitation-fields';
 import {
   type Batch,
   type InviteResult,
@@ -41,7 +40,6 @@ import {
   useInvalidateInvitations,
 } from './invitations.api';
 
-export const MESSAGE_MAX = 5000;
 /** How many addresses of a long list are written out before "and N more". */
 const SHOW_AT_MOST = 20;
 
@@ -230,29 +228,15 @@ export function InviteForm({ orgId, canManage }: { orgId: string; canManage: boo
             />
             <AddressSummary valid={preview.valid.length} invalid={preview.invalid} duplicates={preview.duplicates} />
 
-            {noGroups ? (
-              <Alert color="yellow" styles={alertTitle('yellow')} variant="light" title={t('invitations.invite.noGroupsTitle')}>
-                <Text size="sm">{t('invitations.invite.noGroupsText')}</Text>
-                <Anchor component={Link} to={`/orgs/${orgId}/groups`} size="sm" fw={600}>
-                  {t('invitations.invite.goToGroups')}
-                </Anchor>
-              </Alert>
-            ) : (
-              <MultiSelect
-                label={t('invitations.invite.groups')}
-                description={t('invitations.invite.groupsHelp')}
-                data={options}
-                value={groupIds}
-                onChange={setGroupIds}
-                searchable
-                clearable
-                withAsterisk
-                error={errors.groupIds ?? serverGroupError}
-                nothingFoundMessage={t('invitations.invite.noGroupFound')}
-                comboboxProps={{ withinPortal: true }}
-                clearButtonProps={{ 'aria-label': t('common.clear') }}
-              />
-            )}
+            <InvitationGroupsField
+              orgId={orgId}
+              noGroups={noGroups}
+              options={options}
+              value={groupIds}
+              onChange={setGroupIds}
+              description={t('invitations.invite.groupsHelp')}
+              error={errors.groupIds ?? serverGroupError}
+            />
             <Group grow align="flex-start" gap="md" wrap="wrap">
               <Select
                 label={t('invitations.invite.role')}
@@ -278,12 +262,10 @@ export function InviteForm({ orgId, canManage }: { orgId: string; canManage: boo
                 />
               )}
             </Group>
-            <Textarea
+            <InvitationMessageField
               label={t('invitations.invite.message')}
-              description={t('invitations.invite.messageCount', { n: number(message.length), max: number(MESSAGE_MAX) })}
               value={message}
-              onChange={(e) => setMessage(e.currentTarget.value)}
-              autosize
+              onChange={setMessage}
               minRows={3}
               maxRows={10}
               error={errors.message ?? serverMessageError}

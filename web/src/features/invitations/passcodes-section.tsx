@@ -3,22 +3,17 @@ import {
   Anchor,
   Box,
   Button,
-  Card,
   Checkbox,
   Code,
   CopyButton,
   Drawer,
-  EmptyState,
   Group,
-  Modal,
-  MultiSelect,
   NumberInput,
   Progress,
   Stack,
   Switch,
   Table,
   Text,
-  Textarea,
   TextInput,
   Title,
   Tooltip,
@@ -30,13 +25,15 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ApiError } from '../../api/client';
 import { useFormat } from '../../app/format';
+import { EmptyCard } from '../../components/empty-page';
+import { FormActions, FormModal } from '../../components/form-modal';
 import { GatedButton } from '../../components/gated-button';
 import { notify } from '../../components/notify';
-import { ListSkeleton } from '../../components/table-states';
+import { ActionsHeader, ListStates } from '../../components/table-states';
 import { groupOptions, useAllGroups } from '../groups/groups.api';
 import { alertTitle, fieldError, InvitationErrorAlert, useInvitationError } from './errors';
+import { InvitationGroupsField, InvitationMessageField, MESSAGE_MAX } from './invitation-fields';
 import { invitationsApi, type Passcode, useInvalidateInvitations, usePasscodes, useRedemptions } from './invitations.api';
-import { MESSAGE_MAX } from './invite-form';
 
 export const PASSCODE_MIN = 6;
 const PASSCODE_CHARS = /^[A-Za-z0-9_-]*$/;
@@ -77,19 +74,13 @@ export function PasscodesSection({ orgId, canManage }: { orgId: string; canManag
         {createButton}
       </Group>
 
-      {passcodes.isPending ? (
-        <ListSkeleton rows={3} />
-      ) : passcodes.isError ? (
-        <InvitationErrorAlert error={passcodes.error} />
-      ) : rows.length === 0 ? (
-        <Card withBorder radius="md" p="xl">
-          <EmptyState>
-            <EmptyState.Title order={3}>{t('invitations.passcodes.emptyTitle')}</EmptyState.Title>
-            <EmptyState.Description>{t('invitations.passcodes.emptyText')}</EmptyState.Description>
-            <EmptyState.Actions>{createButton}</EmptyState.Actions>
-          </EmptyState>
-        </Card>
-      ) : (
+      <ListStates
+        query={passcodes}
+        skeletonRows={3}
+        errorAlert={InvitationErrorAlert}
+        isEmpty={rows.length === 0}
+        empty={<EmptyCard order={3} title={t('invitations.passcodes.emptyTitle')} text={t('invitations.passcodes.emptyText')} action={createButton} />}
+      >
         <Table.ScrollContainer minWidth={820}>
           <Table aria-label={t('invitations.passcodes.table')}>
             <Table.Thead>
@@ -99,9 +90,7 @@ export function PasscodesSection({ orgId, canManage }: { orgId: string; canManag
                 <Table.Th scope="col">{t('invitations.passcodes.usage')}</Table.Th>
                 <Table.Th scope="col">{t('invitations.passcodes.enabled')}</Table.Th>
                 <Table.Th scope="col">{t('invitations.columns.created')}</Table.Th>
-                <Table.Th scope="col">
-                  <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
-                </Table.Th>
+                <ActionsHeader />
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -143,17 +132,11 @@ export function PasscodesSection({ orgId, canManage }: { orgId: string; canManag
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
-      )}
+      </ListStates>
 
-      <Modal
-        opened={creating}
-        onClose={() => setCreating(false)}
-        title={t('invitations.passcodes.createTitle')}
-        size="lg"
-        closeButtonProps={{ 'aria-label': t('common.close') }}
-      >
-        {creating && <CreatePasscodeForm orgId={orgId} onClose={() => setCreating(false)} />}
-      </Modal>
+      <FormModal opened={creating} onClose={() => setCreating(false)} title={t('invitations.passcodes.createTitle')}>
+        <CreatePasscodeForm orgId={orgId} onClose={() => setCreating(false)} />
+      </FormModal>
       <RedemptionsDrawer orgId={orgId} passcode={viewing} onClose={() => setViewing(null)} />
     </Stack>
   );
@@ -211,13 +194,13 @@ function RedemptionsDrawer({ orgId, passcode, onClose }: { orgId: string; passco
       title={t('invitations.passcodes.drawerTitle', { name: passcode?.name ?? '' })}
       closeButtonProps={{ 'aria-label': t('common.close') }}
     >
-      {redemptions.isPending ? (
-        <ListSkeleton rows={3} />
-      ) : redemptions.isError ? (
-        <InvitationErrorAlert error={redemptions.error} />
-      ) : items.length === 0 ? (
-        <Text size="sm">{t('invitations.passcodes.nobody')}</Text>
-      ) : (
+      <ListStates
+        query={redemptions}
+        skeletonRows={3}
+        errorAlert={InvitationErrorAlert}
+        isEmpty={items.length === 0}
+        empty={<Text size="sm">{t('invitations.passcodes.nobody')}</Text>}
+      >
         <Stack gap="sm">
           <Text size="sm" c="dimmed">
             {t('invitations.passcodes.joinedCount', { count: items.length, n: number(items.length) })}
@@ -243,7 +226,7 @@ function RedemptionsDrawer({ orgId, passcode, onClose }: { orgId: string; passco
             </Table>
           </Table.ScrollContainer>
         </Stack>
-      )}
+      </ListStates>
     </Drawer>
   );
 }
@@ -400,34 +383,18 @@ function CreatePasscodeForm({ orgId, onClose }: { orgId: string; onClose: () => 
           error={errors.capacity}
           maw={240}
         />
-        {noGroups ? (
-          <Alert color="yellow" styles={alertTitle('yellow')} variant="light" title={t('invitations.invite.noGroupsTitle')}>
-            <Text size="sm">{t('invitations.invite.noGroupsText')}</Text>
-            <Anchor component={Link} to={`/orgs/${orgId}/groups`} size="sm" fw={600}>
-              {t('invitations.invite.goToGroups')}
-            </Anchor>
-          </Alert>
-        ) : (
-          <MultiSelect
-            label={t('invitations.invite.groups')}
-            data={options}
-            value={groupIds}
-            onChange={setGroupIds}
-            searchable
-            clearable
-            withAsterisk
-            error={errors.groupIds}
-            nothingFoundMessage={t('invitations.invite.noGroupFound')}
-            comboboxProps={{ withinPortal: true }}
-            clearButtonProps={{ 'aria-label': t('common.clear') }}
-          />
-        )}
-        <Textarea
+        <InvitationGroupsField
+          orgId={orgId}
+          noGroups={noGroups}
+          options={options}
+          value={groupIds}
+          onChange={setGroupIds}
+          error={errors.groupIds}
+        />
+        <InvitationMessageField
           label={t('invitations.passcodes.message')}
-          description={t('invitations.invite.messageCount', { n: number(message.length), max: number(MESSAGE_MAX) })}
           value={message}
-          onChange={(e) => setMessage(e.currentTarget.value)}
-          autosize
+          onChange={setMessage}
           minRows={2}
           maxRows={8}
           error={errors.message}
@@ -438,14 +405,7 @@ function CreatePasscodeForm({ orgId, onClose }: { orgId: string; onClose: () => 
           onChange={(e) => setSendCopyToMe(e.currentTarget.checked)}
         />
         {create.isError && !claimed && <InvitationErrorAlert error={create.error} />}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" loading={create.isPending} disabled={noGroups}>
-            {t('invitations.passcodes.submit')}
-          </Button>
-        </Group>
+        <FormActions onCancel={onClose} submitLabel={t('invitations.passcodes.submit')} loading={create.isPending} disabled={noGroups} />
       </Stack>
     </form>
   );

@@ -1,34 +1,21 @@
-import {
-  ActionIcon,
-  Button,
-  Card,
-  Checkbox,
-  EmptyState,
-  Group,
-  Menu,
-  Modal,
-  Paper,
-  Select,
-  Stack,
-  Table,
-  Tabs,
-  Text,
-  TextInput,
-  VisuallyHidden,
-} from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
+import { ActionIcon, Button, Group, Menu, Modal, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams, useSearchParams } from 'react-router';
+import { useParams } from 'react-router';
 import { type BulkAction, MEMBER_STATUSES, type Member, type MemberStatus, ROLES, type Role } from '../../api/types';
 import { useFormat } from '../../app/format';
 import { ErrorAlert, useDescribeError } from '../../components/api-error';
+import { DotsIcon } from '../../components/dots-icon';
+import { EmptyCard } from '../../components/empty-page';
 import { GatedButton } from '../../components/gated-button';
 import { notify } from '../../components/notify';
 import { PageHeader } from '../../components/page-header';
+import { BulkBar, SELECTED_ROW_BG, SelectAllHeader, SelectRowCell, useRowSelection } from '../../components/row-selection';
 import { StatusBadge } from '../../components/status-badge';
-import { ListSkeleton, LoadMore } from '../../components/table-states';
+import { StatusTabs } from '../../components/status-tabs';
+import { ActionsHeader, flattenPages, ListStates, LoadMore } from '../../components/table-states';
+import { useUrlFilters } from '../../components/url-filters';
 import { groupOptions, useAllGroups } from '../groups/groups.api';
 import { usePermissions } from '../orgs/orgs.api';
 import { BulkActionModal } from './bulk-action-modal';
@@ -37,28 +24,18 @@ import { type MemberFilters, membersApi, useInvalidateMembers, useMemberCounts, 
 
 const BULK_ACTIONS: BulkAction[] = ['add_to_group', 'remove_from_group', 'archive', 'restore'];
 
-function Dots() {
-  return (
-    <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-      <circle cx="3" cy="8" r="1.5" fill="currentColor" />
-      <circle cx="8" cy="8" r="1.5" fill="currentColor" />
-      <circle cx="13" cy="8" r="1.5" fill="currentColor" />
-    </svg>
-  );
-}
-
 /** Everyone in the organization, by status, with filters, search, selection and bulk actions. */
 export function LearnersPage() {
   const { t } = useTranslation();
   const { number, date, dateTime } = useFormat();
   const { orgId = '' } = useParams();
-  const [params, setParams] = useSearchParams();
   const canManage = usePermissions(orgId).can('members.manage');
+  const selection = useRowSelection((m: Member) => m.id);
+  const { params, q, setParam, search, onSearchChange, reset } = useUrlFilters(selection.clear);
 
   const status = MEMBER_STATUSES.includes(params.get('status') as MemberStatus) ? (params.get('status') as MemberStatus) : undefined;
   const role = ROLES.includes(params.get('role') as Role) ? (params.get('role') as Role) : undefined;
   const groupId = params.get('groupId') ?? undefined;
-  const q = params.get('q') ?? '';
   const filters: MemberFilters = { status, role, groupId, q: q || undefined };
   const countFilters = { role, groupId, q: q || undefined };
 
@@ -66,54 +43,14 @@ export function LearnersPage() {
   const counts = useMemberCounts(orgId, countFilters);
   const groups = useAllGroups(orgId);
   const options = useMemo(() => groupOptions(groups.data ?? []), [groups.data]);
-  const rows = members.data?.pages.flatMap((p) => p.items) ?? [];
-  const total = counts.data ? (status ? counts.data[status] : MEMBER_STATUSES.reduce((sum, s) => sum + (counts.data?.[s] ?? 0), 0)) : undefined;
+  const rows = flattenPages(members.data);
+  const countOf = (s: MemberStatus | 'all') =>
+    counts.data ? (s === 'all' ? MEMBER_STATUSES.reduce((sum, x) => sum + (counts.data?.[x] ?? 0), 0) : counts.data[s]) : undefined;
+  const total = countOf(status ?? 'all');
 
-  const [selected, setSelected] = useState<Map<string, Member>>(new Map());
   const [bulkAction, setBulkAction] = useState<BulkAction | null>(null);
   const [creating, setCreating] = useState(false);
   const [roleFor, setRoleFor] = useState<Member | null>(null);
-  const [search, setSearch] = useState(q);
-
-  const setParam = (key: string, value: string | null | undefined) => {
-    setSelected(new Map());
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
-  };
-  const pushSearch = useDebouncedCallback((value: string) => setParam('q', value.trim()), 300);
-
-  const visible = rows;
-  const allChecked = visible.length > 0 && visible.every((m) => selected.has(m.id));
-  const someChecked = visible.some((m) => selected.has(m.id)) && !allChecked;
-  const toggle = (m: Member) =>
-    setSelected((prev) => {
-      const next = new Map(prev);
-      if (next.has(m.id)) next.delete(m.id);
-      else next.set(m.id, m);
-      return next;
-    });
-
-  const tabLabel = (s: MemberStatus | 'all') => {
-    const label = s === 'all' ? t('learners.tabs.all') : t(`status.${s}`);
-    const count = counts.data ? (s === 'all' ? MEMBER_STATUSES.reduce((sum, x) => sum + (counts.data?.[x] ?? 0), 0) : counts.data[s]) : undefined;
-    return (
-      <Group gap={6} wrap="nowrap">
-        <span>{label}</span>
-        {count !== undefined && (
-          <Text span size="xs" fw={700} c="dimmed">
-            {number(count)}
-          </Text>
-        )}
-      </Group>
-    );
-  };
 
   const filtered = Boolean(status || role || groupId || q);
   const createButton = (
@@ -126,29 +63,18 @@ export function LearnersPage() {
     <Stack gap="lg">
       <PageHeader title={t('nav.learners')} actions={createButton} />
 
-      <Tabs value={status ?? 'all'} onChange={(value) => setParam('status', value === 'all' ? null : value)}>
-        <Tabs.List aria-label={t('learners.tabs.label')}>
-          <Tabs.Tab value="all">{tabLabel('all')}</Tabs.Tab>
-          {MEMBER_STATUSES.map((s) => (
-            <Tabs.Tab key={s} value={s}>
-              {tabLabel(s)}
-            </Tabs.Tab>
-          ))}
-        </Tabs.List>
-      </Tabs>
+      <StatusTabs
+        label={t('learners.tabs.label')}
+        allLabel={t('learners.tabs.all')}
+        statuses={MEMBER_STATUSES}
+        value={status}
+        onChange={(value) => setParam('status', value)}
+        countOf={countOf}
+      />
       {counts.isError && <ErrorAlert error={counts.error} />}
 
       <Group align="flex-end" gap="sm">
-        <TextInput
-          label={t('learners.search')}
-          value={search}
-          onChange={(e) => {
-            setSearch(e.currentTarget.value);
-            pushSearch(e.currentTarget.value);
-          }}
-          w={280}
-          maw="100%"
-        />
+        <TextInput label={t('learners.search')} value={search} onChange={(e) => onSearchChange(e.currentTarget.value)} w={280} maw="100%" />
         <Select
           label={t('learners.columns.role')}
           placeholder={t('learners.filters.anyRole')}
@@ -174,81 +100,52 @@ export function LearnersPage() {
           clearButtonProps={{ 'aria-label': t('common.clear') }}
         />
         {filtered && (
-          <Button
-            variant="subtle"
-            onClick={() => {
-              setSearch('');
-              setSelected(new Map());
-              setParams(new URLSearchParams(), { replace: true });
-            }}
-          >
+          <Button variant="subtle" onClick={() => reset()}>
             {t('learners.filters.reset')}
           </Button>
         )}
       </Group>
 
-      {selected.size > 0 && (
-        <Paper withBorder p="sm" radius="md" bg="violet.0" role="region" aria-label={t('learners.bulk.label')}>
-          <Group justify="space-between" gap="sm">
-            <Text size="sm" fw={600} aria-live="polite">
-              {t('learners.bulk.selected', { count: selected.size, n: number(selected.size) })}
-            </Text>
-            <Group gap="xs">
-              {BULK_ACTIONS.map((action) => (
-                <GatedButton
-                  key={action}
-                  size="xs"
-                  variant={action === 'archive' ? 'outline' : 'default'}
-                  color={action === 'archive' ? 'red.9' : undefined}
-                  allowed={canManage}
-                  reason={t('permissions.membersManage')}
-                  onClick={() => setBulkAction(action)}
-                >
-                  {t(`learners.bulk.${action}.action`)}
-                </GatedButton>
-              ))}
-              <Button size="xs" variant="subtle" onClick={() => setSelected(new Map())}>
-                {t('learners.bulk.clear')}
-              </Button>
-            </Group>
-          </Group>
-        </Paper>
+      {selection.size > 0 && (
+        <BulkBar
+          label={t('learners.bulk.label')}
+          status={t('learners.bulk.selected', { count: selection.size, n: number(selection.size) })}
+          clearLabel={t('learners.bulk.clear')}
+          onClear={selection.clear}
+        >
+          {BULK_ACTIONS.map((action) => (
+            <GatedButton
+              key={action}
+              size="xs"
+              variant={action === 'archive' ? 'outline' : 'default'}
+              color={action === 'archive' ? 'red.9' : undefined}
+              allowed={canManage}
+              reason={t('permissions.membersManage')}
+              onClick={() => setBulkAction(action)}
+            >
+              {t(`learners.bulk.${action}.action`)}
+            </GatedButton>
+          ))}
+        </BulkBar>
       )}
 
-      {members.isPending ? (
-        <ListSkeleton rows={5} />
-      ) : members.isError ? (
-        <ErrorAlert error={members.error} />
-      ) : rows.length === 0 ? (
-        <Card withBorder radius="md" p="xl">
-          <EmptyState>
-            <EmptyState.Title order={2}>{filtered ? t('learners.noMatch.title') : t('learners.empty.title')}</EmptyState.Title>
-            <EmptyState.Description>{filtered ? t('learners.noMatch.text') : t('learners.empty.text')}</EmptyState.Description>
-            {!filtered && <EmptyState.Actions>{createButton}</EmptyState.Actions>}
-          </EmptyState>
-        </Card>
-      ) : (
+      <ListStates
+        query={members}
+        skeletonRows={5}
+        isEmpty={rows.length === 0}
+        empty={
+          <EmptyCard
+            title={filtered ? t('learners.noMatch.title') : t('learners.empty.title')}
+            text={filtered ? t('learners.noMatch.text') : t('learners.empty.text')}
+            action={!filtered && createButton}
+          />
+        }
+      >
         <Table.ScrollContainer minWidth={900}>
           <Table highlightOnHover aria-label={t('nav.learners')} style={{ opacity: members.isPlaceholderData ? 0.6 : 1 }}>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th w={40}>
-                  <Checkbox
-                    aria-label={t('common.selectAllShown')}
-                    checked={allChecked}
-                    indeterminate={someChecked}
-                    onChange={() =>
-                      setSelected((prev) => {
-                        const next = new Map(prev);
-                        for (const m of visible) {
-                          if (allChecked) next.delete(m.id);
-                          else next.set(m.id, m);
-                        }
-                        return next;
-                      })
-                    }
-                  />
-                </Table.Th>
+                <SelectAllHeader selection={selection} rows={rows} />
                 <Table.Th scope="col">{t('fields.name')}</Table.Th>
                 <Table.Th scope="col">{t('fields.email')}</Table.Th>
                 <Table.Th scope="col">{t('learners.columns.role')}</Table.Th>
@@ -256,62 +153,49 @@ export function LearnersPage() {
                 <Table.Th scope="col">{t('learners.columns.source')}</Table.Th>
                 <Table.Th scope="col">{t('learners.columns.createdAt')}</Table.Th>
                 <Table.Th scope="col">{t('learners.columns.lastLogin')}</Table.Th>
-                <Table.Th scope="col">
-                  <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
-                </Table.Th>
+                <ActionsHeader />
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {rows.map((m) => {
-                const who = m.name ?? m.email;
-                return (
-                  <Table.Tr key={m.id} bg={selected.has(m.id) ? 'var(--mantine-color-violet-light)' : undefined}>
-                    <Table.Td>
-                      <Checkbox aria-label={t('common.selectRow', { name: who })} checked={selected.has(m.id)} onChange={() => toggle(m)} />
-                    </Table.Td>
-                    <Table.Td>
-                      {m.name ?? (
-                        <Text span size="sm" c="dimmed" fs="italic">
-                          {t('learners.notAccepted')}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>{m.email}</Table.Td>
-                    <Table.Td>{t(`roles.${m.role}`)}</Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={m.status} />
-                    </Table.Td>
-                    <Table.Td>{t(`learners.sources.${m.source}`, { defaultValue: m.source })}</Table.Td>
-                    <Table.Td>
-                      <time dateTime={m.createdAt}>{date(m.createdAt)}</time>
-                    </Table.Td>
-                    <Table.Td>{m.lastLoginAt ? <time dateTime={m.lastLoginAt}>{dateTime(m.lastLoginAt)}</time> : t('learners.never')}</Table.Td>
-                    <Table.Td ta="right">
-                      <RowMenu orgId={orgId} member={m} canManage={canManage} onChangeRole={() => setRoleFor(m)} />
-                    </Table.Td>
-                  </Table.Tr>
-                );
-              })}
+              {rows.map((m) => (
+                <Table.Tr key={m.id} bg={selection.isSelected(m) ? SELECTED_ROW_BG : undefined}>
+                  <SelectRowCell selection={selection} row={m} name={m.name ?? m.email} />
+                  <Table.Td>
+                    {m.name ?? (
+                      <Text span size="sm" c="dimmed" fs="italic">
+                        {t('learners.notAccepted')}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>{m.email}</Table.Td>
+                  <Table.Td>{t(`roles.${m.role}`)}</Table.Td>
+                  <Table.Td>
+                    <StatusBadge status={m.status} />
+                  </Table.Td>
+                  <Table.Td>{t(`learners.sources.${m.source}`, { defaultValue: m.source })}</Table.Td>
+                  <Table.Td>
+                    <time dateTime={m.createdAt}>{date(m.createdAt)}</time>
+                  </Table.Td>
+                  <Table.Td>{m.lastLoginAt ? <time dateTime={m.lastLoginAt}>{dateTime(m.lastLoginAt)}</time> : t('learners.never')}</Table.Td>
+                  <Table.Td ta="right">
+                    <RowMenu orgId={orgId} member={m} canManage={canManage} onChangeRole={() => setRoleFor(m)} />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
-      )}
-      <LoadMore
-        hasNextPage={members.hasNextPage}
-        loading={members.isFetchingNextPage}
-        onLoadMore={() => void members.fetchNextPage()}
-        shown={rows.length}
-        total={total}
-      />
+      </ListStates>
+      <LoadMore query={members} shown={rows.length} total={total} />
 
       <BulkActionModal
         orgId={orgId}
         action={bulkAction}
-        selected={[...selected.values()]}
+        selected={selection.rows}
         onClose={() => setBulkAction(null)}
         onDone={() => {
           setBulkAction(null);
-          setSelected(new Map());
+          selection.clear();
         }}
       />
       <CreateLearnerModal orgId={orgId} opened={creating} onClose={() => setCreating(false)} />
@@ -339,7 +223,7 @@ function RowMenu({ orgId, member, canManage, onChangeRole }: { orgId: string; me
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
         <ActionIcon variant="subtle" color="gray" aria-label={t('learners.actionsFor', { name: who })} loading={toggleArchive.isPending}>
-          <Dots />
+          <DotsIcon />
         </ActionIcon>
       </Menu.Target>
       <Menu.Dropdown>

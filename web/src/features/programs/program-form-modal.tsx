@@ -1,8 +1,9 @@
-import { Button, Group, Modal, Stack, Textarea, TextInput } from '@mantine/core';
+import { Stack, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
 import type { Program } from '../../api/types';
 import { ErrorAlert, useServerErrors } from '../../components/api-error';
+import { FormActions, FormModal } from '../../components/form-modal';
 import { MemberPicker } from '../../components/member-picker';
 import { notify } from '../../components/notify';
 import { rules } from '../../components/validators';
@@ -22,15 +23,13 @@ type Props = {
 export function ProgramFormModal(props: Props) {
   const { t } = useTranslation();
   return (
-    <Modal
+    <FormModal
       opened={props.opened}
       onClose={props.onClose}
       title={props.program ? t('programs.form.editTitle', { title: props.program.title }) : t('programs.form.createTitle')}
-      size="lg"
-      closeButtonProps={{ 'aria-label': t('common.close') }}
     >
-      {props.opened && <ProgramForm {...props} />}
-    </Modal>
+      <ProgramForm {...props} />
+    </FormModal>
   );
 }
 
@@ -84,14 +83,7 @@ function ProgramForm({ orgId, onClose, program, onCreated }: Props) {
           error={form.errors.referentId}
         />
         <ErrorAlert error={server.error} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            {program ? t('common.save') : t('programs.form.create')}
-          </Button>
-        </Group>
+        <FormActions onCancel={onClose} submitLabel={program ? t('common.save') : t('programs.form.create')} loading={save.isPending} />
       </Stack>
     </form>
   );

@@ -1,4 +1,4 @@
-import { Anchor, Box, Breadcrumbs, Card, Group, Progress, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Anchor, Box, Breadcrumbs, Card, Group, Progress, Stack, Table, Text, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useDisclosure } from '@mantine/hooks';
 import { useState } from 'react';
@@ -15,7 +15,7 @@ import { NotFoundPanel } from '../../components/not-found';
 import { notify } from '../../components/notify';
 import { PageHeader } from '../../components/page-header';
 import { SessionStatusBadge } from '../../components/status-badge';
-import { ListSkeleton, LoadMore } from '../../components/table-states';
+import { ActionsHeader, EmptyNote, flattenPages, ListSkeleton, ListStates, LoadMore } from '../../components/table-states';
 import { usePermissions } from '../orgs/orgs.api';
 import { ProgramFormModal } from './program-form-modal';
 import { programsApi, useProgram, useProgramEnrolments, useProgramMutation, useSessions } from './programs.api';
@@ -106,7 +106,7 @@ function SessionsCard({ orgId, program, canManage }: { orgId: string; program: P
   const { t } = useTranslation();
   const { dateTime, number } = useFormat();
   const sessions = useSessions(orgId, program.id);
-  const rows = sessions.data?.pages.flatMap((p) => p.items) ?? [];
+  const rows = flattenPages(sessions.data);
   const [removing, setRemoving] = useState<ProgramSession | null>(null);
   const removeSession = useProgramMutation(orgId, (s: ProgramSession) => programsApi.removeSession(orgId, program.id, s.id));
 
@@ -135,15 +135,11 @@ function SessionsCard({ orgId, program, canManage }: { orgId: string; program: P
         <Text size="sm" c="dimmed">
           {t('sessions.intro')}
         </Text>
-        {sessions.isPending ? (
-          <ListSkeleton />
-        ) : sessions.isError ? (
-          <ErrorAlert error={sessions.error} />
-        ) : rows.length === 0 ? (
-          <Text size="sm" fs="italic">
-            {t('sessions.empty')}
-          </Text>
-        ) : (
+        <ListStates
+          query={sessions}
+          isEmpty={rows.length === 0}
+          empty={<EmptyNote>{t('sessions.empty')}</EmptyNote>}
+        >
           <Table.ScrollContainer minWidth={640}>
             <Table highlightOnHover aria-labelledby="sessions-title">
               <Table.Thead>
@@ -157,9 +153,7 @@ function SessionsCard({ orgId, program, canManage }: { orgId: string; program: P
                   <Table.Th scope="col" ta="right">
                     {t('sessions.enrolments')}
                   </Table.Th>
-                  <Table.Th scope="col">
-                    <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
-                  </Table.Th>
+                  <ActionsHeader />
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -178,7 +172,7 @@ function SessionsCard({ orgId, program, canManage }: { orgId: string; program: P
                       <GatedButton
                         size="compact-sm"
                         variant="subtle"
-                                                allowed={canManage}
+                        allowed={canManage}
                         reason={t('permissions.programsManage')}
                         onClick={() => setRemoving(s)}
                         aria-label={t('sessions.deleteOne', { opens: dateTime(s.opensAt) })}
@@ -191,8 +185,8 @@ function SessionsCard({ orgId, program, canManage }: { orgId: string; program: P
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-        )}
-        <LoadMore hasNextPage={sessions.hasNextPage} loading={sessions.isFetchingNextPage} onLoadMore={() => void sessions.fetchNextPage()} />
+        </ListStates>
+        <LoadMore query={sessions} />
 
         <form
           noValidate
@@ -279,22 +273,18 @@ function EnrolmentsCard({ orgId, program }: { orgId: string; program: Program })
   const { t } = useTranslation();
   const { date, dateTime } = useFormat();
   const enrolments = useProgramEnrolments(orgId, program.id);
-  const rows = enrolments.data?.pages.flatMap((p) => p.items) ?? [];
+  const rows = flattenPages(enrolments.data);
   return (
     <Card withBorder radius="md" p="md" component="section" aria-labelledby="enrolments-title">
       <Stack gap="md">
         <Title order={2} fz="h3" id="enrolments-title">
           {t('programs.enrolments.title')}
         </Title>
-        {enrolments.isPending ? (
-          <ListSkeleton />
-        ) : enrolments.isError ? (
-          <ErrorAlert error={enrolments.error} />
-        ) : rows.length === 0 ? (
-          <Text size="sm" fs="italic">
-            {t('programs.enrolments.empty')}
-          </Text>
-        ) : (
+        <ListStates
+          query={enrolments}
+          isEmpty={rows.length === 0}
+          empty={<EmptyNote>{t('programs.enrolments.empty')}</EmptyNote>}
+        >
           <Table.ScrollContainer minWidth={720}>
             <Table highlightOnHover aria-labelledby="enrolments-title">
               <Table.Thead>
@@ -343,8 +333,8 @@ function EnrolmentsCard({ orgId, program }: { orgId: string; program: Program })
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-        )}
-        <LoadMore hasNextPage={enrolments.hasNextPage} loading={enrolments.isFetchingNextPage} onLoadMore={() => void enrolments.fetchNextPage()} />
+        </ListStates>
+        <LoadMore query={enrolments} />
       </Stack>
     </Card>
   );

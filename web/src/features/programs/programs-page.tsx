@@ -92,7 +92,7 @@ export function ProgramsPage() {
               </Table.ScrollContainer>
             )}
             <Group>
-              <LoadMore hasNextPage={programs.hasNextPage} loading={programs.isFetchingNextPage} onLoadMore={() => void programs.fetchNextPage()} />
+              <LoadMore query={programs} />
             </Group>
           </Stack>
         </Card>
