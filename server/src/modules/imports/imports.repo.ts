@@ -81,12 +81,12 @@ export async function listRows(db: Db, o: { importId: string; limit: number; cur
   };
 }
 
-/** Every row with its result, for the CSV download. */
-export async function allRows(db: Db, importId: string) {
+/** The rows after a line, by line, with their results: one page of the CSV download. */
+export async function rowsAfter(db: Db, importId: string, afterLine: number, limit: number) {
   return queryRows<RowRow>(
     db,
     sql`SELECT line, email, first_name AS "firstName", last_name AS "lastName", group_names AS groups, role, location_text AS location, external_id AS "externalId",
           outcome, already_member AS "alreadyMember", messages, result, result_reason AS "resultReason"
-        FROM import_rows WHERE import_id = ${importId} ORDER BY line`,
+        FROM import_rows WHERE import_id = ${importId} AND line > ${afterLine} ORDER BY line LIMIT ${limit}`,
   );
 }

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -77,7 +78,7 @@ export const importsRoutes = (ctx: AppContext): FastifyPluginAsyncZod => async (
 
   app.get(`${base}/:importId/results.csv`, { config: { auth: 'imports.read' }, schema: { tags, summary: 'Per-row result as CSV', params: s.importParams } }, async (req, reply) => {
     const imp = await findImport(ctx.db, orgOf(req).orgId, req.params.importId);
-    return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="import-${imp.id}-results.csv"`).send(await resultsCsv(ctx, imp.id));
+    return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="import-${imp.id}-results.csv"`).send(Readable.from(resultsCsv(ctx, imp.id)));
   });
 
   app.get(`${base}/:importId/file`, { config: { auth: 'imports.read' }, schema: { tags, summary: 'The uploaded file', params: s.importParams } }, async (req, reply) => {

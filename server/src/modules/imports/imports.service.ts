@@ -8,7 +8,7 @@ import { csvLine } from '../../lib/csv.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from '../members/members.service.js';
 import { runImport } from './apply.service.js';
-import { allRows } from './imports.repo.js';
+import { rowsAfter } from './imports.repo.js';
 import { allowedRoles, type ImportMode } from './preview.service.js';
 import { validateImport } from './validate.js';
 
@@ -52,15 +52,20 @@ export async function rejectImport(ctx: AppContext, o: { actor: Actor; orgId: st
   });
 }
 
-/** The per-row result as CSV (formula-safe). */
-export async function resultsCsv(ctx: AppContext, importId: string): Promise<string> {
-  const rows = await allRows(ctx.db, importId);
-  const lines = [csvLine(['line', 'email', 'first name', 'last name', 'groups', 'role', 'location', 'external id', 'check', 'problems', 'result', 'reason'])];
-  for (const r of rows) {
-    const problems = r.messages.filter((m: any) => m.level === 'error').map((m: any) => (m.value ? `${m.code}: ${m.value}` : m.code)).join('; ');
-    lines.push(csvLine([r.line, r.email, r.firstName, r.lastName, r.groups.join('; '), r.role ?? '', r.location, r.externalId, r.outcome, problems, r.result ?? '', r.resultReason ?? '']));
+/** The per-row result as CSV (formula-safe), written page by page: 100,000 rows never sit in memory at once. */
+export async function* resultsCsv(ctx: AppContext, importId: string): AsyncGenerator<string> {
+  yield `\uFEFF${csvLine(['line', 'email', 'first name', 'last name', 'groups', 'role', 'location', 'external id', 'check', 'problems', 'result', 'reason'])}`;
+  for (let after = -1; ; ) {
+    const rows = await rowsAfter(ctx.db, importId, after, 5_000);
+    if (rows.length === 0) return;
+    let chunk = '';
+    for (const r of rows) {
+      const problems = r.messages.filter((m: any) => m.level === 'error').map((m: any) => (m.value ? `${m.code}: ${m.value}` : m.code)).join('; ');
+      chunk += csvLine([r.line, r.email, r.firstName, r.lastName, r.groups.join('; '), r.role ?? '', r.location, r.externalId, r.outcome, problems, r.result ?? '', r.resultReason ?? '']);
+    }
+    yield chunk;
+    after = rows[rows.length - 1].line;
   }
-  return `\uFEFF${lines.join('')}`;
 }
 
 /** Imports whose worker died (no heartbeat for two minutes) are queued again; the run is idempotent. */

@@ -175,6 +175,19 @@ describe('approving', () => {
     expect((await o.owner.agent.get(`${o.base}/members?q=yan@example.com`)).data.items).toEqual([]);
   });
 
+  it('writes the results CSV of a large import page by page, every row once and in order', async () => {
+    const o = await setup();
+    const n = 12_000;
+    const text = ['email,groups', ...Array.from({ length: n }, (_, i) => `big${i}-${u}@example.com,Sales`)].join('\n');
+    const prev = expectStatus(await o.owner.agent.post(`${o.base}/imports`, { text }), 201);
+    const csv = await o.owner.agent.get(`${o.base}/imports/${prev.data.id}/results.csv`);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('line,email,first name,last name,groups,role,location,external id,check,problems,result,reason');
+    expect(lines.length).toBe(n + 1);
+    expect(lines.slice(1).map((l: string) => Number(l.split(',')[0]))).toEqual(Array.from({ length: n }, (_, i) => i + 2));
+  });
+
   it('serves the templates, and refuses a limited manager and another organization', async () => {
     const o = await setup();
     const csv = await o.owner.agent.get(`${o.base}/imports/template.csv`);
