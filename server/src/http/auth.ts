@@ -1,12 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { AppError, forbidden, notFound } from './errors.js';
+import { assertInScope, type GroupScope, groupScopeFor } from './group-scope.js';
 import { type Permission, can, permissionsOf } from './permissions.js';
 import { findSession, touchSession } from './sessions.js';
 import { verifyCsrf, issueCsrfCookie } from './csrf.js';
 
 export type AuthAccount = { id: string; email: string; name: string; locale: string };
-export type OrgAccess = { orgId: string; role: string; permissions: Permission[] };
+/** The viewer's access to `:orgId`: role, permissions, and the groups it may see (null: all of them). */
+export type OrgAccess = { orgId: string; role: string; permissions: Permission[]; scope: GroupScope };
 
 /** Who may call a route: anyone, any signed-in account, or members holding a permission in `:orgId`. */
 export type RouteAuth = 'public' | 'account' | Permission;
@@ -60,6 +62,12 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
     req.org = await loadAccess(ctx, req.account.id, orgId);
     if (!req.org) throw notFound('Organization');
     if (!can(req.org.role, auth)) throw forbidden(`Your role (${req.org.role}) does not allow this action (${auth}).`);
+    // One group, invitation or passcode outside the viewer's groups does not exist for it.
+    if (req.org.scope) {
+      const params = (req.params ?? {}) as Record<string, string | undefined>;
+      const id = (key: string) => (params[key] && UUID.test(params[key]) ? params[key] : undefined);
+      await assertInScope(ctx, req.org.scope, { groupId: id('groupId'), invitationId: id('invitationId'), passcodeId: id('passcodeId') });
+    }
     void reply;
   });
 }
@@ -93,7 +101,7 @@ async function loadAccess(ctx: AppContext, accountId: string, orgId: string): Pr
     [orgId, accountId],
   );
   if (!rows[0]) return null;
-  return { orgId, role: rows[0].role, permissions: permissionsOf(rows[0].role) };
+  return { orgId, role: rows[0].role, permissions: permissionsOf(rows[0].role), scope: groupScopeFor(rows[0].role, orgId, accountId) };
 }
 
 /** The signed-in account of a route declared `account` or with a permission. */

@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
 import { queryRows, tsParam } from '../../lib/sql.js';
+import { type GroupScope, memberInScope } from '../../http/group-scope.js';
 
 type Ts = string | Date;
 export type MyEnrolmentRow = {
@@ -181,9 +182,10 @@ export type OrgEnrolmentRow = Omit<MyEnrolmentRow, 'orgId' | 'orgName' | 'progra
  * A page of the organization's enrolments, newest first. Archived members show only their completed
  * enrolments (the certificates the organization issued), never in-progress data.
  */
-export async function listOrgEnrolments(db: Db, o: { orgId: string; limit: number; cursor?: string; accountId?: string; sessionId?: string; groupId?: string; programId?: string }) {
+export async function listOrgEnrolments(db: Db, o: { orgId: string; limit: number; cursor?: string; accountId?: string; sessionId?: string; groupId?: string; programId?: string; scope?: GroupScope }) {
   const c = decodeCursor(o.cursor, 2) as [string, string] | null;
   const where: SQL[] = [sql`e.org_id = ${o.orgId}`, sql`(m.status = 'active' OR e.completed_at IS NOT NULL)`];
+  if (o.scope) where.push(memberInScope(o.scope, sql`e.account_id`));
   if (o.accountId) where.push(sql`e.account_id = ${o.accountId}`);
   if (o.sessionId) where.push(sql`e.session_id = ${o.sessionId}`);
   if (o.programId) where.push(sql`s.program_id = ${o.programId}`);

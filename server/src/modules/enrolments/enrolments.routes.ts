@@ -82,7 +82,7 @@ export const enrolmentsRoutes = (ctx: AppContext): FastifyPluginAsyncZod => asyn
   });
 
   app.get('/api/v1/orgs/:orgId/enrolments', { config: { auth: 'programs.read' }, schema: { tags, summary: 'The organization’s enrolments, newest first (archived members: completed ones only)', params: z.object({ orgId: z.string() }), querystring: s.orgEnrolmentsQuery, response: { 200: page(s.orgEnrolmentOut) } } }, async (req) => {
-    const res = await svc.listOrgEnrolments(ctx, { orgId: orgOf(req).orgId, ...req.query });
+    const res = await svc.listOrgEnrolments(ctx, { orgId: orgOf(req).orgId, scope: orgOf(req).scope, ...req.query });
     return { items: res.items.map(presentOrg), nextCursor: res.nextCursor };
   });
 };

@@ -1,5 +1,6 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { type GroupScope, scopedGroupIds } from '../../http/group-scope.js';
 import { groups } from '../../db/schema.js';
 import { STAFF_ROLES } from '../../http/permissions.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
@@ -34,9 +35,10 @@ export async function findGroup(db: Db, orgId: string, groupId: string, lock?: '
 }
 
 /** A page of the organization's groups, by name. */
-export async function listGroups(db: Db, o: { orgId: string; limit: number; cursor?: string; parentId?: string; q?: string }) {
+export async function listGroups(db: Db, o: { orgId: string; limit: number; cursor?: string; parentId?: string; q?: string; scope?: GroupScope }) {
   const c = decodeCursor(o.cursor, 2) as [string, string] | null;
   const where: SQL[] = [sql`g.org_id = ${o.orgId}`];
+  if (o.scope) where.push(sql`g.id IN (${scopedGroupIds(o.scope)})`);
   if (o.parentId === 'root') where.push(sql`g.parent_id IS NULL`);
   else if (o.parentId) where.push(sql`g.parent_id = ${o.parentId}`);
   if (o.q) where.push(sql`g.name_key LIKE ${`%${o.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`}`);

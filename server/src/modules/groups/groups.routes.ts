@@ -46,7 +46,7 @@ export const groupsRoutes = (ctx: AppContext): FastifyPluginAsyncZod => async (a
 
   app.get('/api/v1/orgs/:orgId/groups', { config: { auth: 'groups.read' }, schema: { tags, summary: 'List groups (all levels, or the children of parentId), by name', params: s.orgParams, querystring: s.listGroupsQuery, response: { 200: page(s.groupOut) } } }, async (req) => {
     const { orgId } = orgOf(req);
-    const res = await svc.listGroups(ctx, { orgId, ...req.query });
+    const res = await svc.listGroups(ctx, { orgId, scope: orgOf(req).scope, ...req.query });
     return { items: res.items.map((g) => presentGroup(orgId, g)), nextCursor: res.nextCursor };
   });
 

@@ -159,10 +159,12 @@ describe('groups', () => {
 });
 
 describe('group permissions and organization scoping', () => {
-  it('refuses a limited manager (403) and a learner (403) creating a group; a limited manager may read', async () => {
+  it('refuses a limited manager (403) and a learner (403) creating a group; a limited manager may read the groups it manages', async () => {
     const o = await orgWithOwner(t);
     const g = await o.group('Readable');
     const limited = await o.learner('manager_limited');
+    expect((await limited.agent.get(`${o.base}/groups/${g.id}`)).statusCode).toBe(404); // not one of its groups yet
+    expectStatus(await o.owner.agent.post(`${o.base}/groups/${g.id}/observers`, { accountIds: [limited.id] }), 200);
     const res = await limited.agent.post(`${o.base}/groups`, { name: 'Nope' });
     expect(res.statusCode).toBe(403);
     expect(res.data.error.code).toBe('forbidden');

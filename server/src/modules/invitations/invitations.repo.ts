@@ -4,6 +4,7 @@ import { invitationTokens, invitations } from '../../db/schema.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
 import { hashToken, newToken } from '../../lib/tokens.js';
 import { queryRows } from '../../lib/sql.js';
+import { type GroupScope, invitationInScope } from '../../http/group-scope.js';
 
 export type Invitation = typeof invitations.$inferSelect;
 export const OPEN_STATUSES = ['prospect', 'pending'] as const;
@@ -37,13 +38,13 @@ export async function findByToken(db: Db, token: string, opts: { lock?: boolean 
   return inv ? { invitation: inv, replaced: row.replacedAt !== null } : null;
 }
 
-export type InvitationFilters = { orgId: string; status?: string; kind?: string; q?: string; now: Date; limit: number; cursor?: string };
+export type InvitationFilters = { orgId: string; status?: string; kind?: string; q?: string; now: Date; limit: number; cursor?: string; scope?: GroupScope };
 
 /** One page of an organization's invitations, newest first. */
 export async function listInvitations(db: Db, f: InvitationFilters) {
   const c = decodeCursor(f.cursor, 2) as [string, string] | null;
   const now = f.now.toISOString();
-  const conds: SQL[] = [sql`org_id = ${f.orgId}`];
+  const conds: SQL[] = [sql`org_id = ${f.orgId}`, invitationInScope(f.scope ?? null, sql`group_ids`)];
   if (f.kind) conds.push(sql`kind = ${f.kind}`);
   if (f.q) conds.push(sql`email ILIKE ${`%${f.q.replace(/[\\%_]/g, (x) => `\\${x}`)}%`}`);
   if (f.status === 'expired') conds.push(sql`(status = 'expired' OR (status IN ('prospect','pending') AND expires_at <= ${now}::timestamptz))`);
@@ -60,12 +61,12 @@ export async function listInvitations(db: Db, f: InvitationFilters) {
 }
 
 /** How many invitations of each status match the filters (for the status tabs of the invitations page). */
-export async function countInvitations(db: Db, f: { orgId: string; kind?: string; q?: string; now: Date }) {
+export async function countInvitations(db: Db, f: { orgId: string; kind?: string; q?: string; now: Date; scope?: GroupScope }) {
   const now = f.now.toISOString();
   const rows = await queryRows<{ status: string; n: number }>(
     db,
     sql`SELECT CASE WHEN status IN ('prospect','pending') AND expires_at <= ${now}::timestamptz THEN 'expired' ELSE status END AS status, count(*)::int AS n
-        FROM invitations WHERE org_id = ${f.orgId}
+        FROM invitations WHERE org_id = ${f.orgId} AND ${invitationInScope(f.scope ?? null, sql`group_ids`)}
           ${f.kind ? sql`AND kind = ${f.kind}` : sql``}
           ${f.q ? sql`AND email ILIKE ${`%${f.q.replace(/[\\%_]/g, (x) => `\\${x}`)}%`}` : sql``}
         GROUP BY 1`,

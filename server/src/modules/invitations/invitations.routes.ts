@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { actorOf, orgOf } from '../../http/auth.js';
+import { idsInScope } from '../../http/group-scope.js';
 import { invalidField } from '../../http/errors.js';
 import { page } from '../../lib/pagination.js';
 import { toIso } from '../../lib/time.js';
@@ -54,12 +55,12 @@ export const invitationsRoutes = (ctx: AppContext): FastifyPluginAsyncZod => asy
   });
 
   app.get('/api/v1/orgs/:orgId/invitations', { config: { auth: 'invitations.read' }, schema: { tags, params: s.orgParams, querystring: s.listInvitationsQuery, response: { 200: page(s.invitationOut) } } }, async (req) => {
-    const res = await listInvitations(ctx.db, { ...req.query, orgId: orgOf(req).orgId, now: now() });
+    const res = await listInvitations(ctx.db, { ...req.query, orgId: orgOf(req).orgId, scope: orgOf(req).scope, now: now() });
     return { items: res.items.map((i) => presentInvitation(i, now())), nextCursor: res.nextCursor };
   });
 
   app.get('/api/v1/orgs/:orgId/invitations/counts', { config: { auth: 'invitations.read' }, schema: { tags, summary: 'How many invitations per status', params: s.orgParams, querystring: s.listInvitationsQuery.pick({ kind: true, q: true }), response: { 200: z.object(Object.fromEntries(s.INVITATION_STATUSES.map((k) => [k, z.number()])) as Record<(typeof s.INVITATION_STATUSES)[number], z.ZodNumber>) } } }, async (req) => {
-    return countInvitations(ctx.db, { ...req.query, orgId: orgOf(req).orgId, now: now() });
+    return countInvitations(ctx.db, { ...req.query, orgId: orgOf(req).orgId, scope: orgOf(req).scope, now: now() });
   });
 
   app.get('/api/v1/orgs/:orgId/invitations/:invitationId', { config: { auth: 'invitations.read' }, schema: { tags, params: s.invitationParams, response: { 200: s.invitationOut } } }, async (req) => {
@@ -89,7 +90,8 @@ export const invitationsRoutes = (ctx: AppContext): FastifyPluginAsyncZod => asy
   });
 
   app.post('/api/v1/orgs/:orgId/invitations/resend', { config: { auth: 'invitations.resend' }, schema: { tags, summary: 'Resend many invitations', params: s.orgParams, body: s.bulkResendBody, response: { 200: z.object({ resent: z.number(), notResent: z.array(z.string()) }) } } }, async (req) => {
-    const rows = await life.resendInvitations(ctx, { actor: actor(req), orgId: orgOf(req).orgId, invitationIds: req.body.invitationIds });
+    const { orgId, scope } = orgOf(req);
+    const rows = await life.resendInvitations(ctx, { actor: actor(req), orgId, invitationIds: await idsInScope(ctx, scope, orgId, req.body.invitationIds) });
     const done = new Set(rows.map((r) => r.id));
     return { resent: rows.length, notResent: req.body.invitationIds.filter((id) => !done.has(id)) };
   });

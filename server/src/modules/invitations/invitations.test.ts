@@ -143,6 +143,7 @@ describe('cancel, resend, change address', () => {
     const o = await setup();
     const inv = (await o.owner.agent.post(`${o.base}/invitations`, { emails: [`lm-${uid()}@example.com`], groupIds: [o.group.id] })).data.items[0];
     const limited = await addMember(t, o.org.id, 'manager_limited');
+    expectStatus(await o.owner.agent.post(`${o.base}/groups/${o.group.id}/observers`, { accountIds: [limited.id] }), 200); // a group it manages
     expect((await limited.agent.post(`${o.base}/invitations`, { emails: ['x@example.com'], groupIds: [o.group.id] })).statusCode).toBe(403);
     expect((await limited.agent.post(`${o.base}/invitations/${inv.id}/cancel`)).statusCode).toBe(403);
     expect((await limited.agent.post(`${o.base}/invitations/${inv.id}/resend`)).statusCode).toBe(200);

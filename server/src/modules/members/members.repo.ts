@@ -2,11 +2,12 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
 import { queryRows } from '../../lib/sql.js';
+import { type GroupScope, invitationInScope, memberInScope } from '../../http/group-scope.js';
 
 export const MEMBER_STATUSES = ['prospect', 'pending', 'active', 'declined', 'cancelled', 'expired', 'archived'] as const;
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];
 
-export type MemberFilters = { orgId: string; status?: MemberStatus; role?: string[]; groupId?: string; q?: string; now: Date };
+export type MemberFilters = { orgId: string; status?: MemberStatus; role?: string[]; groupId?: string; q?: string; now: Date; scope?: GroupScope };
 
 export type MemberRow = {
   id: string;
@@ -30,6 +31,7 @@ const invitationStatus = (now: string) => sql`CASE WHEN i.status IN ('prospect',
 function memberWhere(f: MemberFilters, status?: MemberStatus): SQL {
   return and([
     sql`m.org_id = ${f.orgId}`,
+    f.scope ? memberInScope(f.scope, sql`m.account_id`) : undefined,
     status ? sql`m.status = ${status}` : undefined,
     f.role?.length ? sql`m.role = ANY(string_to_array(${f.role.join(',')}, ','))` : undefined,
     f.groupId ? sql`EXISTS (SELECT 1 FROM group_members gm WHERE gm.org_id = m.org_id AND gm.group_id = ${f.groupId} AND gm.account_id = m.account_id)` : undefined,
@@ -41,6 +43,7 @@ function invitationWhere(f: MemberFilters, status?: MemberStatus): SQL {
   const now = f.now.toISOString();
   return and([
     sql`i.org_id = ${f.orgId} AND i.is_current AND i.status <> 'active'`,
+    f.scope ? invitationInScope(f.scope, sql`i.group_ids`) : undefined,
     status === 'expired' ? sql`(i.status = 'expired' OR (i.status IN ('prospect','pending') AND i.expires_at <= ${now}::timestamptz))` : undefined,
     status && status !== 'expired' ? sql`i.status = ${status}` : undefined,
     status === 'prospect' || status === 'pending' ? sql`(i.expires_at IS NULL OR i.expires_at > ${now}::timestamptz)` : undefined,

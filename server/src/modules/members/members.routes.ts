@@ -17,12 +17,12 @@ export const membersRoutes = (ctx: AppContext): FastifyPluginAsyncZod => async (
   const actor = (req: Parameters<typeof actorOf>[0]) => ({ ...actorOf(req), ip: req.ip, role: orgOf(req).role });
 
   app.get('/api/v1/orgs/:orgId/members', { config: { auth: 'members.read' }, schema: { tags, summary: 'People known to the organization: members, and invitees (email only until they accept)', params: s.orgParams, querystring: s.listMembersQuery, response: { 200: page(s.memberOut) } } }, async (req) => {
-    const res = await listMembers(ctx.db, { ...req.query, orgId: orgOf(req).orgId, now: ctx.clock.now() });
+    const res = await listMembers(ctx.db, { ...req.query, orgId: orgOf(req).orgId, scope: orgOf(req).scope, now: ctx.clock.now() });
     return { items: res.items.map(present), nextCursor: res.nextCursor };
   });
 
   app.get('/api/v1/orgs/:orgId/members/counts', { config: { auth: 'members.read' }, schema: { tags, summary: 'How many people per status', params: s.orgParams, querystring: s.countsQuery, response: { 200: s.countsOut } } }, async (req) => {
-    return countMembers(ctx.db, { ...req.query, orgId: orgOf(req).orgId, now: ctx.clock.now() });
+    return countMembers(ctx.db, { ...req.query, orgId: orgOf(req).orgId, scope: orgOf(req).scope, now: ctx.clock.now() });
   });
 
   app.post('/api/v1/orgs/:orgId/members', { config: { auth: 'members.manage' }, schema: { tags, summary: 'Create a managed account at once; it gets a link to set its password', params: s.orgParams, body: s.createMemberBody, response: { 201: s.createdMemberOut } } }, async (req, reply) => {

@@ -2,6 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { accounts, organizations, passcodes } from '../../db/schema.js';
+import { type GroupScope, invitationInScope } from '../../http/group-scope.js';
 import type { AuthAccount } from '../../http/auth.js';
 import { AppError, conflict, notFound } from '../../http/errors.js';
 import { hashToken } from '../../lib/tokens.js';
@@ -40,8 +41,12 @@ export async function createPasscode(ctx: AppContext, o: { actor: Actor; orgId: 
   }
 }
 
-export async function listPasscodes(ctx: AppContext, o: { orgId: string }) {
-  return ctx.db.select().from(passcodes).where(eq(passcodes.orgId, o.orgId)).orderBy(desc(passcodes.createdAt));
+export async function listPasscodes(ctx: AppContext, o: { orgId: string; scope: GroupScope }) {
+  return ctx.db
+    .select()
+    .from(passcodes)
+    .where(and(eq(passcodes.orgId, o.orgId), invitationInScope(o.scope, sql`${passcodes.groupIds}`)))
+    .orderBy(desc(passcodes.createdAt));
 }
 
 export async function getPasscode(ctx: AppContext, o: { orgId: string; passcodeId: string }) {
