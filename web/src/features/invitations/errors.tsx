@@ -24,7 +24,9 @@ export function useInvitationError() {
         const seconds = retryAfter(error);
         return seconds ? t('invitations.errors.rate_limited_wait', { count: seconds }) : t('invitations.errors.rate_limited');
       }
-      const key = `invitations.errors.${error.code}`;
+      // A changed address that cannot be used says why: already a member, or already invited.
+      const reason = error.code === 'email_unavailable' ? (error.details as { reason?: string } | undefined)?.reason : undefined;
+      const key = `invitations.errors.${reason ?? error.code}`;
       if (i18n.exists(key)) return t(key);
     }
     return describe(error);
