@@ -100,7 +100,8 @@ export const passcodeCopy: MailTemplate = (p: { name: string; passcode: string; 
 };
 
 export const importDone: MailTemplate = (p: { orgName: string; fileName: string; created: number; addedToGroups: number; alreadyThere: number; skipped: number }, env) => {
-  const vars = { org: p.orgName, file: p.fileName || '—', created: p.created, addedToGroups: p.addedToGroups, alreadyThere: p.alreadyThere, skipped: p.skipped };
+  const counts = (['created', 'addedToGroups', 'alreadyThere', 'skipped'] as const).map((k) => env.t(`mail.importDone.${k}`, { count: Number(p[k] ?? 0) }));
+  const vars = { org: p.orgName, file: p.fileName || '—', summary: counts.join(', ') };
   return {
     subject: env.t('mail.importDone.subject', vars),
     element: (

@@ -56,6 +56,34 @@ describe('applying an import', () => {
     expect((await new Agent(t.app).post('/api/v1/auth/set-password', { token: mail!.token, password: `${PASSWORD}!` })).statusCode).toBe(400);
   });
 
+  it('sends the invitations at the chosen time, not before', async () => {
+    const o = await orgWithOwner(t);
+    await o.group('Sales');
+    const prev = expectStatus(await o.owner.agent.post(`${o.base}/imports`, { text: `email,groups\nlater-${u}@example.com,Sales\n`, mode: 'invite' }), 201);
+    const sendAt = new Date(Date.now() + 86_400_000).toISOString();
+    expect((await runApproved(o, prev.data.id, { sendAt })).result).toMatchObject({ invited: 1 });
+    expect(await lastMail(t, `later-${u}@example.com`)).toBeNull();
+    const member = (await o.owner.agent.get(`${o.base}/members?q=later-${u}`)).data.items[0];
+    expect(member).toMatchObject({ status: 'prospect' });
+    // The time comes: the batch job is due.
+    await t.ctx.database.query(
+      `UPDATE ${t.ctx.config.jobs.schema}.job SET start_after = now() WHERE name = 'email.batch' AND data->>'batchId' IN (SELECT batch_id::text FROM emails WHERE to_address = $1)`,
+      [`later-${u}@example.com`],
+    );
+    expect((await lastMail(t, `later-${u}@example.com`))?.link).toContain('/invitations/');
+  });
+
+  it('without welcome emails, creates the accounts silently and mails the admin a summary instead', async () => {
+    const o = await orgWithOwner(t);
+    await o.group('Sales');
+    const prev = expectStatus(await o.owner.agent.post(`${o.base}/imports`, { text: `email,groups\nquiet-${u}@example.com,Sales\n`, mode: 'create' }), 201);
+    expect((await runApproved(o, prev.data.id, { sendWelcome: false })).result).toMatchObject({ created: 1 });
+    expect(await lastMail(t, `quiet-${u}@example.com`)).toBeNull();
+    const summary = await lastMail(t, o.owner.email);
+    expect(summary?.subject).toMatch(/Your import into .* is done/);
+    expect(summary?.text).toContain('1 account created, 0 members added to groups, 0 already there, 0 rows skipped. No welcome email was sent.');
+  });
+
   it('decides each row against the organization at approval: a group deleted or an invitation sent since is a reason to skip', async () => {
     const o = await orgWithOwner(t);
     const sales = await o.group('Sales');
