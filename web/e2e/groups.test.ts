@@ -163,5 +163,17 @@ describe('[GROUPS]', () => {
     await learner.getByRole('heading', { level: 1, name: 'Grace Hopper' }).waitFor();
     await learner.getByText('Harbor Academy').waitFor();
     await learner.getByRole('button', { name: 'Print' }).waitFor();
+
+    // The group's statistics follow her: one active member, signed in, who completed the session.
+    await nav.getByRole('link', { name: 'Groups' }).click();
+    await page.getByRole('table', { name: 'Groups' }).getByRole('link', { name: 'Sales Lyon' }).click();
+    await page.getByRole('tab', { name: 'Statistics' }).click();
+    await page.reload();
+    const stat = (key: string) => page.locator(`[data-stat="${key}"] dd`).first().textContent();
+    await expect.poll(() => stat('completed')).toBe('1');
+    expect(await stat('active')).toBe('1');
+    expect(await stat('neverSignedIn')).toBe('0');
+    await page.getByRole('table', { name: 'Sessions reaching this group' }).getByRole('progressbar', { name: 'Safety basics: 100% completed' }).waitFor();
+    await checkA11y(page);
   });
 });

@@ -10,6 +10,7 @@ import { actorFrom } from './actor.js';
 import { assignmentRoutes } from './assignments.routes.js';
 import { groupImageRoutes } from './group-images.routes.js';
 import { IMAGE_MAX_BYTES, imageUrl } from './group-images.service.js';
+import { groupStatsRoutes } from './group-stats.js';
 import { groupPeopleRoutes } from './group-people.routes.js';
 import type { GroupListRow } from './groups.repo.js';
 import * as s from './groups.schemas.js';
@@ -72,6 +73,7 @@ export const groupsRoutes = (ctx: AppContext): FastifyPluginAsyncZod => async (a
   });
 
   await app.register(groupPeopleRoutes(ctx));
+  await app.register(groupStatsRoutes(ctx));
   await app.register(assignmentRoutes(ctx));
   await app.register(groupImageRoutes(ctx));
 };

@@ -18,9 +18,10 @@ import { GroupFormModal } from './group-form-modal';
 import { MembersTab } from './group-members-tab';
 import { ObserversTab } from './group-observers-tab';
 import { ProgramsTab } from './group-programs-tab';
+import { StatsTab } from './group-stats-tab';
 import { buildTree, useAllGroups, useGroup } from './groups.api';
 
-const TABS = ['members', 'observers', 'programs', 'branding'] as const;
+const TABS = ['members', 'observers', 'programs', 'stats', 'branding'] as const;
 type Tab = (typeof TABS)[number];
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -36,7 +37,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
-/** One group: its place in the tree, facts, and tabs for members, observers, programs and branding. */
+/** One group: its place in the tree, facts, and tabs for members, observers, programs, statistics and branding. */
 export function GroupPage() {
   const { orgId = '', groupId = '' } = useParams();
   const group = useGroup(orgId, groupId);
@@ -162,6 +163,7 @@ function GroupView({ orgId, group }: { orgId: string; group: GroupDetail }) {
           <Tabs.Tab value="members">{t('groups.tabs.members')}</Tabs.Tab>
           <Tabs.Tab value="observers">{t('groups.tabs.observers')}</Tabs.Tab>
           <Tabs.Tab value="programs">{t('groups.tabs.programs')}</Tabs.Tab>
+          <Tabs.Tab value="stats">{t('groups.tabs.stats')}</Tabs.Tab>
           <Tabs.Tab value="branding">{t('groups.tabs.branding')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="members" pt="md">
@@ -172,6 +174,9 @@ function GroupView({ orgId, group }: { orgId: string; group: GroupDetail }) {
         </Tabs.Panel>
         <Tabs.Panel value="programs" pt="md">
           <ProgramsTab orgId={orgId} group={group} canManage={canManage} />
+        </Tabs.Panel>
+        <Tabs.Panel value="stats" pt="md">
+          <StatsTab orgId={orgId} group={group} />
         </Tabs.Panel>
         <Tabs.Panel value="branding" pt="md">
           <BrandingTab orgId={orgId} group={group} canManage={canManage} />

@@ -16,6 +16,24 @@ export type GroupInput = {
 
 export type ImageKind = 'logo' | 'background';
 
+/** What observers follow: the group's people (sub-groups included) and their progress per session. */
+export type GroupStats = {
+  members: { active: number; neverSignedIn: number; signedInRecently: number };
+  enrolments: { total: number; notStarted: number; inProgress: number; completed: number; late: number };
+  sessions: {
+    sessionId: string;
+    programId: string;
+    programTitle: string;
+    opensAt: string;
+    closesAt: string | null;
+    status: 'scheduled' | 'ongoing' | 'closed';
+    enrolled: number;
+    notStarted: number;
+    inProgress: number;
+    completed: number;
+  }[];
+};
+
 export const groupsApi = {
   all: (orgId: string) => fetchAll<Group>(base(orgId)),
   get: (orgId: string, groupId: string) => api.get<GroupDetail>(`${base(orgId)}/${groupId}`),
@@ -41,6 +59,7 @@ export const groupsApi = {
     api.post<Assignment & { enrolled: number }>(`${base(orgId)}/${groupId}/assignments`, { sessionId }),
   detach: (orgId: string, groupId: string, sessionId: string) =>
     api.delete<void>(`${base(orgId)}/${groupId}/assignments/${sessionId}`),
+  stats: (orgId: string, groupId: string) => api.get<GroupStats>(`${base(orgId)}/${groupId}/stats`),
   uploadImage: (orgId: string, groupId: string, kind: ImageKind, file: File) =>
     api.upload<{ url: string }>('PUT', `${base(orgId)}/${groupId}/${kind}`, file),
   removeImage: (orgId: string, groupId: string, kind: ImageKind) => api.delete<void>(`${base(orgId)}/${groupId}/${kind}`),
@@ -53,6 +72,10 @@ export function useAllGroups(orgId: string, enabled = true) {
 
 export function useGroup(orgId: string, groupId: string) {
   return useQuery({ queryKey: [...groupKey(orgId, groupId), 'detail'], queryFn: () => groupsApi.get(orgId, groupId) });
+}
+
+export function useGroupStats(orgId: string, groupId: string) {
+  return useQuery({ queryKey: [...groupKey(orgId, groupId), 'stats'], queryFn: () => groupsApi.stats(orgId, groupId) });
 }
 
 export function useGroupMembers(orgId: string, groupId: string, q: string) {
