@@ -5,3 +5,4 @@ export * from './schema/groups.js';
 export * from './schema/invitations.js';
 export * from './schema/join-page.js';
 export * from './schema/imports.js';
+export * from './schema/observers.js';

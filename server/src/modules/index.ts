@@ -14,6 +14,7 @@ import { registerInvitationMailHooks } from './invitations/lifecycle.service.js'
 import { invitationLinkRoutes } from './invitations/public.routes.js';
 import { joinPageRoutes } from './join-page/join-page.routes.js';
 import { membersRoutes } from './members/members.routes.js';
+import { observerJobs } from './observers/digest.service.js';
 import { passcodesRoutes } from './passcodes/passcodes.routes.js';
 import { orgsRoutes } from './orgs/orgs.routes.js';
 import { programsRoutes } from './programs/programs.routes.js';
@@ -35,6 +36,6 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
 ];
 
 /** Every feature's background jobs, in one list. */
-export const featureJobs: JobDefinition[] = [...emailJobs, ...invitationJobs, ...importJobs];
+export const featureJobs: JobDefinition[] = [...emailJobs, ...invitationJobs, ...importJobs, ...observerJobs];
 
 registerInvitationMailHooks();

@@ -3,6 +3,7 @@ import type { ReactElement } from 'react';
 import { accountExists, resetPassword, verifyEmail } from './accounts.js';
 import { importDone, invitation, passcodeCopy, sessionInvitation, welcomeSetPassword } from './invitations.js';
 import { joinPageVerify } from './join-page.js';
+import { observerDigest } from './observers.js';
 
 export type TemplateEnv = { t: TFunction; appUrl: string; locale: string };
 export type RenderedTemplate = { subject: string; element: ReactElement };
@@ -19,6 +20,7 @@ const templates = new Map<string, MailTemplate>([
   ['passcode-copy', passcodeCopy],
   ['import-done', importDone],
   ['join-page-verify', joinPageVerify],
+  ['observer-digest', observerDigest],
 ]);
 
 /** Adds templates of a feature module. */

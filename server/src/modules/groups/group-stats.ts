@@ -115,3 +115,35 @@ export const groupStatsRoutes = (ctx: AppContext): FastifyPluginAsyncZod => asyn
     },
   );
 };
+
+/** Who needs a nudge in a group (sub-groups included): names of people who never signed in, and of people late in a closed session. */
+export async function groupWatchList(db: Db, o: { orgId: string; groupId: string; now: Date; limit: number }): Promise<{ neverSignedIn: string[]; late: string[] }> {
+  const rows = await queryRows<{ kind: 'never' | 'late'; name: string }>(
+    db,
+    sql`WITH RECURSIVE sub(id) AS (
+        SELECT id FROM groups WHERE org_id = ${o.orgId} AND id = ${o.groupId}
+        UNION
+        SELECT g.id FROM groups g JOIN sub ON g.parent_id = sub.id WHERE g.org_id = ${o.orgId}
+      ),
+      up(id) AS (
+        SELECT id FROM groups WHERE org_id = ${o.orgId} AND id = ${o.groupId}
+        UNION
+        SELECT g.parent_id FROM groups g JOIN up ON g.id = up.id WHERE g.org_id = ${o.orgId} AND g.parent_id IS NOT NULL
+      ),
+      people AS (
+        SELECT m.account_id FROM memberships m
+        WHERE m.org_id = ${o.orgId} AND m.status = 'active'
+          AND EXISTS (SELECT 1 FROM group_members gm JOIN sub ON sub.id = gm.group_id WHERE gm.org_id = m.org_id AND gm.account_id = m.account_id)
+      ),
+      closed AS (
+        SELECT DISTINCT a.session_id FROM assignments a JOIN program_sessions s ON s.id = a.session_id
+        WHERE a.org_id = ${o.orgId} AND (a.group_id IN (SELECT id FROM sub) OR a.group_id IN (SELECT id FROM up)) AND s.closes_at <= ${tsParam(o.now)}
+      )
+      (SELECT 'never' AS kind, a.name FROM people p JOIN accounts a ON a.id = p.account_id WHERE a.last_login_at IS NULL ORDER BY a.name, a.id LIMIT ${o.limit})
+      UNION ALL
+      (SELECT 'late', a.name FROM accounts a
+        WHERE a.id IN (SELECT e.account_id FROM enrolments e JOIN closed c ON c.session_id = e.session_id WHERE e.completed_at IS NULL AND e.account_id IN (SELECT account_id FROM people))
+        ORDER BY a.name, a.id LIMIT ${o.limit})`,
+  );
+  return { neverSignedIn: rows.filter((r) => r.kind === 'never').map((r) => r.name), late: rows.filter((r) => r.kind === 'late').map((r) => r.name) };
+}
