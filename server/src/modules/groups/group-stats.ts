@@ -5,7 +5,7 @@ import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { orgOf } from '../../http/auth.js';
 import { notFound } from '../../http/errors.js';
-import { queryRows, tsParam } from '../../lib/sql.js';
+import { queryRows, tsParam, uuidArray } from '../../lib/sql.js';
 import { toIso } from '../../lib/time.js';
 import { sessionStatus, statusAt } from '../programs/programs.schemas.js';
 import { groupParams } from './groups.schemas.js';
@@ -46,21 +46,47 @@ const statsOut = z.object({
 
 type SessionRow = { sessionId: string; programId: string; programTitle: string; opensAt: string; closesAt: string | null; enrolled: number; notStarted: number; inProgress: number; completed: number };
 
+/**
+ * The group and its sub-groups (any depth), looked up first: with the ids as a parameter the planner
+ * probes group_members by group instead of guessing the size of a recursive query.
+ */
+async function subtreeIds(db: Db, orgId: string, groupId: string): Promise<string[]> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`WITH RECURSIVE sub(id) AS (
+        SELECT id FROM groups WHERE org_id = ${orgId} AND id = ${groupId}
+        UNION
+        SELECT g.id FROM groups g JOIN sub ON g.parent_id = sub.id WHERE g.org_id = ${orgId}
+      ) SELECT id FROM sub`,
+  );
+  return rows.map((r) => r.id);
+}
+
+/** The active members of those groups, each once, as CTE `people(account_id)`. */
+const peopleOf = (orgId: string, ids: string[]) => sql`people AS (
+    SELECT DISTINCT gm.account_id FROM group_members gm
+    JOIN memberships m ON m.org_id = gm.org_id AND m.account_id = gm.account_id AND m.status = 'active'
+    WHERE gm.org_id = ${orgId} AND gm.group_id = ANY(${uuidArray(ids)})
+  )`;
+
+/** The sessions that reach those people: attached to the group, an ancestor or a sub-group, as CTE `reaching(session_id)` (needs RECURSIVE). */
+const reaching = (orgId: string, groupId: string, ids: string[]) => sql`up(id) AS (
+    SELECT id FROM groups WHERE org_id = ${orgId} AND id = ${groupId}
+    UNION
+    SELECT g.parent_id FROM groups g JOIN up ON g.id = up.id WHERE g.org_id = ${orgId} AND g.parent_id IS NOT NULL
+  ),
+  reaching AS (
+    SELECT DISTINCT a.session_id FROM assignments a
+    WHERE a.org_id = ${orgId} AND (a.group_id = ANY(${uuidArray(ids)}) OR a.group_id IN (SELECT id FROM up))
+  )`;
+
 /** The group's statistics, set-based: three statements whatever the number of members. */
 export async function groupStats(db: Db, o: { orgId: string; groupId: string; now: Date }): Promise<z.infer<typeof statsOut>> {
-  const tree = sql`sub(id) AS (
-      SELECT id FROM groups WHERE org_id = ${o.orgId} AND id = ${o.groupId}
-      UNION
-      SELECT g.id FROM groups g JOIN sub ON g.parent_id = sub.id WHERE g.org_id = ${o.orgId}
-    ),
-    people AS (
-      SELECT m.account_id FROM memberships m
-      WHERE m.org_id = ${o.orgId} AND m.status = 'active'
-        AND EXISTS (SELECT 1 FROM group_members gm JOIN sub ON sub.id = gm.group_id WHERE gm.org_id = m.org_id AND gm.account_id = m.account_id)
-    )`;
+  const ids = await subtreeIds(db, o.orgId, o.groupId);
+  const tree = peopleOf(o.orgId, ids);
   const [members] = await queryRows<{ active: number; neverSignedIn: number; signedInRecently: number }>(
     db,
-    sql`WITH RECURSIVE ${tree}
+    sql`WITH ${tree}
       SELECT count(*)::int AS active, count(*) FILTER (WHERE a.last_login_at IS NULL)::int AS "neverSignedIn",
              count(*) FILTER (WHERE a.last_login_at > ${tsParam(o.now)} - make_interval(days => ${RECENT_DAYS}))::int AS "signedInRecently"
       FROM people p JOIN accounts a ON a.id = p.account_id`,
@@ -68,14 +94,7 @@ export async function groupStats(db: Db, o: { orgId: string; groupId: string; no
   const sessions = await queryRows<SessionRow>(
     db,
     sql`WITH RECURSIVE ${tree},
-      up(id) AS (
-        SELECT id FROM groups WHERE org_id = ${o.orgId} AND id = ${o.groupId}
-        UNION
-        SELECT g.parent_id FROM groups g JOIN up ON g.id = up.id WHERE g.org_id = ${o.orgId} AND g.parent_id IS NOT NULL
-      ),
-      reaching AS (
-        SELECT DISTINCT a.session_id FROM assignments a WHERE a.org_id = ${o.orgId} AND (a.group_id IN (SELECT id FROM sub) OR a.group_id IN (SELECT id FROM up))
-      )
+      ${reaching(o.orgId, o.groupId, ids)}
       SELECT s.id AS "sessionId", p.id AS "programId", p.title AS "programTitle", s.opens_at AS "opensAt", s.closes_at AS "closesAt",
              count(e.id)::int AS enrolled,
              count(e.id) FILTER (WHERE e.percent = 0 AND e.completed_at IS NULL)::int AS "notStarted",
@@ -118,27 +137,12 @@ export const groupStatsRoutes = (ctx: AppContext): FastifyPluginAsyncZod => asyn
 
 /** Who needs a nudge in a group (sub-groups included): names of people who never signed in, and of people late in a closed session. */
 export async function groupWatchList(db: Db, o: { orgId: string; groupId: string; now: Date; limit: number }): Promise<{ neverSignedIn: string[]; late: string[] }> {
+  const ids = await subtreeIds(db, o.orgId, o.groupId);
   const rows = await queryRows<{ kind: 'never' | 'late'; name: string }>(
     db,
-    sql`WITH RECURSIVE sub(id) AS (
-        SELECT id FROM groups WHERE org_id = ${o.orgId} AND id = ${o.groupId}
-        UNION
-        SELECT g.id FROM groups g JOIN sub ON g.parent_id = sub.id WHERE g.org_id = ${o.orgId}
-      ),
-      up(id) AS (
-        SELECT id FROM groups WHERE org_id = ${o.orgId} AND id = ${o.groupId}
-        UNION
-        SELECT g.parent_id FROM groups g JOIN up ON g.id = up.id WHERE g.org_id = ${o.orgId} AND g.parent_id IS NOT NULL
-      ),
-      people AS (
-        SELECT m.account_id FROM memberships m
-        WHERE m.org_id = ${o.orgId} AND m.status = 'active'
-          AND EXISTS (SELECT 1 FROM group_members gm JOIN sub ON sub.id = gm.group_id WHERE gm.org_id = m.org_id AND gm.account_id = m.account_id)
-      ),
-      closed AS (
-        SELECT DISTINCT a.session_id FROM assignments a JOIN program_sessions s ON s.id = a.session_id
-        WHERE a.org_id = ${o.orgId} AND (a.group_id IN (SELECT id FROM sub) OR a.group_id IN (SELECT id FROM up)) AND s.closes_at <= ${tsParam(o.now)}
-      )
+    sql`WITH RECURSIVE ${peopleOf(o.orgId, ids)},
+      ${reaching(o.orgId, o.groupId, ids)},
+      closed AS (SELECT r.session_id FROM reaching r JOIN program_sessions s ON s.id = r.session_id WHERE s.closes_at <= ${tsParam(o.now)})
       (SELECT 'never' AS kind, a.name FROM people p JOIN accounts a ON a.id = p.account_id WHERE a.last_login_at IS NULL ORDER BY a.name, a.id LIMIT ${o.limit})
       UNION ALL
       (SELECT 'late', a.name FROM accounts a
