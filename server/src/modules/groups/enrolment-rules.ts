@@ -45,14 +45,14 @@ async function insertEnrolments(db: Db, o: { orgId: string; now: Date; ctes?: SQ
 }
 
 /** The group and all its sub-groups, as CTE `sub(id)`. */
-const subtree = (orgId: string, groupId: string) => sql`sub(id) AS (
+export const subtree = (orgId: string, groupId: string) => sql`sub(id) AS (
   SELECT id FROM groups WHERE org_id = ${orgId} AND id = ${groupId}
   UNION
   SELECT g.id FROM groups g JOIN sub ON g.parent_id = sub.id WHERE g.org_id = ${orgId}
 )`;
 
 /** The given groups and all their ancestors, as CTE `up(id)`. */
-const ancestorsOf = (orgId: string, groupIds: SQL) => sql`up(id) AS (
+export const ancestorsOf = (orgId: string, groupIds: SQL) => sql`up(id) AS (
   SELECT id FROM groups WHERE org_id = ${orgId} AND id = ANY(${groupIds})
   UNION
   SELECT g.parent_id FROM groups g JOIN up ON g.id = up.id WHERE g.org_id = ${orgId} AND g.parent_id IS NOT NULL

@@ -8,6 +8,7 @@ import { notFound } from '../../http/errors.js';
 import { queryRows, tsParam, uuidArray } from '../../lib/sql.js';
 import { toIso } from '../../lib/time.js';
 import { sessionStatus, statusAt } from '../programs/programs.schemas.js';
+import { ancestorsOf, subtree } from './enrolment-rules.js';
 import { groupParams } from './groups.schemas.js';
 
 // What an observer follows in a group: its people (the group and its sub-groups, any depth) and how
@@ -53,11 +54,7 @@ type SessionRow = { sessionId: string; programId: string; programTitle: string; 
 async function subtreeIds(db: Db, orgId: string, groupId: string): Promise<string[]> {
   const rows = await queryRows<{ id: string }>(
     db,
-    sql`WITH RECURSIVE sub(id) AS (
-        SELECT id FROM groups WHERE org_id = ${orgId} AND id = ${groupId}
-        UNION
-        SELECT g.id FROM groups g JOIN sub ON g.parent_id = sub.id WHERE g.org_id = ${orgId}
-      ) SELECT id FROM sub`,
+    sql`WITH RECURSIVE ${subtree(orgId, groupId)} SELECT id FROM sub`,
   );
   return rows.map((r) => r.id);
 }
@@ -70,11 +67,7 @@ const peopleOf = (orgId: string, ids: string[]) => sql`people AS (
   )`;
 
 /** The sessions that reach those people: attached to the group, an ancestor or a sub-group, as CTE `reaching(session_id)` (needs RECURSIVE). */
-const reaching = (orgId: string, groupId: string, ids: string[]) => sql`up(id) AS (
-    SELECT id FROM groups WHERE org_id = ${orgId} AND id = ${groupId}
-    UNION
-    SELECT g.parent_id FROM groups g JOIN up ON g.id = up.id WHERE g.org_id = ${orgId} AND g.parent_id IS NOT NULL
-  ),
+const reaching = (orgId: string, groupId: string, ids: string[]) => sql`${ancestorsOf(orgId, uuidArray([groupId]))},
   reaching AS (
     SELECT DISTINCT a.session_id FROM assignments a
     WHERE a.org_id = ${orgId} AND (a.group_id = ANY(${uuidArray(ids)}) OR a.group_id IN (SELECT id FROM up))

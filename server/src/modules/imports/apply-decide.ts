@@ -2,10 +2,10 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { queryCount, tsParam } from '../../lib/sql.js';
 import type { ImportMode } from './preview.service.js';
+import { keyExpr } from './validate.js';
 
 export type ApplyCtx = { tx: Db; importId: string; orgId: string; now: Date };
 
-const keyExpr = (col: string) => sql.raw(`lower(regexp_replace(btrim(${col}), '\\s+', ' ', 'g'))`);
 const hasGroupMessage = sql`r.messages @> '[{"field": "groups"}]'`;
 const onlyGroupErrors = sql`NOT jsonb_path_exists(r.messages, '$[*] ? (@.level == "error" && @.code != "unknown_group")')`;
 

@@ -7,7 +7,8 @@ import { distance } from './parse/headers.js';
 export type ImportCounts = { rows: number; valid: number; invalid: number; duplicate: number; conflict: number; alreadyMembers: number; alreadyInvited: number };
 export type UnknownGroup = { name: string; rows: number; suggestion: string | null };
 
-const keyExpr = (col: string) => sql.raw(`lower(regexp_replace(btrim(${col}), '\\s+', ' ', 'g'))`);
+/** A group name's key in SQL, as groupNameKey() computes it: trimmed, inner spaces collapsed, lower case. */
+export const keyExpr = (col: string) => sql.raw(`lower(regexp_replace(btrim(${col}), '\\s+', ' ', 'g'))`);
 
 /**
  * Checks every row against the organization, set-based: groups (ignoring case and spaces), locations,
