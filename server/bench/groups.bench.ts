@@ -54,13 +54,18 @@ const bench: Benchmark = {
         // The foreign-key check of every group_members row below is planned from memberships' statistics:
         // stale ones (autovacuum is off here) make it scan instead of probe (measured: 162 s instead of 8 s).
         await q('ANALYZE memberships');
-        const group = await one<{ id: string }>(`INSERT INTO groups (org_id, name, name_key) VALUES ($1, 'Everyone', 'everyone') RETURNING id`, [org.id]);
+        const group = await one<{ id: string }>(
+          `INSERT INTO groups (org_id, name, name_key) VALUES ($1, 'Everyone', 'everyone') RETURNING id`,
+          [org.id],
+        );
         await q(
           `INSERT INTO group_members (org_id, group_id, account_id)
            SELECT $1, $2, a.id FROM generate_series(1, $3::int) AS i JOIN accounts a ON a.email_key = ${EMAIL('i')}`,
           [org.id, group.id, MEMBERS],
         );
-        const program = await one<{ id: string }>(`INSERT INTO programs (org_id, title) VALUES ($1, 'Bench program') RETURNING id`, [org.id]);
+        const program = await one<{ id: string }>(`INSERT INTO programs (org_id, title) VALUES ($1, 'Bench program') RETURNING id`, [
+          org.id,
+        ]);
         const sessions = (
           await q<{ id: string }>(
             `INSERT INTO program_sessions (org_id, program_id, opens_at) SELECT $1, $2, now() - interval '1 day' FROM generate_series(1, $3::int) RETURNING id`,
@@ -94,9 +99,14 @@ const bench: Benchmark = {
 
       // Joining: JOINERS more members join the group, which has REPEAT sessions attached.
       const joinerIds = (
-        await q<{ id: string }>(`SELECT a.id FROM generate_series($1::int, $2::int) AS i JOIN accounts a ON a.email_key = ${EMAIL('i')}`, [MEMBERS + 1, MEMBERS + JOINERS])
+        await q<{ id: string }>(`SELECT a.id FROM generate_series($1::int, $2::int) AS i JOIN accounts a ON a.email_key = ${EMAIL('i')}`, [
+          MEMBERS + 1,
+          MEMBERS + JOINERS,
+        ])
       ).rows.map((r) => r.id);
-      const join = await timed(() => database.db.transaction((tx) => addAccountsToGroups(tx, { orgId, groupIds: [groupId], accountIds: joinerIds, now: new Date() })));
+      const join = await timed(() =>
+        database.db.transaction((tx) => addAccountsToGroups(tx, { orgId, groupIds: [groupId], accountIds: joinerIds, now: new Date() })),
+      );
       if (join.result !== JOINERS) throw new Error(`join added ${join.result}, expected ${JOINERS}`);
 
       // Detaching one session: MEMBERS + JOINERS not-started enrolments to prune.

@@ -11,7 +11,19 @@ import { runImport } from '../src/modules/imports/apply.service.js';
 import { approveImport } from '../src/modules/imports/imports.service.js';
 import { createImport, type ImportMode } from '../src/modules/imports/preview.service.js';
 import { closeContext, createContext } from '../src/runtime.js';
-import { type Benchmark, type BenchResult, codeVersion, deleteBenchRows, ensureDatabase, type MemoryPeak, type QueryTrace, round, timed, timedWithMemory, traceQueries } from './lib.js';
+import {
+  type Benchmark,
+  type BenchResult,
+  codeVersion,
+  deleteBenchRows,
+  ensureDatabase,
+  type MemoryPeak,
+  type QueryTrace,
+  round,
+  timed,
+  timedWithMemory,
+  traceQueries,
+} from './lib.js';
 
 // A 100,000-learner CSV through the real import services, in both modes, on PostgreSQL:
 // preview (createImport: parse, store the rows, validate) and apply (approveImport, then runImport
@@ -55,12 +67,45 @@ const APP_NAME = 'troupe-bench-imports';
 const SLUG = (mode: ImportMode | 'history') => `bench-imports-${mode}`;
 const HISTORY_ROWS = 10_000;
 // What the import reads and writes, vacuumed and analyzed before each mode.
-const TOUCHED = 'accounts, memberships, groups, group_members, programs, program_sessions, assignments, enrolments, invitations, invitation_tokens, emails, auth_tokens, imports, import_rows';
+const TOUCHED =
+  'accounts, memberships, groups, group_members, programs, program_sessions, assignments, enrolments, invitations, invitation_tokens, emails, auth_tokens, imports, import_rows';
 const OWNER_EMAIL = 'bench-imp-owner@bench.invalid';
 // Every account this benchmark creates has an email key starting with this (cleaned up at the end, and at the start after a failed run).
 const PREFIX = 'bench-imp-';
-const FIRST = ['Ana', 'Bruno', 'Chloé', 'Dmitri', 'Emma', 'Farid', 'Grace', 'Hugo', 'Inès', 'Jonas', 'Keiko', 'Léa', 'Malik', 'Nora', 'Oscar', 'Paula'];
-const LAST = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Lefebvre', 'Michel'];
+const FIRST = [
+  'Ana',
+  'Bruno',
+  'Chloé',
+  'Dmitri',
+  'Emma',
+  'Farid',
+  'Grace',
+  'Hugo',
+  'Inès',
+  'Jonas',
+  'Keiko',
+  'Léa',
+  'Malik',
+  'Nora',
+  'Oscar',
+  'Paula',
+];
+const LAST = [
+  'Martin',
+  'Bernard',
+  'Dubois',
+  'Thomas',
+  'Robert',
+  'Richard',
+  'Petit',
+  'Durand',
+  'Leroy',
+  'Moreau',
+  'Simon',
+  'Laurent',
+  'Lefebvre',
+  'Michel',
+];
 const groupName = (k: number) => `Group ${String(k).padStart(2, '0')}`;
 const JOBS_SCHEMA = process.env.JOBS_SCHEMA || 'pgboss';
 if (!/^[a-z_][a-z0-9_]*$/.test(JOBS_SCHEMA)) throw new Error(`unexpected JOBS_SCHEMA: ${JOBS_SCHEMA}`);
@@ -69,7 +114,9 @@ if (!/^[a-z_][a-z0-9_]*$/.test(JOBS_SCHEMA)) throw new Error(`unexpected JOBS_SC
 function learnersCsv(tag: string, shift: number): Buffer {
   const lines = ['email,first name,last name,groups,role'];
   for (let i = 1; i <= LEARNERS; i++) {
-    lines.push(`${PREFIX}${tag}-${i}@bench.invalid,${FIRST[i % FIRST.length]},${LAST[(i * 7) % LAST.length]}-${i},${groupName(((i + shift) % GROUPS) + 1)},learner`);
+    lines.push(
+      `${PREFIX}${tag}-${i}@bench.invalid,${FIRST[i % FIRST.length]},${LAST[(i * 7) % LAST.length]}-${i},${groupName(((i + shift) % GROUPS) + 1)},learner`,
+    );
   }
   return Buffer.from(`${lines.join('\r\n')}\r\n`);
 }
@@ -89,7 +136,17 @@ type Copy = { ms: number; rows: Record<string, number>; msByTable: Record<string
 /** plain: copies made with LIKE … INCLUDING ALL (keys, indexes, checks); withForeignKeys: the same plus the originals' foreign keys. */
 type Floor = { plain: Copy; withForeignKeys: Copy };
 /** What a child process is asked to measure. */
-type Task = { kind: 'preview' | 'apply'; mode: ImportMode; url: string; dataDir: string; orgId: string; actor: Actor; tag: string; shift: number; importId?: string };
+type Task = {
+  kind: 'preview' | 'apply';
+  mode: ImportMode;
+  url: string;
+  dataDir: string;
+  orgId: string;
+  actor: Actor;
+  tag: string;
+  shift: number;
+  importId?: string;
+};
 type Answer = { ok: true; step: Step; importId?: string } | { ok: false; error: string };
 
 const bench: Benchmark = {
@@ -133,7 +190,16 @@ const bench: Benchmark = {
         seeds[mode] = round(seed.ms);
         const orgId = seed.result;
         await database.exec(`VACUUM ANALYZE ${TOUCHED}`);
-        const task: Task = { kind: 'preview', mode, url, dataDir, orgId, actor, tag: `${tag}-${mode[0]}`, shift: mode === 'invite' ? 0 : 7 };
+        const task: Task = {
+          kind: 'preview',
+          mode,
+          url,
+          dataDir,
+          orgId,
+          actor,
+          tag: `${tag}-${mode[0]}`,
+          shift: mode === 'invite' ? 0 : 7,
+        };
 
         // Every measured step (and each COPY floor) starts with no dirty pages left by the one before.
         const checkpoint = () => pool.query('CHECKPOINT').catch(() => {});
@@ -150,10 +216,17 @@ const bench: Benchmark = {
         const apply = await inChild({ ...task, kind: 'apply', importId });
         steps[`apply_${mode}`] = apply.step;
         if (apply.step.timedOut) continue;
-        const done = await one<{ status: string; result: Record<string, number> }>('SELECT status, result FROM imports WHERE id = $1', [importId]);
+        const done = await one<{ status: string; result: Record<string, number> }>('SELECT status, result FROM imports WHERE id = $1', [
+          importId,
+        ]);
         const expected = mode === 'create' ? 'created' : 'invited';
-        if (done.status !== 'done' || done.result?.[expected] !== LEARNERS) throw new Error(`${mode} apply ended ${done.status} with ${JSON.stringify(done.result)}`);
-        batchIds.push(...(await q<{ b: string }>('SELECT DISTINCT batch_id AS b FROM emails WHERE org_id = $1 AND batch_id IS NOT NULL', [orgId])).rows.map((r) => r.b));
+        if (done.status !== 'done' || done.result?.[expected] !== LEARNERS)
+          throw new Error(`${mode} apply ended ${done.status} with ${JSON.stringify(done.result)}`);
+        batchIds.push(
+          ...(
+            await q<{ b: string }>('SELECT DISTINCT batch_id AS b FROM emails WHERE org_id = $1 AND batch_id IS NOT NULL', [orgId])
+          ).rows.map((r) => r.b),
+        );
 
         const O = lit(orgId);
         const I = lit(importId);
@@ -170,15 +243,22 @@ const bench: Benchmark = {
               ]
             : [
                 { table: 'invitations', select: `SELECT * FROM invitations WHERE org_id = ${O}` },
-                { table: 'invitation_tokens', select: `SELECT * FROM invitation_tokens WHERE invitation_id IN (SELECT id FROM invitations WHERE org_id = ${O})` },
+                {
+                  table: 'invitation_tokens',
+                  select: `SELECT * FROM invitation_tokens WHERE invitation_id IN (SELECT id FROM invitations WHERE org_id = ${O})`,
+                },
                 { table: 'emails', select: `SELECT * FROM emails WHERE org_id = ${O}` },
               ];
         // The export below reads what the apply wrote; autovacuum is off here, so statistics first (not measured).
         await database.exec(`ANALYZE ${TOUCHED}`);
         floors[mode] = await copyFloor(pool, copyDir, `${mode}-`, tables);
         const fl = floors[mode];
-        console.log(`COPY floor ${mode}: ${round(fl.plain.ms)} ms (with foreign keys ${round(fl.withForeignKeys.ms)} ms) for ${JSON.stringify(fl.plain.rows)}`);
-        console.log(`  ms by table: ${JSON.stringify(fl.plain.msByTable)}; with foreign keys: ${JSON.stringify(fl.withForeignKeys.msByTable)}`);
+        console.log(
+          `COPY floor ${mode}: ${round(fl.plain.ms)} ms (with foreign keys ${round(fl.withForeignKeys.ms)} ms) for ${JSON.stringify(fl.plain.rows)}`,
+        );
+        console.log(
+          `  ms by table: ${JSON.stringify(fl.plain.msByTable)}; with foreign keys: ${JSON.stringify(fl.withForeignKeys.msByTable)}`,
+        );
         if (!history) await dropOrgs(pool, [SLUG(mode)]); // the next mode is a first import too
       }
 
@@ -193,7 +273,13 @@ const bench: Benchmark = {
       const memoryRows = (name: string, s: Step): BenchResult[] =>
         s.memory
           ? [
-              { name: `${name}_peak_rss`, value: s.memory.peakMb, unit: 'MB', target: `< ${TARGET_RSS_MB} MB`, ok: s.memory.peakMb < TARGET_RSS_MB },
+              {
+                name: `${name}_peak_rss`,
+                value: s.memory.peakMb,
+                unit: 'MB',
+                target: `< ${TARGET_RSS_MB} MB`,
+                ok: s.memory.peakMb < TARGET_RSS_MB,
+              },
               { name: `${name}_rss_over_baseline`, value: s.memory.deltaMb, unit: 'MB', target: `baseline ${s.memory.baselineMb} MB` },
             ]
           : [];
@@ -206,7 +292,12 @@ const bench: Benchmark = {
         if (a && f) {
           const rows = Object.values(f.plain.rows).reduce((s, n) => s + n, 0);
           results.push(
-            { name: `copy_floor_${mode}`, value: round(f.plain.ms), unit: 'ms', target: `floor: COPY of ${rows.toLocaleString('en')} rows` },
+            {
+              name: `copy_floor_${mode}`,
+              value: round(f.plain.ms),
+              unit: 'ms',
+              target: `floor: COPY of ${rows.toLocaleString('en')} rows`,
+            },
             { name: `apply_vs_copy_${mode}`, value: round(a.ms / f.plain.ms, 2), unit: '×', target: '' },
             { name: `copy_floor_fk_${mode}`, value: round(f.withForeignKeys.ms), unit: 'ms', target: 'the same with foreign keys' },
             { name: `apply_vs_copy_fk_${mode}`, value: round(a.ms / f.withForeignKeys.ms, 2), unit: '×', target: '' },
@@ -221,7 +312,13 @@ const bench: Benchmark = {
           importRowsHistory: history ? `${HISTORY_ROWS} rows of a past import, plus each earlier mode's` : 'none (first import)',
           ...(process.env.BENCH_EXPLAIN || process.env.BENCH_PLAN || process.env.BENCH_ANALYZE_BEFORE || modes.length < 2 || !history
             ? {
-                diagnostics: { explain: process.env.BENCH_EXPLAIN ?? null, plan: process.env.BENCH_PLAN ?? null, analyzeBefore: process.env.BENCH_ANALYZE_BEFORE ?? null, modes, history },
+                diagnostics: {
+                  explain: process.env.BENCH_EXPLAIN ?? null,
+                  plan: process.env.BENCH_PLAN ?? null,
+                  analyzeBefore: process.env.BENCH_ANALYZE_BEFORE ?? null,
+                  modes,
+                  history,
+                },
               }
             : {}),
           timedOut: Object.entries(steps)
@@ -237,7 +334,16 @@ const bench: Benchmark = {
           sqlByStep: Object.fromEntries(
             Object.entries(steps).map(([k, s]) => {
               const sqlMs = s.sql.reduce((t, x) => t + x.ms, 0);
-              return [k, { totalMs: round(s.ms), sqlMs: round(sqlMs), outsideSqlMs: round(s.ms - sqlMs), top: s.sql.slice(0, 12), memoryByPhase: s.memoryByPhase }];
+              return [
+                k,
+                {
+                  totalMs: round(s.ms),
+                  sqlMs: round(sqlMs),
+                  outsideSqlMs: round(s.ms - sqlMs),
+                  top: s.sql.slice(0, 12),
+                  memoryByPhase: s.memoryByPhase,
+                },
+              ];
             }),
           ),
         },
@@ -257,7 +363,12 @@ function inChild(task: Task): Promise<{ step: Step; importId?: string }> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(import.meta.url), [], {
       // tsx's loader; a CPU profile on demand
-      execArgv: [...process.execArgv, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROF, `${task.kind}-${task.mode}`)}`] : [])],
+      execArgv: [
+        ...process.execArgv,
+        ...(process.env.BENCH_CPU_PROF
+          ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROF, `${task.kind}-${task.mode}`)}`]
+          : []),
+      ],
       env: { ...process.env, BENCH_IMPORTS_TASK: JSON.stringify(task) },
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     });
@@ -292,7 +403,10 @@ async function childMain(task: Task): Promise<Answer> {
       };
       return change.explain || change.plan || change.before ? change : undefined;
     },
-    onPlan: (text, p) => console.log(`\n-- EXPLAIN${explain?.test(text) ? ' (ANALYZE, BUFFERS)' : ''} ${text.replace(/\s+/g, ' ').trim().slice(0, 200)}\n${p}\n`),
+    onPlan: (text, p) =>
+      console.log(
+        `\n-- EXPLAIN${explain?.test(text) ? ' (ANALYZE, BUFFERS)' : ''} ${text.replace(/\s+/g, ' ').trim().slice(0, 200)}\n${p}\n`,
+      ),
   });
   try {
     const limitMs = STEP_LIMIT * (task.kind === 'preview' ? TARGET_PREVIEW_MS : TARGET_APPLY_MS);
@@ -301,7 +415,13 @@ async function childMain(task: Task): Promise<Answer> {
     const fn =
       task.kind === 'preview'
         ? async () => {
-            importId = await createImport(ctx, { actor: task.actor, orgId: task.orgId, mode: task.mode, input: { kind: 'file', bytes: bytes!, fileName: 'learners.csv' }, createMissingGroups: false });
+            importId = await createImport(ctx, {
+              actor: task.actor,
+              orgId: task.orgId,
+              mode: task.mode,
+              input: { kind: 'file', bytes: bytes!, fileName: 'learners.csv' },
+              createMissingGroups: false,
+            });
           }
         : async () => {
             await approveImport(ctx, { actor: task.actor, orgId: task.orgId, importId: importId! });
@@ -321,7 +441,10 @@ async function childMain(task: Task): Promise<Answer> {
     const watchdog = setInterval(() => {
       timedOut = true;
       void ctx.database
-        .pool!.query(`SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND pid <> pg_backend_pid()`, [APP_NAME])
+        .pool!.query(
+          `SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND pid <> pg_backend_pid()`,
+          [APP_NAME],
+        )
         .catch(() => {});
     }, limitMs);
     let step: Step;
@@ -340,12 +463,15 @@ async function childMain(task: Task): Promise<Answer> {
     const m = step.memory;
     console.log(
       `${task.kind} ${task.mode}: ${step.timedOut ? `CANCELLED after ${round(limitMs / 1000)} s` : `${round(step.ms)} ms`}` +
-        (m ? `, peak RSS ${m.peakMb} MB (baseline ${m.baselineMb} MB, +${m.deltaMb} MB; V8 heap ${m.heapUsedBaselineMb} → ${m.heapUsedPeakMb} MB)` : '') +
+        (m
+          ? `, peak RSS ${m.peakMb} MB (baseline ${m.baselineMb} MB, +${m.deltaMb} MB; V8 heap ${m.heapUsedBaselineMb} → ${m.heapUsedPeakMb} MB)`
+          : '') +
         `, SQL ${round(sqlMs)} ms`,
     );
     for (const t of step.sql.slice(0, 10)) console.log(`  ${String(round(t.ms)).padStart(7)} ms ×${String(t.calls).padEnd(4)} ${t.label}`);
     console.log('  memory by phase (highest RSS / V8 heap seen while it ran):');
-    for (const p of step.memoryByPhase.slice(0, 5)) console.log(`  ${String(p.rssMb).padStart(7)} MB ${String(p.heapMb).padStart(5)} MB  ${p.phase.slice(0, 110)}`);
+    for (const p of step.memoryByPhase.slice(0, 5))
+      console.log(`  ${String(p.rssMb).padStart(7)} MB ${String(p.heapMb).padStart(5)} MB  ${p.phase.slice(0, 110)}`);
     return { ok: true, step, importId };
   } finally {
     trace.stop();
@@ -367,7 +493,10 @@ async function seedHistory(pool: pg.Pool): Promise<void> {
   } = await pool.query(`INSERT INTO organizations (name, slug) VALUES ('Bench imports (history)', $1) RETURNING id`, [SLUG('history')]);
   const {
     rows: [imp],
-  } = await pool.query(`INSERT INTO imports (org_id, mode, status, source, file_name, finished_at) VALUES ($1, 'invite', 'done', 'file', 'past.csv', now()) RETURNING id`, [org.id]);
+  } = await pool.query(
+    `INSERT INTO imports (org_id, mode, status, source, file_name, finished_at) VALUES ($1, 'invite', 'done', 'file', 'past.csv', now()) RETURNING id`,
+    [org.id],
+  );
   await pool.query(
     `INSERT INTO import_rows (import_id, line, email, email_key, first_name, last_name, group_names, role_text, role, outcome, result)
      SELECT $1, i + 1, e, e, 'Past', 'Learner ' || i, ARRAY['Group 01'], 'learner', 'learner', 'valid', 'invited'
@@ -391,7 +520,10 @@ async function seedOrg(pool: pg.Pool, mode: ImportMode, ownerId: string): Promis
     `INSERT INTO programs (org_id, title) SELECT $1, 'Group ' || lpad(g::text, 2, '0') || ' / program ' || p FROM generate_series(1, $2::int) g, generate_series(1, $3::int) p`,
     [org.id, GROUPS, PROGRAMS_PER_GROUP],
   );
-  await q(`INSERT INTO program_sessions (org_id, program_id, opens_at) SELECT $1, id, now() - interval '1 day' FROM programs WHERE org_id = $1`, [org.id]);
+  await q(
+    `INSERT INTO program_sessions (org_id, program_id, opens_at) SELECT $1, id, now() - interval '1 day' FROM programs WHERE org_id = $1`,
+    [org.id],
+  );
   await q(
     `INSERT INTO assignments (org_id, group_id, session_id)
      SELECT $1, g.id, s.id FROM program_sessions s JOIN programs p ON p.id = s.program_id JOIN groups g ON g.org_id = $1 AND g.name = split_part(p.title, ' / ', 1)
@@ -496,7 +628,10 @@ async function cleanUp(pool: pg.Pool, o: { startedAt?: Date; importIds?: string[
       [o.importIds ?? [], o.batchIds ?? []],
     );
   }
-  if (o.startedAt) await pool.query(`DELETE FROM ${JOBS_SCHEMA}.job WHERE name IN ('imports.sweep', '__pgboss__send-it') AND created_on >= $1`, [o.startedAt]);
+  if (o.startedAt)
+    await pool.query(`DELETE FROM ${JOBS_SCHEMA}.job WHERE name IN ('imports.sweep', '__pgboss__send-it') AND created_on >= $1`, [
+      o.startedAt,
+    ]);
 }
 
 export default bench;

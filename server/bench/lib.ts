@@ -208,7 +208,11 @@ export function traceQueries(o: TraceOptions = {}) {
           o.onPlan?.(text, r.rows.map((x: Record<string, string>) => x['QUERY PLAN']).join('\n'));
         }
         if (!change.explain) return original.call(this, config, values);
-        const explained = { ...(typeof config === 'string' ? { text: config } : config), text: `EXPLAIN (ANALYZE, BUFFERS) ${text}`, rowMode: undefined };
+        const explained = {
+          ...(typeof config === 'string' ? { text: config } : config),
+          text: `EXPLAIN (ANALYZE, BUFFERS) ${text}`,
+          rowMode: undefined,
+        };
         const r = await original.call(this, explained, values);
         o.onPlan?.(text, r.rows.map((x: Record<string, string>) => x['QUERY PLAN']).join('\n'));
         return { ...r, rows: [], rowCount: 0 };
@@ -289,11 +293,16 @@ export async function deleteBenchRows(
        WHERE c.contype = 'f' AND c.confrelid = $1::regclass`,
       [table],
     );
-    const { rows: triggers } = await client.query<{ name: string }>(`SELECT tgname AS name FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal`, [table]);
+    const { rows: triggers } = await client.query<{ name: string }>(
+      `SELECT tgname AS name FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal`,
+      [table],
+    );
     let safe = fks.every((f) => f.ncols === 1) && triggers.every((t) => o.handledTriggers?.includes(t.name));
     for (const ref of safe ? [...fks.map((f) => ({ table: f.t, column: f.col })), ...(o.extraRefs ?? [])] : []) {
       const self = ref.table === table ? `AND NOT EXISTS (SELECT 1 FROM bench_doomed d2 WHERE d2.id = x.id)` : '';
-      const { rows } = await client.query(`SELECT 1 FROM ${ref.table} x WHERE x.${ref.column} IN (SELECT id FROM bench_doomed) ${self} LIMIT 1`);
+      const { rows } = await client.query(
+        `SELECT 1 FROM ${ref.table} x WHERE x.${ref.column} IN (SELECT id FROM bench_doomed) ${self} LIMIT 1`,
+      );
       if (rows.length) {
         safe = false;
         break;
@@ -313,7 +322,8 @@ export async function deleteBenchRows(
 
 /** The commit the measured code comes from, and whether server/src differs from it (figures of uncommitted code). */
 export function codeVersion(): { commit: string | null; srcChanged: boolean | null } {
-  const git = (args: string[]) => execFileSync('git', args, { cwd: path.join(import.meta.dirname, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  const git = (args: string[]) =>
+    execFileSync('git', args, { cwd: path.join(import.meta.dirname, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
     return { commit: git(['rev-parse', '--short', 'HEAD']), srcChanged: git(['status', '--porcelain', '--', 'src']).length > 0 };
   } catch {

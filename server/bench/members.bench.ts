@@ -4,7 +4,18 @@ import { openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { groupStats } from '../src/modules/groups/group-stats.js';
 import { countMembers, listMembers } from '../src/modules/members/members.repo.js';
-import { type Benchmark, type BenchResult, codeVersion, deleteBenchRows, ensureDatabase, median, percentile, round, timed, traceQueries } from './lib.js';
+import {
+  type Benchmark,
+  type BenchResult,
+  codeVersion,
+  deleteBenchRows,
+  ensureDatabase,
+  median,
+  percentile,
+  round,
+  timed,
+  traceQueries,
+} from './lib.js';
 
 // The members list of an organization of 1,000,000 members (20 groups of 50,000, each member in one
 // group chosen at random, plus 10,000 pending invitations), read with the real repository function:
@@ -39,7 +50,8 @@ const bench: Benchmark = {
     await ensureDatabase(url);
     const database = await openDatabase({ databaseUrl: url, poolMax: 4 });
     const pool = database.pool!;
-    const one = async <T extends pg.QueryResultRow = any>(text: string, values: unknown[] = []) => (await pool.query<T>(text, values)).rows[0];
+    const one = async <T extends pg.QueryResultRow = any>(text: string, values: unknown[] = []) =>
+      (await pool.query<T>(text, values)).rows[0];
     const trace = traceQueries({ keepLast: 1 });
     try {
       await migrate(database);
@@ -69,7 +81,8 @@ const bench: Benchmark = {
           let cursor: string | undefined;
           for (let depth = 0; depth <= DEPTH; depth++) {
             const s = await sampled(() => listMembers(db, { orgId, groupId, limit: PAGE, now, cursor }));
-            if (s.result.items.length !== PAGE || !s.result.nextCursor) throw new Error(`group page ${depth} had ${s.result.items.length} rows`);
+            if (s.result.items.length !== PAGE || !s.result.nextCursor)
+              throw new Error(`group page ${depth} had ${s.result.items.length} rows`);
             cursor = s.result.nextCursor;
             if (warmUp) continue;
             (depth === 0 ? first : deeper).push(s.ms);
@@ -111,8 +124,17 @@ const bench: Benchmark = {
         if (st.members.active !== PER_GROUP) throw new Error(`group stats ${JSON.stringify(st.members)}`);
       });
       // A limited manager's learners page: only the members of the group it observes (one group of PER_GROUP).
-      const { rows: [observer] } = await pool.query<{ id: string }>(`SELECT account_id AS id FROM group_members WHERE org_id = $1 AND group_id = $2 LIMIT 1`, [orgId, groupIds[0]]);
-      await pool.query(`INSERT INTO group_observers (org_id, group_id, account_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [orgId, groupIds[0], observer.id]);
+      const {
+        rows: [observer],
+      } = await pool.query<{ id: string }>(`SELECT account_id AS id FROM group_members WHERE org_id = $1 AND group_id = $2 LIMIT 1`, [
+        orgId,
+        groupIds[0],
+      ]);
+      await pool.query(`INSERT INTO group_observers (org_id, group_id, account_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
+        orgId,
+        groupIds[0],
+        observer.id,
+      ]);
       const scoped = await informative('limited_manager_first_page', async () => {
         const r = await listMembers(db, { orgId, limit: PAGE, now, scope: { orgId, accountId: observer.id } });
         if (r.items.length !== PAGE) throw new Error(`scoped page had ${r.items.length} rows`);
@@ -125,11 +147,14 @@ const bench: Benchmark = {
       const explain = async (name: string, q: Explainable) => {
         const { rows } = await pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${q.text}`, q.values);
         plans[name] = rows.map((r) => r['QUERY PLAN']).join('\n');
-        console.log(`\n-- ${name}: EXPLAIN (ANALYZE, BUFFERS) of the slowest sample (${round(q.ms, 1)} ms)\n${q.text.replace(/\s+/g, ' ').trim()}\n-- params: ${JSON.stringify(q.values)}\n${plans[name]}\n`);
+        console.log(
+          `\n-- ${name}: EXPLAIN (ANALYZE, BUFFERS) of the slowest sample (${round(q.ms, 1)} ms)\n${q.text.replace(/\s+/g, ' ').trim()}\n-- params: ${JSON.stringify(q.values)}\n${plans[name]}\n`,
+        );
       };
       const p95 = percentile(groupPages, 95);
       if (p95 >= TARGET_P95_MS && slowest) await explain('group_page', slowest);
-      for (const x of [unfiltered, pending, counts, groupCounts, stats, scoped]) if (percentile(x.xs, 95) >= TARGET_P95_MS) await explain(x.name, x.worst);
+      for (const x of [unfiltered, pending, counts, groupCounts, stats, scoped])
+        if (percentile(x.xs, 95) >= TARGET_P95_MS) await explain(x.name, x.worst);
 
       if (process.env.BENCH_MEMBERS_DROP === '1') await dropOrg(pool);
       const version = await one<{ v: string }>(`SELECT current_setting('server_version') AS v`);
@@ -198,7 +223,9 @@ async function seedOnce(pool: pg.Pool): Promise<{ orgId: string; groupIds: strin
     const q = (text: string, values: unknown[] = []) => client.query(text, values);
     const {
       rows: [org],
-    } = await q(`INSERT INTO organizations (name, slug) VALUES ('Bench members 1M (seeded by bench/members.bench.ts)', $1) RETURNING id`, [SLUG]);
+    } = await q(`INSERT INTO organizations (name, slug) VALUES ('Bench members 1M (seeded by bench/members.bench.ts)', $1) RETURNING id`, [
+      SLUG,
+    ]);
     // Accounts and memberships made one every 30 seconds (about a year), in that order, as they would have been.
     await q(
       `INSERT INTO accounts (email, email_key, name, created_at, updated_at, last_login_at)
@@ -239,8 +266,12 @@ async function seedOnce(pool: pg.Pool): Promise<{ orgId: string; groupIds: strin
     );
     const {
       rows: [c],
-    } = await q(`SELECT (SELECT count(*) FROM memberships WHERE org_id = $1)::int AS m, (SELECT count(*) FROM group_members WHERE org_id = $1)::int AS gm`, [org.id]);
-    if (c.m !== MEMBERS || c.gm !== MEMBERS) throw new Error(`seeded ${c.m} memberships and ${c.gm} group members (accounts ${ACCOUNT_PREFIX}… left by something else?)`);
+    } = await q(
+      `SELECT (SELECT count(*) FROM memberships WHERE org_id = $1)::int AS m, (SELECT count(*) FROM group_members WHERE org_id = $1)::int AS gm`,
+      [org.id],
+    );
+    if (c.m !== MEMBERS || c.gm !== MEMBERS)
+      throw new Error(`seeded ${c.m} memberships and ${c.gm} group members (accounts ${ACCOUNT_PREFIX}… left by something else?)`);
     await q('COMMIT');
     return { orgId: org.id, groupIds: await groupsOf(org.id), reused: false };
   } catch (err) {

@@ -11,7 +11,9 @@ const dir = import.meta.dirname;
 const resultsFile = path.join(dir, 'results.json');
 
 async function loadBenchmarks(): Promise<Benchmark[]> {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .sort();
   const out: Benchmark[] = [];
   for (const f of files) {
     const mod = await import(pathToFileURL(path.join(dir, f)).href);
@@ -23,10 +25,20 @@ async function loadBenchmarks(): Promise<Benchmark[]> {
 }
 
 function printTable(rows: (BenchResult & { bench: string })[]): void {
-  const cells = rows.map((r) => [`${r.bench}.${r.name}`, String(r.value), r.unit, r.target || '—', r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED']);
+  const cells = rows.map((r) => [
+    `${r.bench}.${r.name}`,
+    String(r.value),
+    r.unit,
+    r.target || '—',
+    r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED',
+  ]);
   const head = ['name', 'value', 'unit', 'target', ''];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => c.map((x, i) => (i === 1 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((x, i) => (i === 1 ? x.padStart(widths[i]) : x.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   console.log(line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const c of cells) console.log(line(c));

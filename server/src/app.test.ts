@@ -19,7 +19,14 @@ describe('the HTTP app', () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
-    for (const p of ['/api/v1/auth/register', '/api/v1/auth/login', '/api/v1/me', '/api/v1/orgs', '/api/v1/orgs/{orgId}', '/api/v1/orgs/{orgId}/locations']) {
+    for (const p of [
+      '/api/v1/auth/register',
+      '/api/v1/auth/login',
+      '/api/v1/me',
+      '/api/v1/orgs',
+      '/api/v1/orgs/{orgId}',
+      '/api/v1/orgs/{orgId}/locations',
+    ]) {
       expect(Object.keys(doc.paths)).toContain(p);
     }
     // Every operation documents its success answer and every referenced schema resolves.
@@ -31,7 +38,10 @@ describe('the HTTP app', () => {
     const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? [];
     for (const r of refs) {
       const target = r.slice(8, -1).replace('#/', '').split('/');
-      expect(target.reduce((o: any, k) => o?.[k], doc), r).toBeTruthy();
+      expect(
+        target.reduce((o: any, k) => o?.[k], doc),
+        r,
+      ).toBeTruthy();
     }
   });
 

@@ -31,27 +31,41 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, c) =>
-      new AppError(429, 'rate_limited', `Too many attempts; try again in ${Math.ceil(c.ttl / 1000)} seconds.`, { retryAfterSeconds: Math.ceil(c.ttl / 1000) }),
+      new AppError(429, 'rate_limited', `Too many attempts; try again in ${Math.ceil(c.ttl / 1000)} seconds.`, {
+        retryAfterSeconds: Math.ceil(c.ttl / 1000),
+      }),
   });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Troupe API', version: '1.0.0', description: 'Bring learners into organizations, groups and programs.' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'troupe_session' }, bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'troupe_session' }, bearer: { type: 'http', scheme: 'bearer' } },
+      },
     },
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   registerAuth(app, ctx);
 
-  app.get('/healthz', { config: { auth: 'public' }, schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }), 503: z.object({ status: z.literal('unavailable') }) } } }, async (_req, reply) => {
-    try {
-      await ctx.database.query('SELECT 1');
-      return { status: 'ok' as const };
-    } catch {
-      return reply.code(503).send({ status: 'unavailable' as const });
-    }
-  });
+  app.get(
+    '/healthz',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['health'],
+        response: { 200: z.object({ status: z.literal('ok') }), 503: z.object({ status: z.literal('unavailable') }) },
+      },
+    },
+    async (_req, reply) => {
+      try {
+        await ctx.database.query('SELECT 1');
+        return { status: 'ok' as const };
+      } catch {
+        return reply.code(503).send({ status: 'unavailable' as const });
+      }
+    },
+  );
   app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   for (const routes of featureRoutes) await app.register(routes(ctx));
@@ -70,7 +84,9 @@ function serveWebApp(app: FastifyInstance, ctx: AppContext): void {
     const isApi = /^\/(api|scim|dev|healthz)(\/|$)/.test(url);
     if (req.method === 'GET' && !isApi && !/\.[a-z0-9]+$/i.test(url)) {
       if (hasIndex) return reply.type('text/html; charset=utf-8').sendFile('index.html');
-      return reply.type('text/html; charset=utf-8').send('<!doctype html><title>Troupe</title><p>The web app is not built yet: run <code>npm run build</code>.</p>');
+      return reply
+        .type('text/html; charset=utf-8')
+        .send('<!doctype html><title>Troupe</title><p>The web app is not built yet: run <code>npm run build</code>.</p>');
     }
     return reply.code(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${url}.` } });
   });

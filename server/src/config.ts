@@ -15,7 +15,10 @@ const envSchema = z.object({
   ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   LOG_LEVEL: z.string().default('info'),
   WEB_DIST: z.string().optional(),
-  JOBS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('pgboss'),
+  JOBS_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default('pgboss'),
   RATE_LIMIT_AUTH_MAX: z.coerce.number().int().min(1).default(10),
 });
 

@@ -12,7 +12,11 @@ import { featureJobs } from './modules/index.js';
 /** Opens the database, applies migrations and prepares the job queue: everything but HTTP. */
 export async function createContext(config: Config, o: { clock?: Clock; logger?: pino.Logger } = {}): Promise<AppContext> {
   const log = o.logger ?? pino({ level: config.logLevel });
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, pgliteTemplate: config.pgliteTemplate });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    pgliteDir: config.pgliteDir,
+    pgliteTemplate: config.pgliteTemplate,
+  });
   await migrate(database);
   const jobs = createJobQueue(database, { databaseUrl: config.databaseUrl, ...config.jobs });
   jobs.register(featureJobs);

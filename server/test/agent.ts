@@ -7,11 +7,17 @@ export class Agent {
   cookies = new Map<string, string>();
   constructor(private app: FastifyInstance) {}
 
-  async request(method: string, url: string, body?: Body, headers: Record<string, string> = {}): Promise<LightMyRequestResponse & { body: string; data: any }> {
+  async request(
+    method: string,
+    url: string,
+    body?: Body,
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse & { body: string; data: any }> {
     if (this.cookies.size === 0 && method !== 'GET') await this.request('GET', '/healthz');
     const h: Record<string, string> = { ...headers };
     if (this.cookies.size) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (!['GET', 'HEAD'].includes(method) && this.cookies.get('csrf_token') && !('x-csrf-token' in h)) h['x-csrf-token'] = this.cookies.get('csrf_token')!;
+    if (!['GET', 'HEAD'].includes(method) && this.cookies.get('csrf_token') && !('x-csrf-token' in h))
+      h['x-csrf-token'] = this.cookies.get('csrf_token')!;
     const res = await this.app.inject({ method: method as any, url, payload: body as any, headers: h });
     for (const c of res.cookies) {
       if (c.value === '' || (c.expires && new Date(c.expires).getTime() < Date.now())) this.cookies.delete(c.name);

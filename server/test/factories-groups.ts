@@ -25,7 +25,11 @@ export async function orgWithOwner(t: TestApp) {
     owner,
     base,
     async group(name: string, o: { parentId?: string; description?: string; welcomeMessage?: string } = {}) {
-      return expectStatus(await a.post(`${base}/groups`, { name, ...o }), 201).data as { id: string; name: string; parentId: string | null };
+      return expectStatus(await a.post(`${base}/groups`, { name, ...o }), 201).data as {
+        id: string;
+        name: string;
+        parentId: string | null;
+      };
     },
     async program(title = `Program ${uid()}`, o: { referentId?: string } = {}) {
       return expectStatus(await a.post(`${base}/programs`, { title, ...o }), 201).data as { id: string; title: string };
@@ -33,7 +37,10 @@ export async function orgWithOwner(t: TestApp) {
     /** A session opening `opensInMs` from the app clock (negative: already open), closing after `lengthMs` (null: never). */
     async session(programId: string, opensInMs = -3_600_000, lengthMs: number | null = 30 * 86_400_000) {
       const opens = t.clock.now().getTime() + opensInMs;
-      const body = { opensAt: new Date(opens).toISOString(), closesAt: lengthMs === null ? null : new Date(opens + lengthMs).toISOString() };
+      const body = {
+        opensAt: new Date(opens).toISOString(),
+        closesAt: lengthMs === null ? null : new Date(opens + lengthMs).toISOString(),
+      };
       return expectStatus(await a.post(`${base}/programs/${programId}/sessions`, body), 201).data as { id: string; status: string };
     },
     async attach(groupId: string, sessionId: string) {
@@ -74,7 +81,10 @@ export async function setMembershipStatus(t: TestApp, orgId: string, accountId: 
 }
 
 /** The smallest valid PNG (1×1 pixel). */
-export const PNG_1PX = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+export const PNG_1PX = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 /** A JPEG header followed by filler: enough for type detection from the magic bytes. */
 export const JPEG_BYTES = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(200)]);
 
@@ -82,7 +92,9 @@ export const JPEG_BYTES = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), 
 export function multipart(field: string, filename: string, contentType: string, bytes: Buffer) {
   const boundary = `----troupe${uid()}`;
   const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`,
+    ),
     bytes,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);

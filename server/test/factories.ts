@@ -11,7 +11,13 @@ export async function lastMail(t: TestApp, to: string) {
   const mail = res.json().items[0];
   if (!mail) return null;
   const link = /https?:\/\/\S+/.exec(mail.text)?.[0] ?? null;
-  return { ...mail, link, token: link ? new URL(link).searchParams.get('token') ?? link.split('/').pop() : null } as { subject: string; text: string; html: string; link: string | null; token: string | null };
+  return { ...mail, link, token: link ? (new URL(link).searchParams.get('token') ?? link.split('/').pop()) : null } as {
+    subject: string;
+    text: string;
+    html: string;
+    link: string | null;
+    token: string | null;
+  };
 }
 
 /** Registers, verifies and signs in a new account through the API; returns its agent. */

@@ -21,7 +21,9 @@ export type TestApp = {
 };
 
 /** A real app on a real database: in-memory PGlite, or DATABASE_URL when set. Jobs live in a schema of their own. */
-export async function createTestApp(over: { smtpUrl?: string; rateLimitMax?: number; retryDelaySeconds?: number; clock?: Clock } = {}): Promise<TestApp> {
+export async function createTestApp(
+  over: { smtpUrl?: string; rateLimitMax?: number; retryDelaySeconds?: number; clock?: Clock } = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'troupe-test-'));
   const base = loadConfig({ ...process.env, DATA_DIR: dataDir, APP_URL: 'http://troupe.test', SMTP_URL: over.smtpUrl ?? '' });
   const config: Config = {

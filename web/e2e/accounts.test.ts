@@ -1,15 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { registerVerified, signIn } from './flows';
-import {
-  baseUrl,
-  checkA11y,
-  closeBrowser,
-  firstLink,
-  newPage,
-  readMailbox,
-  uniqueEmail,
-  waitForMail,
-} from './support';
+import { baseUrl, checkA11y, closeBrowser, firstLink, newPage, readMailbox, uniqueEmail, waitForMail } from './support';
 
 afterAll(closeBrowser);
 
@@ -65,9 +56,7 @@ describe('[ACCOUNTS]', () => {
     await navFr.getByRole('link', { name: 'Paramètres' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
     // The choice is kept on the account too (emails follow it).
-    await expect
-      .poll(() => page.evaluate(async () => (await (await fetch('/api/v1/me')).json()).account.locale))
-      .toBe('fr');
+    await expect.poll(() => page.evaluate(async () => (await (await fetch('/api/v1/me')).json()).account.locale)).toBe('fr');
 
     // The choice survives a reload.
     await page.reload();

@@ -173,7 +173,10 @@ describe('[GROUPS]', () => {
     await expect.poll(() => stat('completed')).toBe('1');
     expect(await stat('active')).toBe('1');
     expect(await stat('neverSignedIn')).toBe('0');
-    await page.getByRole('table', { name: 'Sessions reaching this group' }).getByRole('progressbar', { name: 'Safety basics: 100% completed' }).waitFor();
+    await page
+      .getByRole('table', { name: 'Sessions reaching this group' })
+      .getByRole('progressbar', { name: 'Safety basics: 100% completed' })
+      .waitFor();
     await checkA11y(page);
   });
 });

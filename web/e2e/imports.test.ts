@@ -103,7 +103,11 @@ describe('[IMPORTS]', () => {
     await admin.getByRole('heading', { level: 1, name: 'Learners' }).waitFor();
     const learners = admin.getByRole('table', { name: 'Learners' });
     for (const address of [ana, ben, chloe]) {
-      await learners.getByRole('row').filter({ hasText: address }).getByText(/^(Prospect|Pending)$/).waitFor();
+      await learners
+        .getByRole('row')
+        .filter({ hasText: address })
+        .getByText(/^(Prospect|Pending)$/)
+        .waitFor();
     }
     expect(await learners.getByRole('row').filter({ hasText: 'not-an-address' }).count()).toBe(0);
 

@@ -30,7 +30,10 @@ describe('[INVITATIONS]', () => {
 
     // Seed what is not the point through the API: a group with a welcome message, a program with an open session attached to it.
     const base = `/api/v1/orgs/${orgId}`;
-    const group = await apiFromPage<{ id: string }>(admin, 'POST', `${base}/groups`, { name: 'Newcomers', welcomeMessage: 'Welcome aboard, newcomers!' });
+    const group = await apiFromPage<{ id: string }>(admin, 'POST', `${base}/groups`, {
+      name: 'Newcomers',
+      welcomeMessage: 'Welcome aboard, newcomers!',
+    });
     expect(group.status, JSON.stringify(group.body)).toBe(201);
     const program = await apiFromPage<{ id: string }>(admin, 'POST', `${base}/programs`, { title: 'Onboarding 101' });
     expect(program.status, JSON.stringify(program.body)).toBe(201);
@@ -51,7 +54,12 @@ describe('[INVITATIONS]', () => {
     await admin.getByRole('heading', { level: 1, name: 'Invitations' }).waitFor();
     await admin.getByRole('heading', { name: 'No invitations yet' }).waitFor();
 
-    await invite(admin, `Alice Martin <${alice}>, ${bob}; not-an-address\n${bob}`, 'Newcomers', 'See you on Monday.\n<b>Bring a laptop</b>');
+    await invite(
+      admin,
+      `Alice Martin <${alice}>, ${bob}; not-an-address\n${bob}`,
+      'Newcomers',
+      'See you on Monday.\n<b>Bring a laptop</b>',
+    );
     await admin.getByText('2 valid addresses').waitFor();
     await admin.getByText('1 repeated address will be invited once.').waitFor();
     await admin.getByText('1 entry is not a valid address and will be skipped').waitFor();

@@ -12,7 +12,10 @@ describe('[JOIN PAGE]', () => {
 
     // Seed what is not the point through the API: a group with a program session, and a location.
     const base = `/api/v1/orgs/${orgId}`;
-    const group = await apiFromPage<{ id: string }>(admin, 'POST', `${base}/groups`, { name: 'Sales team', welcomeMessage: 'Welcome aboard, sellers!' });
+    const group = await apiFromPage<{ id: string }>(admin, 'POST', `${base}/groups`, {
+      name: 'Sales team',
+      welcomeMessage: 'Welcome aboard, sellers!',
+    });
     expect(group.status, JSON.stringify(group.body)).toBe(201);
     const program = await apiFromPage<{ id: string }>(admin, 'POST', `${base}/programs`, { title: 'Sales onboarding' });
     expect(program.status, JSON.stringify(program.body)).toBe(201);
@@ -21,7 +24,9 @@ describe('[JOIN PAGE]', () => {
       closesAt: null,
     });
     expect(session.status, JSON.stringify(session.body)).toBe(201);
-    expect((await apiFromPage(admin, 'POST', `${base}/groups/${group.body.id}/assignments`, { sessionId: session.body.id })).status).toBe(201);
+    expect((await apiFromPage(admin, 'POST', `${base}/groups/${group.body.id}/assignments`, { sessionId: session.body.id })).status).toBe(
+      201,
+    );
     expect((await apiFromPage(admin, 'POST', `${base}/locations`, { name: 'Lyon' })).status).toBe(201);
 
     // The admin turns the page on with an address, an allow-list, the group and the location.
@@ -39,7 +44,10 @@ describe('[JOIN PAGE]', () => {
     const domains = admin.getByRole('combobox', { name: 'Allowed email domains' });
     await domains.fill('example.com');
     await domains.press('Enter');
-    for (const [label, option] of [['Groups offered', 'Sales team'], ['Locations offered', 'Lyon']] as const) {
+    for (const [label, option] of [
+      ['Groups offered', 'Sales team'],
+      ['Locations offered', 'Lyon'],
+    ] as const) {
       await admin.getByRole('combobox', { name: label }).click();
       await admin.getByRole('option', { name: option }).click();
       await admin.keyboard.press('Escape');
@@ -63,7 +71,9 @@ describe('[JOIN PAGE]', () => {
     await visitor.getByText('Use your address at @example.com.').waitFor();
     await visitor.getByRole('textbox', { name: 'Email address' }).fill(`outsider-${Date.now().toString(36)}@evil-example.com`);
     await visitor.getByRole('button', { name: 'Join' }).click();
-    await visitor.getByText('This page accepts only addresses of the organization’s email domains. Use your work address, or ask for an invitation.').waitFor();
+    await visitor
+      .getByText('This page accepts only addresses of the organization’s email domains. Use your work address, or ask for an invitation.')
+      .waitFor();
     await checkA11y(visitor);
 
     // An insider asks, verifies through the mailbox and registers (the address is fixed).
@@ -104,7 +114,13 @@ describe('[JOIN PAGE]', () => {
     const base = `/api/v1/orgs/${orgId}`;
     const group = await apiFromPage<{ id: string }>(admin, 'POST', `${base}/groups`, { name: 'Quai 7' });
     const slug = `blue-harbor-${Date.now().toString(36)}`;
-    const put = await apiFromPage(admin, 'PUT', `${base}/join-page`, { enabled: true, slug, allowedDomains: [], groupIds: [group.body.id], locationIds: [] });
+    const put = await apiFromPage(admin, 'PUT', `${base}/join-page`, {
+      enabled: true,
+      slug,
+      allowedDomains: [],
+      groupIds: [group.body.id],
+      locationIds: [],
+    });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
 
     const person = await newPage({ locale: 'fr-FR' });

@@ -30,7 +30,12 @@ export type Database = {
 pg.types.setTypeParser(20, (v) => Number(v)); // bigint counts fit in a JS number here
 
 /** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite in `pgliteDir` (or memory). */
-export async function openDatabase(opts: { databaseUrl?: string; pgliteDir?: string; poolMax?: number; pgliteTemplate?: string }): Promise<Database> {
+export async function openDatabase(opts: {
+  databaseUrl?: string;
+  pgliteDir?: string;
+  poolMax?: number;
+  pgliteTemplate?: string;
+}): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolMax ?? 10 });
     pool.on('error', () => {}); // an idle client's error must not crash the process
@@ -71,7 +76,8 @@ export function rawSql(text: string, values: unknown[] = []): SQL {
   parts.forEach((part, i) => {
     const v = values[Number(part) - 1];
     // Plain objects go as JSON text (Drizzle would read an object as a column selection).
-    const value = v !== null && typeof v === 'object' && !(v instanceof Date) && !Array.isArray(v) && !Buffer.isBuffer(v) ? JSON.stringify(v) : v;
+    const value =
+      v !== null && typeof v === 'object' && !(v instanceof Date) && !Array.isArray(v) && !Buffer.isBuffer(v) ? JSON.stringify(v) : v;
     chunks.push(i % 2 === 0 ? sql.raw(part) : sql`${sql.param(value)}`);
   });
   return sql.join(chunks, sql.raw(''));

@@ -31,7 +31,10 @@ export async function migrate(database: Database): Promise<string[]> {
     try {
       await client.query('SELECT pg_advisory_lock($1)', [LOCK_ID]);
       try {
-        await run((t, v) => client.query(t, v as any[]), (t) => client.query(t));
+        await run(
+          (t, v) => client.query(t, v as any[]),
+          (t) => client.query(t),
+        );
       } finally {
         await client.query('SELECT pg_advisory_unlock($1)', [LOCK_ID]);
       }

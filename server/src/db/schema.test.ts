@@ -18,7 +18,21 @@ it('builds from the migrations a database whose tables and columns match the dec
   const actual = new Map<string, string>();
   for (const r of rows) actual.set(`${r.table_name}.${r.column_name}`, `${r.udt_name}${r.is_nullable === 'NO' ? ' not null' : ''}`);
   const declared = new Map<string, string>();
-  const udt: Record<string, string> = { PgUUID: 'uuid', PgText: 'text', PgTimestampString: 'timestamptz', PgTimestamp: 'timestamptz', PgBoolean: 'bool', PgInteger: 'int4', PgJsonb: 'jsonb', PgBigInt53: 'int8', PgSmallInt: 'int2', PgReal: 'float4', PgDoublePrecision: 'float8', PgDateString: 'date', PgDate: 'date' };
+  const udt: Record<string, string> = {
+    PgUUID: 'uuid',
+    PgText: 'text',
+    PgTimestampString: 'timestamptz',
+    PgTimestamp: 'timestamptz',
+    PgBoolean: 'bool',
+    PgInteger: 'int4',
+    PgJsonb: 'jsonb',
+    PgBigInt53: 'int8',
+    PgSmallInt: 'int2',
+    PgReal: 'float4',
+    PgDoublePrecision: 'float8',
+    PgDateString: 'date',
+    PgDate: 'date',
+  };
   for (const table of tables) {
     const cfg = getTableConfig(table);
     for (const c of cfg.columns) {

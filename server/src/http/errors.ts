@@ -21,7 +21,9 @@ export const invalidField = (field: string, message: string, code = 'validation_
   new AppError(422, code, message, { fields: { [field]: message } });
 
 type ErrorBody = { error: { code: string; message: string; details?: unknown } };
-const body = (code: string, message: string, details?: unknown): ErrorBody => ({ error: { code, message, ...(details === undefined ? {} : { details }) } });
+const body = (code: string, message: string, details?: unknown): ErrorBody => ({
+  error: { code, message, ...(details === undefined ? {} : { details }) },
+});
 
 /** Turns every error into the API's error format; never a stack trace, never a 500 for bad input. */
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -55,7 +57,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
       return reply.code(400).send(body('malformed_json', 'The request body is not valid JSON.'));
     if (status === 429) return reply.code(429).send(body('rate_limited', err.message));
-    if (status >= 400 && status < 500) return reply.code(status).send(body(err.code ? String(err.code).toLowerCase() : 'bad_request', err.message));
+    if (status >= 400 && status < 500)
+      return reply.code(status).send(body(err.code ? String(err.code).toLowerCase() : 'bad_request', err.message));
     req.log.error({ err }, 'unhandled error');
     return reply.code(500).send(body('internal_error', 'Something went wrong on our side.'));
   });

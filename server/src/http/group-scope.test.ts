@@ -23,11 +23,20 @@ async function setup() {
   await o.attach(a.id, session.id);
   await o.attach(b.id, session.id);
   const invite = async (groupId: string) =>
-    expectStatus(await o.owner.agent.post(`${o.base}/invitations`, { emails: [`inv-${uid()}@example.com`], groupIds: [groupId] }), 201).data.items[0];
+    expectStatus(await o.owner.agent.post(`${o.base}/invitations`, { emails: [`inv-${uid()}@example.com`], groupIds: [groupId] }), 201).data
+      .items[0];
   const invA = await invite(a.id);
   const invB = await invite(b.id);
   const passcode = async (groupId: string) =>
-    expectStatus(await o.owner.agent.post(`${o.base}/passcode-invitations`, { name: `P ${uid()}`, passcode: `Code-${uid()}`, capacity: 5, groupIds: [groupId] }), 201).data;
+    expectStatus(
+      await o.owner.agent.post(`${o.base}/passcode-invitations`, {
+        name: `P ${uid()}`,
+        passcode: `Code-${uid()}`,
+        capacity: 5,
+        groupIds: [groupId],
+      }),
+      201,
+    ).data;
   const pcA = await passcode(a.id);
   const pcB = await passcode(b.id);
   const limited = await o.learner('manager_limited');

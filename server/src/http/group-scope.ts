@@ -37,7 +37,11 @@ export function invitationInScope(scope: GroupScope, groupIdsCol: SQL): SQL {
 }
 
 /** For routes on one group, invitation or passcode: 404 when it lies outside the viewer's scope. */
-export async function assertInScope(ctx: Pick<AppContext, 'db'>, scope: GroupScope, target: { groupId?: string; invitationId?: string; passcodeId?: string }): Promise<void> {
+export async function assertInScope(
+  ctx: Pick<AppContext, 'db'>,
+  scope: GroupScope,
+  target: { groupId?: string; invitationId?: string; passcodeId?: string },
+): Promise<void> {
   if (!scope) return;
   if (target.groupId) {
     const rows = await queryRows<{ ok: boolean }>(ctx.db, sql`SELECT ${target.groupId}::uuid IN (${scopedGroupIds(scope)}) AS ok`);
@@ -60,7 +64,12 @@ export async function assertInScope(ctx: Pick<AppContext, 'db'>, scope: GroupSco
 }
 
 /** Of the given invitation ids, those the viewer may act on (all of them when there is no scope). */
-export async function idsInScope(ctx: Pick<AppContext, 'db'>, scope: GroupScope, orgId: string, invitationIds: string[]): Promise<string[]> {
+export async function idsInScope(
+  ctx: Pick<AppContext, 'db'>,
+  scope: GroupScope,
+  orgId: string,
+  invitationIds: string[],
+): Promise<string[]> {
   if (!scope || invitationIds.length === 0) return invitationIds;
   const rows = await queryRows<{ id: string }>(
     ctx.db,

@@ -28,7 +28,15 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 // A limited manager sees the learners of the groups they manage (see http/group-scope.ts); an import
 // holds rows of every group, so its history is for full managers and above.
-const MANAGER_LIMITED: Permission[] = ['org.read', 'members.read', 'groups.read', 'programs.read', 'invitations.read', 'invitations.resend', 'learning.self'];
+const MANAGER_LIMITED: Permission[] = [
+  'org.read',
+  'members.read',
+  'groups.read',
+  'programs.read',
+  'invitations.read',
+  'invitations.resend',
+  'learning.self',
+];
 const MANAGER_FULL: Permission[] = [
   ...MANAGER_LIMITED,
   'imports.read',

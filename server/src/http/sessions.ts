@@ -25,7 +25,10 @@ export async function findSession(ctx: AppContext, raw: string): Promise<{ hash:
 }
 
 export async function touchSession(ctx: AppContext, hash: string): Promise<void> {
-  await ctx.database.query(`UPDATE sessions SET last_seen_at = now(), expires_at = now() + interval '${SESSION_DAYS} days' WHERE id_hash = $1`, [hash]);
+  await ctx.database.query(
+    `UPDATE sessions SET last_seen_at = now(), expires_at = now() + interval '${SESSION_DAYS} days' WHERE id_hash = $1`,
+    [hash],
+  );
 }
 
 /** Starts a new session (a new id at every sign-in) and sets its cookie and a fresh CSRF token. */

@@ -56,8 +56,19 @@ function pgliteExecutor(database: Database): SqlExecutor {
 }
 
 /** The job queue in our own database (pg-boss), on PostgreSQL or the embedded PGlite. */
-export function createJobQueue(database: Database, opts: { databaseUrl?: string; retryDelaySeconds: number; retryLimit: number; pollingIntervalSeconds: number; schema: string }): JobQueue {
-  const base = { schema: opts.schema, supervise: true, schedule: true, migrate: true, retryLimit: opts.retryLimit, retryDelay: opts.retryDelaySeconds, retryBackoff: true } as const;
+export function createJobQueue(
+  database: Database,
+  opts: { databaseUrl?: string; retryDelaySeconds: number; retryLimit: number; pollingIntervalSeconds: number; schema: string },
+): JobQueue {
+  const base = {
+    schema: opts.schema,
+    supervise: true,
+    schedule: true,
+    migrate: true,
+    retryLimit: opts.retryLimit,
+    retryDelay: opts.retryDelaySeconds,
+    retryBackoff: true,
+  } as const;
   const boss =
     database.kind === 'pg'
       ? new PgBoss({ ...base, connectionString: opts.databaseUrl, max: 4 })

@@ -50,7 +50,8 @@ afterAll(async () => {
 });
 
 const rowsFor = async (to: string) =>
-  ((await t.ctx.db.execute(sql`SELECT status, attempts, last_error, text_body, params FROM emails WHERE to_address = ${to}`)) as any).rows as any[];
+  ((await t.ctx.db.execute(sql`SELECT status, attempts, last_error, text_body, params FROM emails WHERE to_address = ${to}`)) as any)
+    .rows as any[];
 
 describe('email over SMTP', () => {
   it('delivers through a real SMTP conversation, with a text part holding the full link, and keeps no token afterwards', async () => {
@@ -106,7 +107,9 @@ describe('email over SMTP', () => {
     const tag = uid();
     const items = Array.from({ length: 120 }, (_, i) => ({ to: `batch-${i}-${tag}@example.com`, template: 'account-exists' }));
     await t.ctx.db.transaction((tx) => queueEmails(tx, t.ctx.jobs, items));
-    const [jobs] = ((await t.ctx.database.query(`SELECT count(*)::int AS n FROM ${t.ctx.config.jobs.schema}.job WHERE name = 'email.batch'`)) as any).rows;
+    const [jobs] = (
+      (await t.ctx.database.query(`SELECT count(*)::int AS n FROM ${t.ctx.config.jobs.schema}.job WHERE name = 'email.batch'`)) as any
+    ).rows;
     expect(jobs.n).toBeGreaterThanOrEqual(1);
     await t.drain();
     const got = sink.received.filter((m) => m.to.some((a) => a.endsWith(`-${tag}@example.com`)));

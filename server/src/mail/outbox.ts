@@ -8,7 +8,14 @@ import type { JobDefinition, JobQueue } from '../jobs/queue.js';
 import { queryCount } from '../lib/sql.js';
 import { renderEmail } from './render.js';
 
-export type QueuedEmail = { to: string; template: string; locale?: string; params?: Record<string, unknown>; orgId?: string | null; refId?: string | null };
+export type QueuedEmail = {
+  to: string;
+  template: string;
+  locale?: string;
+  params?: Record<string, unknown>;
+  orgId?: string | null;
+  refId?: string | null;
+};
 
 /** What happens after the SMTP server accepted a message of a template (e.g. an invitation becomes pending). */
 const afterSend = new Map<string, (ctx: AppContext, email: { id: string; refId: string | null }) => Promise<void>>();
@@ -18,7 +25,10 @@ export function onEmailSent(template: string, fn: (ctx: AppContext, email: { id:
 
 /** What happens when delivery of a template failed (it will be retried). */
 const afterFail = new Map<string, (ctx: AppContext, email: { id: string; refId: string | null }, error: string) => Promise<void>>();
-export function onEmailFailed(template: string, fn: (ctx: AppContext, email: { id: string; refId: string | null }, error: string) => Promise<void>): void {
+export function onEmailFailed(
+  template: string,
+  fn: (ctx: AppContext, email: { id: string; refId: string | null }, error: string) => Promise<void>,
+): void {
   afterFail.set(template, fn);
 }
 
@@ -48,7 +58,12 @@ export async function queueEmails(tx: Db, jobs: JobQueue, items: QueuedEmail[], 
     ids.push(...rows.map((r) => r.id));
   }
   if (batchId) await jobs.send(SEND_BATCH, { batchId }, { tx, startAfter: opts.startAfter });
-  else await jobs.sendMany(SEND_EMAIL, ids.map((emailId) => ({ emailId })), { tx, startAfter: opts.startAfter });
+  else
+    await jobs.sendMany(
+      SEND_EMAIL,
+      ids.map((emailId) => ({ emailId })),
+      { tx, startAfter: opts.startAfter },
+    );
   return ids;
 }
 
@@ -89,13 +104,19 @@ async function sendEmail(ctx: AppContext, { emailId }: { emailId: string }): Pro
     .where(
       and(
         eq(emails.id, emailId),
-        or(inArray(emails.status, ['queued', 'failed']), and(eq(emails.status, 'sending'), or(isNull(emails.claimedAt), lt(emails.claimedAt, staleBefore)))),
+        or(
+          inArray(emails.status, ['queued', 'failed']),
+          and(eq(emails.status, 'sending'), or(isNull(emails.claimedAt), lt(emails.claimedAt, staleBefore))),
+        ),
       ),
     )
     .returning();
   if (!row) {
     // Already sent (perhaps by a run that died before its follow-up), cancelled, or being sent elsewhere.
-    const [done] = await ctx.db.select({ id: emails.id, refId: emails.refId, template: emails.template, status: emails.status }).from(emails).where(eq(emails.id, emailId));
+    const [done] = await ctx.db
+      .select({ id: emails.id, refId: emails.refId, template: emails.template, status: emails.status })
+      .from(emails)
+      .where(eq(emails.id, emailId));
     if (done?.status === 'sent') await afterSend.get(done.template)?.(ctx, done);
     return;
   }
@@ -106,7 +127,15 @@ async function sendEmail(ctx: AppContext, { emailId }: { emailId: string }): Pro
     const keep = ctx.mailer.kind === 'mailbox';
     await ctx.db
       .update(emails)
-      .set({ status: 'sent', sentAt: sql`now()`, lastError: null, subject, textBody: keep ? text : null, htmlBody: keep ? html : null, params: keep ? row.params : {} })
+      .set({
+        status: 'sent',
+        sentAt: sql`now()`,
+        lastError: null,
+        subject,
+        textBody: keep ? text : null,
+        htmlBody: keep ? html : null,
+        params: keep ? row.params : {},
+      })
       .where(eq(emails.id, row.id));
   } catch (err) {
     const message = String((err as Error).message).slice(0, 500);
@@ -126,7 +155,13 @@ async function sendBatch(ctx: AppContext, { batchId }: { batchId: string }): Pro
     const next = await ctx.db
       .select({ id: emails.id })
       .from(emails)
-      .where(and(eq(emails.batchId, batchId), inArray(emails.status, ['queued', 'failed', 'sending']), tried.size ? notInArray(emails.id, [...tried].slice(-5000)) : undefined))
+      .where(
+        and(
+          eq(emails.batchId, batchId),
+          inArray(emails.status, ['queued', 'failed', 'sending']),
+          tried.size ? notInArray(emails.id, [...tried].slice(-5000)) : undefined,
+        ),
+      )
       .orderBy(asc(emails.createdAt), asc(emails.id))
       .limit(200);
     const ids = next.map((r) => r.id).filter((id) => !tried.has(id));

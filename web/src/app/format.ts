@@ -9,8 +9,7 @@ export function useFormat() {
     locale,
     dateTime: (iso: string | null | undefined) =>
       iso ? new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '',
-    date: (iso: string | null | undefined) =>
-      iso ? new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(new Date(iso)) : '',
+    date: (iso: string | null | undefined) => (iso ? new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(new Date(iso)) : ''),
     number: (value: number) => new Intl.NumberFormat(locale).format(value),
   };
 }

@@ -5,8 +5,7 @@ export const theme = createTheme({
   // Shade 7 keeps white text on buttons above WCAG AA contrast.
   primaryShade: { light: 7, dark: 8 },
   defaultRadius: 'md',
-  fontFamily:
-    'Inter, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif',
+  fontFamily: 'Inter, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif',
 });
 
 /** Darker dimmed, error and light-violet text than Mantine's defaults, for AA contrast. */

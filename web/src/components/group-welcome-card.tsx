@@ -18,18 +18,14 @@ export function GroupWelcomeCard({ name, welcomeMessage, logoUrl, backgroundUrl,
         h={backgroundUrl ? 120 : 48}
         bg="violet.1"
         style={
-          backgroundUrl
-            ? { backgroundImage: `url("${backgroundUrl}")`, backgroundSize: 'cover', backgroundPosition: 'center' }
-            : undefined
+          backgroundUrl ? { backgroundImage: `url("${backgroundUrl}")`, backgroundSize: 'cover', backgroundPosition: 'center' } : undefined
         }
         role={backgroundUrl ? 'img' : undefined}
         aria-label={backgroundUrl ? t('home.backgroundOf', { name }) : undefined}
       />
       <Stack gap="xs" p="md">
         <Group gap="sm" wrap="nowrap" align="center">
-          {logoUrl && (
-            <Image src={logoUrl} alt={t('home.logoOf', { name })} h={48} w={48} fit="contain" radius="sm" bg="white" />
-          )}
+          {logoUrl && <Image src={logoUrl} alt={t('home.logoOf', { name })} h={48} w={48} fit="contain" radius="sm" bg="white" />}
           <Title order={headingLevel} fz="h4" style={{ overflowWrap: 'anywhere' }}>
             {name}
           </Title>

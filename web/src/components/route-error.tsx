@@ -10,11 +10,7 @@ function ErrorContent({ error }: { error: unknown }) {
   return (
     <>
       <Text>{t('crash.text')}</Text>
-      {detail && (
-        <Code block>
-          {detail}
-        </Code>
-      )}
+      {detail && <Code block>{detail}</Code>}
       <Group>
         <Button onClick={() => window.location.reload()}>{t('crash.reload')}</Button>
         <Button component={Link} to="/" variant="default">

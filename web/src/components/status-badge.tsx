@@ -62,11 +62,5 @@ export function StatusBadge({ status }: { status: MemberStatus | string }) {
 /** Scheduled, ongoing or closed, for program sessions. */
 export function SessionStatusBadge({ status }: { status: SessionStatus }) {
   const { t } = useTranslation();
-  return (
-    <ExplainedBadge
-      color={SESSION_COLORS[status]}
-      label={t(`sessionStatus.${status}`)}
-      help={t(`sessionStatusHelp.${status}`)}
-    />
-  );
+  return <ExplainedBadge color={SESSION_COLORS[status]} label={t(`sessionStatus.${status}`)} help={t(`sessionStatusHelp.${status}`)} />;
 }

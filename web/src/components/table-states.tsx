@@ -77,7 +77,9 @@ export function LoadMore({ query, shown, total }: LoadMoreProps) {
     <Group justify="space-between">
       {shown !== undefined ? (
         <Text size="sm" c="dimmed" aria-live="polite">
-          {total !== undefined ? t('common.shownOf', { count: total, n: number(shown), total: number(total) }) : t('common.shown', { count: shown, n: number(shown) })}
+          {total !== undefined
+            ? t('common.shownOf', { count: total, n: number(shown), total: number(total) })
+            : t('common.shown', { count: shown, n: number(shown) })}
         </Text>
       ) : (
         <span />

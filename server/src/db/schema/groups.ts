@@ -1,5 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { type AnyPgColumn, check, foreignKey, index, pgTable, primaryKey, smallint, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  type AnyPgColumn,
+  check,
+  foreignKey,
+  index,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  unique,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { createdAt, id, ts } from './columns.js';
 import { accounts, memberships, organizations } from './foundation.js';
 
@@ -9,7 +21,9 @@ export const groups = pgTable(
   'groups',
   {
     id: id(),
-    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
     parentId: uuid('parent_id'),
     name: text('name').notNull(),
     nameKey: text('name_key').notNull(),
@@ -24,7 +38,11 @@ export const groups = pgTable(
   (t) => [
     unique('groups_org_id_id_key').on(t.orgId, t.id),
     foreignKey({ columns: [t.orgId, t.parentId], foreignColumns: [t.orgId, t.id] }),
-    uniqueIndex('groups_sibling_name_idx').on(t.orgId, sql`coalesce(${t.parentId}, '00000000-0000-0000-0000-000000000000'::uuid)`, t.nameKey),
+    uniqueIndex('groups_sibling_name_idx').on(
+      t.orgId,
+      sql`coalesce(${t.parentId}, '00000000-0000-0000-0000-000000000000'::uuid)`,
+      t.nameKey,
+    ),
     index('groups_parent_idx').on(t.parentId),
   ],
 );
@@ -54,7 +72,9 @@ export const programs = pgTable(
   'programs',
   {
     id: id(),
-    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
     description: text('description'),
     referentId: uuid('referent_id').references(() => accounts.id, { onDelete: 'set null' }),
@@ -127,11 +147,18 @@ export const certificates = pgTable(
   'certificates',
   {
     id: text('id').primaryKey(),
-    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
-    accountId: uuid('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
     programId: uuid('program_id').notNull(),
     sessionId: uuid('session_id').notNull(),
-    enrolmentId: uuid('enrolment_id').notNull().unique().references(() => enrolments.id, { onDelete: 'cascade' }),
+    enrolmentId: uuid('enrolment_id')
+      .notNull()
+      .unique()
+      .references(() => enrolments.id, { onDelete: 'cascade' }),
     issuedAt: ts('issued_at').notNull(),
   },
   (t) => [

@@ -6,7 +6,9 @@ export const imports = pgTable(
   'imports',
   {
     id: id(),
-    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
     createdBy: uuid('created_by').references(() => accounts.id, { onDelete: 'set null' }),
     approvedBy: uuid('approved_by').references(() => accounts.id, { onDelete: 'set null' }),
     mode: text('mode').notNull(),
@@ -33,7 +35,9 @@ export const imports = pgTable(
 export const importRows = pgTable(
   'import_rows',
   {
-    importId: uuid('import_id').notNull().references(() => imports.id, { onDelete: 'cascade' }),
+    importId: uuid('import_id')
+      .notNull()
+      .references(() => imports.id, { onDelete: 'cascade' }),
     line: integer('line').notNull(),
     email: text('email').notNull(),
     emailKey: text('email_key'),

@@ -8,7 +8,9 @@ export const passcodes = pgTable(
   'passcodes',
   {
     id: id(),
-    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     codeHash: text('code_hash').notNull(),
     capacity: integer('capacity').notNull(),
@@ -21,14 +23,19 @@ export const passcodes = pgTable(
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('passcodes_enabled_code_idx').on(t.codeHash).where(sql`enabled`), index('passcodes_org_idx').on(t.orgId, t.createdAt)],
+  (t) => [
+    uniqueIndex('passcodes_enabled_code_idx').on(t.codeHash).where(sql`enabled`),
+    index('passcodes_org_idx').on(t.orgId, t.createdAt),
+  ],
 );
 
 export const invitations = pgTable(
   'invitations',
   {
     id: timeOrderedId(),
-    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
     kind: text('kind').notNull(),
     email: text('email').notNull(),
     emailKey: text('email_key').notNull(),
@@ -59,14 +66,18 @@ export const invitations = pgTable(
 
 export const invitationTokens = pgTable('invitation_tokens', {
   tokenHash: text('token_hash').primaryKey(),
-  invitationId: uuid('invitation_id').notNull().references(() => invitations.id, { onDelete: 'cascade' }),
+  invitationId: uuid('invitation_id')
+    .notNull()
+    .references(() => invitations.id, { onDelete: 'cascade' }),
   createdAt: createdAt(),
   replacedAt: ts('replaced_at'),
 });
 
 export const invitationBatches = pgTable('invitation_batches', {
   id: id(),
-  orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+  orgId: uuid('org_id')
+    .notNull()
+    .references(() => organizations.id, { onDelete: 'cascade' }),
   createdBy: uuid('created_by').references(() => accounts.id, { onDelete: 'set null' }),
   status: text('status').notNull().default('queued'),
   request: jsonb('request').notNull(),

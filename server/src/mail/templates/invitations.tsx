@@ -4,7 +4,15 @@ import { Section, Text } from '@react-email/components';
 import { MailLayout } from '../layout.js';
 import type { MailTemplate, TemplateEnv } from './index.js';
 
-type InvitationParams = { token?: string; orgName: string; inviterName: string; email: string; message?: string | null; groupNames?: string[]; copy?: boolean };
+type InvitationParams = {
+  token?: string;
+  orgName: string;
+  inviterName: string;
+  email: string;
+  message?: string | null;
+  groupNames?: string[];
+  copy?: boolean;
+};
 
 const quote = (env: TemplateEnv, inviter: string, message?: string | null) =>
   message ? (
@@ -41,7 +49,9 @@ export const invitation: MailTemplate = (p: InvitationParams, env) => {
 };
 
 export const sessionInvitation: MailTemplate = (p: InvitationParams & { programTitle: string; opensAt: string }, env) => {
-  const opensAt = new Intl.DateTimeFormat(env.locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(p.opensAt));
+  const opensAt = new Intl.DateTimeFormat(env.locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(
+    new Date(p.opensAt),
+  );
   const vars = { org: p.orgName, inviter: p.inviterName, program: p.programTitle, opensAt };
   return {
     subject: env.t('mail.sessionInvitation.subject', vars),
@@ -79,7 +89,10 @@ export const welcomeSetPassword: MailTemplate = (p: { token: string; name: strin
   };
 };
 
-export const passcodeCopy: MailTemplate = (p: { name: string; passcode: string; capacity: number; orgName: string; inviterName: string; message?: string | null }, env) => {
+export const passcodeCopy: MailTemplate = (
+  p: { name: string; passcode: string; capacity: number; orgName: string; inviterName: string; message?: string | null },
+  env,
+) => {
   const vars = { org: p.orgName, name: p.name, capacity: p.capacity, passcode: p.passcode };
   return {
     subject: env.t('mail.passcodeCopy.subject', vars),
@@ -99,8 +112,13 @@ export const passcodeCopy: MailTemplate = (p: { name: string; passcode: string; 
   };
 };
 
-export const importDone: MailTemplate = (p: { orgName: string; fileName: string; created: number; addedToGroups: number; alreadyThere: number; skipped: number }, env) => {
-  const counts = (['created', 'addedToGroups', 'alreadyThere', 'skipped'] as const).map((k) => env.t(`mail.importDone.${k}`, { count: Number(p[k] ?? 0) }));
+export const importDone: MailTemplate = (
+  p: { orgName: string; fileName: string; created: number; addedToGroups: number; alreadyThere: number; skipped: number },
+  env,
+) => {
+  const counts = (['created', 'addedToGroups', 'alreadyThere', 'skipped'] as const).map((k) =>
+    env.t(`mail.importDone.${k}`, { count: Number(p[k] ?? 0) }),
+  );
   const vars = { org: p.orgName, file: p.fileName || '—', summary: counts.join(', ') };
   return {
     subject: env.t('mail.importDone.subject', vars),

@@ -19,7 +19,10 @@ export const joinPageVerify: MailTemplate = (p: JoinPageVerifyParams, env) => {
         preview={env.t('mail.joinPage.body', vars)}
         heading={env.t('mail.joinPage.heading', vars)}
         paragraphs={paragraphs}
-        action={{ label: env.t('mail.joinPage.action'), url: `${env.appUrl}/join/${encodeURIComponent(p.slug)}/verify?token=${encodeURIComponent(p.token)}` }}
+        action={{
+          label: env.t('mail.joinPage.action'),
+          url: `${env.appUrl}/join/${encodeURIComponent(p.slug)}/verify?token=${encodeURIComponent(p.token)}`,
+        }}
         linkFallback={env.t('mail.linkFallback')}
         footer={env.t('mail.footer', { org: p.orgName })}
       />

@@ -17,7 +17,10 @@ export async function findAccountById(db: Db, id: string) {
 }
 
 /** Creates a one-time token for an account; only its hash is stored. Earlier unused tokens of the same purpose stop working. */
-export async function createAuthToken(db: Db, o: { accountId: string; emailKey: string; purpose: TokenPurpose; expiresAt: Date }): Promise<string> {
+export async function createAuthToken(
+  db: Db,
+  o: { accountId: string; emailKey: string; purpose: TokenPurpose; expiresAt: Date },
+): Promise<string> {
   const token = newToken(32);
   await db
     .update(authTokens)
@@ -38,7 +41,14 @@ export async function consumeAuthToken(db: Db, token: string, purpose: TokenPurp
   const [row] = await db
     .update(authTokens)
     .set({ usedAt: now.toISOString() })
-    .where(and(eq(authTokens.tokenHash, hashToken(token)), eq(authTokens.purpose, purpose), isNull(authTokens.usedAt), gt(authTokens.expiresAt, now.toISOString())))
+    .where(
+      and(
+        eq(authTokens.tokenHash, hashToken(token)),
+        eq(authTokens.purpose, purpose),
+        isNull(authTokens.usedAt),
+        gt(authTokens.expiresAt, now.toISOString()),
+      ),
+    )
     .returning();
   return row ?? null;
 }
@@ -54,7 +64,13 @@ export async function peekAuthToken(db: Db, token: string, purpose: TokenPurpose
 
 export async function listMembershipsOf(db: Db, accountId: string) {
   return db
-    .select({ orgId: organizations.id, orgName: organizations.name, orgSlug: organizations.slug, role: memberships.role, status: memberships.status })
+    .select({
+      orgId: organizations.id,
+      orgName: organizations.name,
+      orgSlug: organizations.slug,
+      role: memberships.role,
+      status: memberships.status,
+    })
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.orgId))
     .where(and(eq(memberships.accountId, accountId), eq(memberships.status, 'active')))
@@ -65,10 +81,20 @@ export async function listMembershipsOf(db: Db, accountId: string) {
  * Registers the person a link was sent to (invitation, join page): the link proves the address, so the
  * account is verified at once. An address that already has an account answers 409: sign in instead.
  */
-export async function insertProvenAccount(tx: Db, o: { email: string; emailKey: string; name: string; passwordHash: string; locale?: string; now: Date; signInTo: 'accept' | 'join' }) {
+export async function insertProvenAccount(
+  tx: Db,
+  o: { email: string; emailKey: string; name: string; passwordHash: string; locale?: string; now: Date; signInTo: 'accept' | 'join' },
+) {
   const [account] = await tx
     .insert(accounts)
-    .values({ email: o.email, emailKey: o.emailKey, name: o.name, passwordHash: o.passwordHash, locale: o.locale ?? 'en', verifiedAt: o.now.toISOString() })
+    .values({
+      email: o.email,
+      emailKey: o.emailKey,
+      name: o.name,
+      passwordHash: o.passwordHash,
+      locale: o.locale ?? 'en',
+      verifiedAt: o.now.toISOString(),
+    })
     .onConflictDoNothing()
     .returning();
   if (!account) throw new AppError(409, 'account_exists', `${o.email} already has a Troupe account: sign in to ${o.signInTo}.`);

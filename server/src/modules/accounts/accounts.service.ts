@@ -22,7 +22,13 @@ export function requireEmail(input: string, field = 'email') {
 }
 
 /** Records an account-level event in the audit log of each organization the account belongs to. */
-export async function auditAccountEvent(db: Db, account: { id: string; email: string }, action: string, meta: Meta, data: Record<string, unknown> = {}) {
+export async function auditAccountEvent(
+  db: Db,
+  account: { id: string; email: string },
+  action: string,
+  meta: Meta,
+  data: Record<string, unknown> = {},
+) {
   const orgs = await db.select({ orgId: memberships.orgId }).from(memberships).where(eq(memberships.accountId, account.id));
   const targets = orgs.length ? orgs.map((o) => o.orgId) : [null];
   for (const orgId of targets) {
@@ -31,7 +37,10 @@ export async function auditAccountEvent(db: Db, account: { id: string; email: st
 }
 
 /** Registers an account and mails a verification link; answers the same whether or not the address is taken. */
-export async function registerAccount(ctx: AppContext, o: { email: string; password: string; name: string; locale?: string } & Meta): Promise<void> {
+export async function registerAccount(
+  ctx: AppContext,
+  o: { email: string; password: string; name: string; locale?: string } & Meta,
+): Promise<void> {
   const addr = requireEmail(o.email);
   const passwordHash = await hashPassword(o.password); // spent in both branches, so timing does not tell
   const now = ctx.clock.now();
@@ -56,7 +65,9 @@ export async function registerAccount(ctx: AppContext, o: { email: string; passw
       purpose: 'verify_email',
       expiresAt: new Date(now.getTime() + TOKEN_TTL.verify_email),
     });
-    await queueEmails(tx, ctx.jobs, [{ to: account.email, template: 'verify-email', locale: account.locale, params: { name: account.name, token } }]);
+    await queueEmails(tx, ctx.jobs, [
+      { to: account.email, template: 'verify-email', locale: account.locale, params: { name: account.name, token } },
+    ]);
   });
 }
 
@@ -73,7 +84,9 @@ export async function resendVerification(ctx: AppContext, o: { email: string }):
       purpose: 'verify_email',
       expiresAt: new Date(ctx.clock.now().getTime() + TOKEN_TTL.verify_email),
     });
-    await queueEmails(tx, ctx.jobs, [{ to: account.email, template: 'verify-email', locale: account.locale, params: { name: account.name, token } }]);
+    await queueEmails(tx, ctx.jobs, [
+      { to: account.email, template: 'verify-email', locale: account.locale, params: { name: account.name, token } },
+    ]);
   });
 }
 
@@ -140,7 +153,10 @@ export async function forgotPassword(ctx: AppContext, o: { email: string } & Met
 }
 
 /** Sets a new password from a reset or set-password link; other sessions end unless asked otherwise. */
-export async function resetPassword(ctx: AppContext, o: { token: string; password: string; signOutOtherSessions: boolean; purpose?: TokenPurpose } & Meta) {
+export async function resetPassword(
+  ctx: AppContext,
+  o: { token: string; password: string; signOutOtherSessions: boolean; purpose?: TokenPurpose } & Meta,
+) {
   const purpose = o.purpose ?? 'reset_password';
   const passwordHash = await hashPassword(o.password);
   const account = await ctx.db.transaction(async (tx) => {

@@ -107,10 +107,20 @@ describe('sign-in', () => {
   });
 
   it('answers 400 to malformed JSON and 413 to an oversize body, never a 500', async () => {
-    const bad = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: '{"email":', headers: { 'content-type': 'application/json' } });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: '{"email":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('malformed_json');
-    const big = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(2_000_000) }), headers: { 'content-type': 'application/json' } });
+    const big = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(2_000_000) }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(big.statusCode).toBe(413);
     expect(big.json().error.code).toBe('payload_too_large');
   });
@@ -120,7 +130,9 @@ describe('password reset', () => {
   it('mails a one-hour single-use link to the stored address and ends other sessions', async () => {
     const { agent, email } = await signUp(t);
     const anon = new Agent(t.app);
-    expect((await anon.post('/api/v1/auth/forgot-password', { email: email.toUpperCase().replace('@EXAMPLE.COM', '@example.com') })).statusCode).toBe(202);
+    expect(
+      (await anon.post('/api/v1/auth/forgot-password', { email: email.toUpperCase().replace('@EXAMPLE.COM', '@example.com') })).statusCode,
+    ).toBe(202);
     expect((await anon.post('/api/v1/auth/forgot-password', { email: `ghost-${uid()}@example.com` })).statusCode).toBe(202);
     const mail = await lastMail(t, email);
     expect(mail?.link).toContain('/reset-password?token=');
@@ -151,7 +163,8 @@ describe('rate limits', () => {
     try {
       const a = new Agent(limited.app);
       const codes: number[] = [];
-      for (let i = 0; i < 5; i++) codes.push((await a.post('/api/v1/auth/login', { email: 'x@example.com', password: 'whatever1' })).statusCode);
+      for (let i = 0; i < 5; i++)
+        codes.push((await a.post('/api/v1/auth/login', { email: 'x@example.com', password: 'whatever1' })).statusCode);
       expect(codes).toEqual([401, 401, 401, 429, 429]);
       const res = await a.post('/api/v1/auth/login', { email: 'x@example.com', password: 'whatever1' });
       expect(res.headers['retry-after']).toBeTruthy();

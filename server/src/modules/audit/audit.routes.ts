@@ -17,22 +17,24 @@ const auditEvent = z.object({
   createdAt: z.string(),
 });
 
-export const auditRoutes = (ctx: AppContext): FastifyPluginAsyncZod => async (app) => {
-  app.get(
-    '/api/v1/orgs/:orgId/audit-events',
-    {
-      config: { auth: 'audit.read' },
-      schema: {
-        tags: ['audit'],
-        summary: 'The organization audit log, newest first',
-        params: z.object({ orgId: z.string() }),
-        querystring: z.object({ ...listQuery, action: z.string().max(100).optional() }),
-        response: { 200: page(auditEvent) },
+export const auditRoutes =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/api/v1/orgs/:orgId/audit-events',
+      {
+        config: { auth: 'audit.read' },
+        schema: {
+          tags: ['audit'],
+          summary: 'The organization audit log, newest first',
+          params: z.object({ orgId: z.string() }),
+          querystring: z.object({ ...listQuery, action: z.string().max(100).optional() }),
+          response: { 200: page(auditEvent) },
+        },
       },
-    },
-    async (req) => {
-      const res = await listAuditEvents(ctx.db, { orgId: orgOf(req).orgId, ...req.query });
-      return { ...res, items: res.items.map((e) => ({ ...e, data: e.data as Record<string, unknown> })) };
-    },
-  );
-};
+      async (req) => {
+        const res = await listAuditEvents(ctx.db, { orgId: orgOf(req).orgId, ...req.query });
+        return { ...res, items: res.items.map((e) => ({ ...e, data: e.data as Record<string, unknown> })) };
+      },
+    );
+  };

@@ -7,7 +7,14 @@ import { normalizeEmail } from '../../lib/email-address.js';
 export async function listMailbox(db: Db, o: { to?: string; limit: number }) {
   const key = o.to ? (normalizeEmail(o.to)?.email ?? o.to) : undefined;
   return db
-    .select({ id: emails.id, to: emails.toAddress, subject: emails.subject, text: emails.textBody, html: emails.htmlBody, sentAt: emails.sentAt })
+    .select({
+      id: emails.id,
+      to: emails.toAddress,
+      subject: emails.subject,
+      text: emails.textBody,
+      html: emails.htmlBody,
+      sentAt: emails.sentAt,
+    })
     .from(emails)
     .where(and(eq(emails.status, 'sent'), key ? sql`lower(${emails.toAddress}) = lower(${key})` : undefined))
     .orderBy(desc(emails.sentAt), desc(emails.createdAt))
@@ -15,6 +22,9 @@ export async function listMailbox(db: Db, o: { to?: string; limit: number }) {
 }
 
 export async function getMailboxMessage(db: Db, id: string) {
-  const [row] = await db.select().from(emails).where(and(eq(emails.id, id), eq(emails.status, 'sent')));
+  const [row] = await db
+    .select()
+    .from(emails)
+    .where(and(eq(emails.id, id), eq(emails.status, 'sent')));
   return row ?? null;
 }

@@ -34,7 +34,10 @@ const VISIBLE_TO_LEARNER = sql`(m.status = 'active' OR e.percent > 0 OR e.comple
  * The learner's visible enrolments, with the referent to ask: the program's, or else the default
  * referent of the nearest group (from the learner's group upwards) through which the session applies.
  */
-export async function listMyEnrolments(db: Db, o: { accountId: string; orgId?: string; enrolmentId?: string; limit: number; cursor?: string }) {
+export async function listMyEnrolments(
+  db: Db,
+  o: { accountId: string; orgId?: string; enrolmentId?: string; limit: number; cursor?: string },
+) {
   const c = decodeCursor(o.cursor, 2) as [string, string] | null;
   const where: SQL[] = [sql`e.account_id = ${o.accountId}`, VISIBLE_TO_LEARNER];
   if (o.orgId) where.push(sql`e.org_id = ${o.orgId}`);
@@ -78,7 +81,14 @@ export async function homeMemberships(db: Db, accountId: string) {
     sql`SELECT m.org_id AS "orgId", o.name AS "orgName", m.status FROM memberships m JOIN organizations o ON o.id = m.org_id
       WHERE m.account_id = ${accountId} ORDER BY o.name, o.id`,
   );
-  const groups = await queryRows<{ orgId: string; id: string; name: string; welcomeMessage: string | null; logoKey: string | null; backgroundKey: string | null }>(
+  const groups = await queryRows<{
+    orgId: string;
+    id: string;
+    name: string;
+    welcomeMessage: string | null;
+    logoKey: string | null;
+    backgroundKey: string | null;
+  }>(
     db,
     sql`SELECT g.org_id AS "orgId", g.id, g.name, g.welcome_message AS "welcomeMessage", g.logo_key AS "logoKey", g.background_key AS "backgroundKey"
       FROM group_members gm
@@ -130,7 +140,10 @@ export async function raiseProgress(tx: Db, o: { enrolmentId: string; percent: n
 }
 
 /** Issues the learner's certificate for the program, once: a second completion keeps the first certificate. */
-export async function issueCertificate(tx: Db, o: { id: string; orgId: string; accountId: string; programId: string; sessionId: string; enrolmentId: string; now: Date }) {
+export async function issueCertificate(
+  tx: Db,
+  o: { id: string; orgId: string; accountId: string; programId: string; sessionId: string; enrolmentId: string; now: Date },
+) {
   await tx.execute(
     sql`INSERT INTO certificates (id, org_id, account_id, program_id, session_id, enrolment_id, issued_at)
       VALUES (${o.id}, ${o.orgId}, ${o.accountId}, ${o.programId}, ${o.sessionId}, ${o.enrolmentId}, ${tsParam(o.now)})
@@ -167,11 +180,17 @@ export async function findCertificate(db: Db, id: string): Promise<CertificateRo
 
 /** The role of an account in an organization while its membership is active. */
 export async function activeRole(db: Db, orgId: string, accountId: string): Promise<string | null> {
-  const [row] = await queryRows<{ role: string }>(db, sql`SELECT role FROM memberships WHERE org_id = ${orgId} AND account_id = ${accountId} AND status = 'active'`);
+  const [row] = await queryRows<{ role: string }>(
+    db,
+    sql`SELECT role FROM memberships WHERE org_id = ${orgId} AND account_id = ${accountId} AND status = 'active'`,
+  );
   return row?.role ?? null;
 }
 
-export type OrgEnrolmentRow = Omit<MyEnrolmentRow, 'orgId' | 'orgName' | 'programDescription' | 'referentId' | 'referentName' | 'referentEmail'> & {
+export type OrgEnrolmentRow = Omit<
+  MyEnrolmentRow,
+  'orgId' | 'orgName' | 'programDescription' | 'referentId' | 'referentName' | 'referentEmail'
+> & {
   accountId: string;
   name: string;
   email: string;
@@ -182,14 +201,29 @@ export type OrgEnrolmentRow = Omit<MyEnrolmentRow, 'orgId' | 'orgName' | 'progra
  * A page of the organization's enrolments, newest first. Archived members show only their completed
  * enrolments (the certificates the organization issued), never in-progress data.
  */
-export async function listOrgEnrolments(db: Db, o: { orgId: string; limit: number; cursor?: string; accountId?: string; sessionId?: string; groupId?: string; programId?: string; scope?: GroupScope }) {
+export async function listOrgEnrolments(
+  db: Db,
+  o: {
+    orgId: string;
+    limit: number;
+    cursor?: string;
+    accountId?: string;
+    sessionId?: string;
+    groupId?: string;
+    programId?: string;
+    scope?: GroupScope;
+  },
+) {
   const c = decodeCursor(o.cursor, 2) as [string, string] | null;
   const where: SQL[] = [sql`e.org_id = ${o.orgId}`, sql`(m.status = 'active' OR e.completed_at IS NOT NULL)`];
   if (o.scope) where.push(memberInScope(o.scope, sql`e.account_id`));
   if (o.accountId) where.push(sql`e.account_id = ${o.accountId}`);
   if (o.sessionId) where.push(sql`e.session_id = ${o.sessionId}`);
   if (o.programId) where.push(sql`s.program_id = ${o.programId}`);
-  if (o.groupId) where.push(sql`e.account_id IN (SELECT gm.account_id FROM group_members gm JOIN sub ON sub.id = gm.group_id WHERE gm.org_id = ${o.orgId})`);
+  if (o.groupId)
+    where.push(
+      sql`e.account_id IN (SELECT gm.account_id FROM group_members gm JOIN sub ON sub.id = gm.group_id WHERE gm.org_id = ${o.orgId})`,
+    );
   if (c) where.push(sql`(e.created_at, e.id) < (${String(c[0])}::timestamptz, ${String(c[1])}::uuid)`);
   const sub = o.groupId
     ? sql`WITH RECURSIVE sub(id) AS (

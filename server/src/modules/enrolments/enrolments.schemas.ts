@@ -7,7 +7,12 @@ const person = z.object({ id: z.string(), name: z.string(), email: z.string() })
 export const enrolmentParams = z.object({ enrolmentId: z.guid() });
 export const certificateParams = z.object({ certificateId: z.string().min(16).max(64) });
 export const progressBody = z.strictObject({
-  percent: z.number().int('A whole number from 0 to 100.').min(0, 'From 0 to 100.').max(100, 'From 0 to 100.').describe('Progress never decreases: a lower value keeps the current one. 100 completes the enrolment and issues a certificate.'),
+  percent: z
+    .number()
+    .int('A whole number from 0 to 100.')
+    .min(0, 'From 0 to 100.')
+    .max(100, 'From 0 to 100.')
+    .describe('Progress never decreases: a lower value keeps the current one. 100 completes the enrolment and issues a certificate.'),
 });
 export const myEnrolmentsQuery = z.object({ ...listQuery, orgId: z.guid().optional() });
 export const orgEnrolmentsQuery = z.object({

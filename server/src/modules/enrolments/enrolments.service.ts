@@ -9,8 +9,10 @@ import * as repo from './enrolments.repo.js';
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
 
-export const listMyEnrolments = (ctx: Pick<AppContext, 'db'>, o: Parameters<typeof repo.listMyEnrolments>[1]) => repo.listMyEnrolments(ctx.db, o);
-export const listOrgEnrolments = (ctx: Pick<AppContext, 'db'>, o: Parameters<typeof repo.listOrgEnrolments>[1]) => repo.listOrgEnrolments(ctx.db, o);
+export const listMyEnrolments = (ctx: Pick<AppContext, 'db'>, o: Parameters<typeof repo.listMyEnrolments>[1]) =>
+  repo.listMyEnrolments(ctx.db, o);
+export const listOrgEnrolments = (ctx: Pick<AppContext, 'db'>, o: Parameters<typeof repo.listOrgEnrolments>[1]) =>
+  repo.listOrgEnrolments(ctx.db, o);
 
 /** The learner's home: per organization, their groups (while active) and their visible enrolments. */
 export async function getHome(ctx: Pick<AppContext, 'db'>, o: { accountId: string }) {
@@ -48,7 +50,15 @@ export async function recordProgress(ctx: Ctx, o: { actor: Actor; enrolmentId: s
     await repo.raiseProgress(tx, { enrolmentId: e.id, percent: o.percent, now });
     const completed = o.percent === 100;
     if (completed) {
-      await repo.issueCertificate(tx, { id: newToken(16), orgId: e.orgId, accountId: o.actor.id, programId: e.programId, sessionId: e.sessionId, enrolmentId: e.id, now });
+      await repo.issueCertificate(tx, {
+        id: newToken(16),
+        orgId: e.orgId,
+        accountId: o.actor.id,
+        programId: e.programId,
+        sessionId: e.sessionId,
+        enrolmentId: e.id,
+        now,
+      });
     }
     await recordAudit(tx, {
       orgId: e.orgId,

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../../test/agent.js';
-import { PNG_1PX, expectStatus, multipart, orgWithOwner, seedMembers, setMembershipStatus, upload } from '../../../test/factories-groups.js';
+import {
+  PNG_1PX,
+  expectStatus,
+  multipart,
+  orgWithOwner,
+  seedMembers,
+  setMembershipStatus,
+  upload,
+} from '../../../test/factories-groups.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 
 let t: TestApp;
@@ -31,9 +39,19 @@ describe('the learner’s home and enrolments', () => {
     const home = expectStatus(await learner.agent.get('/api/v1/me/home'), 200);
     const org = home.data.organizations.find((x: any) => x.orgId === o.org.id);
     expect(org).toMatchObject({ orgName: o.org.name, membershipStatus: 'active' });
-    expect(org.groups).toEqual([{ id: g.id, name: 'Sales', welcomeMessage: 'Welcome to Sales', logoUrl: expect.stringMatching(/\/logo\?v=/), backgroundUrl: null }]);
+    expect(org.groups).toEqual([
+      { id: g.id, name: 'Sales', welcomeMessage: 'Welcome to Sales', logoUrl: expect.stringMatching(/\/logo\?v=/), backgroundUrl: null },
+    ]);
     expect(org.enrolments).toEqual([
-      expect.objectContaining({ programId: p.id, programTitle: 'Safety first', sessionId: s.id, status: 'ongoing', percent: 0, completedAt: null, certificateId: null }),
+      expect.objectContaining({
+        programId: p.id,
+        programTitle: 'Safety first',
+        sessionId: s.id,
+        status: 'ongoing',
+        percent: 0,
+        completedAt: null,
+        certificateId: null,
+      }),
     ]);
     expect((await learner.agent.get(org.groups[0].logoUrl)).statusCode).toBe(200);
     expect((await new Agent(t.app).get('/api/v1/me/home')).statusCode).toBe(401);
@@ -50,7 +68,13 @@ describe('the learner’s home and enrolments', () => {
     expect(done.startedAt).not.toBeNull();
 
     const cert = expectStatus(await learner.agent.get(`/api/v1/certificates/${done.certificateId}`), 200).data;
-    expect(cert).toMatchObject({ id: done.certificateId, learnerName: 'Test User', programTitle: p.title, organizationName: o.org.name, orgId: o.org.id });
+    expect(cert).toMatchObject({
+      id: done.certificateId,
+      learnerName: 'Test User',
+      programTitle: p.title,
+      organizationName: o.org.name,
+      orgId: o.org.id,
+    });
     expect((await o.owner.agent.get(`/api/v1/certificates/${done.certificateId}`)).statusCode).toBe(200);
     const stranger = await orgWithOwner(t);
     expect((await stranger.owner.agent.get(`/api/v1/certificates/${done.certificateId}`)).statusCode).toBe(404);
@@ -92,7 +116,9 @@ describe('the learner’s home and enrolments', () => {
     const s3 = await o.session(p3.id);
     await o.attach(g.id, s2.id);
     await o.attach(g.id, s3.id);
-    const byProgram = Object.fromEntries((await learner.agent.get('/api/v1/me/enrolments')).data.items.map((e: any) => [e.programTitle, e.id]));
+    const byProgram = Object.fromEntries(
+      (await learner.agent.get('/api/v1/me/enrolments')).data.items.map((e: any) => [e.programTitle, e.id]),
+    );
     await learner.agent.post(`/api/v1/me/enrolments/${enrolmentId}/progress`, { percent: 30 });
     await learner.agent.post(`/api/v1/me/enrolments/${byProgram.Second}/progress`, { percent: 100 });
     await setMembershipStatus(t, o.org.id, learner.id, 'archived');
@@ -108,7 +134,9 @@ describe('the learner’s home and enrolments', () => {
 
     // Admins see only the completed enrolment (the certificate) of an archived member.
     const admin = await o.owner.agent.get(`${o.base}/enrolments?accountId=${learner.id}`);
-    expect(admin.data.items).toEqual([expect.objectContaining({ programTitle: 'Second', percent: 100, memberStatus: 'archived', certificateId: expect.any(String) })]);
+    expect(admin.data.items).toEqual([
+      expect.objectContaining({ programTitle: 'Second', percent: 100, memberStatus: 'archived', certificateId: expect.any(String) }),
+    ]);
   });
 });
 
@@ -130,7 +158,9 @@ describe('the organization’s enrolment list', () => {
     expect((await get(`accountId=${a}`)).items.map((e: any) => e.sessionId).sort()).toEqual([s1.id, s2.id].sort());
     expect((await get(`sessionId=${s1.id}`)).items.map((e: any) => e.accountId).sort()).toEqual([a, b, c].sort());
     expect((await get(`groupId=${top.id}`)).items.map((e: any) => e.accountId).sort()).toEqual([a, a, b, b].sort());
-    expect((await get(`programId=${p2.id}&groupId=${other.id}`)).items).toEqual([expect.objectContaining({ accountId: c, sessionId: s2.id, programTitle: 'P2' })]);
+    expect((await get(`programId=${p2.id}&groupId=${other.id}`)).items).toEqual([
+      expect.objectContaining({ accountId: c, sessionId: s2.id, programTitle: 'P2' }),
+    ]);
 
     const seen = new Set<string>();
     let cursor = '';

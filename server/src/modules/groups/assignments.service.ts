@@ -31,7 +31,10 @@ function selectAssignments(where: SQL, tail: SQL = sql``) {
 }
 
 async function findAssignment(db: Db, o: { orgId: string; groupId: string; sessionId: string }) {
-  const [row] = await queryRows<AssignmentRow>(db, selectAssignments(sql`a.org_id = ${o.orgId} AND a.group_id = ${o.groupId} AND a.session_id = ${o.sessionId}`));
+  const [row] = await queryRows<AssignmentRow>(
+    db,
+    selectAssignments(sql`a.org_id = ${o.orgId} AND a.group_id = ${o.groupId} AND a.session_id = ${o.sessionId}`),
+  );
   return row ?? null;
 }
 
@@ -42,7 +45,10 @@ export async function listAssignments(ctx: Pick<AppContext, 'db'>, o: { orgId: s
   const after = c ? sql`AND (s.opens_at, s.id) > (${String(c[0])}::timestamptz, ${String(c[1])}::uuid)` : sql``;
   const rows = await queryRows<AssignmentRow>(
     ctx.db,
-    selectAssignments(sql`a.org_id = ${o.orgId} AND a.group_id = ${o.groupId} ${after}`, sql`ORDER BY s.opens_at, s.id LIMIT ${o.limit + 1}`),
+    selectAssignments(
+      sql`a.org_id = ${o.orgId} AND a.group_id = ${o.groupId} ${after}`,
+      sql`ORDER BY s.opens_at, s.id LIMIT ${o.limit + 1}`,
+    ),
   );
   return toPage(rows, o.limit, (r) => [r.sortKey, r.sessionId]);
 }
@@ -54,16 +60,23 @@ export async function listAssignments(ctx: Pick<AppContext, 'db'>, o: { orgId: s
 export async function attachSession(ctx: Ctx, o: { actor: Actor; orgId: string; groupId: string; sessionId: string }) {
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
-    const [group] = await queryRows<{ id: string }>(tx, sql`SELECT id FROM groups WHERE org_id = ${o.orgId} AND id = ${o.groupId} FOR NO KEY UPDATE`);
+    const [group] = await queryRows<{ id: string }>(
+      tx,
+      sql`SELECT id FROM groups WHERE org_id = ${o.orgId} AND id = ${o.groupId} FOR NO KEY UPDATE`,
+    );
     if (!group) throw notFound('Group');
-    const [session] = await queryRows<{ programId: string }>(tx, sql`SELECT program_id AS "programId" FROM program_sessions WHERE org_id = ${o.orgId} AND id = ${o.sessionId}`);
+    const [session] = await queryRows<{ programId: string }>(
+      tx,
+      sql`SELECT program_id AS "programId" FROM program_sessions WHERE org_id = ${o.orgId} AND id = ${o.sessionId}`,
+    );
     if (!session) throw invalidField('sessionId', 'No such session in this organization.');
     const inserted = await queryRows(
       tx,
       sql`INSERT INTO assignments (org_id, group_id, session_id, created_at) VALUES (${o.orgId}, ${o.groupId}, ${o.sessionId}, ${tsParam(now)})
         ON CONFLICT DO NOTHING RETURNING 1`,
     );
-    if (inserted.length === 0) throw conflict('already_assigned', 'This session is already attached to this group.', { fields: { sessionId: 'Already attached.' } });
+    if (inserted.length === 0)
+      throw conflict('already_assigned', 'This session is already attached to this group.', { fields: { sessionId: 'Already attached.' } });
     const enrolled = await enrolGroupInSession(tx, { orgId: o.orgId, groupId: o.groupId, sessionId: o.sessionId, now });
     await recordAudit(tx, {
       orgId: o.orgId,
@@ -84,7 +97,10 @@ export async function detachSession(ctx: Ctx, o: { actor: Actor; orgId: string; 
   await ctx.db.transaction(async (tx) => {
     // Same lock as attaching: a member joining now must not keep an enrolment this detachment removes.
     await tx.execute(sql`SELECT id FROM groups WHERE org_id = ${o.orgId} AND id = ${o.groupId} FOR NO KEY UPDATE`);
-    const deleted = await queryRows(tx, sql`DELETE FROM assignments WHERE org_id = ${o.orgId} AND group_id = ${o.groupId} AND session_id = ${o.sessionId} RETURNING 1`);
+    const deleted = await queryRows(
+      tx,
+      sql`DELETE FROM assignments WHERE org_id = ${o.orgId} AND group_id = ${o.groupId} AND session_id = ${o.sessionId} RETURNING 1`,
+    );
     if (deleted.length === 0) throw notFound('Assignment');
     const removedEnrolments = await pruneEnrolments(tx, { orgId: o.orgId, sessionIds: [o.sessionId] });
     await recordAudit(tx, {

@@ -13,7 +13,9 @@ const DAY = 86_400_000;
 
 /** Sets a learner's progress straight in the database (the learner API is tested in enrolments). */
 async function setProgress(accountId: string, sessionId: string, percent: number) {
-  await t.ctx.db.execute(sql`UPDATE enrolments SET percent = ${percent}, started_at = now() WHERE account_id = ${accountId} AND session_id = ${sessionId}`);
+  await t.ctx.db.execute(
+    sql`UPDATE enrolments SET percent = ${percent}, started_at = now() WHERE account_id = ${accountId} AND session_id = ${sessionId}`,
+  );
 }
 
 describe('attaching a session to a group', () => {
@@ -37,7 +39,9 @@ describe('attaching a session to a group', () => {
 
     // Attaching the same session to a sub-group adds no second enrolment.
     expect((await o.attach(leaf.id, s.id)).enrolled).toBe(0);
-    expect((await o.owner.agent.post(`${o.base}/groups/${top.id}/assignments`, { sessionId: s.id })).data.error.code).toBe('already_assigned');
+    expect((await o.owner.agent.post(`${o.base}/groups/${top.id}/assignments`, { sessionId: s.id })).data.error.code).toBe(
+      'already_assigned',
+    );
     expect((await o.enrolments()).size).toBe(3);
     const list = await o.owner.agent.get(`${o.base}/groups/${top.id}/assignments`);
     expect(list.data.items).toEqual([expect.objectContaining({ sessionId: s.id, programTitle: p.title, status: 'ongoing' })]);
@@ -159,7 +163,9 @@ describe('joining and leaving groups', () => {
     const [x] = await seedMembers(t, o.org.id, 1);
     await o.addToGroup(g.id, [x]);
     await setProgress(x, s1.id, 40);
-    await t.ctx.db.execute(sql`UPDATE enrolments SET percent = 100, completed_at = now() WHERE account_id = ${x} AND session_id = ${s2.id}`);
+    await t.ctx.db.execute(
+      sql`UPDATE enrolments SET percent = 100, completed_at = now() WHERE account_id = ${x} AND session_id = ${s2.id}`,
+    );
     await o.removeFromGroup(g.id, x);
     const e = await o.enrolments();
     expect(Object.fromEntries(e)).toEqual({ [`${x}:${s1.id}`]: 40, [`${x}:${s2.id}`]: 100 });
@@ -184,12 +190,18 @@ describe('joining and leaving groups', () => {
     expect(e.get(`${y}:${autumn.id}`)).toBe(0);
     expect(e.get(`${x}:${unrelated.id}`)).toBe(0);
     // …and by joining: a completed program stays completed in the next session.
-    await t.ctx.db.execute(sql`UPDATE enrolments SET percent = 100, completed_at = now() WHERE account_id = ${y} AND session_id = ${spring.id}`);
+    await t.ctx.db.execute(
+      sql`UPDATE enrolments SET percent = 100, completed_at = now() WHERE account_id = ${y} AND session_id = ${spring.id}`,
+    );
     const g3 = await o.group('Winter');
     const winter = await o.session(p.id, 60 * DAY, DAY);
     await o.attach(g3.id, winter.id);
     await o.addToGroup(g3.id, [y]);
-    const [row] = ((await t.ctx.db.execute(sql`SELECT percent, completed_at FROM enrolments WHERE account_id = ${y} AND session_id = ${winter.id}`)) as any).rows;
+    const [row] = (
+      (await t.ctx.db.execute(
+        sql`SELECT percent, completed_at FROM enrolments WHERE account_id = ${y} AND session_id = ${winter.id}`,
+      )) as any
+    ).rows;
     expect(row.percent).toBe(100);
     expect(row.completed_at).not.toBeNull();
   });
@@ -199,7 +211,11 @@ describe('joining and leaving groups', () => {
     const [oldParent, newParent] = [await o.group('Old'), await o.group('New')];
     const moved = await o.group('Moved', { parentId: oldParent.id });
     const below = await o.group('Below', { parentId: moved.id });
-    const [sOld, sNew, sKept] = [await o.session((await o.program()).id), await o.session((await o.program()).id), await o.session((await o.program()).id)];
+    const [sOld, sNew, sKept] = [
+      await o.session((await o.program()).id),
+      await o.session((await o.program()).id),
+      await o.session((await o.program()).id),
+    ];
     await o.attach(oldParent.id, sOld.id);
     await o.attach(newParent.id, sNew.id);
     await o.attach(oldParent.id, sKept.id);

@@ -81,7 +81,10 @@ const openSessionsOfUp = (orgId: string, now: Date) => sql`open_sessions(session
 )`;
 
 /** Joining: enrols the accounts in the open sessions attached to the groups or to their ancestors. */
-export function enrolAccountsInGroupSessions(db: Db, o: { orgId: string; groupIds: string[]; accountIds: string[]; now: Date }): Promise<number> {
+export function enrolAccountsInGroupSessions(
+  db: Db,
+  o: { orgId: string; groupIds: string[]; accountIds: string[]; now: Date },
+): Promise<number> {
   return insertEnrolments(db, {
     ...o,
     ctes: sql`${ancestorsOf(o.orgId, uuidArray(o.groupIds))}, ${openSessionsOfUp(o.orgId, o.now)}`,
@@ -121,7 +124,8 @@ export async function sessionsReaching(db: Db, o: { orgId: string; groupIds: str
 export function pruneEnrolments(db: Db, o: { orgId: string; accountIds?: string[] | SQL; sessionIds?: string[] }): Promise<number> {
   if (!o.accountIds && !o.sessionIds) throw new Error('pruneEnrolments needs accountIds or sessionIds');
   const accounts = o.accountIds;
-  const onAccounts = (col: SQL) => (!accounts ? sql`` : Array.isArray(accounts) ? sql`AND ${col} = ANY(${uuidArray(accounts)})` : sql`AND ${col} IN (${accounts})`);
+  const onAccounts = (col: SQL) =>
+    !accounts ? sql`` : Array.isArray(accounts) ? sql`AND ${col} = ANY(${uuidArray(accounts)})` : sql`AND ${col} IN (${accounts})`;
   const onSessions = (col: SQL) => (o.sessionIds ? sql`AND ${col} = ANY(${uuidArray(o.sessionIds)})` : sql``);
   return queryCount(
     db,

@@ -14,9 +14,11 @@ const MIME: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', webp
 
 /** The image type read from the first bytes (never from the file name or the declared type). */
 export function detectImage(b: Buffer): ImageType | null {
-  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return { ext: 'png', mime: MIME.png };
+  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return { ext: 'png', mime: MIME.png };
   if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return { ext: 'jpg', mime: MIME.jpg };
-  if (b.length >= 16 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP') return { ext: 'webp', mime: MIME.webp };
+  if (b.length >= 16 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP')
+    return { ext: 'webp', mime: MIME.webp };
   return null;
 }
 
@@ -31,7 +33,10 @@ export function imageUrl(orgId: string, groupId: string, kind: ImageKind, key: s
 }
 
 /** Stores a new logo or background under a generated name; the previous file goes after the commit. */
-export async function setGroupImage(ctx: Pick<AppContext, 'db' | 'clock' | 'storage'>, o: { actor: Actor; orgId: string; groupId: string; kind: ImageKind; bytes: Buffer }) {
+export async function setGroupImage(
+  ctx: Pick<AppContext, 'db' | 'clock' | 'storage'>,
+  o: { actor: Actor; orgId: string; groupId: string; kind: ImageKind; bytes: Buffer },
+) {
   const type = detectImage(o.bytes);
   if (!type) throw invalidImage(o.kind);
   const column = sql.raw(COLUMN[o.kind]);
@@ -41,11 +46,24 @@ export async function setGroupImage(ctx: Pick<AppContext, 'db' | 'clock' | 'stor
   let previous: string | null = null;
   try {
     await ctx.db.transaction(async (tx) => {
-      const [row] = await queryRows<{ old: string | null }>(tx, sql`SELECT ${column} AS old FROM groups WHERE org_id = ${o.orgId} AND id = ${o.groupId} FOR NO KEY UPDATE`);
+      const [row] = await queryRows<{ old: string | null }>(
+        tx,
+        sql`SELECT ${column} AS old FROM groups WHERE org_id = ${o.orgId} AND id = ${o.groupId} FOR NO KEY UPDATE`,
+      );
       if (!row) throw notFound('Group');
       previous = row.old;
-      await tx.execute(sql`UPDATE groups SET ${column} = ${key}, updated_at = ${tsParam(ctx.clock.now())} WHERE org_id = ${o.orgId} AND id = ${o.groupId}`);
-      await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: `group.${o.kind}_updated`, targetType: 'group', targetId: o.groupId, ip: o.actor.ip, data: { type: type.mime, bytes: o.bytes.length } });
+      await tx.execute(
+        sql`UPDATE groups SET ${column} = ${key}, updated_at = ${tsParam(ctx.clock.now())} WHERE org_id = ${o.orgId} AND id = ${o.groupId}`,
+      );
+      await recordAudit(tx, {
+        orgId: o.orgId,
+        actor: o.actor,
+        action: `group.${o.kind}_updated`,
+        targetType: 'group',
+        targetId: o.groupId,
+        ip: o.actor.ip,
+        data: { type: type.mime, bytes: o.bytes.length },
+      });
     });
   } catch (err) {
     await ctx.storage.remove(key).catch(() => {});
@@ -56,14 +74,29 @@ export async function setGroupImage(ctx: Pick<AppContext, 'db' | 'clock' | 'stor
 }
 
 /** Removes a group's logo or background. */
-export async function removeGroupImage(ctx: Pick<AppContext, 'db' | 'clock' | 'storage'>, o: { actor: Actor; orgId: string; groupId: string; kind: ImageKind }) {
+export async function removeGroupImage(
+  ctx: Pick<AppContext, 'db' | 'clock' | 'storage'>,
+  o: { actor: Actor; orgId: string; groupId: string; kind: ImageKind },
+) {
   const column = sql.raw(COLUMN[o.kind]);
   const previous = await ctx.db.transaction(async (tx) => {
-    const [row] = await queryRows<{ old: string | null }>(tx, sql`SELECT ${column} AS old FROM groups WHERE org_id = ${o.orgId} AND id = ${o.groupId} FOR NO KEY UPDATE`);
+    const [row] = await queryRows<{ old: string | null }>(
+      tx,
+      sql`SELECT ${column} AS old FROM groups WHERE org_id = ${o.orgId} AND id = ${o.groupId} FOR NO KEY UPDATE`,
+    );
     if (!row) throw notFound('Group');
     if (!row.old) return null;
-    await tx.execute(sql`UPDATE groups SET ${column} = NULL, updated_at = ${tsParam(ctx.clock.now())} WHERE org_id = ${o.orgId} AND id = ${o.groupId}`);
-    await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: `group.${o.kind}_removed`, targetType: 'group', targetId: o.groupId, ip: o.actor.ip });
+    await tx.execute(
+      sql`UPDATE groups SET ${column} = NULL, updated_at = ${tsParam(ctx.clock.now())} WHERE org_id = ${o.orgId} AND id = ${o.groupId}`,
+    );
+    await recordAudit(tx, {
+      orgId: o.orgId,
+      actor: o.actor,
+      action: `group.${o.kind}_removed`,
+      targetType: 'group',
+      targetId: o.groupId,
+      ip: o.actor.ip,
+    });
     return row.old;
   });
   if (previous) await ctx.storage.remove(previous).catch(() => {});
@@ -71,7 +104,10 @@ export async function removeGroupImage(ctx: Pick<AppContext, 'db' | 'clock' | 's
 
 /** Where a group's image is stored and its type; 404 when the group or the image is absent. */
 export async function findGroupImage(ctx: Pick<AppContext, 'db'>, o: { orgId: string; groupId: string; kind: ImageKind }) {
-  const [row] = await queryRows<{ key: string | null }>(ctx.db, sql`SELECT ${sql.raw(COLUMN[o.kind])} AS key FROM groups WHERE org_id = ${o.orgId} AND id = ${o.groupId}`);
+  const [row] = await queryRows<{ key: string | null }>(
+    ctx.db,
+    sql`SELECT ${sql.raw(COLUMN[o.kind])} AS key FROM groups WHERE org_id = ${o.orgId} AND id = ${o.groupId}`,
+  );
   if (!row?.key) throw notFound(o.kind === 'logo' ? 'Logo' : 'Background image');
   return { key: row.key, mime: MIME[row.key.split('.').pop()!] ?? 'application/octet-stream' };
 }

@@ -15,9 +15,15 @@ describe('group branding', () => {
   it('stores a PNG logo and a JPEG background under generated names and serves them to members of the organization', async () => {
     const o = await orgWithOwner(t);
     const g = await o.group('Branded', { welcomeMessage: 'Hello!' });
-    const logo = expectStatus(await upload(o.owner.agent, `${o.base}/groups/${g.id}/logo`, multipart('file', '../../etc/passwd.png', 'image/png', PNG_1PX)), 200);
+    const logo = expectStatus(
+      await upload(o.owner.agent, `${o.base}/groups/${g.id}/logo`, multipart('file', '../../etc/passwd.png', 'image/png', PNG_1PX)),
+      200,
+    );
     expect(logo.data.url).toMatch(new RegExp(`^/api/v1/orgs/${o.org.id}/groups/${g.id}/logo\\?v=`));
-    expectStatus(await upload(o.owner.agent, `${o.base}/groups/${g.id}/background`, multipart('background', 'photo.png', 'image/png', JPEG_BYTES)), 200);
+    expectStatus(
+      await upload(o.owner.agent, `${o.base}/groups/${g.id}/background`, multipart('background', 'photo.png', 'image/png', JPEG_BYTES)),
+      200,
+    );
 
     const detail = await o.owner.agent.get(`${o.base}/groups/${g.id}`);
     expect(detail.data.logoUrl).toBe(logo.data.url);
@@ -49,12 +55,21 @@ describe('group branding', () => {
   it('refuses a file that is not an image with 422 invalid_image naming the field, whatever its name and type say', async () => {
     const o = await orgWithOwner(t);
     const g = await o.group('G');
-    const fake = multipart('file', 'logo.png', 'image/png', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'));
+    const fake = multipart(
+      'file',
+      'logo.png',
+      'image/png',
+      Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+    );
     const res = await upload(o.owner.agent, `${o.base}/groups/${g.id}/logo`, fake);
     expect(res.statusCode).toBe(422);
     expect(res.data.error.code).toBe('invalid_image');
     expect(res.data.error.details.fields.logo).toBeTruthy();
-    const bg = await upload(o.owner.agent, `${o.base}/groups/${g.id}/background`, multipart('file', 'x.webp', 'image/webp', Buffer.from('GIF89a-not-allowed')));
+    const bg = await upload(
+      o.owner.agent,
+      `${o.base}/groups/${g.id}/background`,
+      multipart('file', 'x.webp', 'image/webp', Buffer.from('GIF89a-not-allowed')),
+    );
     expect(bg.data.error.details.fields.background).toBeTruthy();
     expect((await o.owner.agent.get(`${o.base}/groups/${g.id}`)).data.logoUrl).toBeNull();
   });
@@ -73,7 +88,9 @@ describe('group branding', () => {
     const o = await orgWithOwner(t);
     const g = await o.group('G');
     const limited = await o.learner('manager_limited');
-    expect((await upload(limited.agent, `${o.base}/groups/${g.id}/logo`, multipart('file', 'a.png', 'image/png', PNG_1PX))).statusCode).toBe(403);
+    expect(
+      (await upload(limited.agent, `${o.base}/groups/${g.id}/logo`, multipart('file', 'a.png', 'image/png', PNG_1PX))).statusCode,
+    ).toBe(403);
     const json = await o.owner.agent.put(`${o.base}/groups/${g.id}/logo`, { url: 'http://example.com/a.png' });
     expect(json.statusCode).toBe(415);
   });

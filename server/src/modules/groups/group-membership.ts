@@ -21,7 +21,10 @@ export async function lockGroupChains(tx: Db, orgId: string, groupIds: string[])
 }
 
 /** Adds accounts (already active members of orgId) to groups and enrols them; set-based; idempotent. Returns rows actually added. */
-export async function addAccountsToGroups(tx: Db, o: { orgId: string; groupIds: string[]; accountIds: string[]; now: Date }): Promise<number> {
+export async function addAccountsToGroups(
+  tx: Db,
+  o: { orgId: string; groupIds: string[]; accountIds: string[]; now: Date },
+): Promise<number> {
   const groupIds = cleanIds(o.groupIds);
   const accountIds = cleanIds(o.accountIds);
   if (groupIds.length === 0 || accountIds.length === 0) return 0;

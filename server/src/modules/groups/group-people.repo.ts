@@ -7,7 +7,11 @@ export type PersonRow = { accountId: string; name: string; email: string; role: 
 type LinkTable = 'group_members' | 'group_observers';
 
 /** A page of the members (or observers) of a group, by name. */
-export async function listLinked(db: Db, table: LinkTable, o: { orgId: string; groupId: string; limit: number; cursor?: string; q?: string }) {
+export async function listLinked(
+  db: Db,
+  table: LinkTable,
+  o: { orgId: string; groupId: string; limit: number; cursor?: string; q?: string },
+) {
   const c = decodeCursor(o.cursor, 2) as [string, string] | null;
   const where: SQL[] = [sql`l.org_id = ${o.orgId}`, sql`l.group_id = ${o.groupId}`];
   if (o.q) {
@@ -50,13 +54,19 @@ export async function insertObservers(tx: Db, o: { orgId: string; groupId: strin
 }
 
 export async function deleteObserver(tx: Db, o: { orgId: string; groupId: string; accountId: string }): Promise<boolean> {
-  const rows = await queryRows(tx, sql`DELETE FROM group_observers WHERE org_id = ${o.orgId} AND group_id = ${o.groupId} AND account_id = ${o.accountId} RETURNING 1`);
+  const rows = await queryRows(
+    tx,
+    sql`DELETE FROM group_observers WHERE org_id = ${o.orgId} AND group_id = ${o.groupId} AND account_id = ${o.accountId} RETURNING 1`,
+  );
   return rows.length > 0;
 }
 
 /** Ids of the members of the given groups (before deleting them). */
 export async function membersOfGroups(db: Db, orgId: string, groupIds: string[]): Promise<string[]> {
-  const rows = await queryRows<{ id: string }>(db, sql`SELECT DISTINCT account_id AS id FROM group_members WHERE org_id = ${orgId} AND group_id = ANY(${uuidArray(groupIds)})`);
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`SELECT DISTINCT account_id AS id FROM group_members WHERE org_id = ${orgId} AND group_id = ANY(${uuidArray(groupIds)})`,
+  );
   return rows.map((r) => r.id);
 }
 

@@ -18,12 +18,18 @@ async function requireGroup(db: AppContext['db'], orgId: string, groupId: string
   return group;
 }
 
-export async function listMembers(ctx: Pick<AppContext, 'db'>, o: { orgId: string; groupId: string; limit: number; cursor?: string; q?: string }) {
+export async function listMembers(
+  ctx: Pick<AppContext, 'db'>,
+  o: { orgId: string; groupId: string; limit: number; cursor?: string; q?: string },
+) {
   await requireGroup(ctx.db, o.orgId, o.groupId);
   return people.listLinked(ctx.db, 'group_members', o);
 }
 
-export async function listObservers(ctx: Pick<AppContext, 'db'>, o: { orgId: string; groupId: string; limit: number; cursor?: string; q?: string }) {
+export async function listObservers(
+  ctx: Pick<AppContext, 'db'>,
+  o: { orgId: string; groupId: string; limit: number; cursor?: string; q?: string },
+) {
   await requireGroup(ctx.db, o.orgId, o.groupId);
   return people.listLinked(ctx.db, 'group_observers', o);
 }
@@ -36,13 +42,26 @@ export async function addMembers(ctx: Ctx, o: { actor: Actor; orgId: string; gro
     const valid = await activeMembersAmong(tx, o.orgId, accountIds);
     const unknown = accountIds.filter((id) => !valid.has(id));
     if (unknown.length > 0) {
-      throw new AppError(422, 'not_members', `${unknown.length} account(s) are not active members of this organization; invite them first.`, {
-        fields: { accountIds: 'Some accounts are not active members of this organization.' },
-        accountIds: unknown,
-      });
+      throw new AppError(
+        422,
+        'not_members',
+        `${unknown.length} account(s) are not active members of this organization; invite them first.`,
+        {
+          fields: { accountIds: 'Some accounts are not active members of this organization.' },
+          accountIds: unknown,
+        },
+      );
     }
     const added = await addAccountsToGroups(tx, { orgId: o.orgId, groupIds: [o.groupId], accountIds, now: ctx.clock.now() });
-    await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'group.members_added', targetType: 'group', targetId: o.groupId, ip: o.actor.ip, data: { added, accountIds: sample(accountIds) } });
+    await recordAudit(tx, {
+      orgId: o.orgId,
+      actor: o.actor,
+      action: 'group.members_added',
+      targetType: 'group',
+      targetId: o.groupId,
+      ip: o.actor.ip,
+      data: { added, accountIds: sample(accountIds) },
+    });
     return added;
   });
 }
@@ -53,7 +72,15 @@ export async function removeMember(ctx: Ctx, o: { actor: Actor; orgId: string; g
     await requireGroup(tx, o.orgId, o.groupId);
     const removed = await removeAccountsFromGroup(tx, { orgId: o.orgId, groupId: o.groupId, accountIds: [o.accountId] });
     if (removed === 0) throw notFound('Group member');
-    await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'group.member_removed', targetType: 'group', targetId: o.groupId, ip: o.actor.ip, data: { accountId: o.accountId } });
+    await recordAudit(tx, {
+      orgId: o.orgId,
+      actor: o.actor,
+      action: 'group.member_removed',
+      targetType: 'group',
+      targetId: o.groupId,
+      ip: o.actor.ip,
+      data: { accountId: o.accountId },
+    });
   });
 }
 
@@ -71,7 +98,15 @@ export async function addObservers(ctx: Ctx, o: { actor: Actor; orgId: string; g
       });
     }
     const added = await people.insertObservers(tx, { orgId: o.orgId, groupId: o.groupId, accountIds, now: ctx.clock.now() });
-    await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'group.observers_added', targetType: 'group', targetId: o.groupId, ip: o.actor.ip, data: { added, accountIds: sample(accountIds) } });
+    await recordAudit(tx, {
+      orgId: o.orgId,
+      actor: o.actor,
+      action: 'group.observers_added',
+      targetType: 'group',
+      targetId: o.groupId,
+      ip: o.actor.ip,
+      data: { added, accountIds: sample(accountIds) },
+    });
     return added;
   });
 }
@@ -80,6 +115,14 @@ export async function removeObserver(ctx: Ctx, o: { actor: Actor; orgId: string;
   await ctx.db.transaction(async (tx) => {
     await requireGroup(tx, o.orgId, o.groupId);
     if (!(await people.deleteObserver(tx, o))) throw notFound('Observer');
-    await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'group.observer_removed', targetType: 'group', targetId: o.groupId, ip: o.actor.ip, data: { accountId: o.accountId } });
+    await recordAudit(tx, {
+      orgId: o.orgId,
+      actor: o.actor,
+      action: 'group.observer_removed',
+      targetType: 'group',
+      targetId: o.groupId,
+      ip: o.actor.ip,
+      data: { accountId: o.accountId },
+    });
   });
 }

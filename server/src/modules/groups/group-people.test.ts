@@ -67,7 +67,9 @@ describe('group observers', () => {
     const manager = await o.learner('manager_full');
     const limited = await o.learner('manager_limited');
     const learner = await o.learner();
-    expect((await o.owner.agent.post(`${o.base}/groups/${g.id}/observers`, { accountIds: [manager.id, limited.id, o.owner.id] })).data.added).toBe(3);
+    expect(
+      (await o.owner.agent.post(`${o.base}/groups/${g.id}/observers`, { accountIds: [manager.id, limited.id, o.owner.id] })).data.added,
+    ).toBe(3);
     const refused = await o.owner.agent.post(`${o.base}/groups/${g.id}/observers`, { accountIds: [learner.id] });
     expect(refused.statusCode).toBe(422);
     expect(refused.data.error).toMatchObject({ code: 'not_staff', details: { accountIds: [learner.id] } });
@@ -89,11 +91,19 @@ describe('group-membership exports (for invitations, imports, members)', () => {
     const ids = await seedMembers(t, o.org.id, 3);
     const outsiders = await seedMembers(t, other.org.id, 1);
     const now = t.clock.now();
-    const added = await t.ctx.db.transaction((tx) => addAccountsToGroups(tx, { orgId: o.org.id, groupIds: [g1.id, g2.id, foreignGroup.id], accountIds: [...ids, ...outsiders], now }));
+    const added = await t.ctx.db.transaction((tx) =>
+      addAccountsToGroups(tx, { orgId: o.org.id, groupIds: [g1.id, g2.id, foreignGroup.id], accountIds: [...ids, ...outsiders], now }),
+    );
     expect(added).toBe(6);
-    expect(await t.ctx.db.transaction((tx) => addAccountsToGroups(tx, { orgId: o.org.id, groupIds: [g1.id], accountIds: ids, now }))).toBe(0);
+    expect(await t.ctx.db.transaction((tx) => addAccountsToGroups(tx, { orgId: o.org.id, groupIds: [g1.id], accountIds: ids, now }))).toBe(
+      0,
+    );
     expect((await existingGroupIds(t.ctx.db, o.org.id, [g1.id, foreignGroup.id, randomUUID(), 'not-a-uuid'])).sort()).toEqual([g1.id]);
-    expect(await t.ctx.db.transaction((tx) => removeAccountsFromGroup(tx, { orgId: o.org.id, groupId: g1.id, accountIds: [ids[0], outsiders[0]] }))).toBe(1);
+    expect(
+      await t.ctx.db.transaction((tx) =>
+        removeAccountsFromGroup(tx, { orgId: o.org.id, groupId: g1.id, accountIds: [ids[0], outsiders[0]] }),
+      ),
+    ).toBe(1);
     expect((await o.owner.agent.get(`${o.base}/groups/${g1.id}`)).data.memberCount).toBe(2);
     expect((await other.owner.agent.get(`${other.base}/groups/${foreignGroup.id}`)).data.memberCount).toBe(0);
   });

@@ -45,17 +45,24 @@ const statsOut = z.object({
   ),
 });
 
-type SessionRow = { sessionId: string; programId: string; programTitle: string; opensAt: string; closesAt: string | null; enrolled: number; notStarted: number; inProgress: number; completed: number };
+type SessionRow = {
+  sessionId: string;
+  programId: string;
+  programTitle: string;
+  opensAt: string;
+  closesAt: string | null;
+  enrolled: number;
+  notStarted: number;
+  inProgress: number;
+  completed: number;
+};
 
 /**
  * The group and its sub-groups (any depth), looked up first: with the ids as a parameter the planner
  * probes group_members by group instead of guessing the size of a recursive query.
  */
 async function subtreeIds(db: Db, orgId: string, groupId: string): Promise<string[]> {
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`WITH RECURSIVE ${subtree(orgId, groupId)} SELECT id FROM sub`,
-  );
+  const rows = await queryRows<{ id: string }>(db, sql`WITH RECURSIVE ${subtree(orgId, groupId)} SELECT id FROM sub`);
   return rows.map((r) => r.id);
 }
 
@@ -100,7 +107,12 @@ export async function groupStats(db: Db, o: { orgId: string; groupId: string; no
       GROUP BY s.id, p.id, p.title
       ORDER BY s.opens_at, p.title, s.id`,
   );
-  const list = sessions.map((r) => ({ ...r, opensAt: toIso(r.opensAt), closesAt: toIso(r.closesAt), status: statusAt(r.opensAt, r.closesAt, o.now) }));
+  const list = sessions.map((r) => ({
+    ...r,
+    opensAt: toIso(r.opensAt),
+    closesAt: toIso(r.closesAt),
+    status: statusAt(r.opensAt, r.closesAt, o.now),
+  }));
   const sum = (f: (r: (typeof list)[number]) => number) => list.reduce((n, r) => n + f(r), 0);
   return {
     members,
@@ -115,21 +127,37 @@ export async function groupStats(db: Db, o: { orgId: string; groupId: string; no
   };
 }
 
-export const groupStatsRoutes = (ctx: AppContext): FastifyPluginAsyncZod => async (app) => {
-  app.get(
-    '/api/v1/orgs/:orgId/groups/:groupId/stats',
-    { config: { auth: 'groups.read' }, schema: { tags: ['groups'], summary: 'What observers follow: members, and progress in the sessions that reach the group', params: groupParams, response: { 200: statsOut } } },
-    async (req) => {
-      const { orgId } = orgOf(req);
-      const [group] = await queryRows<{ id: string }>(ctx.db, sql`SELECT id FROM groups WHERE org_id = ${orgId} AND id = ${req.params.groupId}`);
-      if (!group) throw notFound('Group');
-      return groupStats(ctx.db, { orgId, groupId: group.id, now: ctx.clock.now() });
-    },
-  );
-};
+export const groupStatsRoutes =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/api/v1/orgs/:orgId/groups/:groupId/stats',
+      {
+        config: { auth: 'groups.read' },
+        schema: {
+          tags: ['groups'],
+          summary: 'What observers follow: members, and progress in the sessions that reach the group',
+          params: groupParams,
+          response: { 200: statsOut },
+        },
+      },
+      async (req) => {
+        const { orgId } = orgOf(req);
+        const [group] = await queryRows<{ id: string }>(
+          ctx.db,
+          sql`SELECT id FROM groups WHERE org_id = ${orgId} AND id = ${req.params.groupId}`,
+        );
+        if (!group) throw notFound('Group');
+        return groupStats(ctx.db, { orgId, groupId: group.id, now: ctx.clock.now() });
+      },
+    );
+  };
 
 /** Who needs a nudge in a group (sub-groups included): names of people who never signed in, and of people late in a closed session. */
-export async function groupWatchList(db: Db, o: { orgId: string; groupId: string; now: Date; limit: number }): Promise<{ neverSignedIn: string[]; late: string[] }> {
+export async function groupWatchList(
+  db: Db,
+  o: { orgId: string; groupId: string; now: Date; limit: number },
+): Promise<{ neverSignedIn: string[]; late: string[] }> {
   const ids = await subtreeIds(db, o.orgId, o.groupId);
   const rows = await queryRows<{ kind: 'never' | 'late'; name: string }>(
     db,
@@ -142,5 +170,8 @@ export async function groupWatchList(db: Db, o: { orgId: string; groupId: string
         WHERE a.id IN (SELECT e.account_id FROM enrolments e JOIN closed c ON c.session_id = e.session_id WHERE e.completed_at IS NULL AND e.account_id IN (SELECT account_id FROM people))
         ORDER BY a.name, a.id LIMIT ${o.limit})`,
   );
-  return { neverSignedIn: rows.filter((r) => r.kind === 'never').map((r) => r.name), late: rows.filter((r) => r.kind === 'late').map((r) => r.name) };
+  return {
+    neverSignedIn: rows.filter((r) => r.kind === 'never').map((r) => r.name),
+    late: rows.filter((r) => r.kind === 'late').map((r) => r.name),
+  };
 }

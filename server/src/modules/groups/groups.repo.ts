@@ -30,12 +30,18 @@ const GROUP_COLUMNS = sql.raw(`g.id, g.org_id AS "orgId", g.parent_id AS "parent
 /** One group of the organization, with its counts; null when absent or another organization's. */
 export async function findGroup(db: Db, orgId: string, groupId: string, lock?: 'no key update'): Promise<GroupListRow | null> {
   const lockClause = lock ? sql` FOR NO KEY UPDATE OF g` : sql``;
-  const [row] = await queryRows<GroupListRow>(db, sql`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.org_id = ${orgId} AND g.id = ${groupId}${lockClause}`);
+  const [row] = await queryRows<GroupListRow>(
+    db,
+    sql`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.org_id = ${orgId} AND g.id = ${groupId}${lockClause}`,
+  );
   return row ?? null;
 }
 
 /** A page of the organization's groups, by name. */
-export async function listGroups(db: Db, o: { orgId: string; limit: number; cursor?: string; parentId?: string; q?: string; scope?: GroupScope }) {
+export async function listGroups(
+  db: Db,
+  o: { orgId: string; limit: number; cursor?: string; parentId?: string; q?: string; scope?: GroupScope },
+) {
   const c = decodeCursor(o.cursor, 2) as [string, string] | null;
   const where: SQL[] = [sql`g.org_id = ${o.orgId}`];
   if (o.scope) where.push(sql`g.id IN (${scopedGroupIds(o.scope)})`);
@@ -90,7 +96,12 @@ export async function deleteGroups(tx: Db, orgId: string, ids: string[]): Promis
 
 /** The accounts among `ids` that are active members of the organization (with `staff`: owner, admin or manager). */
 export async function activeMembersAmong(db: Db, orgId: string, ids: string[], o: { staff?: boolean } = {}): Promise<Set<string>> {
-  const staff = o.staff ? sql` AND role IN (${sql.join(STAFF_ROLES.map((r) => sql`${r}`), sql`, `)})` : sql``;
+  const staff = o.staff
+    ? sql` AND role IN (${sql.join(
+        STAFF_ROLES.map((r) => sql`${r}`),
+        sql`, `,
+      )})`
+    : sql``;
   const rows = await queryRows<{ accountId: string }>(
     db,
     sql`SELECT account_id AS "accountId" FROM memberships WHERE org_id = ${orgId} AND status = 'active' AND account_id = ANY(${uuidArray(ids)})${staff}`,
@@ -101,7 +112,10 @@ export async function activeMembersAmong(db: Db, orgId: string, ids: string[], o
 /** Name and email of accounts, for presenting referents and observers. */
 export async function findPeople(db: Db, ids: string[]): Promise<Map<string, { id: string; name: string; email: string }>> {
   if (ids.length === 0) return new Map();
-  const rows = await queryRows<{ id: string; name: string; email: string }>(db, sql`SELECT id, name, email FROM accounts WHERE id = ANY(${uuidArray(ids)})`);
+  const rows = await queryRows<{ id: string; name: string; email: string }>(
+    db,
+    sql`SELECT id, name, email FROM accounts WHERE id = ANY(${uuidArray(ids)})`,
+  );
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -117,7 +131,10 @@ export type GroupChanges = Partial<{
 }>;
 
 /** Inserts a group; null when a sibling already has the name. */
-export async function insertGroup(tx: Db, values: GroupChanges & { orgId: string; name: string; nameKey: string; now: Date }): Promise<{ id: string } | null> {
+export async function insertGroup(
+  tx: Db,
+  values: GroupChanges & { orgId: string; name: string; nameKey: string; now: Date },
+): Promise<{ id: string } | null> {
   const { now, ...v } = values;
   const [row] = await tx
     .insert(groups)

@@ -39,41 +39,104 @@ const presentDetail = (orgId: string, g: Detail) => ({
 });
 
 /** Groups, sub-groups, their members, observers, branding and attached sessions. */
-export const groupsRoutes = (ctx: AppContext): FastifyPluginAsyncZod => async (app) => {
-  // Only this plugin's routes accept multipart bodies (group images), up to 5 MB per file.
-  await app.register(multipart, { limits: { fileSize: IMAGE_MAX_BYTES, files: 1, fields: 5, parts: 6 }, throwFileSizeLimit: true });
-  const tags = ['groups'];
-  const detail = async (orgId: string, groupId: string) => presentDetail(orgId, await svc.getGroup(ctx, { orgId, groupId }));
+export const groupsRoutes =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    // Only this plugin's routes accept multipart bodies (group images), up to 5 MB per file.
+    await app.register(multipart, { limits: { fileSize: IMAGE_MAX_BYTES, files: 1, fields: 5, parts: 6 }, throwFileSizeLimit: true });
+    const tags = ['groups'];
+    const detail = async (orgId: string, groupId: string) => presentDetail(orgId, await svc.getGroup(ctx, { orgId, groupId }));
 
-  app.get('/api/v1/orgs/:orgId/groups', { config: { auth: 'groups.read' }, schema: { tags, summary: 'List groups (all levels, or the children of parentId), by name', params: s.orgParams, querystring: s.listGroupsQuery, response: { 200: page(s.groupOut) } } }, async (req) => {
-    const { orgId } = orgOf(req);
-    const res = await svc.listGroups(ctx, { orgId, scope: orgOf(req).scope, ...req.query });
-    return { items: res.items.map((g) => presentGroup(orgId, g)), nextCursor: res.nextCursor };
-  });
+    app.get(
+      '/api/v1/orgs/:orgId/groups',
+      {
+        config: { auth: 'groups.read' },
+        schema: {
+          tags,
+          summary: 'List groups (all levels, or the children of parentId), by name',
+          params: s.orgParams,
+          querystring: s.listGroupsQuery,
+          response: { 200: page(s.groupOut) },
+        },
+      },
+      async (req) => {
+        const { orgId } = orgOf(req);
+        const res = await svc.listGroups(ctx, { orgId, scope: orgOf(req).scope, ...req.query });
+        return { items: res.items.map((g) => presentGroup(orgId, g)), nextCursor: res.nextCursor };
+      },
+    );
 
-  app.post('/api/v1/orgs/:orgId/groups', { config: { auth: 'groups.manage' }, schema: { tags, summary: 'Create a group or a sub-group', params: s.orgParams, body: s.createGroupBody, response: { 201: s.groupDetailOut } } }, async (req, reply) => {
-    const { orgId } = orgOf(req);
-    const id = await svc.createGroup(ctx, { actor: actorFrom(req), orgId, ...req.body });
-    return reply.code(201).send(await detail(orgId, id));
-  });
+    app.post(
+      '/api/v1/orgs/:orgId/groups',
+      {
+        config: { auth: 'groups.manage' },
+        schema: {
+          tags,
+          summary: 'Create a group or a sub-group',
+          params: s.orgParams,
+          body: s.createGroupBody,
+          response: { 201: s.groupDetailOut },
+        },
+      },
+      async (req, reply) => {
+        const { orgId } = orgOf(req);
+        const id = await svc.createGroup(ctx, { actor: actorFrom(req), orgId, ...req.body });
+        return reply.code(201).send(await detail(orgId, id));
+      },
+    );
 
-  app.get('/api/v1/orgs/:orgId/groups/:groupId', { config: { auth: 'groups.read' }, schema: { tags, params: s.groupParams, response: { 200: s.groupDetailOut } } }, async (req) => {
-    return detail(orgOf(req).orgId, req.params.groupId);
-  });
+    app.get(
+      '/api/v1/orgs/:orgId/groups/:groupId',
+      { config: { auth: 'groups.read' }, schema: { tags, params: s.groupParams, response: { 200: s.groupDetailOut } } },
+      async (req) => {
+        return detail(orgOf(req).orgId, req.params.groupId);
+      },
+    );
 
-  app.patch('/api/v1/orgs/:orgId/groups/:groupId', { config: { auth: 'groups.manage' }, schema: { tags, summary: 'Rename, describe, move (parentId) or set the default referent', params: s.groupParams, body: s.updateGroupBody, response: { 200: s.groupDetailOut } } }, async (req) => {
-    const { orgId } = orgOf(req);
-    await svc.updateGroup(ctx, { actor: actorFrom(req), orgId, groupId: req.params.groupId, ...req.body });
-    return detail(orgId, req.params.groupId);
-  });
+    app.patch(
+      '/api/v1/orgs/:orgId/groups/:groupId',
+      {
+        config: { auth: 'groups.manage' },
+        schema: {
+          tags,
+          summary: 'Rename, describe, move (parentId) or set the default referent',
+          params: s.groupParams,
+          body: s.updateGroupBody,
+          response: { 200: s.groupDetailOut },
+        },
+      },
+      async (req) => {
+        const { orgId } = orgOf(req);
+        await svc.updateGroup(ctx, { actor: actorFrom(req), orgId, groupId: req.params.groupId, ...req.body });
+        return detail(orgId, req.params.groupId);
+      },
+    );
 
-  app.delete('/api/v1/orgs/:orgId/groups/:groupId', { config: { auth: 'groups.manage' }, schema: { tags, summary: 'Delete a group; its members stay in the organization', params: s.groupParams, querystring: s.deleteGroupQuery, response: { 204: z.null() } } }, async (req, reply) => {
-    await svc.deleteGroup(ctx, { actor: actorFrom(req), orgId: orgOf(req).orgId, groupId: req.params.groupId, withSubgroups: req.query.withSubgroups === 'true' });
-    return reply.code(204).send(null);
-  });
+    app.delete(
+      '/api/v1/orgs/:orgId/groups/:groupId',
+      {
+        config: { auth: 'groups.manage' },
+        schema: {
+          tags,
+          summary: 'Delete a group; its members stay in the organization',
+          params: s.groupParams,
+          querystring: s.deleteGroupQuery,
+          response: { 204: z.null() },
+        },
+      },
+      async (req, reply) => {
+        await svc.deleteGroup(ctx, {
+          actor: actorFrom(req),
+          orgId: orgOf(req).orgId,
+          groupId: req.params.groupId,
+          withSubgroups: req.query.withSubgroups === 'true',
+        });
+        return reply.code(204).send(null);
+      },
+    );
 
-  await app.register(groupPeopleRoutes(ctx));
-  await app.register(groupStatsRoutes(ctx));
-  await app.register(assignmentRoutes(ctx));
-  await app.register(groupImageRoutes(ctx));
-};
+    await app.register(groupPeopleRoutes(ctx));
+    await app.register(groupStatsRoutes(ctx));
+    await app.register(assignmentRoutes(ctx));
+    await app.register(groupImageRoutes(ctx));
+  };

@@ -35,10 +35,15 @@ export const updateGroupBody = z.strictObject({
 });
 export const listGroupsQuery = z.object({
   ...listQuery,
-  parentId: z.union([z.guid(), z.literal('root')]).optional().describe('Only the direct sub-groups of this group (`root`: top-level groups).'),
+  parentId: z
+    .union([z.guid(), z.literal('root')])
+    .optional()
+    .describe('Only the direct sub-groups of this group (`root`: top-level groups).'),
   q: z.string().trim().max(200).optional(),
 });
-export const deleteGroupQuery = z.object({ withSubgroups: z.enum(['true', 'false']).optional().describe('Also delete the sub-groups (otherwise 409 group_has_subgroups).') });
+export const deleteGroupQuery = z.object({
+  withSubgroups: z.enum(['true', 'false']).optional().describe('Also delete the sub-groups (otherwise 409 group_has_subgroups).'),
+});
 
 export const accountIdsBody = z.strictObject({
   accountIds: z.array(z.guid()).min(1, 'Name at least one account.').max(10_000, 'At most 10,000 accounts per call.'),

@@ -13,17 +13,23 @@ export type Actor = { id: string; email: string; ip?: string };
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'storage'>;
 
 const nameTaken = (name: string) =>
-  conflict('group_name_taken', `A group named “${name}” already exists at this level; choose another name.`, { fields: { name: 'Already used by another group at this level.' } });
+  conflict('group_name_taken', `A group named “${name}” already exists at this level; choose another name.`, {
+    fields: { name: 'Already used by another group at this level.' },
+  });
 const noSuchParent = () => invalidField('parentId', 'No such group in this organization.');
 
 /** Checks that an account may be a referent or observer: an active owner, admin or manager of the organization. */
 export async function requireStaff(db: AppContext['db'], orgId: string, accountId: string, field: string): Promise<void> {
   const ok = await repo.activeMembersAmong(db, orgId, [accountId], { staff: true });
-  if (!ok.has(accountId.toLowerCase())) throw invalidField(field, 'Choose an owner, admin or manager of this organization.', 'invalid_referent');
+  if (!ok.has(accountId.toLowerCase()))
+    throw invalidField(field, 'Choose an owner, admin or manager of this organization.', 'invalid_referent');
 }
 
 /** Creates a group, at the top level or under a parent; sibling names are unique. */
-export async function createGroup(ctx: Ctx, o: { actor: Actor; orgId: string; name: string; parentId?: string | null; description?: string | null; welcomeMessage?: string | null }) {
+export async function createGroup(
+  ctx: Ctx,
+  o: { actor: Actor; orgId: string; name: string; parentId?: string | null; description?: string | null; welcomeMessage?: string | null },
+) {
   return ctx.db.transaction(async (tx) => {
     if (o.parentId && !(await repo.findGroup(tx, o.orgId, o.parentId))) throw noSuchParent();
     const row = await repo.insertGroup(tx, {
@@ -36,7 +42,15 @@ export async function createGroup(ctx: Ctx, o: { actor: Actor; orgId: string; na
       now: ctx.clock.now(),
     });
     if (!row) throw nameTaken(o.name);
-    await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'group.created', targetType: 'group', targetId: row.id, ip: o.actor.ip, data: { name: o.name, parentId: o.parentId ?? null } });
+    await recordAudit(tx, {
+      orgId: o.orgId,
+      actor: o.actor,
+      action: 'group.created',
+      targetType: 'group',
+      targetId: row.id,
+      ip: o.actor.ip,
+      data: { name: o.name, parentId: o.parentId ?? null },
+    });
     return row.id;
   });
 }
@@ -55,7 +69,13 @@ export async function getGroup(ctx: Pick<AppContext, 'db'>, o: { orgId: string; 
 
 export const listGroups = (ctx: Pick<AppContext, 'db'>, o: Parameters<typeof repo.listGroups>[1]) => repo.listGroups(ctx.db, o);
 
-type GroupPatch = { name?: string; parentId?: string | null; description?: string | null; welcomeMessage?: string | null; defaultReferentId?: string | null };
+type GroupPatch = {
+  name?: string;
+  parentId?: string | null;
+  description?: string | null;
+  welcomeMessage?: string | null;
+  defaultReferentId?: string | null;
+};
 
 /**
  * Renames, describes, sets the default referent or moves a group. A move re-applies the rule: the
@@ -130,15 +150,20 @@ export async function deleteGroup(ctx: Ctx, o: { actor: Actor; orgId: string; gr
     if (!group) throw notFound('Group');
     const ids = await repo.subtreeIds(tx, o.orgId, o.groupId);
     if (ids.length > 1 && !o.withSubgroups) {
-      throw conflict('group_has_subgroups', `“${group.name}” has ${ids.length - 1} sub-group(s); move or delete them first, or delete with withSubgroups=true.`, {
-        subgroupCount: ids.length - 1,
-      });
+      throw conflict(
+        'group_has_subgroups',
+        `“${group.name}” has ${ids.length - 1} sub-group(s); move or delete them first, or delete with withSubgroups=true.`,
+        {
+          subgroupCount: ids.length - 1,
+        },
+      );
     }
     const sessions = await sessionsReaching(tx, { orgId: o.orgId, groupIds: ids });
     const members = await membersOfGroups(tx, o.orgId, ids);
     const imageKeys = await imageKeysOf(tx, o.orgId, ids);
     await repo.deleteGroups(tx, o.orgId, ids);
-    const removedEnrolments = sessions.length && members.length ? await pruneEnrolments(tx, { orgId: o.orgId, accountIds: members, sessionIds: sessions }) : 0;
+    const removedEnrolments =
+      sessions.length && members.length ? await pruneEnrolments(tx, { orgId: o.orgId, accountIds: members, sessionIds: sessions }) : 0;
     await recordAudit(tx, {
       orgId: o.orgId,
       actor: o.actor,

@@ -12,9 +12,24 @@ afterAll(() => t.close());
 describe('groups', () => {
   it('creates, lists, shows, renames and describes a group, and audits each change', async () => {
     const o = await orgWithOwner(t);
-    const created = await o.owner.agent.post(`${o.base}/groups`, { name: '  Sales   Team ', description: 'Field sales', welcomeMessage: 'Welcome aboard' });
+    const created = await o.owner.agent.post(`${o.base}/groups`, {
+      name: '  Sales   Team ',
+      description: 'Field sales',
+      welcomeMessage: 'Welcome aboard',
+    });
     expectStatus(created, 201);
-    expect(created.data).toMatchObject({ name: 'Sales Team', parentId: null, description: 'Field sales', welcomeMessage: 'Welcome aboard', memberCount: 0, subgroupCount: 0, path: [], observers: [], defaultReferent: null, logoUrl: null });
+    expect(created.data).toMatchObject({
+      name: 'Sales Team',
+      parentId: null,
+      description: 'Field sales',
+      welcomeMessage: 'Welcome aboard',
+      memberCount: 0,
+      subgroupCount: 0,
+      path: [],
+      observers: [],
+      defaultReferent: null,
+      logoUrl: null,
+    });
     const id = created.data.id;
 
     const patched = expectStatus(await o.owner.agent.patch(`${o.base}/groups/${id}`, { name: 'Sales', description: null }), 200);
@@ -222,7 +237,10 @@ describe('API contract', () => {
       '/api/v1/me/enrolments/{enrolmentId}/progress': ['post'],
       '/api/v1/certificates/{certificateId}': ['get'],
     };
-    for (const [p, methods] of Object.entries(paths)) expect(Object.keys(doc.paths[p] ?? {}).sort(), p).toEqual(expect.arrayContaining(methods));
-    expect(doc.paths['/api/v1/orgs/{orgId}/groups'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('parentId');
+    for (const [p, methods] of Object.entries(paths))
+      expect(Object.keys(doc.paths[p] ?? {}).sort(), p).toEqual(expect.arrayContaining(methods));
+    expect(doc.paths['/api/v1/orgs/{orgId}/groups'].post.requestBody.content['application/json'].schema.properties).toHaveProperty(
+      'parentId',
+    );
   });
 });

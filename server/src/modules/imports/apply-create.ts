@@ -15,7 +15,13 @@ import type { ImportMail, Lines } from './apply-invite.js';
  * An address that got an account since the rows were decided makes the statement fail (unique key):
  * the job runs again and that row is then skipped, "has an account, invite instead".
  */
-export async function createAccounts({ tx, importId, orgId, now }: ApplyCtx, jobs: JobQueue, mail: ImportMail & { sendWelcome: boolean }, lines: Lines, stats: { fresh: boolean }): Promise<void> {
+export async function createAccounts(
+  { tx, importId, orgId, now }: ApplyCtx,
+  jobs: JobQueue,
+  mail: ImportMail & { sendWelcome: boolean },
+  lines: Lines,
+  stats: { fresh: boolean },
+): Promise<void> {
   const expiresAt = new Date(now.getTime() + TOKEN_TTL.set_password).toISOString();
   const inviter = mail.actor?.name ?? mail.orgName;
   const src = (withToken: boolean) => sql`src AS MATERIALIZED (

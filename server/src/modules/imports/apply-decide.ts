@@ -96,5 +96,7 @@ export async function decideRows({ tx, importId, orgId, now }: ApplyCtx, o: { mo
       account_id = ${invite ? sql`d.account_id` : sql`CASE WHEN d.problem IS NULL AND d.account_id IS NULL THEN troupe_uuid_v7() ELSE d.account_id END`}
     FROM decided d
     WHERE r.import_id = ${importId} AND r.line = d.line`);
-  await tx.execute(sql`UPDATE import_rows SET result = 'skipped', result_reason = outcome WHERE import_id = ${importId} AND outcome <> 'valid'`);
+  await tx.execute(
+    sql`UPDATE import_rows SET result = 'skipped', result_reason = outcome WHERE import_id = ${importId} AND outcome <> 'valid'`,
+  );
 }

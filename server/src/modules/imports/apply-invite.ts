@@ -22,7 +22,13 @@ export async function retireCurrentInvitations({ tx, importId, orgId, now }: App
  * invitations, their hashed tokens and the emails carrying the tokens in ONE statement, set-based: the
  * token is made by the database and never passes through this process.
  */
-export async function inviteRows({ tx, importId, orgId, now }: ApplyCtx, jobs: JobQueue, mail: ImportMail, ttlDays: number | null, lines: Lines): Promise<number> {
+export async function inviteRows(
+  { tx, importId, orgId, now }: ApplyCtx,
+  jobs: JobQueue,
+  mail: ImportMail,
+  ttlDays: number | null,
+  lines: Lines,
+): Promise<number> {
   const expiresAt = ttlDays ? new Date((mail.sendAt ?? now).getTime() + ttlDays * 86400_000).toISOString() : null;
   const inviter = mail.actor?.name ?? mail.orgName;
   return queueEmailsFrom(tx, jobs, {

@@ -24,11 +24,20 @@ type Options = { createMissingGroups?: boolean; sendAt?: string | null; sendWelc
 export async function runImport(ctx: AppContext, { importId }: { importId: string }): Promise<void> {
   const [imp] = await ctx.db.select().from(imports).where(eq(imports.id, importId));
   if (!imp || !['approved', 'running'].includes(imp.status)) return; // done, rejected, or unknown: nothing to do twice
-  await ctx.db.update(imports).set({ status: 'running', heartbeatAt: sql`now()`, progress: 0, rowsDone: 0 }).where(eq(imports.id, importId));
+  await ctx.db
+    .update(imports)
+    .set({ status: 'running', heartbeatAt: sql`now()`, progress: 0, rowsDone: 0 })
+    .where(eq(imports.id, importId));
   const progress = progressReporter(ctx, importId);
   const opts = imp.options as Options;
-  const [actor] = await ctx.db.select().from(accounts).where(eq(accounts.id, imp.approvedBy ?? imp.createdBy ?? ''));
-  const [actorRole] = await queryRows<{ role: string }>(ctx.db, sql`SELECT role FROM memberships WHERE org_id = ${imp.orgId} AND account_id = ${actor?.id ?? null} AND status = 'active'`);
+  const [actor] = await ctx.db
+    .select()
+    .from(accounts)
+    .where(eq(accounts.id, imp.approvedBy ?? imp.createdBy ?? ''));
+  const [actorRole] = await queryRows<{ role: string }>(
+    ctx.db,
+    sql`SELECT role FROM memberships WHERE org_id = ${imp.orgId} AND account_id = ${actor?.id ?? null} AND status = 'active'`,
+  );
   const now = ctx.clock.now();
   const mode = imp.mode as ImportMode;
   await ctx.db.transaction(async (tx) => {
@@ -47,7 +56,10 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
     const mail = { orgName: org.name, actor: actor ?? null, sendAt };
     if (mode === 'invite') await retireCurrentInvitations(c);
     // Slices of the file's lines: a few statements each, whatever their size; progress after each.
-    const [span] = await queryRows<{ first: number; last: number }>(tx, sql`SELECT coalesce(min(line), 0) AS first, coalesce(max(line), -1) AS last FROM import_rows WHERE import_id = ${importId}`);
+    const [span] = await queryRows<{ first: number; last: number }>(
+      tx,
+      sql`SELECT coalesce(min(line), 0) AS first, coalesce(max(line), -1) AS last FROM import_rows WHERE import_id = ${importId}`,
+    );
     const stats = { fresh: false };
     for (let from = span.first; from <= span.last; from += SLICE_LINES) {
       const lines = { from, to: from + SLICE_LINES };
@@ -57,7 +69,10 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
         WHERE r.import_id = ${importId} AND r.line >= ${lines.from} AND r.line < ${lines.to} AND r.result = ${result}`;
       await enrolJoinedInGroupSessions(tx, { orgId: imp.orgId, joined: joined('added_to_groups'), now });
       if (mode === 'create') await enrolNewAccountsInGroupSessions(tx, { orgId: imp.orgId, joined: joined('created'), now });
-      const [done] = await queryRows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM import_rows WHERE import_id = ${importId} AND line < ${lines.to}`);
+      const [done] = await queryRows<{ n: number }>(
+        tx,
+        sql`SELECT count(*)::int AS n FROM import_rows WHERE import_id = ${importId} AND line < ${lines.to}`,
+      );
       await progress(10 + Math.floor((85 * (Math.min(lines.to, span.last + 1) - span.first)) / (span.last + 1 - span.first)), done.n);
     }
     const [result] = await queryRows<Record<string, number>>(
@@ -68,12 +83,41 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
           FROM import_rows WHERE import_id = ${importId}`,
     );
     const counts = imp.counts as Record<string, unknown>;
-    const after = madeValid ? { valid: Number(counts.valid) + madeValid, invalid: Number(counts.invalid) - madeValid, unknownGroups: [] } : {};
-    await tx.update(imports).set({ status: 'done', result, counts: { ...counts, ...after }, progress: 100, rowsDone: result.rows, finishedAt: sql`now()`, heartbeatAt: sql`now()` }).where(eq(imports.id, importId));
+    const after = madeValid
+      ? { valid: Number(counts.valid) + madeValid, invalid: Number(counts.invalid) - madeValid, unknownGroups: [] }
+      : {};
+    await tx
+      .update(imports)
+      .set({
+        status: 'done',
+        result,
+        counts: { ...counts, ...after },
+        progress: 100,
+        rowsDone: result.rows,
+        finishedAt: sql`now()`,
+        heartbeatAt: sql`now()`,
+      })
+      .where(eq(imports.id, importId));
     if (mode === 'create' && opts.sendWelcome === false && actor) {
-      await queueEmails(tx, ctx.jobs, [{ to: actor.email, template: 'import-done', locale: actor.locale, orgId: imp.orgId, refId: importId, params: { orgName: org.name, fileName: imp.fileName ?? '', ...result } }]);
+      await queueEmails(tx, ctx.jobs, [
+        {
+          to: actor.email,
+          template: 'import-done',
+          locale: actor.locale,
+          orgId: imp.orgId,
+          refId: importId,
+          params: { orgName: org.name, fileName: imp.fileName ?? '', ...result },
+        },
+      ]);
     }
-    await recordAudit(tx, { orgId: imp.orgId, actor: actor ? { id: actor.id, email: actor.email } : null, action: 'import.applied', targetType: 'import', targetId: importId, data: result });
+    await recordAudit(tx, {
+      orgId: imp.orgId,
+      actor: actor ? { id: actor.id, email: actor.email } : null,
+      action: 'import.applied',
+      targetType: 'import',
+      targetId: importId,
+      data: result,
+    });
   });
 }
 
@@ -81,6 +125,8 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
 function progressReporter(ctx: AppContext, importId: string) {
   return async (percent: number, rowsDone: number) => {
     if (ctx.database.kind !== 'pg') return; // the embedded database has one connection: it reports 0 then 100
-    await ctx.database.query('UPDATE imports SET progress = $2, rows_done = $3, heartbeat_at = now() WHERE id = $1', [importId, percent, rowsDone]).catch(() => {});
+    await ctx.database
+      .query('UPDATE imports SET progress = $2, rows_done = $3, heartbeat_at = now() WHERE id = $1', [importId, percent, rowsDone])
+      .catch(() => {});
   };
 }

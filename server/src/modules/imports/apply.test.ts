@@ -28,7 +28,10 @@ describe('applying an import', () => {
     const sales = await o.group('Sales');
     const session = await o.session((await o.program('Welcome')).id);
     await o.attach(sales.id, session.id);
-    const prev = expectStatus(await o.owner.agent.post(`${o.base}/imports`, { text: `email,first name,groups\nzoe-${u}@example.com,Zoé,Sales\n`, mode: 'invite' }), 201);
+    const prev = expectStatus(
+      await o.owner.agent.post(`${o.base}/imports`, { text: `email,first name,groups\nzoe-${u}@example.com,Zoé,Sales\n`, mode: 'invite' }),
+      201,
+    );
     expect((await runApproved(o, prev.data.id)).result).toMatchObject({ invited: 1 });
 
     const mail = await lastMail(t, `zoe-${u}@example.com`);
@@ -45,7 +48,13 @@ describe('applying an import', () => {
   it('creates accounts whose set-password links work', async () => {
     const o = await orgWithOwner(t);
     await o.group('Sales');
-    const prev = expectStatus(await o.owner.agent.post(`${o.base}/imports`, { text: `email,first name,last name,groups\nyuri-${u}@example.com,Yuri,Gagarin,Sales\n`, mode: 'create' }), 201);
+    const prev = expectStatus(
+      await o.owner.agent.post(`${o.base}/imports`, {
+        text: `email,first name,last name,groups\nyuri-${u}@example.com,Yuri,Gagarin,Sales\n`,
+        mode: 'create',
+      }),
+      201,
+    );
     expect((await runApproved(o, prev.data.id)).result).toMatchObject({ created: 1 });
     const mail = await lastMail(t, `yuri-${u}@example.com`);
     expect(mail!.link).toContain('/set-password?token=');
@@ -53,13 +62,18 @@ describe('applying an import', () => {
     expectStatus(await visitor.post('/api/v1/auth/set-password', { token: mail!.token, password: PASSWORD }), 200);
     expectStatus(await visitor.post('/api/v1/auth/login', { email: `yuri-${u}@example.com`, password: PASSWORD }), 200);
     // The link is single-use.
-    expect((await new Agent(t.app).post('/api/v1/auth/set-password', { token: mail!.token, password: `${PASSWORD}!` })).statusCode).toBe(400);
+    expect((await new Agent(t.app).post('/api/v1/auth/set-password', { token: mail!.token, password: `${PASSWORD}!` })).statusCode).toBe(
+      400,
+    );
   });
 
   it('sends the invitations at the chosen time, not before', async () => {
     const o = await orgWithOwner(t);
     await o.group('Sales');
-    const prev = expectStatus(await o.owner.agent.post(`${o.base}/imports`, { text: `email,groups\nlater-${u}@example.com,Sales\n`, mode: 'invite' }), 201);
+    const prev = expectStatus(
+      await o.owner.agent.post(`${o.base}/imports`, { text: `email,groups\nlater-${u}@example.com,Sales\n`, mode: 'invite' }),
+      201,
+    );
     const sendAt = new Date(Date.now() + 86_400_000).toISOString();
     expect((await runApproved(o, prev.data.id, { sendAt })).result).toMatchObject({ invited: 1 });
     expect(await lastMail(t, `later-${u}@example.com`)).toBeNull();
@@ -76,12 +90,17 @@ describe('applying an import', () => {
   it('without welcome emails, creates the accounts silently and mails the admin a summary instead', async () => {
     const o = await orgWithOwner(t);
     await o.group('Sales');
-    const prev = expectStatus(await o.owner.agent.post(`${o.base}/imports`, { text: `email,groups\nquiet-${u}@example.com,Sales\n`, mode: 'create' }), 201);
+    const prev = expectStatus(
+      await o.owner.agent.post(`${o.base}/imports`, { text: `email,groups\nquiet-${u}@example.com,Sales\n`, mode: 'create' }),
+      201,
+    );
     expect((await runApproved(o, prev.data.id, { sendWelcome: false })).result).toMatchObject({ created: 1 });
     expect(await lastMail(t, `quiet-${u}@example.com`)).toBeNull();
     const summary = await lastMail(t, o.owner.email);
     expect(summary?.subject).toMatch(/Your import into .* is done/);
-    expect(summary?.text).toContain('1 account created, 0 members added to groups, 0 already there, 0 rows skipped. No welcome email was sent.');
+    expect(summary?.text).toContain(
+      '1 account created, 0 members added to groups, 0 already there, 0 rows skipped. No welcome email was sent.',
+    );
   });
 
   it('decides each row against the organization at approval: a group deleted or an invitation sent since is a reason to skip', async () => {
@@ -117,6 +136,9 @@ describe('applying an import', () => {
     const invitations = (await o.owner.agent.get(`${o.base}/members?groupId=${groups[0].id}`)).data.items;
     expect(invitations.map((m: any) => m.email).sort()).toEqual([`dee-${u}@example.com`, `eve-${u}@example.com`]);
     const rows = await rowsOf(o, prev.data.id);
-    expect(rows[`dee-${u}@example.com`]).toMatchObject({ outcome: 'valid', messages: [{ code: 'group_will_be_created', level: 'info', value: 'Night  shift' }] });
+    expect(rows[`dee-${u}@example.com`]).toMatchObject({
+      outcome: 'valid',
+      messages: [{ code: 'group_will_be_created', level: 'info', value: 'Night  shift' }],
+    });
   });
 });

@@ -35,14 +35,24 @@ describe.runIf(DATABASE_URL)('an import whose worker is killed', () => {
     await blocker.query('SELECT 1 FROM organizations WHERE id = $1 FOR UPDATE', [o.org.id]);
 
     const worker = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../../main.ts')], {
-      env: { ...process.env, ROLE: 'worker', DATABASE_URL, JOBS_SCHEMA: t.ctx.config.jobs.schema, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'troupe-worker-')), LOG_LEVEL: 'error' },
+      env: {
+        ...process.env,
+        ROLE: 'worker',
+        DATABASE_URL,
+        JOBS_SCHEMA: t.ctx.config.jobs.schema,
+        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'troupe-worker-')),
+        LOG_LEVEL: 'error',
+      },
       stdio: 'ignore',
     });
     try {
       let waiting = false;
       for (let i = 0; i < 300 && !waiting; i++) {
         await new Promise((r) => setTimeout(r, 100));
-        const row = await one(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO invitations%'`, []);
+        const row = await one(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO invitations%'`,
+          [],
+        );
         waiting = row.n > 0;
       }
       expect(waiting).toBe(true);
@@ -64,7 +74,9 @@ describe.runIf(DATABASE_URL)('an import whose worker is killed', () => {
     await t.ctx.jobs.drain(t.ctx, { names: ['imports.sweep', 'imports.run'] });
     const done = (await o.owner.agent.get(`${o.base}/imports/${prev.data.id}`)).data;
     expect(done).toMatchObject({ status: 'done', progress: 100, result: { invited: n, skipped: 0 } });
-    const inv = await one('SELECT count(*)::int AS n, count(DISTINCT email_key)::int AS keys FROM invitations WHERE org_id = $1', [o.org.id]);
+    const inv = await one('SELECT count(*)::int AS n, count(DISTINCT email_key)::int AS keys FROM invitations WHERE org_id = $1', [
+      o.org.id,
+    ]);
     expect(inv).toEqual({ n, keys: n });
   }, 120_000);
 });

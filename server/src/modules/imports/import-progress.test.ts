@@ -28,7 +28,10 @@ describe.runIf(DATABASE_URL)('a running import', () => {
       running = false;
     });
     while (running) {
-      const { rows } = await t.ctx.database.query<{ progress: number; rows_done: number }>('SELECT progress, rows_done FROM imports WHERE id = $1', [prev.data.id]);
+      const { rows } = await t.ctx.database.query<{ progress: number; rows_done: number }>(
+        'SELECT progress, rows_done FROM imports WHERE id = $1',
+        [prev.data.id],
+      );
       const last = seen.at(-1);
       if (!last || last.progress !== rows[0].progress) seen.push({ progress: rows[0].progress, rowsDone: rows[0].rows_done });
       await new Promise((r) => setTimeout(r, 10));

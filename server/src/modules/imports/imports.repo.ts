@@ -6,10 +6,26 @@ import { toIso } from '../../lib/time.js';
 import { queryRows } from '../../lib/sql.js';
 
 type ImportRow = {
-  id: string; status: string; mode: string; source: string; fileName: string | null; fileSize: number | null; fileKey: string | null;
-  counts: any; columns: any; options: any; progress: number; rowsDone: number; result: any; error: string | null;
-  createdById: string | null; createdByName: string | null; createdByEmail: string | null;
-  createdAt: string; approvedAt: string | null; finishedAt: string | null;
+  id: string;
+  status: string;
+  mode: string;
+  source: string;
+  fileName: string | null;
+  fileSize: number | null;
+  fileKey: string | null;
+  counts: any;
+  columns: any;
+  options: any;
+  progress: number;
+  rowsDone: number;
+  result: any;
+  error: string | null;
+  createdById: string | null;
+  createdByName: string | null;
+  createdByEmail: string | null;
+  createdAt: string;
+  approvedAt: string | null;
+  finishedAt: string | null;
 };
 
 const SELECT = sql`SELECT i.id, i.status, i.mode, i.source, i.file_name AS "fileName", i.file_size AS "fileSize", i.file_key AS "fileKey", i.counts, i.columns, i.options,
@@ -57,10 +73,28 @@ export async function listImports(db: Db, o: { orgId: string; limit: number; cur
   return toPage(rows, o.limit, (r) => [r.createdAt, r.id]);
 }
 
-type RowRow = { line: number; email: string; firstName: string; lastName: string; groups: string[]; role: string | null; location: string; externalId: string; outcome: any; alreadyMember: boolean; messages: any[]; result: any; resultReason: string | null };
+type RowRow = {
+  line: number;
+  email: string;
+  firstName: string;
+  lastName: string;
+  groups: string[];
+  role: string | null;
+  location: string;
+  externalId: string;
+  outcome: any;
+  alreadyMember: boolean;
+  messages: any[];
+  result: any;
+  resultReason: string | null;
+};
 
 /** One page of an import's rows (by line), optionally only one outcome or one result. */
-export async function listRows(db: Db, o: { importId: string; limit: number; cursor?: string; outcome?: string; result?: string }, suggestions: Map<string, string | null> = new Map()) {
+export async function listRows(
+  db: Db,
+  o: { importId: string; limit: number; cursor?: string; outcome?: string; result?: string },
+  suggestions: Map<string, string | null> = new Map(),
+) {
   const c = decodeCursor(o.cursor, 1) as [number] | null;
   if (c && typeof c[0] !== 'number') throw new AppError(400, 'invalid_cursor', 'The cursor is not valid.');
   const rows = await queryRows<RowRow>(
@@ -76,7 +110,9 @@ export async function listRows(db: Db, o: { importId: string; limit: number; cur
     ...page,
     items: page.items.map((r) => ({
       ...r,
-      messages: r.messages.map(({ stage: _s, ...m }: any) => (m.code === 'unknown_group' ? { ...m, suggestion: suggestions.get(m.value) ?? null } : m)),
+      messages: r.messages.map(({ stage: _s, ...m }: any) =>
+        m.code === 'unknown_group' ? { ...m, suggestion: suggestions.get(m.value) ?? null } : m,
+      ),
     })),
   };
 }

@@ -12,96 +12,218 @@ import { approveImport, recheckImport, rejectImport, resultsCsv } from './import
 import { createImport, IMPORT_LIMITS, type ImportInput } from './preview.service.js';
 import { templateCsv, templateXlsx } from './template.js';
 
-const tooLarge = () => new AppError(413, 'file_too_large', `The file is larger than ${IMPORT_LIMITS.maxBytes / 1048576} MB; split it into several files.`, { limitBytes: IMPORT_LIMITS.maxBytes });
-
-export const importsRoutes = (ctx: AppContext): FastifyPluginAsyncZod => async (app) => {
-  await app.register(multipart, { limits: { fileSize: IMPORT_LIMITS.maxBytes, files: 1, fields: 10 } });
-  const tags = ['imports'];
-  const actor = (req: Parameters<typeof actorOf>[0]) => ({ ...actorOf(req), ip: req.ip, role: orgOf(req).role });
-  const base = '/api/v1/orgs/:orgId/imports';
-
-  app.get(`${base}/template.csv`, { config: { auth: 'imports.manage' }, schema: { tags, summary: 'The CSV template', params: s.orgParams } }, async (_req, reply) => {
-    return reply.type('text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="troupe-learners.csv"').send(templateCsv());
-  });
-  app.get(`${base}/template.xlsx`, { config: { auth: 'imports.manage' }, schema: { tags, summary: 'The Excel template, with an explanation sheet', params: s.orgParams } }, async (_req, reply) => {
-    return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('Content-Disposition', 'attachment; filename="troupe-learners.xlsx"').send(await templateXlsx());
+const tooLarge = () =>
+  new AppError(413, 'file_too_large', `The file is larger than ${IMPORT_LIMITS.maxBytes / 1048576} MB; split it into several files.`, {
+    limitBytes: IMPORT_LIMITS.maxBytes,
   });
 
-  app.post(base, {
-    config: { auth: 'imports.manage' },
-    bodyLimit: IMPORT_LIMITS.maxBytes + 1024 * 1024,
-    schema: { tags, summary: 'Upload a CSV/TSV/XLSX file (multipart `file`) or paste a table (JSON `{text}`); answers the preview', params: s.orgParams, querystring: s.modeQuery, response: { 201: s.previewOut } },
-  }, async (req, reply) => {
-    let input: ImportInput;
-    let mode = req.query.mode ?? 'invite';
-    let createMissingGroups = req.query.createMissingGroups === 'true';
-    if (req.isMultipart()) {
-      let file: { bytes: Buffer; name: string } | null = null;
-      try {
-        for await (const part of req.parts()) {
-          if (part.type === 'file') file = { bytes: await part.toBuffer(), name: part.filename || 'upload.csv' };
-          else if (part.fieldname === 'mode' && (part.value === 'invite' || part.value === 'create')) mode = part.value;
-          else if (part.fieldname === 'createMissingGroups') createMissingGroups = part.value === 'true';
+export const importsRoutes =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    await app.register(multipart, { limits: { fileSize: IMPORT_LIMITS.maxBytes, files: 1, fields: 10 } });
+    const tags = ['imports'];
+    const actor = (req: Parameters<typeof actorOf>[0]) => ({ ...actorOf(req), ip: req.ip, role: orgOf(req).role });
+    const base = '/api/v1/orgs/:orgId/imports';
+
+    app.get(
+      `${base}/template.csv`,
+      { config: { auth: 'imports.manage' }, schema: { tags, summary: 'The CSV template', params: s.orgParams } },
+      async (_req, reply) => {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('Content-Disposition', 'attachment; filename="troupe-learners.csv"')
+          .send(templateCsv());
+      },
+    );
+    app.get(
+      `${base}/template.xlsx`,
+      {
+        config: { auth: 'imports.manage' },
+        schema: { tags, summary: 'The Excel template, with an explanation sheet', params: s.orgParams },
+      },
+      async (_req, reply) => {
+        return reply
+          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .header('Content-Disposition', 'attachment; filename="troupe-learners.xlsx"')
+          .send(await templateXlsx());
+      },
+    );
+
+    app.post(
+      base,
+      {
+        config: { auth: 'imports.manage' },
+        bodyLimit: IMPORT_LIMITS.maxBytes + 1024 * 1024,
+        schema: {
+          tags,
+          summary: 'Upload a CSV/TSV/XLSX file (multipart `file`) or paste a table (JSON `{text}`); answers the preview',
+          params: s.orgParams,
+          querystring: s.modeQuery,
+          response: { 201: s.previewOut },
+        },
+      },
+      async (req, reply) => {
+        let input: ImportInput;
+        let mode = req.query.mode ?? 'invite';
+        let createMissingGroups = req.query.createMissingGroups === 'true';
+        if (req.isMultipart()) {
+          let file: { bytes: Buffer; name: string } | null = null;
+          try {
+            for await (const part of req.parts()) {
+              if (part.type === 'file') file = { bytes: await part.toBuffer(), name: part.filename || 'upload.csv' };
+              else if (part.fieldname === 'mode' && (part.value === 'invite' || part.value === 'create')) mode = part.value;
+              else if (part.fieldname === 'createMissingGroups') createMissingGroups = part.value === 'true';
+            }
+          } catch (err) {
+            if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
+            throw err;
+          }
+          if (!file) throw new AppError(422, 'file_required', 'Choose a file to upload.', { fields: { file: 'Choose a file.' } });
+          input = { kind: 'file', bytes: file.bytes, fileName: file.name };
+        } else {
+          const body = s.pasteBody.safeParse(req.body);
+          if (!body.success)
+            throw new AppError(422, 'validation_failed', 'Send a file (multipart) or a pasted table as {"text": "..."}.', {
+              fields: { text: body.error.issues[0]?.message },
+            });
+          input = { kind: 'paste', text: body.data.text };
+          mode = body.data.mode;
+          createMissingGroups = body.data.createMissingGroups;
         }
-      } catch (err) {
-        if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
-        throw err;
-      }
-      if (!file) throw new AppError(422, 'file_required', 'Choose a file to upload.', { fields: { file: 'Choose a file.' } });
-      input = { kind: 'file', bytes: file.bytes, fileName: file.name };
-    } else {
-      const body = s.pasteBody.safeParse(req.body);
-      if (!body.success) throw new AppError(422, 'validation_failed', 'Send a file (multipart) or a pasted table as {"text": "..."}.', { fields: { text: body.error.issues[0]?.message } });
-      input = { kind: 'paste', text: body.data.text };
-      mode = body.data.mode;
-      createMissingGroups = body.data.createMissingGroups;
-    }
-    const id = await createImport(ctx, { actor: actor(req), orgId: orgOf(req).orgId, mode, input, createMissingGroups });
-    const imp = presentImport(await findImport(ctx.db, orgOf(req).orgId, id));
-    const rows = await listRows(ctx.db, { importId: id, limit: 100 }, new Map(imp.unknownGroups.map((u: any) => [u.name, u.suggestion])));
-    return reply.code(201).send({ ...imp, rows: rows.items });
-  });
+        const id = await createImport(ctx, { actor: actor(req), orgId: orgOf(req).orgId, mode, input, createMissingGroups });
+        const imp = presentImport(await findImport(ctx.db, orgOf(req).orgId, id));
+        const rows = await listRows(
+          ctx.db,
+          { importId: id, limit: 100 },
+          new Map(imp.unknownGroups.map((u: any) => [u.name, u.suggestion])),
+        );
+        return reply.code(201).send({ ...imp, rows: rows.items });
+      },
+    );
 
-  app.get(base, { config: { auth: 'imports.read' }, schema: { tags, summary: 'The history of imports', params: s.orgParams, querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), cursor: z.string().optional() }), response: { 200: page(s.importOut) } } }, async (req) => {
-    const res = await listImports(ctx.db, { orgId: orgOf(req).orgId, ...req.query });
-    return { items: res.items.map(presentImport), nextCursor: res.nextCursor };
-  });
+    app.get(
+      base,
+      {
+        config: { auth: 'imports.read' },
+        schema: {
+          tags,
+          summary: 'The history of imports',
+          params: s.orgParams,
+          querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), cursor: z.string().optional() }),
+          response: { 200: page(s.importOut) },
+        },
+      },
+      async (req) => {
+        const res = await listImports(ctx.db, { orgId: orgOf(req).orgId, ...req.query });
+        return { items: res.items.map(presentImport), nextCursor: res.nextCursor };
+      },
+    );
 
-  app.get(`${base}/:importId`, { config: { auth: 'imports.read' }, schema: { tags, summary: 'Status, progress (0–100), counts and result', params: s.importParams, response: { 200: s.importOut } } }, async (req) => {
-    return presentImport(await findImport(ctx.db, orgOf(req).orgId, req.params.importId));
-  });
+    app.get(
+      `${base}/:importId`,
+      {
+        config: { auth: 'imports.read' },
+        schema: { tags, summary: 'Status, progress (0–100), counts and result', params: s.importParams, response: { 200: s.importOut } },
+      },
+      async (req) => {
+        return presentImport(await findImport(ctx.db, orgOf(req).orgId, req.params.importId));
+      },
+    );
 
-  app.get(`${base}/:importId/rows`, { config: { auth: 'imports.read' }, schema: { tags, params: s.importParams, querystring: s.rowsQuery, response: { 200: page(s.rowOut) } } }, async (req) => {
-    const imp = presentImport(await findImport(ctx.db, orgOf(req).orgId, req.params.importId));
-    return listRows(ctx.db, { importId: imp.id, ...req.query }, new Map(imp.unknownGroups.map((u: any) => [u.name, u.suggestion])));
-  });
+    app.get(
+      `${base}/:importId/rows`,
+      {
+        config: { auth: 'imports.read' },
+        schema: { tags, params: s.importParams, querystring: s.rowsQuery, response: { 200: page(s.rowOut) } },
+      },
+      async (req) => {
+        const imp = presentImport(await findImport(ctx.db, orgOf(req).orgId, req.params.importId));
+        return listRows(ctx.db, { importId: imp.id, ...req.query }, new Map(imp.unknownGroups.map((u: any) => [u.name, u.suggestion])));
+      },
+    );
 
-  app.get(`${base}/:importId/results.csv`, { config: { auth: 'imports.read' }, schema: { tags, summary: 'Per-row result as CSV', params: s.importParams } }, async (req, reply) => {
-    const imp = await findImport(ctx.db, orgOf(req).orgId, req.params.importId);
-    return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="import-${imp.id}-results.csv"`).send(Readable.from(resultsCsv(ctx, imp.id)));
-  });
+    app.get(
+      `${base}/:importId/results.csv`,
+      { config: { auth: 'imports.read' }, schema: { tags, summary: 'Per-row result as CSV', params: s.importParams } },
+      async (req, reply) => {
+        const imp = await findImport(ctx.db, orgOf(req).orgId, req.params.importId);
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('Content-Disposition', `attachment; filename="import-${imp.id}-results.csv"`)
+          .send(Readable.from(resultsCsv(ctx, imp.id)));
+      },
+    );
 
-  app.get(`${base}/:importId/file`, { config: { auth: 'imports.read' }, schema: { tags, summary: 'The uploaded file', params: s.importParams } }, async (req, reply) => {
-    const imp = await findImport(ctx.db, orgOf(req).orgId, req.params.importId);
-    if (!imp.fileKey) throw new AppError(404, 'not_found', 'This import was pasted, not uploaded: there is no file.');
-    const safeName = (imp.fileName ?? 'import').replace(/[^\w.-]+/g, '_');
-    return reply.type('application/octet-stream').header('Content-Disposition', `attachment; filename="${safeName}"`).send(await ctx.storage.get(imp.fileKey));
-  });
+    app.get(
+      `${base}/:importId/file`,
+      { config: { auth: 'imports.read' }, schema: { tags, summary: 'The uploaded file', params: s.importParams } },
+      async (req, reply) => {
+        const imp = await findImport(ctx.db, orgOf(req).orgId, req.params.importId);
+        if (!imp.fileKey) throw new AppError(404, 'not_found', 'This import was pasted, not uploaded: there is no file.');
+        const safeName = (imp.fileName ?? 'import').replace(/[^\w.-]+/g, '_');
+        return reply
+          .type('application/octet-stream')
+          .header('Content-Disposition', `attachment; filename="${safeName}"`)
+          .send(await ctx.storage.get(imp.fileKey));
+      },
+    );
 
-  app.post(`${base}/:importId/approve`, { config: { auth: 'imports.manage' }, schema: { tags, summary: 'Approve: the import runs in the background', params: s.importParams, body: s.approveBody.optional(), response: { 202: s.importOut } } }, async (req, reply) => {
-    await approveImport(ctx, { actor: actor(req), orgId: orgOf(req).orgId, importId: req.params.importId, ...(req.body ?? {}) });
-    return reply.code(202).send(presentImport(await findImport(ctx.db, orgOf(req).orgId, req.params.importId)));
-  });
+    app.post(
+      `${base}/:importId/approve`,
+      {
+        config: { auth: 'imports.manage' },
+        schema: {
+          tags,
+          summary: 'Approve: the import runs in the background',
+          params: s.importParams,
+          body: s.approveBody.optional(),
+          response: { 202: s.importOut },
+        },
+      },
+      async (req, reply) => {
+        await approveImport(ctx, { actor: actor(req), orgId: orgOf(req).orgId, importId: req.params.importId, ...(req.body ?? {}) });
+        return reply.code(202).send(presentImport(await findImport(ctx.db, orgOf(req).orgId, req.params.importId)));
+      },
+    );
 
-  app.post(`${base}/:importId/reject`, { config: { auth: 'imports.manage' }, schema: { tags, summary: 'Reject (disapprove): nothing is applied', params: s.importParams, response: { 200: s.importOut } } }, async (req) => {
-    await rejectImport(ctx, { actor: actor(req), orgId: orgOf(req).orgId, importId: req.params.importId });
-    return presentImport(await findImport(ctx.db, orgOf(req).orgId, req.params.importId));
-  });
+    app.post(
+      `${base}/:importId/reject`,
+      {
+        config: { auth: 'imports.manage' },
+        schema: { tags, summary: 'Reject (disapprove): nothing is applied', params: s.importParams, response: { 200: s.importOut } },
+      },
+      async (req) => {
+        await rejectImport(ctx, { actor: actor(req), orgId: orgOf(req).orgId, importId: req.params.importId });
+        return presentImport(await findImport(ctx.db, orgOf(req).orgId, req.params.importId));
+      },
+    );
 
-  app.post(`${base}/:importId/recheck`, { config: { auth: 'imports.manage' }, schema: { tags, summary: 'Check the rows again, e.g. after choosing to create missing groups', params: s.importParams, body: z.strictObject({ createMissingGroups: z.boolean() }), response: { 200: s.previewOut } } }, async (req) => {
-    await recheckImport(ctx, { actor: actor(req), orgId: orgOf(req).orgId, importId: req.params.importId, createMissingGroups: req.body.createMissingGroups });
-    const imp = presentImport(await findImport(ctx.db, orgOf(req).orgId, req.params.importId));
-    const rows = await listRows(ctx.db, { importId: imp.id, limit: 100 }, new Map(imp.unknownGroups.map((u: any) => [u.name, u.suggestion])));
-    return { ...imp, rows: rows.items };
-  });
-};
+    app.post(
+      `${base}/:importId/recheck`,
+      {
+        config: { auth: 'imports.manage' },
+        schema: {
+          tags,
+          summary: 'Check the rows again, e.g. after choosing to create missing groups',
+          params: s.importParams,
+          body: z.strictObject({ createMissingGroups: z.boolean() }),
+          response: { 200: s.previewOut },
+        },
+      },
+      async (req) => {
+        await recheckImport(ctx, {
+          actor: actor(req),
+          orgId: orgOf(req).orgId,
+          importId: req.params.importId,
+          createMissingGroups: req.body.createMissingGroups,
+        });
+        const imp = presentImport(await findImport(ctx.db, orgOf(req).orgId, req.params.importId));
+        const rows = await listRows(
+          ctx.db,
+          { importId: imp.id, limit: 100 },
+          new Map(imp.unknownGroups.map((u: any) => [u.name, u.suggestion])),
+        );
+        return { ...imp, rows: rows.items };
+      },
+    );
+  };

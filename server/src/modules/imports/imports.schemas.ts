@@ -7,7 +7,10 @@ export const RESULTS = ['created', 'invited', 'added_to_groups', 'already_there'
 
 export const orgParams = z.object({ orgId: z.string() });
 export const importParams = z.object({ orgId: z.string(), importId: z.string().uuid() });
-export const modeQuery = z.object({ mode: z.enum(['invite', 'create']).optional(), createMissingGroups: z.enum(['true', 'false']).optional() });
+export const modeQuery = z.object({
+  mode: z.enum(['invite', 'create']).optional(),
+  createMissingGroups: z.enum(['true', 'false']).optional(),
+});
 export const pasteBody = z.strictObject({
   text: z.string().max(50 * 1024 * 1024),
   mode: z.enum(['invite', 'create']).default('invite'),
@@ -19,7 +22,14 @@ export const approveBody = z.strictObject({
   sendWelcome: z.boolean().optional(),
 });
 
-const message = z.object({ field: z.string(), code: z.string(), level: z.enum(['error', 'info']), value: z.string().optional(), lines: z.array(z.number()).optional(), suggestion: z.string().nullable().optional() });
+const message = z.object({
+  field: z.string(),
+  code: z.string(),
+  level: z.enum(['error', 'info']),
+  value: z.string().optional(),
+  lines: z.array(z.number()).optional(),
+  suggestion: z.string().nullable().optional(),
+});
 export const rowOut = z.object({
   line: z.number(),
   email: z.string(),
@@ -35,7 +45,15 @@ export const rowOut = z.object({
   result: z.enum(RESULTS).nullable(),
   resultReason: z.string().nullable(),
 });
-export const countsOut = z.object({ rows: z.number(), valid: z.number(), invalid: z.number(), duplicate: z.number(), conflict: z.number(), alreadyMembers: z.number(), alreadyInvited: z.number() });
+export const countsOut = z.object({
+  rows: z.number(),
+  valid: z.number(),
+  invalid: z.number(),
+  duplicate: z.number(),
+  conflict: z.number(),
+  alreadyMembers: z.number(),
+  alreadyInvited: z.number(),
+});
 export const importOut = z.object({
   id: z.string(),
   status: z.enum(IMPORT_STATUSES),
@@ -46,7 +64,11 @@ export const importOut = z.object({
   counts: countsOut,
   unknownGroups: z.array(z.object({ name: z.string(), rows: z.number(), suggestion: z.string().nullable() })),
   columns: z.object({ matched: z.record(z.string(), z.number()), ignored: z.array(z.string()), duplicates: z.array(z.string()) }),
-  options: z.object({ createMissingGroups: z.boolean().optional(), sendAt: z.string().nullable().optional(), sendWelcome: z.boolean().optional() }),
+  options: z.object({
+    createMissingGroups: z.boolean().optional(),
+    sendAt: z.string().nullable().optional(),
+    sendWelcome: z.boolean().optional(),
+  }),
   progress: z.number(),
   rowsDone: z.number(),
   result: z.record(z.string(), z.number()).nullable(),

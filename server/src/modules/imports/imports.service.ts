@@ -16,39 +16,94 @@ const RUN = 'imports.run';
 const SWEEP = 'imports.sweep';
 
 /** Approves a previewed import: the background run starts (its job is written in the same transaction). */
-export async function approveImport(ctx: AppContext, o: { actor: Actor; orgId: string; importId: string; sendAt?: string; createMissingGroups?: boolean; sendWelcome?: boolean }) {
+export async function approveImport(
+  ctx: AppContext,
+  o: { actor: Actor; orgId: string; importId: string; sendAt?: string; createMissingGroups?: boolean; sendWelcome?: boolean },
+) {
   return ctx.db.transaction(async (tx) => {
-    const [imp] = await tx.select().from(imports).where(and(eq(imports.id, o.importId), eq(imports.orgId, o.orgId))).for('update');
+    const [imp] = await tx
+      .select()
+      .from(imports)
+      .where(and(eq(imports.id, o.importId), eq(imports.orgId, o.orgId)))
+      .for('update');
     if (!imp) throw notFound('Import');
-    if (imp.status !== 'preview') throw conflict('import_not_in_preview', `This import is ${imp.status}; only an import in preview can be approved.`);
-    const options = { ...(imp.options as object), ...(o.createMissingGroups !== undefined ? { createMissingGroups: o.createMissingGroups } : {}), sendAt: o.sendAt ?? null, sendWelcome: o.sendWelcome ?? true };
-    await tx.update(imports).set({ status: 'approved', approvedBy: o.actor.id, approvedAt: sql`now()`, options }).where(eq(imports.id, imp.id));
+    if (imp.status !== 'preview')
+      throw conflict('import_not_in_preview', `This import is ${imp.status}; only an import in preview can be approved.`);
+    const options = {
+      ...(imp.options as object),
+      ...(o.createMissingGroups !== undefined ? { createMissingGroups: o.createMissingGroups } : {}),
+      sendAt: o.sendAt ?? null,
+      sendWelcome: o.sendWelcome ?? true,
+    };
+    await tx
+      .update(imports)
+      .set({ status: 'approved', approvedBy: o.actor.id, approvedAt: sql`now()`, options })
+      .where(eq(imports.id, imp.id));
     await ctx.jobs.send(RUN, { importId: imp.id }, { tx, singletonKey: imp.id });
-    await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'import.approved', targetType: 'import', targetId: imp.id, ip: o.actor.ip, data: options });
+    await recordAudit(tx, {
+      orgId: o.orgId,
+      actor: o.actor,
+      action: 'import.approved',
+      targetType: 'import',
+      targetId: imp.id,
+      ip: o.actor.ip,
+      data: options,
+    });
   });
 }
 
 /** Checks a previewed import again with another choice about missing groups; counts and messages follow. */
 export async function recheckImport(ctx: AppContext, o: { actor: Actor; orgId: string; importId: string; createMissingGroups: boolean }) {
   return ctx.db.transaction(async (tx) => {
-    const [imp] = await tx.select().from(imports).where(and(eq(imports.id, o.importId), eq(imports.orgId, o.orgId))).for('update');
+    const [imp] = await tx
+      .select()
+      .from(imports)
+      .where(and(eq(imports.id, o.importId), eq(imports.orgId, o.orgId)))
+      .for('update');
     if (!imp) throw notFound('Import');
-    if (imp.status !== 'preview') throw conflict('import_not_in_preview', `This import is ${imp.status}; only an import in preview can be checked again.`);
-    const summary = await validateImport(tx, { importId: imp.id, orgId: o.orgId, createMissingGroups: o.createMissingGroups, allowedRoles: allowedRoles(o.actor.role, imp.mode as ImportMode), analyze: ctx.database.kind === 'pg' });
-    await tx.update(imports).set({ counts: { ...summary.counts, unknownGroups: summary.unknownGroups }, options: { ...(imp.options as object), createMissingGroups: o.createMissingGroups } }).where(eq(imports.id, imp.id));
+    if (imp.status !== 'preview')
+      throw conflict('import_not_in_preview', `This import is ${imp.status}; only an import in preview can be checked again.`);
+    const summary = await validateImport(tx, {
+      importId: imp.id,
+      orgId: o.orgId,
+      createMissingGroups: o.createMissingGroups,
+      allowedRoles: allowedRoles(o.actor.role, imp.mode as ImportMode),
+      analyze: ctx.database.kind === 'pg',
+    });
+    await tx
+      .update(imports)
+      .set({
+        counts: { ...summary.counts, unknownGroups: summary.unknownGroups },
+        options: { ...(imp.options as object), createMissingGroups: o.createMissingGroups },
+      })
+      .where(eq(imports.id, imp.id));
   });
 }
 
 /** Rejects (disapproves) a previewed import: nothing is applied; it stays in the history. */
 export async function rejectImport(ctx: AppContext, o: { actor: Actor; orgId: string; importId: string }) {
   return ctx.db.transaction(async (tx) => {
-    const [imp] = await tx.update(imports).set({ status: 'rejected', finishedAt: sql`now()` }).where(and(eq(imports.id, o.importId), eq(imports.orgId, o.orgId), eq(imports.status, 'preview'))).returning();
+    const [imp] = await tx
+      .update(imports)
+      .set({ status: 'rejected', finishedAt: sql`now()` })
+      .where(and(eq(imports.id, o.importId), eq(imports.orgId, o.orgId), eq(imports.status, 'preview')))
+      .returning();
     if (!imp) {
-      const [exists] = await tx.select({ status: imports.status }).from(imports).where(and(eq(imports.id, o.importId), eq(imports.orgId, o.orgId)));
+      const [exists] = await tx
+        .select({ status: imports.status })
+        .from(imports)
+        .where(and(eq(imports.id, o.importId), eq(imports.orgId, o.orgId)));
       if (!exists) throw notFound('Import');
       throw conflict('import_not_in_preview', `This import is ${exists.status}; only an import in preview can be rejected.`);
     }
-    await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'import.rejected', targetType: 'import', targetId: imp.id, ip: o.actor.ip });
+    await recordAudit(tx, {
+      orgId: o.orgId,
+      actor: o.actor,
+      action: 'import.rejected',
+      targetType: 'import',
+      targetId: imp.id,
+      ip: o.actor.ip,
+    });
   });
 }
 
@@ -60,8 +115,24 @@ export async function* resultsCsv(ctx: AppContext, importId: string): AsyncGener
     if (rows.length === 0) return;
     let chunk = '';
     for (const r of rows) {
-      const problems = r.messages.filter((m: any) => m.level === 'error').map((m: any) => (m.value ? `${m.code}: ${m.value}` : m.code)).join('; ');
-      chunk += csvLine([r.line, r.email, r.firstName, r.lastName, r.groups.join('; '), r.role ?? '', r.location, r.externalId, r.outcome, problems, r.result ?? '', r.resultReason ?? '']);
+      const problems = r.messages
+        .filter((m: any) => m.level === 'error')
+        .map((m: any) => (m.value ? `${m.code}: ${m.value}` : m.code))
+        .join('; ');
+      chunk += csvLine([
+        r.line,
+        r.email,
+        r.firstName,
+        r.lastName,
+        r.groups.join('; '),
+        r.role ?? '',
+        r.location,
+        r.externalId,
+        r.outcome,
+        problems,
+        r.result ?? '',
+        r.resultReason ?? '',
+      ]);
     }
     yield chunk;
     after = rows[rows.length - 1].line;
@@ -73,7 +144,8 @@ async function sweepStalled(ctx: AppContext): Promise<void> {
   const { rows } = await ctx.database.query<{ id: string }>(
     `SELECT id FROM imports WHERE status IN ('approved', 'running') AND coalesce(heartbeat_at, approved_at) < now() - interval '2 minutes'`,
   );
-  for (const r of rows) await ctx.jobs.send(RUN, { importId: r.id }, { singletonKey: `resume-${r.id}-${Math.floor(Date.now() / 120_000)}` });
+  for (const r of rows)
+    await ctx.jobs.send(RUN, { importId: r.id }, { singletonKey: `resume-${r.id}-${Math.floor(Date.now() / 120_000)}` });
 }
 
 export const importJobs: JobDefinition[] = [

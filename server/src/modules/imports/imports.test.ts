@@ -20,21 +20,50 @@ const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, '.
 async function setup() {
   const o = await orgWithOwner(t);
   const sales = await o.group('Sales');
-  return { ...o, sales, upload: (name: string, fields: Record<string, string> = {}) => upload(o.owner.agent, `${o.base}/imports`, { name, bytes: fixture(name) }, fields) };
+  return {
+    ...o,
+    sales,
+    upload: (name: string, fields: Record<string, string> = {}) =>
+      upload(o.owner.agent, `${o.base}/imports`, { name, bytes: fixture(name) }, fields),
+  };
 }
 
 describe('the catalogue of awkward files', () => {
   const cases: [string, { rows: number; valid: number }, (rows: any[]) => void][] = [
-    ['bom.csv', { rows: 2, valid: 2 }, (r) => expect(r[0]).toMatchObject({ email: 'ana@example.com', firstName: 'Ana', groups: ['Sales'] })],
+    [
+      'bom.csv',
+      { rows: 2, valid: 2 },
+      (r) => expect(r[0]).toMatchObject({ email: 'ana@example.com', firstName: 'Ana', groups: ['Sales'] }),
+    ],
     ['utf16.csv', { rows: 2, valid: 2 }, (r) => expect(r.map((x) => x.firstName)).toEqual(['Chloé', 'Zoë'])],
     ['semicolons.csv', { rows: 2, valid: 2 }, (r) => expect(r.map((x) => x.role)).toEqual(['learner', 'admin'])],
     ['quoted-newlines.csv', { rows: 2, valid: 2 }, (r) => expect(r.map((x) => x.lastName)).toEqual(['Van\r\nSant', 'Ashby, Jr.'])],
     ['trailing-empty.csv', { rows: 2, valid: 2 }, () => {}],
-    ['merged-header-spaces.csv', { rows: 1, valid: 1 }, (r) => expect(r[0]).toMatchObject({ email: 'kim@example.com', firstName: 'Kim', lastName: 'Ng', groups: ['Sales'] })],
+    [
+      'merged-header-spaces.csv',
+      { rows: 1, valid: 1 },
+      (r) => expect(r[0]).toMatchObject({ email: 'kim@example.com', firstName: 'Kim', lastName: 'Ng', groups: ['Sales'] }),
+    ],
     ['ten-columns.csv', { rows: 2, valid: 2 }, (r) => expect(r.map((x) => x.externalId)).toEqual(['L1', 'L2'])],
     ['duplicate-headers.csv', { rows: 1, valid: 1 }, (r) => expect(r[0].email).toBe('ned@example.com')],
-    ['excel-dates.xlsx', { rows: 2, valid: 2 }, (r) => expect(r.map((x) => [x.email, x.externalId])).toEqual([['pia@example.com', '2024-03-15'], ['quinn@example.com', 'Q-7']])],
-    ['formulas.xlsx', { rows: 2, valid: 1 }, (r) => expect(r.map((x) => [x.email, x.outcome])).toEqual([['ray@example.com', 'valid'], ['=1+1', 'invalid']])],
+    [
+      'excel-dates.xlsx',
+      { rows: 2, valid: 2 },
+      (r) =>
+        expect(r.map((x) => [x.email, x.externalId])).toEqual([
+          ['pia@example.com', '2024-03-15'],
+          ['quinn@example.com', 'Q-7'],
+        ]),
+    ],
+    [
+      'formulas.xlsx',
+      { rows: 2, valid: 1 },
+      (r) =>
+        expect(r.map((x) => [x.email, x.outcome])).toEqual([
+          ['ray@example.com', 'valid'],
+          ['=1+1', 'invalid'],
+        ]),
+    ],
   ];
   for (const [file, counts, check] of cases) {
     it(`previews ${file}`, async () => {
@@ -160,12 +189,19 @@ describe('approving', () => {
     expect(rerun.data.counts.alreadyMembers).toBe(3);
     await o.owner.agent.post(`${o.base}/imports/${rerun.data.id}/approve`, { createMissingGroups: true });
     await t.ctx.jobs.drain(t.ctx, { names: ['imports.run'] });
-    expect((await o.owner.agent.get(`${o.base}/imports/${rerun.data.id}`)).data.result).toMatchObject({ created: 0, addedToGroups: 0, alreadyThere: 3 });
+    expect((await o.owner.agent.get(`${o.base}/imports/${rerun.data.id}`)).data.result).toMatchObject({
+      created: 0,
+      addedToGroups: 0,
+      alreadyThere: 3,
+    });
   });
 
   it('rejecting applies nothing; the history lists every import; the results CSV is formula-safe', async () => {
     const o = await setup();
-    const prev = expectStatus(await o.owner.agent.post(`${o.base}/imports`, { text: 'email,first name,groups\nyan@example.com,=cmd|calc,Sales\n' }), 201);
+    const prev = expectStatus(
+      await o.owner.agent.post(`${o.base}/imports`, { text: 'email,first name,groups\nyan@example.com,=cmd|calc,Sales\n' }),
+      201,
+    );
     const csv = await o.owner.agent.get(`${o.base}/imports/${prev.data.id}/results.csv`);
     expect(csv.body).toContain("'=cmd|calc");
     expectStatus(await o.owner.agent.post(`${o.base}/imports/${prev.data.id}/reject`), 200);
@@ -182,7 +218,10 @@ describe('approving', () => {
     const prev = expectStatus(await o.owner.agent.post(`${o.base}/imports`, { text }), 201);
     const csv = await o.owner.agent.get(`${o.base}/imports/${prev.data.id}/results.csv`);
     expect(csv.headers['content-type']).toContain('text/csv');
-    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = csv.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toBe('line,email,first name,last name,groups,role,location,external id,check,problems,result,reason');
     expect(lines.length).toBe(n + 1);
     expect(lines.slice(1).map((l: string) => Number(l.split(',')[0]))).toEqual(Array.from({ length: n }, (_, i) => i + 2));

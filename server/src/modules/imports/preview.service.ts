@@ -43,7 +43,11 @@ function toRow(r: TableRow, columns: Partial<Record<Field, number>>, groups: Gro
   if (!email) messages.push({ field: 'email', code: 'missing_email', level: 'error', stage: 'parse' });
   else if (!addr) messages.push({ field: 'email', code: 'invalid_email', level: 'error', stage: 'parse', value: email.slice(0, 320) });
   if (!role) messages.push({ field: 'role', code: 'unknown_role', level: 'error', stage: 'parse', value: roleText.slice(0, 100) });
-  const groupNames = cell('groups').split(';').map((g) => g.trim()).filter(Boolean).slice(0, 50);
+  const groupNames = cell('groups')
+    .split(';')
+    .map((g) => g.trim())
+    .filter(Boolean)
+    .slice(0, 50);
   const groupIds = new Set<string>();
   for (const name of groupNames) {
     const id = groups.byKey.get(groupNameKey(name));
@@ -72,9 +76,15 @@ function toRow(r: TableRow, columns: Partial<Record<Field, number>>, groups: Gro
 }
 
 /** Reads an uploaded or pasted table into a stored preview; nothing is applied until approved. */
-export async function createImport(ctx: AppContext, o: { actor: Actor; orgId: string; mode: ImportMode; input: ImportInput; createMissingGroups: boolean }) {
+export async function createImport(
+  ctx: AppContext,
+  o: { actor: Actor; orgId: string; mode: ImportMode; input: ImportInput; createMissingGroups: boolean },
+) {
   const { rows } = readTable(o.input);
-  const fileKey = o.input.kind === 'file' ? await ctx.storage.put('imports', o.input.bytes, o.input.fileName.match(/\.(csv|tsv|txt|xlsx)$/i)?.[1].toLowerCase() ?? 'bin') : null;
+  const fileKey =
+    o.input.kind === 'file'
+      ? await ctx.storage.put('imports', o.input.bytes, o.input.fileName.match(/\.(csv|tsv|txt|xlsx)$/i)?.[1].toLowerCase() ?? 'bin')
+      : null;
   return ctx.db.transaction(async (tx) => {
     const [imp] = await tx
       .insert(imports)
@@ -90,15 +100,36 @@ export async function createImport(ctx: AppContext, o: { actor: Actor; orgId: st
       })
       .returning();
     // Group names are matched while reading (one lookup table per import), the other checks in SQL afterwards.
-    const orgGroups = await queryRows<{ id: string; key: string }>(tx, sql`SELECT DISTINCT ON (name_key) id, name_key AS key FROM groups WHERE org_id = ${o.orgId} ORDER BY name_key, created_at`);
+    const orgGroups = await queryRows<{ id: string; key: string }>(
+      tx,
+      sql`SELECT DISTINCT ON (name_key) id, name_key AS key FROM groups WHERE org_id = ${o.orgId} ORDER BY name_key, created_at`,
+    );
     const lookup: GroupLookup = { byKey: new Map(orgGroups.map((g) => [g.key, g.id])), createMissing: o.createMissingGroups };
     const { columns, ignored, duplicates } = await readRows(tx, imp.id, rows, lookup);
     const allowed = allowedRoles(o.actor.role, o.mode);
-    const summary = await validateImport(tx, { importId: imp.id, orgId: o.orgId, createMissingGroups: o.createMissingGroups, allowedRoles: allowed, fresh: true, analyze: ctx.database.kind === 'pg' });
+    const summary = await validateImport(tx, {
+      importId: imp.id,
+      orgId: o.orgId,
+      createMissingGroups: o.createMissingGroups,
+      allowedRoles: allowed,
+      fresh: true,
+      analyze: ctx.database.kind === 'pg',
+    });
     if (summary.counts.rows === 0) throw new AppError(422, 'no_rows', 'The table has a header line but no rows.');
     const columnsInfo = { matched: Object.fromEntries(Object.entries(columns)), ignored, duplicates };
-    await tx.update(imports).set({ counts: { ...summary.counts, unknownGroups: summary.unknownGroups }, columns: columnsInfo }).where(eq(imports.id, imp.id));
-    await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'import.uploaded', targetType: 'import', targetId: imp.id, ip: o.actor.ip, data: { mode: o.mode, rows: summary.counts.rows, fileName: imp.fileName } });
+    await tx
+      .update(imports)
+      .set({ counts: { ...summary.counts, unknownGroups: summary.unknownGroups }, columns: columnsInfo })
+      .where(eq(imports.id, imp.id));
+    await recordAudit(tx, {
+      orgId: o.orgId,
+      actor: o.actor,
+      action: 'import.uploaded',
+      targetType: 'import',
+      targetId: imp.id,
+      ip: o.actor.ip,
+      data: { mode: o.mode, rows: summary.counts.rows, fileName: imp.fileName },
+    });
     return imp.id;
   });
 }
@@ -114,12 +145,27 @@ async function readRows(tx: Db, importId: string, rows: AsyncGenerator<TableRow>
     if (!header) {
       header = matchHeaders(r.cells);
       if (header.columns.email === undefined) {
-        const found = r.cells.map((c) => c.trim()).filter(Boolean).slice(0, 20).join(', ');
-        throw new AppError(422, 'no_email_column', `No email column was found in line ${r.line} (the header). Found: ${found || 'nothing'}. Name a column “email”.`, { line: r.line, found });
+        const found = r.cells
+          .map((c) => c.trim())
+          .filter(Boolean)
+          .slice(0, 20)
+          .join(', ');
+        throw new AppError(
+          422,
+          'no_email_column',
+          `No email column was found in line ${r.line} (the header). Found: ${found || 'nothing'}. Name a column “email”.`,
+          { line: r.line, found },
+        );
       }
       continue;
     }
-    if (++count > IMPORT_LIMITS.maxRows) throw new AppError(413, 'too_many_rows', `The table has more than ${IMPORT_LIMITS.maxRows.toLocaleString('en')} rows; split it into several files.`, { limit: IMPORT_LIMITS.maxRows });
+    if (++count > IMPORT_LIMITS.maxRows)
+      throw new AppError(
+        413,
+        'too_many_rows',
+        `The table has more than ${IMPORT_LIMITS.maxRows.toLocaleString('en')} rows; split it into several files.`,
+        { limit: IMPORT_LIMITS.maxRows },
+      );
     batch.push(toRow(r, header.columns, groups));
     if (batch.length >= 10_000) {
       // One batch is written while the next is read: parsing and the database work side by side.
@@ -134,4 +180,3 @@ async function readRows(tx: Db, importId: string, rows: AsyncGenerator<TableRow>
   await insertRows(tx, importId, batch);
   return header;
 }
-

@@ -15,7 +15,14 @@ export type ParsedRow = {
   externalId: string;
   messages: RowMessage[];
 };
-export type RowMessage = { field: string; code: string; level: 'error' | 'info'; stage: 'parse' | 'check'; value?: string; lines?: number[] };
+export type RowMessage = {
+  field: string;
+  code: string;
+  level: 'error' | 'info';
+  stage: 'parse' | 'check';
+  value?: string;
+  lines?: number[];
+};
 
 /** A PostgreSQL array literal of texts (each element quoted), read back by a `::text[]` cast. */
 function textArrayLiteral(items: readonly string[]): string {

@@ -23,7 +23,12 @@ export async function templateXlsx(): Promise<Buffer> {
   for (const row of [
     ['email', 'Required. One address per row.', 'email', 'Obligatoire. Une adresse par ligne.'],
     ['first name / last name', 'Optional. Shown once the person accepts.', 'prénom / nom', 'Facultatifs.'],
-    ['groups', 'Group names separated by “;”. Case and spaces do not matter.', 'groupes', 'Noms des groupes séparés par « ; ». Casse et espaces indifférents.'],
+    [
+      'groups',
+      'Group names separated by “;”. Case and spaces do not matter.',
+      'groupes',
+      'Noms des groupes séparés par « ; ». Casse et espaces indifférents.',
+    ],
     ['role', 'learner (default), admin or guest; managers when inviting.', 'rôle', 'apprenant (par défaut), admin ou invité.'],
     ['location', 'The name of one of your locations.', 'site', 'Le nom d’un de vos sites.'],
     ['external id', 'Your own identifier (HR number…).', 'identifiant externe', 'Votre identifiant (matricule…).'],

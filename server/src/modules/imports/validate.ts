@@ -4,7 +4,15 @@ import { queryRows } from '../../lib/sql.js';
 import { groupNameKey } from '../groups/groups.schemas.js';
 import { distance } from './parse/headers.js';
 
-export type ImportCounts = { rows: number; valid: number; invalid: number; duplicate: number; conflict: number; alreadyMembers: number; alreadyInvited: number };
+export type ImportCounts = {
+  rows: number;
+  valid: number;
+  invalid: number;
+  duplicate: number;
+  conflict: number;
+  alreadyMembers: number;
+  alreadyInvited: number;
+};
 export type UnknownGroup = { name: string; rows: number; suggestion: string | null };
 
 /** A group name's key in SQL, as groupNameKey() computes it: trimmed, inner spaces collapsed, lower case. */
@@ -15,7 +23,10 @@ export const keyExpr = (col: string) => sql.raw(`lower(regexp_replace(btrim(${co
  * roles the actor may give, exact repeats (ignored) and conflicting repeats (both shown), existing members.
  * Safe to run again (e.g. after choosing to create missing groups).
  */
-export async function validateImport(tx: Db, o: { importId: string; orgId: string; createMissingGroups: boolean; allowedRoles: string[]; fresh?: boolean; analyze?: boolean }) {
+export async function validateImport(
+  tx: Db,
+  o: { importId: string; orgId: string; createMissingGroups: boolean; allowedRoles: string[]; fresh?: boolean; analyze?: boolean },
+) {
   const { importId, orgId } = o;
   // Fresh statistics first: the planner must know that this import has 100,000 rows, not none.
   if (o.analyze) await tx.execute(sql`ANALYZE import_rows`);
@@ -25,7 +36,8 @@ export async function validateImport(tx: Db, o: { importId: string; orgId: strin
       already_member = false, outcome = 'valid' WHERE import_id = ${importId}`);
   // Distinct group names are looked up once each (a file of 100,000 rows names a few dozen groups);
   // fresh rows had theirs matched while the file was read.
-  if (!o.fresh) await tx.execute(sql`
+  if (!o.fresh)
+    await tx.execute(sql`
     WITH names AS (
       SELECT r.line, btrim(n.name) AS name, ${keyExpr('n.name')} AS key
       FROM import_rows r, unnest(r.group_names) AS n(name) WHERE r.import_id = ${importId} AND btrim(n.name) <> ''
@@ -91,7 +103,13 @@ async function summarize(tx: Db, o: { importId: string; orgId: string }): Promis
         WHERE import_id = ${o.importId} AND m->>'field' = 'groups' GROUP BY 1 ORDER BY 2 DESC LIMIT 200`,
   );
   const names = unknown.length ? await queryRows<{ name: string }>(tx, sql`SELECT name FROM groups WHERE org_id = ${o.orgId}`) : [];
-  const unknownGroups = unknown.map((u) => ({ ...u, suggestion: suggest(u.name, names.map((n) => n.name)) }));
+  const unknownGroups = unknown.map((u) => ({
+    ...u,
+    suggestion: suggest(
+      u.name,
+      names.map((n) => n.name),
+    ),
+  }));
   return { counts: c, unknownGroups };
 }
 

@@ -38,7 +38,8 @@ function closedError(state: LinkState): AppError {
 async function requireLink(db: Db, token: string, lock = false) {
   const found = await findByToken(db, token, { lock });
   // Join-page links have their own pages and checks (page on, allow-list): they are not invitations here.
-  if (!found || found.invitation.kind === 'join_page') throw new AppError(404, 'invitation_not_found', 'This invitation link is not valid. Check that you copied the whole link.');
+  if (!found || found.invitation.kind === 'join_page')
+    throw new AppError(404, 'invitation_not_found', 'This invitation link is not valid. Check that you copied the whole link.');
   return found;
 }
 
@@ -61,7 +62,12 @@ export async function viewInvitation(ctx: AppContext, token: string) {
     email: inv.email,
     accountExists: Boolean(existing),
     organization: { id: org.id, name: org.name, slug: org.slug },
-    groups: groups.map((g) => ({ id: g.id, name: g.name, welcomeMessage: g.welcomeMessage, logoUrl: g.hasLogo ? `/api/v1/invitations/${tokenPath}/groups/${g.id}/logo` : null })),
+    groups: groups.map((g) => ({
+      id: g.id,
+      name: g.name,
+      welcomeMessage: g.welcomeMessage,
+      logoUrl: g.hasLogo ? `/api/v1/invitations/${tokenPath}/groups/${g.id}/logo` : null,
+    })),
     inviter: { name: inviter?.name ?? null },
     message: inv.message,
   };
@@ -75,14 +81,40 @@ async function acceptLocked(ctx: AppContext, tx: Db, token: string, account: { i
   if (state === 'accepted' && inv.accountId === account.id) return { orgId: inv.orgId, alreadyAccepted: true };
   if (state !== 'open') throw closedError(state);
   if (inv.emailKey !== account.emailKey) {
-    throw new AppError(403, 'email_mismatch', `This invitation was sent to ${inv.email}, and you are signed in as ${account.email}. Sign out and continue with the invited address.`, { invitedEmail: inv.email });
+    throw new AppError(
+      403,
+      'email_mismatch',
+      `This invitation was sent to ${inv.email}, and you are signed in as ${account.email}. Sign out and continue with the invited address.`,
+      { invitedEmail: inv.email },
+    );
   }
-  await joinOrganization(tx, { orgId: inv.orgId, accountId: account.id, emailKey: account.emailKey, role: inv.role, source: inv.kind === 'session' ? 'session' : 'invitation', groupIds: inv.groupIds, now });
+  await joinOrganization(tx, {
+    orgId: inv.orgId,
+    accountId: account.id,
+    emailKey: account.emailKey,
+    role: inv.role,
+    source: inv.kind === 'session' ? 'session' : 'invitation',
+    groupIds: inv.groupIds,
+    now,
+  });
   if (inv.sessionId) {
-    await tx.execute(sql`INSERT INTO enrolments (org_id, session_id, account_id, created_at) VALUES (${inv.orgId}, ${inv.sessionId}, ${account.id}, ${now.toISOString()}::timestamptz) ON CONFLICT DO NOTHING`);
+    await tx.execute(
+      sql`INSERT INTO enrolments (org_id, session_id, account_id, created_at) VALUES (${inv.orgId}, ${inv.sessionId}, ${account.id}, ${now.toISOString()}::timestamptz) ON CONFLICT DO NOTHING`,
+    );
   }
-  await tx.update(invitations).set({ status: 'active', acceptedAt: now.toISOString(), accountId: account.id, updatedAt: sql`now()` }).where(eq(invitations.id, inv.id));
-  await recordAudit(tx, { orgId: inv.orgId, actor: { id: account.id, email: account.email }, action: 'invitation.accepted', targetType: 'invitation', targetId: inv.id, ip, data: { role: inv.role, groupIds: inv.groupIds } });
+  await tx
+    .update(invitations)
+    .set({ status: 'active', acceptedAt: now.toISOString(), accountId: account.id, updatedAt: sql`now()` })
+    .where(eq(invitations.id, inv.id));
+  await recordAudit(tx, {
+    orgId: inv.orgId,
+    actor: { id: account.id, email: account.email },
+    action: 'invitation.accepted',
+    targetType: 'invitation',
+    targetId: inv.id,
+    ip,
+    data: { role: inv.role, groupIds: inv.groupIds },
+  });
   return { orgId: inv.orgId, alreadyAccepted: false };
 }
 
@@ -95,13 +127,24 @@ export async function acceptInvitation(ctx: AppContext, o: { token: string; acco
 }
 
 /** A new person registers from the link: the address is the invited one (the link proves it), then accepts. */
-export async function registerAndAccept(ctx: AppContext, o: { token: string; name: string; password: string; locale?: string; ip?: string }) {
+export async function registerAndAccept(
+  ctx: AppContext,
+  o: { token: string; name: string; password: string; locale?: string; ip?: string },
+) {
   const passwordHash = await hashPassword(o.password);
   return ctx.db.transaction(async (tx) => {
     const { invitation: inv, replaced } = await requireLink(tx, o.token, true);
     const state = stateOf(inv, replaced, ctx.clock.now());
     if (state !== 'open') throw closedError(state);
-    const account = await insertProvenAccount(tx, { email: inv.email, emailKey: inv.emailKey, name: o.name, passwordHash, locale: o.locale, now: ctx.clock.now(), signInTo: 'accept' });
+    const account = await insertProvenAccount(tx, {
+      email: inv.email,
+      emailKey: inv.emailKey,
+      name: o.name,
+      passwordHash,
+      locale: o.locale,
+      now: ctx.clock.now(),
+      signInTo: 'accept',
+    });
     await auditAccountEvent(tx, account, 'account.registered_from_invitation', { ip: o.ip });
     const res = await acceptLocked(ctx, tx, o.token, account, o.ip);
     return { ...res, accountId: account.id };
@@ -115,7 +158,17 @@ export async function declineInvitation(ctx: AppContext, o: { token: string; ip?
     const state = stateOf(inv, replaced, ctx.clock.now());
     if (state === 'declined') return;
     if (state !== 'open') throw closedError(state);
-    await tx.update(invitations).set({ status: 'declined', declinedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(invitations.id, inv.id));
-    await recordAudit(tx, { orgId: inv.orgId, action: 'invitation.declined', targetType: 'invitation', targetId: inv.id, ip: o.ip, data: { email: inv.email } });
+    await tx
+      .update(invitations)
+      .set({ status: 'declined', declinedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(eq(invitations.id, inv.id));
+    await recordAudit(tx, {
+      orgId: inv.orgId,
+      action: 'invitation.declined',
+      targetType: 'invitation',
+      targetId: inv.id,
+      ip: o.ip,
+      data: { email: inv.email },
+    });
   });
 }

@@ -3,8 +3,18 @@ import { parseAddressList, screenAddresses } from './address-list.js';
 
 describe('parseAddressList', () => {
   it('reads addresses separated by commas, semicolons, spaces and new lines, and Name <address>', () => {
-    const parsed = parseAddressList(['a@example.com, b@example.com;c@example.com d@example.com\ne@example.com\r\n"Dupont, Jean" <jean@example.com>, Marie Curie <marie@example.com>']);
-    expect(parsed.map((p) => p.address?.email)).toEqual(['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com', 'e@example.com', 'jean@example.com', 'marie@example.com']);
+    const parsed = parseAddressList([
+      'a@example.com, b@example.com;c@example.com d@example.com\ne@example.com\r\n"Dupont, Jean" <jean@example.com>, Marie Curie <marie@example.com>',
+    ]);
+    expect(parsed.map((p) => p.address?.email)).toEqual([
+      'a@example.com',
+      'b@example.com',
+      'c@example.com',
+      'd@example.com',
+      'e@example.com',
+      'jean@example.com',
+      'marie@example.com',
+    ]);
   });
 
   it('keeps a quoted local part as one (refused) entry, never splitting it into a valid address', () => {

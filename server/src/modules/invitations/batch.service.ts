@@ -18,7 +18,14 @@ export async function queueInviteBatch(ctx: AppContext, o: { actor: Actor; orgId
   return ctx.db.transaction(async (tx) => {
     const [batch] = await tx
       .insert(invitationBatches)
-      .values({ orgId, createdBy: actor.id, request: { ...request, actor: { id: actor.id, email: actor.email, name: actor.name, locale: actor.locale, role: actor.role, ip: actor.ip } } })
+      .values({
+        orgId,
+        createdBy: actor.id,
+        request: {
+          ...request,
+          actor: { id: actor.id, email: actor.email, name: actor.name, locale: actor.locale, role: actor.role, ip: actor.ip },
+        },
+      })
       .returning();
     await ctx.jobs.send(BATCH_JOB, { batchId: batch.id }, { tx });
     return { batchId: batch.id, status: 'queued' as const, total, invited: null, skipped: null };
@@ -33,7 +40,15 @@ async function runBatch(ctx: AppContext, { batchId }: { batchId: string }) {
   const { groupIds, sendAt, now } = await validateInviteRequest(ctx, { ...req, orgId: batch.orgId, actor: req.actor });
   const { valid, skipped } = screenAddresses(parseAddressList(req.emails));
   await ctx.db.transaction(async (tx) => {
-    const res = await createEmailInvitations(ctx, tx, { ...req, actor: req.actor, orgId: batch.orgId, groupIds, sendAt, now, addresses: valid });
+    const res = await createEmailInvitations(ctx, tx, {
+      ...req,
+      actor: req.actor,
+      orgId: batch.orgId,
+      groupIds,
+      sendAt,
+      now,
+      addresses: valid,
+    });
     const allSkipped: Skipped[] = [...skipped, ...res.skipped];
     await tx
       .update(invitationBatches)
@@ -43,11 +58,22 @@ async function runBatch(ctx: AppContext, { batchId }: { batchId: string }) {
 }
 
 export async function getBatch(ctx: AppContext, o: { orgId: string; batchId: string }) {
-  const [b] = await ctx.db.select().from(invitationBatches).where(sql`${invitationBatches.id} = ${o.batchId} AND ${invitationBatches.orgId} = ${o.orgId}`);
+  const [b] = await ctx.db
+    .select()
+    .from(invitationBatches)
+    .where(sql`${invitationBatches.id} = ${o.batchId} AND ${invitationBatches.orgId} = ${o.orgId}`);
   if (!b) throw notFound('Invitation batch');
   const result = b.result as { invited: number; skipped: Skipped[] } | null;
   const total = parseAddressList((b.request as InviteRequest).emails).length;
-  return { batchId: b.id, status: b.status as 'queued' | 'done', total, invited: result?.invited ?? null, skipped: result?.skipped ?? null };
+  return {
+    batchId: b.id,
+    status: b.status as 'queued' | 'done',
+    total,
+    invited: result?.invited ?? null,
+    skipped: result?.skipped ?? null,
+  };
 }
 
-export const invitationJobs: JobDefinition[] = [{ name: BATCH_JOB, schema: z.object({ batchId: z.string().uuid() }), handler: runBatch, retryLimit: 5 }];
+export const invitationJobs: JobDefinition[] = [
+  { name: BATCH_JOB, schema: z.object({ batchId: z.string().uuid() }), handler: runBatch, retryLimit: 5 },
+];

@@ -20,7 +20,9 @@ export async function issueTokens(tx: Db, invitationIds: string[]): Promise<Map<
   const tokens = new Map<string, string>();
   if (invitationIds.length === 0) return tokens;
   for (const id of invitationIds) tokens.set(id, newToken(32));
-  await tx.execute(sql`UPDATE invitation_tokens SET replaced_at = now() WHERE replaced_at IS NULL AND invitation_id = ANY(string_to_array(${invitationIds.join(',')}, ',')::uuid[])`);
+  await tx.execute(
+    sql`UPDATE invitation_tokens SET replaced_at = now() WHERE replaced_at IS NULL AND invitation_id = ANY(string_to_array(${invitationIds.join(',')}, ',')::uuid[])`,
+  );
   const rows = [...tokens].map(([invitationId, token]) => ({ invitationId, tokenHash: hashToken(token) }));
   for (let i = 0; i < rows.length; i += 2000) await tx.insert(invitationTokens).values(rows.slice(i, i + 2000));
   return tokens;
@@ -38,7 +40,16 @@ export async function findByToken(db: Db, token: string, opts: { lock?: boolean 
   return inv ? { invitation: inv, replaced: row.replacedAt !== null } : null;
 }
 
-export type InvitationFilters = { orgId: string; status?: string; kind?: string; q?: string; now: Date; limit: number; cursor?: string; scope?: GroupScope };
+export type InvitationFilters = {
+  orgId: string;
+  status?: string;
+  kind?: string;
+  q?: string;
+  now: Date;
+  limit: number;
+  cursor?: string;
+  scope?: GroupScope;
+};
 
 /** One page of an organization's invitations, newest first. */
 export async function listInvitations(db: Db, f: InvitationFilters) {
@@ -47,7 +58,8 @@ export async function listInvitations(db: Db, f: InvitationFilters) {
   const conds: SQL[] = [sql`org_id = ${f.orgId}`, invitationInScope(f.scope ?? null, sql`group_ids`)];
   if (f.kind) conds.push(sql`kind = ${f.kind}`);
   if (f.q) conds.push(sql`email ILIKE ${`%${f.q.replace(/[\\%_]/g, (x) => `\\${x}`)}%`}`);
-  if (f.status === 'expired') conds.push(sql`(status = 'expired' OR (status IN ('prospect','pending') AND expires_at <= ${now}::timestamptz))`);
+  if (f.status === 'expired')
+    conds.push(sql`(status = 'expired' OR (status IN ('prospect','pending') AND expires_at <= ${now}::timestamptz))`);
   else if (f.status) conds.push(sql`status = ${f.status}`);
   if (f.status === 'prospect' || f.status === 'pending') conds.push(sql`(expires_at IS NULL OR expires_at > ${now}::timestamptz)`);
   if (c) conds.push(sql`(created_at, id) < (${c[0]}::timestamptz, ${c[1]}::uuid)`);

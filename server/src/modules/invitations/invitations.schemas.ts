@@ -41,7 +41,11 @@ export const invitationOut = z.object({
   lastError: z.string().nullable(),
   createdAt: z.string(),
 });
-export const skippedOut = z.object({ email: z.string(), reason: z.enum(['invalid_email', 'duplicate_in_list', 'already_member', 'already_invited', 'already_enrolled', 'not_a_member']), invitationId: z.string().optional() });
+export const skippedOut = z.object({
+  email: z.string(),
+  reason: z.enum(['invalid_email', 'duplicate_in_list', 'already_member', 'already_invited', 'already_enrolled', 'not_a_member']),
+  invitationId: z.string().optional(),
+});
 export const inviteOut = z.object({ items: z.array(invitationOut), skipped: z.array(skippedOut) });
 export const batchOut = z.object({
   batchId: z.string(),
@@ -51,8 +55,16 @@ export const batchOut = z.object({
   skipped: z.array(skippedOut).nullable(),
 });
 
-export const listInvitationsQuery = z.object({ ...listQuery, status: z.enum(INVITATION_STATUSES).optional(), kind: z.enum(INVITATION_KINDS).optional(), q: z.string().trim().max(200).optional() });
-export const bulkCancelBody = z.strictObject({ emails: z.array(z.string().max(320)).max(100_000).optional(), invitationIds: z.array(z.string().uuid()).max(100_000).optional() });
+export const listInvitationsQuery = z.object({
+  ...listQuery,
+  status: z.enum(INVITATION_STATUSES).optional(),
+  kind: z.enum(INVITATION_KINDS).optional(),
+  q: z.string().trim().max(200).optional(),
+});
+export const bulkCancelBody = z.strictObject({
+  emails: z.array(z.string().max(320)).max(100_000).optional(),
+  invitationIds: z.array(z.string().uuid()).max(100_000).optional(),
+});
 export const bulkResendBody = z.strictObject({ invitationIds: z.array(z.string().uuid()).min(1).max(100_000) });
 export const changeEmailBody = z.strictObject({ email: z.string().max(320) });
 

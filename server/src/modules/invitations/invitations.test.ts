@@ -36,13 +36,25 @@ describe('inviting by email', () => {
     const a = `a-${uid()}@example.com`;
     const b = `b-${uid()}@example.com`;
     const res = expectStatus(
-      await o.owner.agent.post(`${o.base}/invitations`, { emails: [`${a}, ${b.toUpperCase().replace('@EXAMPLE.COM', '@example.com')};not-an-address\nJean Dupont <${b}>`, member.email, pending], groupIds: [o.group.id] }),
+      await o.owner.agent.post(`${o.base}/invitations`, {
+        emails: [
+          `${a}, ${b.toUpperCase().replace('@EXAMPLE.COM', '@example.com')};not-an-address\nJean Dupont <${b}>`,
+          member.email,
+          pending,
+        ],
+        groupIds: [o.group.id],
+      }),
       201,
     );
     expect(res.data.items.map((i: any) => i.email).sort()).toEqual([a, b.toUpperCase().replace('@EXAMPLE.COM', '@example.com')].sort());
     expect(res.data.items[0].status).toBe('prospect');
     const reasons = Object.fromEntries(res.data.skipped.map((s: any) => [s.email.toLowerCase(), s.reason]));
-    expect(reasons).toEqual({ 'not-an-address': 'invalid_email', [b]: 'duplicate_in_list', [member.email]: 'already_member', [pending]: 'already_invited' });
+    expect(reasons).toEqual({
+      'not-an-address': 'invalid_email',
+      [b]: 'duplicate_in_list',
+      [member.email]: 'already_member',
+      [pending]: 'already_invited',
+    });
     expect(res.data.skipped.find((s: any) => s.reason === 'already_invited').invitationId).toBeTruthy();
   });
 
@@ -51,20 +63,31 @@ describe('inviting by email', () => {
     const none = await o.owner.agent.post(`${o.base}/invitations`, { emails: ['x@example.com'], groupIds: [] });
     expect(none.statusCode).toBe(422);
     expect(none.data.error).toMatchObject({ code: 'groups_required', details: { fields: { groupIds: expect.any(String) } } });
-    const long = await o.owner.agent.post(`${o.base}/invitations`, { emails: ['x@example.com'], groupIds: [o.group.id], message: 'x'.repeat(5001) });
+    const long = await o.owner.agent.post(`${o.base}/invitations`, {
+      emails: ['x@example.com'],
+      groupIds: [o.group.id],
+      message: 'x'.repeat(5001),
+    });
     expect(long.statusCode).toBe(422);
     expect(long.data.error.details.fields.message).toBeTruthy();
     const other = await orgWithOwner(t);
     const otherGroup = await other.group('Elsewhere');
     const foreign = await o.owner.agent.post(`${o.base}/invitations`, { emails: ['x@example.com'], groupIds: [otherGroup.id] });
     expect(foreign.data.error.code).toBe('unknown_group');
-    expect((await o.owner.agent.post(`${o.base}/invitations`, { emails: ['x@example.com'], groupIds: [o.group.id], orgId: other.org.id })).statusCode).toBe(422);
+    expect(
+      (await o.owner.agent.post(`${o.base}/invitations`, { emails: ['x@example.com'], groupIds: [o.group.id], orgId: other.org.id }))
+        .statusCode,
+    ).toBe(422);
   });
 
   it('moves prospect → pending when the mail is delivered; the mail shows the message as text and a link Troupe adds', async () => {
     const o = await setup();
     const email = `html-${uid()}@example.com`;
-    const res = await o.owner.agent.post(`${o.base}/invitations`, { emails: [email], groupIds: [o.group.id], message: '<b>Bienvenue</b> <script>alert(1)</script>' });
+    const res = await o.owner.agent.post(`${o.base}/invitations`, {
+      emails: [email],
+      groupIds: [o.group.id],
+      message: '<b>Bienvenue</b> <script>alert(1)</script>',
+    });
     const id = res.data.items[0].id;
     const mail = await lastMail(t, email);
     expect(mail!.link).toMatch(/^http:\/\/troupe\.test\/invitations\/[\w-]{43}$/);
@@ -97,7 +120,11 @@ describe('inviting by email', () => {
     const o = await setup();
     const emails = Array.from({ length: 5000 }, (_, i) => `bulk-${i}-${uid()}@example.com`);
     emails.push('broken@', emails[0]);
-    const res = await o.owner.agent.post(`${o.base}/invitations`, { emails: [emails.join('\n')], groupIds: [o.group.id], sendAt: new Date(Date.now() + 86_400_000).toISOString() });
+    const res = await o.owner.agent.post(`${o.base}/invitations`, {
+      emails: [emails.join('\n')],
+      groupIds: [o.group.id],
+      sendAt: new Date(Date.now() + 86_400_000).toISOString(),
+    });
     expect(res.statusCode).toBe(202);
     expect(res.data).toMatchObject({ status: 'queued', total: 5002 });
     await t.ctx.jobs.drain(t.ctx, { names: ['invitations.batch'] });
@@ -113,7 +140,13 @@ describe('cancel, resend, change address', () => {
   it('cancels one invitation and its link then says so; nothing is sent when cancelled before sending', async () => {
     const o = await setup();
     const email = `cancel-${uid()}@example.com`;
-    const inv = (await o.owner.agent.post(`${o.base}/invitations`, { emails: [email], groupIds: [o.group.id], sendAt: new Date(Date.now() + 86_400_000).toISOString() })).data.items[0];
+    const inv = (
+      await o.owner.agent.post(`${o.base}/invitations`, {
+        emails: [email],
+        groupIds: [o.group.id],
+        sendAt: new Date(Date.now() + 86_400_000).toISOString(),
+      })
+    ).data.items[0];
     expectStatus(await o.owner.agent.post(`${o.base}/invitations/${inv.id}/cancel`), 200);
     await releaseScheduled(email);
     expect(await lastMail(t, email)).toBeNull();
@@ -141,7 +174,8 @@ describe('cancel, resend, change address', () => {
 
   it('a limited manager may resend but not invite or cancel', async () => {
     const o = await setup();
-    const inv = (await o.owner.agent.post(`${o.base}/invitations`, { emails: [`lm-${uid()}@example.com`], groupIds: [o.group.id] })).data.items[0];
+    const inv = (await o.owner.agent.post(`${o.base}/invitations`, { emails: [`lm-${uid()}@example.com`], groupIds: [o.group.id] })).data
+      .items[0];
     const limited = await addMember(t, o.org.id, 'manager_limited');
     expectStatus(await o.owner.agent.post(`${o.base}/groups/${o.group.id}/observers`, { accountIds: [limited.id] }), 200); // a group it manages
     expect((await limited.agent.post(`${o.base}/invitations`, { emails: ['x@example.com'], groupIds: [o.group.id] })).statusCode).toBe(403);
@@ -153,7 +187,12 @@ describe('cancel, resend, change address', () => {
     const o = await setup();
     const emails = [0, 1, 2].map((i) => `bulkc-${i}-${uid()}@example.com`);
     await o.owner.agent.post(`${o.base}/invitations`, { emails, groupIds: [o.group.id] });
-    const res = expectStatus(await o.owner.agent.post(`${o.base}/invitations/cancel`, { emails: [`${emails[0].toUpperCase().replace('@EXAMPLE.COM', '@example.com')}; ${emails[1]}\nnobody-${uid()}@example.com`] }), 200);
+    const res = expectStatus(
+      await o.owner.agent.post(`${o.base}/invitations/cancel`, {
+        emails: [`${emails[0].toUpperCase().replace('@EXAMPLE.COM', '@example.com')}; ${emails[1]}\nnobody-${uid()}@example.com`],
+      }),
+      200,
+    );
     expect(res.data.cancelled.map((c: any) => c.email).sort()).toEqual([emails[0], emails[1]].sort());
     expect(res.data.notFound).toHaveLength(1);
     const counts = (await o.owner.agent.get(`${o.base}/members/counts`)).data;
@@ -182,7 +221,13 @@ describe('accepting', () => {
     const mail = await lastMail(t, email);
     const a = new Agent(t.app);
     const view = expectStatus(await a.get(`/api/v1/invitations/${mail!.token}`), 200);
-    expect(view.data).toMatchObject({ state: 'open', email, accountExists: false, organization: { name: o.org.name }, groups: [{ name: o.group.name, welcomeMessage: 'Welcome to sales' }] });
+    expect(view.data).toMatchObject({
+      state: 'open',
+      email,
+      accountExists: false,
+      organization: { name: o.org.name },
+      groups: [{ name: o.group.name, welcomeMessage: 'Welcome to sales' }],
+    });
     // Opening the link did not consume it.
     expect((await a.get(`/api/v1/invitations/${mail!.token}`)).data.state).toBe('open');
     expectStatus(await a.post(`/api/v1/invitations/${mail!.token}/register`, { name: 'Nina', password: PASSWORD }), 201);
@@ -197,7 +242,10 @@ describe('accepting', () => {
 
   it('shows the group logo on the invitation page without signing in, and only for groups of that invitation', async () => {
     const o = await setup();
-    expectStatus(await upload(o.owner.agent, `${o.base}/groups/${o.group.id}/logo`, multipart('file', 'logo.png', 'image/png', PNG_1PX)), 200);
+    expectStatus(
+      await upload(o.owner.agent, `${o.base}/groups/${o.group.id}/logo`, multipart('file', 'logo.png', 'image/png', PNG_1PX)),
+      200,
+    );
     const other = await o.makeGroup(`Other ${uid()}`);
     const email = `logo-${uid()}@example.com`;
     await o.owner.agent.post(`${o.base}/invitations`, { emails: [email], groupIds: [o.group.id] });
@@ -230,10 +278,15 @@ describe('accepting', () => {
     expect(wrong.statusCode).toBe(403);
     expect(wrong.data.error.code).toBe('email_mismatch');
     expect(wrong.data.error.message).toContain(invited.email);
-    const [r1, r2] = await Promise.all([invited.agent.post(`/api/v1/invitations/${mail!.token}/accept`), invited.agent.post(`/api/v1/invitations/${mail!.token}/accept`)]);
+    const [r1, r2] = await Promise.all([
+      invited.agent.post(`/api/v1/invitations/${mail!.token}/accept`),
+      invited.agent.post(`/api/v1/invitations/${mail!.token}/accept`),
+    ]);
     expect([r1.statusCode, r2.statusCode]).toEqual([200, 200]);
     expect([r1.data.alreadyAccepted, r2.data.alreadyAccepted].sort()).toEqual([false, true]);
-    const [m] = await rows(sql`SELECT count(*)::int AS n, max(role) AS role FROM memberships WHERE org_id = ${o.org.id} AND account_id = ${invited.id}`);
+    const [m] = await rows(
+      sql`SELECT count(*)::int AS n, max(role) AS role FROM memberships WHERE org_id = ${o.org.id} AND account_id = ${invited.id}`,
+    );
     expect(m).toEqual({ n: 1, role: 'manager_full' });
     const [g] = await rows(sql`SELECT count(*)::int AS n FROM group_members WHERE group_id = ${o.group.id} AND account_id = ${invited.id}`);
     expect(g.n).toBe(1);

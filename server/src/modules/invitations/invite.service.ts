@@ -26,11 +26,17 @@ export const INLINE_LIMIT = 1000;
 
 /** Checks what does not depend on the addresses: groups (at least one), location, role, send time. */
 export async function validateInviteRequest(ctx: AppContext, o: { actor: Actor; orgId: string } & InviteRequest) {
-  if (o.groupIds.length === 0) throw new AppError(422, 'groups_required', 'Choose at least one group; create a group first if there is none.', { fields: { groupIds: 'Choose at least one group.' } });
+  if (o.groupIds.length === 0)
+    throw new AppError(422, 'groups_required', 'Choose at least one group; create a group first if there is none.', {
+      fields: { groupIds: 'Choose at least one group.' },
+    });
   assertCanGrant(o.actor.role, o.role);
   const groupIds = await requireGroups(ctx, o.orgId, o.groupIds);
   if (o.locationId) {
-    const [loc] = await ctx.db.select().from(locations).where(sql`${locations.id} = ${o.locationId} AND ${locations.orgId} = ${o.orgId} AND ${locations.archivedAt} IS NULL`);
+    const [loc] = await ctx.db
+      .select()
+      .from(locations)
+      .where(sql`${locations.id} = ${o.locationId} AND ${locations.orgId} = ${o.orgId} AND ${locations.archivedAt} IS NULL`);
     if (!loc) throw invalidField('locationId', 'Unknown location.', 'unknown_location');
   }
   const now = ctx.clock.now();
@@ -39,7 +45,10 @@ export async function validateInviteRequest(ctx: AppContext, o: { actor: Actor; 
 }
 
 /** Invites a list of addresses to groups; answers what was invited and, per address, what was skipped and why. */
-export async function inviteByEmail(ctx: AppContext, o: { actor: Actor; orgId: string } & InviteRequest): Promise<{ items: Invitation[]; skipped: Skipped[] }> {
+export async function inviteByEmail(
+  ctx: AppContext,
+  o: { actor: Actor; orgId: string } & InviteRequest,
+): Promise<{ items: Invitation[]; skipped: Skipped[] }> {
   const { groupIds, sendAt, now } = await validateInviteRequest(ctx, o);
   const { valid, skipped } = screenAddresses(parseAddressList(o.emails));
   return ctx.db.transaction(async (tx) => {
@@ -52,7 +61,19 @@ export async function inviteByEmail(ctx: AppContext, o: { actor: Actor; orgId: s
 export async function createEmailInvitations(
   ctx: AppContext,
   tx: Db,
-  o: { actor: Actor; orgId: string; addresses: NormalizedEmail[]; groupIds: string[]; role: string; locationId?: string; message?: string; sendCopyToMe?: boolean; sendAt: Date | null; now: Date; replacesId?: string },
+  o: {
+    actor: Actor;
+    orgId: string;
+    addresses: NormalizedEmail[];
+    groupIds: string[];
+    role: string;
+    locationId?: string;
+    message?: string;
+    sendCopyToMe?: boolean;
+    sendAt: Date | null;
+    now: Date;
+    replacesId?: string;
+  },
 ): Promise<{ items: Invitation[]; skipped: Skipped[] }> {
   const skipped: Skipped[] = [];
   if (o.addresses.length === 0) return { items: [], skipped };
@@ -78,8 +99,12 @@ export async function createEmailInvitations(
   if (fresh.length === 0) return { items: [], skipped };
 
   const [org] = await tx.select().from(organizations).where(eq(organizations.id, o.orgId));
-  const expiresAt = org.invitationTtlDays ? new Date((o.sendAt ?? o.now).getTime() + org.invitationTtlDays * 86400_000).toISOString() : null;
-  await tx.execute(sql`UPDATE invitations SET is_current = false WHERE org_id = ${o.orgId} AND is_current AND email_key = ANY(${string(fresh.map((a) => a.key))})`);
+  const expiresAt = org.invitationTtlDays
+    ? new Date((o.sendAt ?? o.now).getTime() + org.invitationTtlDays * 86400_000).toISOString()
+    : null;
+  await tx.execute(
+    sql`UPDATE invitations SET is_current = false WHERE org_id = ${o.orgId} AND is_current AND email_key = ANY(${string(fresh.map((a) => a.key))})`,
+  );
   const items: Invitation[] = [];
   for (let i = 0; i < fresh.length; i += 2000) {
     const rows = await tx
@@ -106,30 +131,66 @@ export async function createEmailInvitations(
     items.push(...rows);
   }
   await queueInvitationEmails(ctx, tx, { orgName: org.name, actor: o.actor, invitations: items, sendAt: o.sendAt });
-  await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'invitation.created', targetType: 'invitation', targetId: items.length === 1 ? items[0].id : undefined, ip: o.actor.ip, data: { count: items.length, groupIds: o.groupIds, role: o.role, sendAt: o.sendAt?.toISOString() ?? null } });
+  await recordAudit(tx, {
+    orgId: o.orgId,
+    actor: o.actor,
+    action: 'invitation.created',
+    targetType: 'invitation',
+    targetId: items.length === 1 ? items[0].id : undefined,
+    ip: o.actor.ip,
+    data: { count: items.length, groupIds: o.groupIds, role: o.role, sendAt: o.sendAt?.toISOString() ?? null },
+  });
   return { items, skipped };
 }
 
 const string = (values: string[]) => sql`string_to_array(${values.join('\u0001')}, E'\\x01')`;
 
 /** Issues tokens and queues one email per invitation (at its send time), plus one copy to the inviter when asked. */
-export async function queueInvitationEmails(ctx: AppContext, tx: Db, o: { orgName: string; actor: Actor; invitations: Invitation[]; sendAt: Date | null }) {
+export async function queueInvitationEmails(
+  ctx: AppContext,
+  tx: Db,
+  o: { orgName: string; actor: Actor; invitations: Invitation[]; sendAt: Date | null },
+) {
   if (o.invitations.length === 0) return;
-  const tokens = await issueTokens(tx, o.invitations.map((i) => i.id));
+  const tokens = await issueTokens(
+    tx,
+    o.invitations.map((i) => i.id),
+  );
   const groupIds = [...new Set(o.invitations.flatMap((i) => i.groupIds))];
   const names = groupIds.length
-    ? await queryRows<{ id: string; name: string }>(tx, sql`SELECT id, name FROM groups WHERE id = ANY(string_to_array(${groupIds.join(',')}, ',')::uuid[])`)
+    ? await queryRows<{ id: string; name: string }>(
+        tx,
+        sql`SELECT id, name FROM groups WHERE id = ANY(string_to_array(${groupIds.join(',')}, ',')::uuid[])`,
+      )
     : [];
   const nameOf = new Map(names.map((g) => [g.id, g.name]));
-  const params = (inv: Invitation) => ({ orgName: o.orgName, inviterName: o.actor.name, email: inv.email, message: inv.message, groupNames: inv.groupIds.map((g) => nameOf.get(g)).filter(Boolean) });
+  const params = (inv: Invitation) => ({
+    orgName: o.orgName,
+    inviterName: o.actor.name,
+    email: inv.email,
+    message: inv.message,
+    groupNames: inv.groupIds.map((g) => nameOf.get(g)).filter(Boolean),
+  });
   await queueEmails(
     tx,
     ctx.jobs,
-    o.invitations.map((inv) => ({ to: inv.email, template: 'invitation', locale: o.actor.locale, orgId: inv.orgId, refId: inv.id, params: { ...params(inv), token: tokens.get(inv.id) } })),
+    o.invitations.map((inv) => ({
+      to: inv.email,
+      template: 'invitation',
+      locale: o.actor.locale,
+      orgId: inv.orgId,
+      refId: inv.id,
+      params: { ...params(inv), token: tokens.get(inv.id) },
+    })),
     { startAfter: o.sendAt ?? undefined },
   );
   const first = o.invitations[0];
   if (first.sendCopyToMe) {
-    await queueEmails(tx, ctx.jobs, [{ to: o.actor.email, template: 'invitation', locale: o.actor.locale, orgId: first.orgId, params: { ...params(first), copy: true } }], { startAfter: o.sendAt ?? undefined });
+    await queueEmails(
+      tx,
+      ctx.jobs,
+      [{ to: o.actor.email, template: 'invitation', locale: o.actor.locale, orgId: first.orgId, params: { ...params(first), copy: true } }],
+      { startAfter: o.sendAt ?? undefined },
+    );
   }
 }

@@ -14,7 +14,10 @@ const CANCELLABLE = ['prospect', 'pending'];
 const RESENDABLE = ['prospect', 'pending', 'declined', 'expired'];
 
 /** Cancels open invitations by id (one transaction); their links then say so, and unsent emails are dropped. */
-export async function cancelInvitations(ctx: AppContext, o: { actor: Actor; orgId: string; invitationIds: string[] }): Promise<Invitation[]> {
+export async function cancelInvitations(
+  ctx: AppContext,
+  o: { actor: Actor; orgId: string; invitationIds: string[] },
+): Promise<Invitation[]> {
   if (o.invitationIds.length === 0) return [];
   return ctx.db.transaction(async (tx) => {
     const rows = await tx
@@ -24,8 +27,19 @@ export async function cancelInvitations(ctx: AppContext, o: { actor: Actor; orgI
       .returning();
     const ids = rows.map((r) => r.id);
     if (ids.length) {
-      await tx.update(emails).set({ status: 'cancelled' }).where(and(inArray(emails.refId, ids), inArray(emails.status, ['queued', 'failed'])));
-      await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'invitation.cancelled', targetType: 'invitation', targetId: ids.length === 1 ? ids[0] : undefined, ip: o.actor.ip, data: { count: ids.length, emails: rows.slice(0, 100).map((r) => r.email) } });
+      await tx
+        .update(emails)
+        .set({ status: 'cancelled' })
+        .where(and(inArray(emails.refId, ids), inArray(emails.status, ['queued', 'failed'])));
+      await recordAudit(tx, {
+        orgId: o.orgId,
+        actor: o.actor,
+        action: 'invitation.cancelled',
+        targetType: 'invitation',
+        targetId: ids.length === 1 ? ids[0] : undefined,
+        ip: o.actor.ip,
+        data: { count: ids.length, emails: rows.slice(0, 100).map((r) => r.email) },
+      });
     }
     return rows;
   });
@@ -35,7 +49,11 @@ export async function cancelInvitations(ctx: AppContext, o: { actor: Actor; orgI
 export async function cancelOne(ctx: AppContext, o: { actor: Actor; orgId: string; invitationId: string }) {
   const inv = await getInvitation(ctx, o);
   const [row] = await cancelInvitations(ctx, { ...o, invitationIds: [inv.id] });
-  if (!row) throw conflict('invitation_not_open', `This invitation is ${effectiveStatus(inv, ctx.clock.now())}; only prospect or pending invitations can be cancelled.`);
+  if (!row)
+    throw conflict(
+      'invitation_not_open',
+      `This invitation is ${effectiveStatus(inv, ctx.clock.now())}; only prospect or pending invitations can be cancelled.`,
+    );
   return row;
 }
 
@@ -49,7 +67,12 @@ export async function cancelByEmails(ctx: AppContext, o: { actor: Actor; orgId: 
     else unmatched.push(e.trim());
   }
   const open = keys.size
-    ? await ctx.db.select({ id: invitations.id, key: invitations.emailKey }).from(invitations).where(and(eq(invitations.orgId, o.orgId), inArray(invitations.emailKey, [...keys.keys()]), inArray(invitations.status, CANCELLABLE)))
+    ? await ctx.db
+        .select({ id: invitations.id, key: invitations.emailKey })
+        .from(invitations)
+        .where(
+          and(eq(invitations.orgId, o.orgId), inArray(invitations.emailKey, [...keys.keys()]), inArray(invitations.status, CANCELLABLE)),
+        )
     : [];
   const cancelled = await cancelInvitations(ctx, { ...o, invitationIds: open.map((r) => r.id) });
   const matched = new Set(cancelled.map((r) => r.emailKey));
@@ -58,7 +81,10 @@ export async function cancelByEmails(ctx: AppContext, o: { actor: Actor; orgId: 
 }
 
 export async function getInvitation(ctx: AppContext, o: { orgId: string; invitationId: string }) {
-  const [inv] = await ctx.db.select().from(invitations).where(and(eq(invitations.orgId, o.orgId), eq(invitations.id, o.invitationId)));
+  const [inv] = await ctx.db
+    .select()
+    .from(invitations)
+    .where(and(eq(invitations.orgId, o.orgId), eq(invitations.id, o.invitationId)));
   if (!inv) throw notFound('Invitation');
   return inv;
 }
@@ -72,12 +98,43 @@ export async function resendInvitations(ctx: AppContext, o: { actor: Actor; orgI
     const rows = await tx
       .update(invitations)
       .set({ status: 'prospect', expiresAt, sendAt: null, declinedAt: null, lastError: null, updatedAt: sql`now()` })
-      .where(and(eq(invitations.orgId, o.orgId), inArray(invitations.id, o.invitationIds), inArray(invitations.status, RESENDABLE), eq(invitations.kind, 'email')))
+      .where(
+        and(
+          eq(invitations.orgId, o.orgId),
+          inArray(invitations.id, o.invitationIds),
+          inArray(invitations.status, RESENDABLE),
+          eq(invitations.kind, 'email'),
+        ),
+      )
       .returning();
     if (rows.length === 0) return rows;
-    await tx.update(emails).set({ status: 'cancelled' }).where(and(inArray(emails.refId, rows.map((r) => r.id)), inArray(emails.status, ['queued', 'failed'])));
-    await queueInvitationEmails(ctx, tx, { orgName: org.name, actor: o.actor, invitations: rows.map((r) => ({ ...r, sendCopyToMe: false })), sendAt: null });
-    await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'invitation.resent', targetType: 'invitation', targetId: rows.length === 1 ? rows[0].id : undefined, ip: o.actor.ip, data: { count: rows.length } });
+    await tx
+      .update(emails)
+      .set({ status: 'cancelled' })
+      .where(
+        and(
+          inArray(
+            emails.refId,
+            rows.map((r) => r.id),
+          ),
+          inArray(emails.status, ['queued', 'failed']),
+        ),
+      );
+    await queueInvitationEmails(ctx, tx, {
+      orgName: org.name,
+      actor: o.actor,
+      invitations: rows.map((r) => ({ ...r, sendCopyToMe: false })),
+      sendAt: null,
+    });
+    await recordAudit(tx, {
+      orgId: o.orgId,
+      actor: o.actor,
+      action: 'invitation.resent',
+      targetType: 'invitation',
+      targetId: rows.length === 1 ? rows[0].id : undefined,
+      ip: o.actor.ip,
+      data: { count: rows.length },
+    });
     return rows;
   });
 }
@@ -85,7 +142,11 @@ export async function resendInvitations(ctx: AppContext, o: { actor: Actor; orgI
 export async function resendOne(ctx: AppContext, o: { actor: Actor; orgId: string; invitationId: string }) {
   const inv = await getInvitation(ctx, o);
   const [row] = await resendInvitations(ctx, { ...o, invitationIds: [inv.id] });
-  if (!row) throw conflict('invitation_not_resendable', `This invitation is ${effectiveStatus(inv, ctx.clock.now())}; it cannot be sent again. Invite the address anew.`);
+  if (!row)
+    throw conflict(
+      'invitation_not_resendable',
+      `This invitation is ${effectiveStatus(inv, ctx.clock.now())}; it cannot be sent again. Invite the address anew.`,
+    );
   return row;
 }
 
@@ -94,11 +155,22 @@ export async function changeAddress(ctx: AppContext, o: { actor: Actor; orgId: s
   const addr = requireEmail(o.email);
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
-    const [inv] = await tx.select().from(invitations).where(and(eq(invitations.orgId, o.orgId), eq(invitations.id, o.invitationId))).for('update');
+    const [inv] = await tx
+      .select()
+      .from(invitations)
+      .where(and(eq(invitations.orgId, o.orgId), eq(invitations.id, o.invitationId)))
+      .for('update');
     if (!inv) throw notFound('Invitation');
-    if (!CANCELLABLE.includes(inv.status)) throw conflict('invitation_not_open', 'Only a prospect or pending invitation can change its address.');
-    await tx.update(invitations).set({ status: 'cancelled', cancelledAt: sql`now()`, isCurrent: false, updatedAt: sql`now()` }).where(eq(invitations.id, inv.id));
-    await tx.update(emails).set({ status: 'cancelled' }).where(and(eq(emails.refId, inv.id), inArray(emails.status, ['queued', 'failed'])));
+    if (!CANCELLABLE.includes(inv.status))
+      throw conflict('invitation_not_open', 'Only a prospect or pending invitation can change its address.');
+    await tx
+      .update(invitations)
+      .set({ status: 'cancelled', cancelledAt: sql`now()`, isCurrent: false, updatedAt: sql`now()` })
+      .where(eq(invitations.id, inv.id));
+    await tx
+      .update(emails)
+      .set({ status: 'cancelled' })
+      .where(and(eq(emails.refId, inv.id), inArray(emails.status, ['queued', 'failed'])));
     const res = await createEmailInvitations(ctx, tx, {
       actor: o.actor,
       orgId: o.orgId,
@@ -116,7 +188,15 @@ export async function changeAddress(ctx: AppContext, o: { actor: Actor; orgId: s
       const why = reason === 'already_member' ? 'is already an active member' : 'already has an open invitation';
       throw new AppError(409, 'email_unavailable', `${addr.email} ${why}.`, { reason, fields: { email: `${addr.email} ${why}.` } });
     }
-    await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'invitation.address_changed', targetType: 'invitation', targetId: res.items[0].id, ip: o.actor.ip, data: { from: inv.email, to: addr.email, replaces: inv.id } });
+    await recordAudit(tx, {
+      orgId: o.orgId,
+      actor: o.actor,
+      action: 'invitation.address_changed',
+      targetType: 'invitation',
+      targetId: res.items[0].id,
+      ip: o.actor.ip,
+      data: { from: inv.email, to: addr.email, replaces: inv.id },
+    });
     return res.items[0];
   });
 }
@@ -126,11 +206,17 @@ export function registerInvitationMailHooks(): void {
   for (const template of ['invitation', 'session-invitation']) {
     onEmailSent(template, async (ctx, email) => {
       if (!email.refId) return;
-      await ctx.db.update(invitations).set({ status: 'pending', sentAt: sql`now()`, lastError: null, updatedAt: sql`now()` }).where(and(eq(invitations.id, email.refId), eq(invitations.status, 'prospect')));
+      await ctx.db
+        .update(invitations)
+        .set({ status: 'pending', sentAt: sql`now()`, lastError: null, updatedAt: sql`now()` })
+        .where(and(eq(invitations.id, email.refId), eq(invitations.status, 'prospect')));
     });
     onEmailFailed(template, async (ctx, email, error) => {
       if (!email.refId) return;
-      await ctx.db.update(invitations).set({ lastError: error.slice(0, 500), updatedAt: sql`now()` }).where(and(eq(invitations.id, email.refId), eq(invitations.status, 'prospect')));
+      await ctx.db
+        .update(invitations)
+        .set({ lastError: error.slice(0, 500), updatedAt: sql`now()` })
+        .where(and(eq(invitations.id, email.refId), eq(invitations.status, 'prospect')));
     });
   }
 }

@@ -13,7 +13,10 @@ import { type Invitation, issueTokens } from './invitations.repo.js';
  * Invites existing members (by account id) or new addresses to one program session. The mail goes
  * out when the session opens (at once if it has opened); cancelling before then means nothing is sent.
  */
-export async function inviteToSession(ctx: AppContext, o: { actor: Actor; orgId: string; programId: string; sessionId: string; accountIds: string[]; emails: string[]; message?: string }) {
+export async function inviteToSession(
+  ctx: AppContext,
+  o: { actor: Actor; orgId: string; programId: string; sessionId: string; accountIds: string[]; emails: string[]; message?: string },
+) {
   const now = ctx.clock.now();
   const [session] = await queryRows<{ id: string; opensAt: string; closesAt: string | null; title: string; orgName: string }>(
     ctx.db,
@@ -22,8 +25,12 @@ export async function inviteToSession(ctx: AppContext, o: { actor: Actor; orgId:
         WHERE s.org_id = ${o.orgId} AND s.program_id = ${o.programId} AND s.id = ${o.sessionId}`,
   );
   if (!session) throw notFound('Session');
-  if (session.closesAt && new Date(session.closesAt) <= now) throw new AppError(409, 'session_closed', 'This session is closed; invite people to a session that is scheduled or ongoing.');
-  if (o.accountIds.length === 0 && o.emails.length === 0) throw new AppError(422, 'nobody_to_invite', 'Tick members or enter addresses.', { fields: { emails: 'Enter at least one address or tick a member.' } });
+  if (session.closesAt && new Date(session.closesAt) <= now)
+    throw new AppError(409, 'session_closed', 'This session is closed; invite people to a session that is scheduled or ongoing.');
+  if (o.accountIds.length === 0 && o.emails.length === 0)
+    throw new AppError(422, 'nobody_to_invite', 'Tick members or enter addresses.', {
+      fields: { emails: 'Enter at least one address or tick a member.' },
+    });
 
   const skipped: Skipped[] = [];
   const members = o.accountIds.length
@@ -34,7 +41,10 @@ export async function inviteToSession(ctx: AppContext, o: { actor: Actor; orgId:
       )
     : [];
   for (const id of o.accountIds) if (!members.some((m) => m.id === id)) skipped.push({ email: id, reason: 'not_a_member' });
-  const screened = screenAddresses([...members.map((m) => ({ input: m.email, address: { email: m.email, key: m.key, domain: m.email.split('@')[1] } })), ...parseAddressList(o.emails)]);
+  const screened = screenAddresses([
+    ...members.map((m) => ({ input: m.email, address: { email: m.email, key: m.key, domain: m.email.split('@')[1] } })),
+    ...parseAddressList(o.emails),
+  ]);
   skipped.push(...screened.skipped);
   const sendAt = new Date(session.opensAt) > now ? new Date(session.opensAt) : null;
 
@@ -59,9 +69,25 @@ export async function inviteToSession(ctx: AppContext, o: { actor: Actor; orgId:
     if (fresh.length === 0) return { items: [] as Invitation[], skipped };
     const items = await tx
       .insert(invitations)
-      .values(fresh.map((a) => ({ orgId: o.orgId, kind: 'session', email: a.email, emailKey: a.key, role: 'learner', sessionId: o.sessionId, message: o.message ?? null, invitedBy: o.actor.id, sendAt: sendAt?.toISOString() ?? null, createdAt: now.toISOString() })))
+      .values(
+        fresh.map((a) => ({
+          orgId: o.orgId,
+          kind: 'session',
+          email: a.email,
+          emailKey: a.key,
+          role: 'learner',
+          sessionId: o.sessionId,
+          message: o.message ?? null,
+          invitedBy: o.actor.id,
+          sendAt: sendAt?.toISOString() ?? null,
+          createdAt: now.toISOString(),
+        })),
+      )
       .returning();
-    const tokens = await issueTokens(tx, items.map((i) => i.id));
+    const tokens = await issueTokens(
+      tx,
+      items.map((i) => i.id),
+    );
     await queueEmails(
       tx,
       ctx.jobs,
@@ -71,11 +97,27 @@ export async function inviteToSession(ctx: AppContext, o: { actor: Actor; orgId:
         locale: o.actor.locale,
         orgId: o.orgId,
         refId: inv.id,
-        params: { token: tokens.get(inv.id), orgName: session.orgName, inviterName: o.actor.name, email: inv.email, message: inv.message, programTitle: session.title, opensAt: new Date(session.opensAt).toISOString() },
+        params: {
+          token: tokens.get(inv.id),
+          orgName: session.orgName,
+          inviterName: o.actor.name,
+          email: inv.email,
+          message: inv.message,
+          programTitle: session.title,
+          opensAt: new Date(session.opensAt).toISOString(),
+        },
       })),
       { startAfter: sendAt ?? undefined },
     );
-    await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'invitation.created', targetType: 'session', targetId: o.sessionId, ip: o.actor.ip, data: { kind: 'session', count: items.length, sendAt: sendAt?.toISOString() ?? null } });
+    await recordAudit(tx, {
+      orgId: o.orgId,
+      actor: o.actor,
+      action: 'invitation.created',
+      targetType: 'session',
+      targetId: o.sessionId,
+      ip: o.actor.ip,
+      data: { kind: 'session', count: items.length, sendAt: sendAt?.toISOString() ?? null },
+    });
     return { items, skipped };
   });
 }

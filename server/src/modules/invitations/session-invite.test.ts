@@ -10,7 +10,10 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const release = (email: string) =>
-  t.ctx.database.query(`UPDATE ${t.ctx.config.jobs.schema}.job SET start_after = now() WHERE name = 'email.send' AND data->>'emailId' IN (SELECT id::text FROM emails WHERE to_address = $1)`, [email]);
+  t.ctx.database.query(
+    `UPDATE ${t.ctx.config.jobs.schema}.job SET start_after = now() WHERE name = 'email.send' AND data->>'emailId' IN (SELECT id::text FROM emails WHERE to_address = $1)`,
+    [email],
+  );
 
 describe('program-session invitations', () => {
   it('sends at once for an open session; the existing member accepts and is enrolled', async () => {
@@ -18,14 +21,23 @@ describe('program-session invitations', () => {
     const program = await o.program('First aid');
     const session = await o.session(program.id, -3_600_000);
     const member = await addMember(t, o.org.id, 'learner');
-    const res = expectStatus(await o.owner.agent.post(`${o.base}/programs/${program.id}/sessions/${session.id}/invitations`, { accountIds: [member.id], emails: [`new-${uid()}@example.com`] }), 201);
+    const res = expectStatus(
+      await o.owner.agent.post(`${o.base}/programs/${program.id}/sessions/${session.id}/invitations`, {
+        accountIds: [member.id],
+        emails: [`new-${uid()}@example.com`],
+      }),
+      201,
+    );
     expect(res.data.items).toHaveLength(2);
     const mail = await lastMail(t, member.email);
     expect(mail!.subject).toContain('First aid');
     expectStatus(await member.agent.post(`/api/v1/invitations/${mail!.token}/accept`), 200);
     const mine = (await member.agent.get('/api/v1/me/enrolments')).data.items;
     expect(JSON.stringify(mine)).toContain(session.id);
-    const again = expectStatus(await o.owner.agent.post(`${o.base}/programs/${program.id}/sessions/${session.id}/invitations`, { accountIds: [member.id] }), 201);
+    const again = expectStatus(
+      await o.owner.agent.post(`${o.base}/programs/${program.id}/sessions/${session.id}/invitations`, { accountIds: [member.id] }),
+      201,
+    );
     expect(again.data.skipped).toEqual([{ email: member.email, reason: 'already_enrolled' }]);
   });
 
@@ -35,7 +47,10 @@ describe('program-session invitations', () => {
     const session = await o.session(program.id, 7 * 86_400_000);
     const kept = `kept-${uid()}@example.com`;
     const dropped = `dropped-${uid()}@example.com`;
-    const res = expectStatus(await o.owner.agent.post(`${o.base}/programs/${program.id}/sessions/${session.id}/invitations`, { emails: [kept, dropped] }), 201);
+    const res = expectStatus(
+      await o.owner.agent.post(`${o.base}/programs/${program.id}/sessions/${session.id}/invitations`, { emails: [kept, dropped] }),
+      201,
+    );
     expect(res.data.items[0].sendAt).toBeTruthy();
     expect(await lastMail(t, kept)).toBeNull();
     const droppedInv = res.data.items.find((i: any) => i.email === dropped);
@@ -51,7 +66,9 @@ describe('program-session invitations', () => {
     const b = await orgWithOwner(t);
     const program = await b.program('Theirs');
     const session = await b.session(program.id);
-    const res = await a.owner.agent.post(`${a.base}/programs/${program.id}/sessions/${session.id}/invitations`, { emails: ['x@example.com'] });
+    const res = await a.owner.agent.post(`${a.base}/programs/${program.id}/sessions/${session.id}/invitations`, {
+      emails: ['x@example.com'],
+    });
     expect(res.statusCode).toBe(404);
   });
 });

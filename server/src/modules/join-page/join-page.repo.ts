@@ -60,9 +60,26 @@ export async function isOtherOrgSlug(db: Db, orgId: string, slug: string): Promi
 /** Writes the settings (insert or replace) and returns the row. */
 export async function saveJoinPage(
   tx: Db,
-  o: { orgId: string; enabled: boolean; slug: string; allowedDomains: string[]; groupIds: string[]; locationIds: string[]; updatedBy: string; now: Date },
+  o: {
+    orgId: string;
+    enabled: boolean;
+    slug: string;
+    allowedDomains: string[];
+    groupIds: string[];
+    locationIds: string[];
+    updatedBy: string;
+    now: Date;
+  },
 ): Promise<JoinPage> {
-  const values = { enabled: o.enabled, slug: o.slug, allowedDomains: o.allowedDomains, groupIds: o.groupIds, locationIds: o.locationIds, updatedBy: o.updatedBy, updatedAt: o.now.toISOString() };
+  const values = {
+    enabled: o.enabled,
+    slug: o.slug,
+    allowedDomains: o.allowedDomains,
+    groupIds: o.groupIds,
+    locationIds: o.locationIds,
+    updatedBy: o.updatedBy,
+    updatedAt: o.now.toISOString(),
+  };
   const [row] = await tx
     .insert(joinPages)
     .values({ orgId: o.orgId, ...values })

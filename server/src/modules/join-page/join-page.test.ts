@@ -19,16 +19,26 @@ async function withPage(o: { allowedDomains?: string[]; app?: TestApp } = {}) {
   const org = await orgWithOwner(app);
   const group = await org.group(`Sales ${uid()}`, { welcomeMessage: 'Welcome to sales' });
   const other = await org.group(`Support ${uid()}`);
-  const location = expectStatus(await org.owner.agent.post(`${org.base}/locations`, { name: `Lyon ${uid()}` }), 201).data as { id: string; name: string };
+  const location = expectStatus(await org.owner.agent.post(`${org.base}/locations`, { name: `Lyon ${uid()}` }), 201).data as {
+    id: string;
+    name: string;
+  };
   const slug = `acme-${uid()}`;
   const saved = expectStatus(
-    await org.owner.agent.put(`${org.base}/join-page`, { enabled: true, slug, allowedDomains: o.allowedDomains ?? [], groupIds: [group.id, other.id], locationIds: [location.id] }),
+    await org.owner.agent.put(`${org.base}/join-page`, {
+      enabled: true,
+      slug,
+      allowedDomains: o.allowedDomains ?? [],
+      groupIds: [group.id, other.id],
+      locationIds: [location.id],
+    }),
     200,
   ).data;
   return { ...org, newGroup: org.group, group, other, location, slug, saved, url: `/api/v1/join/${slug}` };
 }
 
-const join = (slug: string, body: Record<string, unknown>, headers: Record<string, string> = {}) => new Agent(t.app).post(`/api/v1/join/${slug}`, body, headers);
+const join = (slug: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  new Agent(t.app).post(`/api/v1/join/${slug}`, body, headers);
 
 describe('settings', () => {
   it('starts off with the organization’s slug; saves normalized domains, groups and locations; answers the public URL', async () => {
@@ -38,18 +48,39 @@ describe('settings', () => {
     const group = await o.group('Sales');
     const slug = `acme-sales-${uid()}`;
     const res = expectStatus(
-      await o.owner.agent.put(`${o.base}/join-page`, { enabled: true, slug: `  ${slug.toUpperCase()} `, allowedDomains: ['Example.COM.', '*.exämple.com', 'example.com', ''], groupIds: [group.id], locationIds: [] }),
+      await o.owner.agent.put(`${o.base}/join-page`, {
+        enabled: true,
+        slug: `  ${slug.toUpperCase()} `,
+        allowedDomains: ['Example.COM.', '*.exämple.com', 'example.com', ''],
+        groupIds: [group.id],
+        locationIds: [],
+      }),
       200,
     ).data;
-    expect(res).toMatchObject({ enabled: true, slug, allowedDomains: ['example.com', '*.xn--exmple-cua.com'], groupIds: [group.id], locationIds: [], url: `http://troupe.test/join/${slug}` });
-    expect((await o.owner.agent.get(`${o.base}/join-page`)).data).toMatchObject({ enabled: true, slug, allowedDomains: ['example.com', '*.xn--exmple-cua.com'] });
+    expect(res).toMatchObject({
+      enabled: true,
+      slug,
+      allowedDomains: ['example.com', '*.xn--exmple-cua.com'],
+      groupIds: [group.id],
+      locationIds: [],
+      url: `http://troupe.test/join/${slug}`,
+    });
+    expect((await o.owner.agent.get(`${o.base}/join-page`)).data).toMatchObject({
+      enabled: true,
+      slug,
+      allowedDomains: ['example.com', '*.xn--exmple-cua.com'],
+    });
     const [event] = (await o.owner.agent.get(`${o.base}/audit-events`)).data.items.filter((e: any) => e.action.startsWith('joinpage.'));
     expect(event).toMatchObject({ action: 'joinpage.enabled', targetType: 'join_page' });
   });
 
   it('refuses invalid domain entries with a 422 naming allowedDomains, and enabling without a group', async () => {
     const o = await orgWithOwner(t);
-    const bad = await o.owner.agent.put(`${o.base}/join-page`, { enabled: false, slug: `x-${uid()}`, allowedDomains: ['example.com', 'not a domain', '@example.com', '*', 'localhost'] });
+    const bad = await o.owner.agent.put(`${o.base}/join-page`, {
+      enabled: false,
+      slug: `x-${uid()}`,
+      allowedDomains: ['example.com', 'not a domain', '@example.com', '*', 'localhost'],
+    });
     expect(bad.statusCode).toBe(422);
     expect(bad.data.error.details.fields.allowedDomains).toBeTruthy();
     expect(bad.data.error.details.invalid).toEqual(['not a domain', '@example.com', '*', 'localhost']);
@@ -130,7 +161,10 @@ describe('the public page', () => {
       locations: [{ id: o.location.id, name: o.location.name }],
     });
     expect(JSON.stringify(page)).not.toContain(o.org.id);
-    expectStatus(await upload(o.owner.agent, `${o.base}/groups/${o.other.id}/logo`, multipart('file', 'logo.png', 'image/png', PNG_1PX)), 200);
+    expectStatus(
+      await upload(o.owner.agent, `${o.base}/groups/${o.other.id}/logo`, multipart('file', 'logo.png', 'image/png', PNG_1PX)),
+      200,
+    );
     page = (await new Agent(t.app).get(`/api/v1/join/${o.slug.toUpperCase()}`)).data;
     expect(page.branding.logoUrl).toMatch(new RegExp(`^/api/v1/join/${o.slug}/logo\\?v=`));
     const logo = await new Agent(t.app).get(page.branding.logoUrl);
@@ -204,7 +238,9 @@ describe('the allow-list', () => {
     expect(invs.map((i) => i.key)).toEqual(['a+tag@example.com', 'a@example.com']);
     expect(invs.map((i) => i.email)).toEqual(['a+tag@example.com', 'a@example.com']);
     expect(new Set(invs.map((i) => `${i.kind}:${i.role}`))).toEqual(new Set(['join_page:learner']));
-    expect((await lastMail(t, 'a@example.com'))?.link).toMatch(new RegExp(`^http://troupe\\.test/join/${o.slug}/verify\\?token=[\\w-]{43}$`));
+    expect((await lastMail(t, 'a@example.com'))?.link).toMatch(
+      new RegExp(`^http://troupe\\.test/join/${o.slug}/verify\\?token=[\\w-]{43}$`),
+    );
   });
 
   it('*.example.com allows sub-domains only; example.com itself only when listed too; an empty list allows anyone', async () => {
@@ -212,7 +248,9 @@ describe('the allow-list', () => {
     expect((await join(sub.slug, { email: `w-${uid()}@sales.example.com`, groupId: sub.group.id })).statusCode).toBe(202);
     expect((await join(sub.slug, { email: `w-${uid()}@a.b.example.com`, groupId: sub.group.id })).statusCode).toBe(202);
     expect((await join(sub.slug, { email: `w-${uid()}@example.com`, groupId: sub.group.id })).data.error.code).toBe('domain_not_allowed');
-    expect((await join(sub.slug, { email: `w-${uid()}@badexample.com`, groupId: sub.group.id })).data.error.code).toBe('domain_not_allowed');
+    expect((await join(sub.slug, { email: `w-${uid()}@badexample.com`, groupId: sub.group.id })).data.error.code).toBe(
+      'domain_not_allowed',
+    );
     const both = await withPage({ allowedDomains: ['example.com', '*.example.com'] });
     expect((await join(both.slug, { email: `w-${uid()}@example.com`, groupId: both.group.id })).statusCode).toBe(202);
     const idn = await withPage({ allowedDomains: ['exämple.com'] });
@@ -226,7 +264,10 @@ describe('the allow-list', () => {
     const o = await withPage();
     const hidden = await o.newGroup('Not offered');
     const email = `g-${uid()}@example.com`;
-    expect((await join(o.slug, { email, groupId: hidden.id })).data.error).toMatchObject({ code: 'unknown_group', details: { fields: { groupId: expect.any(String) } } });
+    expect((await join(o.slug, { email, groupId: hidden.id })).data.error).toMatchObject({
+      code: 'unknown_group',
+      details: { fields: { groupId: expect.any(String) } },
+    });
     const loc = expectStatus(await o.owner.agent.post(`${o.base}/locations`, { name: `Paris ${uid()}` }), 201).data;
     expect((await join(o.slug, { email, groupId: o.group.id, locationId: loc.id })).data.error.code).toBe('unknown_location');
     expect((await join(o.slug, { email, groupId: o.group.id, role: 'admin' })).statusCode).toBe(422);
@@ -252,7 +293,15 @@ describe('verifying and joining', () => {
     const a = new Agent(t.app);
     const link = `/api/v1/join/${o.slug}/verify/${mail!.token}`;
     const view = expectStatus(await a.get(link), 200).data;
-    expect(view).toMatchObject({ state: 'open', email, accountExists: false, slug: o.slug, organization: { name: o.org.name }, group: { id: o.group.id, name: o.group.name }, location: { id: o.location.id } });
+    expect(view).toMatchObject({
+      state: 'open',
+      email,
+      accountExists: false,
+      slug: o.slug,
+      organization: { name: o.org.name },
+      group: { id: o.group.id, name: o.group.name },
+      location: { id: o.location.id },
+    });
     // Opening the link never consumes it.
     expect((await a.get(link)).data.state).toBe('open');
     // The body cannot choose another address, role or organization.
@@ -266,7 +315,9 @@ describe('verifying and joining', () => {
     expect(me.memberships).toEqual([expect.objectContaining({ orgId: o.org.id, role: 'learner' })]);
     const mine = (await a.get('/api/v1/me/enrolments')).data.items;
     expect(mine.map((e: any) => e.sessionId)).toEqual([session.id]);
-    const [gm] = await rows(sql`SELECT count(*)::int AS n FROM group_members WHERE group_id = ${o.group.id} AND account_id = ${me.account.id}`);
+    const [gm] = await rows(
+      sql`SELECT count(*)::int AS n FROM group_members WHERE group_id = ${o.group.id} AND account_id = ${me.account.id}`,
+    );
     expect(gm.n).toBe(1);
     const members = (await o.owner.agent.get(`${o.base}/members?q=${encodeURIComponent(email)}`)).data.items;
     expect(members).toEqual([expect.objectContaining({ status: 'active', source: 'join_page', name: 'Nina', role: 'learner' })]);
@@ -294,7 +345,9 @@ describe('verifying and joining', () => {
     const view = (await new Agent(t.app).get(link)).data;
     expect(view).toMatchObject({ state: 'open', accountExists: true, email: existing.email });
     // The organization sees the address only, never the account's name, until the person joins.
-    expect(JSON.stringify((await o.owner.agent.get(`${o.base}/members?q=${encodeURIComponent(existing.email)}`)).data)).not.toContain('Existing Person');
+    expect(JSON.stringify((await o.owner.agent.get(`${o.base}/members?q=${encodeURIComponent(existing.email)}`)).data)).not.toContain(
+      'Existing Person',
+    );
 
     expect((await new Agent(t.app).post(`${link}/accept`)).statusCode).toBe(401);
     const other = await signUp(t);
@@ -302,12 +355,16 @@ describe('verifying and joining', () => {
     expect(wrong.statusCode).toBe(403);
     expect(wrong.data.error.code).toBe('email_mismatch');
     expect(wrong.data.error.message).toContain(existing.email);
-    expect((await new Agent(t.app).post(`${link}/register`, { name: 'Impostor', password: PASSWORD })).data.error.code).toBe('account_exists');
+    expect((await new Agent(t.app).post(`${link}/register`, { name: 'Impostor', password: PASSWORD })).data.error.code).toBe(
+      'account_exists',
+    );
 
     const [a, b] = await Promise.all([existing.agent.post(`${link}/accept`), existing.agent.post(`${link}/accept`)]);
     expect([a.statusCode, b.statusCode]).toEqual([200, 200]);
     expect([a.data.alreadyAccepted, b.data.alreadyAccepted].sort()).toEqual([false, true]);
-    const [m] = await rows(sql`SELECT count(*)::int AS n, max(source) AS source, max(status) AS status FROM memberships WHERE org_id = ${o.org.id} AND account_id = ${existing.id}`);
+    const [m] = await rows(
+      sql`SELECT count(*)::int AS n, max(source) AS source, max(status) AS status FROM memberships WHERE org_id = ${o.org.id} AND account_id = ${existing.id}`,
+    );
     expect(m).toEqual({ n: 1, source: 'join_page', status: 'active' });
     expect((await other.agent.post(`${link}/accept`)).statusCode).toBe(409);
   });
@@ -333,9 +390,13 @@ describe('verifying and joining', () => {
     expect(again.statusCode).toBe(202);
     const third = await lastMail(t, email);
     expectStatus(await anon.post(`/api/v1/join/${o.slug}/verify/${third!.token}/accept`), 200);
-    const [m] = await rows(sql`SELECT count(*)::int AS n FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE m.org_id = ${o.org.id} AND a.email_key = ${email}`);
+    const [m] = await rows(
+      sql`SELECT count(*)::int AS n FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE m.org_id = ${o.org.id} AND a.email_key = ${email}`,
+    );
     expect(m.n).toBe(1);
-    const groups = await rows(sql`SELECT gm.group_id FROM group_members gm JOIN accounts a ON a.id = gm.account_id WHERE gm.org_id = ${o.org.id} AND a.email_key = ${email}`);
+    const groups = await rows(
+      sql`SELECT gm.group_id FROM group_members gm JOIN accounts a ON a.id = gm.account_id WHERE gm.org_id = ${o.org.id} AND a.email_key = ${email}`,
+    );
     expect(groups.map((g) => g.group_id).sort()).toEqual([o.group.id, o.other.id].sort());
     const list = (await o.owner.agent.get(`${o.base}/members?q=${encodeURIComponent(email)}`)).data.items;
     expect(list).toHaveLength(1);
@@ -389,7 +450,8 @@ describe('rate limits', () => {
     const limited = await createTestApp({ rateLimitMax: 3 });
     try {
       const o = await withPage({ app: limited });
-      const post = (email: string, ip: string) => new Agent(limited.app).post(`/api/v1/join/${o.slug}`, { email, groupId: o.group.id }, { 'x-forwarded-for': ip });
+      const post = (email: string, ip: string) =>
+        new Agent(limited.app).post(`/api/v1/join/${o.slug}`, { email, groupId: o.group.id }, { 'x-forwarded-for': ip });
       // Per IP: three requests, then 429, whatever the address.
       const perIp: number[] = [];
       for (let i = 0; i < 4; i++) perIp.push((await post(`ip-${i}-${uid()}@example.com`, '203.0.113.7')).statusCode);

@@ -18,7 +18,11 @@ export const JOIN_LINK_TTL_MS = 24 * 3600_000;
 
 /** The one answer for a page that is off and for an address that names no page. */
 export const unavailable = () =>
-  new AppError(404, 'join_page_unavailable', 'This page is not available. Ask the organization for its current link, or for an invitation.');
+  new AppError(
+    404,
+    'join_page_unavailable',
+    'This page is not available. Ask the organization for its current link, or for an invitation.',
+  );
 
 /** The public URL of the page's logo: the first offered group that has one. */
 export function brandingOf(page: Pick<JoinPage, 'slug'>, groups: OfferedGroup[]): { logoUrl: string | null } {
@@ -65,14 +69,22 @@ export async function joinPageLogo(ctx: AppContext, slug: string) {
  * per-address limit, then records an invitation of kind `join_page` and mails a verification link.
  * The answer does not depend on whether the address has an account or is already a member.
  */
-export async function requestToJoin(ctx: AppContext, o: { slug: string; email: string; groupId: string; locationId?: string | null; locale: string; ip?: string }) {
+export async function requestToJoin(
+  ctx: AppContext,
+  o: { slug: string; email: string; groupId: string; locationId?: string | null; locale: string; ip?: string },
+) {
   const { page, groups } = await requireOpenPage(ctx.db, o.slug);
   const addr = requireEmail(o.email);
   if (!isDomainAllowed(addr.domain, page.allowedDomains)) {
-    throw new AppError(422, 'domain_not_allowed', 'This page accepts only addresses of the organization’s own email domains. Use your work address, or ask for an invitation.', {
-      fields: { email: 'Use an address of an allowed domain.' },
-      allowedDomains: page.allowedDomains,
-    });
+    throw new AppError(
+      422,
+      'domain_not_allowed',
+      'This page accepts only addresses of the organization’s own email domains. Use your work address, or ask for an invitation.',
+      {
+        fields: { email: 'Use an address of an allowed domain.' },
+        allowedDomains: page.allowedDomains,
+      },
+    );
   }
   const group = groups.find((g) => g.id === o.groupId.toLowerCase());
   if (!group) throw invalidField('groupId', 'Choose one of the groups on this page.', 'unknown_group');
@@ -84,7 +96,9 @@ export async function requestToJoin(ctx: AppContext, o: { slug: string; email: s
   }
   const recent = await recentJoinMails(ctx.db, addr.email);
   if (recent.n >= ctx.config.rateLimits.auth.max) {
-    throw new AppError(429, 'rate_limited', `Too many requests for this address; try again in ${recent.retryAfterSeconds} seconds.`, { retryAfterSeconds: recent.retryAfterSeconds });
+    throw new AppError(429, 'rate_limited', `Too many requests for this address; try again in ${recent.retryAfterSeconds} seconds.`, {
+      retryAfterSeconds: recent.retryAfterSeconds,
+    });
   }
 
   const now = ctx.clock.now();
@@ -94,22 +108,59 @@ export async function requestToJoin(ctx: AppContext, o: { slug: string; email: s
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`join_page:${page.orgId}:${addr.key}`}, 0))`);
     const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, page.orgId));
     // Someone the organization already knows as a member keeps one row in the members list: theirs.
-    const known = (await queryRows(tx, sql`SELECT 1 FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE m.org_id = ${page.orgId} AND a.email_key = ${addr.key}`)).length > 0;
+    const known =
+      (
+        await queryRows(
+          tx,
+          sql`SELECT 1 FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE m.org_id = ${page.orgId} AND a.email_key = ${addr.key}`,
+        )
+      ).length > 0;
     const [open] = await queryRows<{ id: string }>(
       tx,
       sql`SELECT id FROM invitations WHERE org_id = ${page.orgId} AND email_key = ${addr.key} AND kind = 'join_page' AND status IN ('prospect','pending') ORDER BY created_at DESC LIMIT 1 FOR UPDATE`,
     );
-    const values = { email: addr.email, groupIds: [group.id], locationId, expiresAt, status: 'prospect', isCurrent: !known, role: 'learner' };
+    const values = {
+      email: addr.email,
+      groupIds: [group.id],
+      locationId,
+      expiresAt,
+      status: 'prospect',
+      isCurrent: !known,
+      role: 'learner',
+    };
     const [inv] = open
-      ? await tx.update(invitations).set({ ...values, lastError: null, updatedAt: now.toISOString() }).where(eq(invitations.id, open.id)).returning()
-      : await tx.insert(invitations).values({ ...values, orgId: page.orgId, kind: 'join_page', emailKey: addr.key, createdAt: now.toISOString() }).returning();
+      ? await tx
+          .update(invitations)
+          .set({ ...values, lastError: null, updatedAt: now.toISOString() })
+          .where(eq(invitations.id, open.id))
+          .returning()
+      : await tx
+          .insert(invitations)
+          .values({ ...values, orgId: page.orgId, kind: 'join_page', emailKey: addr.key, createdAt: now.toISOString() })
+          .returning();
     if (!known) {
-      await tx.execute(sql`UPDATE invitations SET is_current = false, updated_at = now() WHERE org_id = ${page.orgId} AND email_key = ${addr.key} AND is_current AND id <> ${inv.id}`);
+      await tx.execute(
+        sql`UPDATE invitations SET is_current = false, updated_at = now() WHERE org_id = ${page.orgId} AND email_key = ${addr.key} AND is_current AND id <> ${inv.id}`,
+      );
     }
     const token = (await issueTokens(tx, [inv.id])).get(inv.id);
     await queueEmails(tx, ctx.jobs, [
-      { to: inv.email, template: JOIN_MAIL_TEMPLATE, locale: o.locale, orgId: page.orgId, refId: inv.id, params: { token, slug: page.slug, orgName: org.name, groupName: group.name, email: inv.email } },
+      {
+        to: inv.email,
+        template: JOIN_MAIL_TEMPLATE,
+        locale: o.locale,
+        orgId: page.orgId,
+        refId: inv.id,
+        params: { token, slug: page.slug, orgName: org.name, groupName: group.name, email: inv.email },
+      },
     ]);
-    await recordAudit(tx, { orgId: page.orgId, action: 'joinpage.requested', targetType: 'invitation', targetId: inv.id, ip: o.ip, data: { email: inv.email, groupId: group.id, locationId } });
+    await recordAudit(tx, {
+      orgId: page.orgId,
+      action: 'joinpage.requested',
+      targetType: 'invitation',
+      targetId: inv.id,
+      ip: o.ip,
+      data: { email: inv.email, groupId: group.id, locationId },
+    });
   });
 }

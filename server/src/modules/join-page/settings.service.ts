@@ -22,7 +22,20 @@ export type JoinPageSettings = {
 };
 
 // Paths of the web app under /join/ and words people would mistake for something else.
-const RESERVED_HERE = new Set(['verify', 'passcode', 'passcodes', 'invitations', 'sign-in', 'register', 'login', 'logout', 'home', 'me', 'public', 'page']);
+const RESERVED_HERE = new Set([
+  'verify',
+  'passcode',
+  'passcodes',
+  'invitations',
+  'sign-in',
+  'register',
+  'login',
+  'logout',
+  'home',
+  'me',
+  'public',
+  'page',
+]);
 
 /** Whether a slug may not be used for a join page (`code`, `api`, … and the app's own paths). */
 export function isReservedJoinSlug(slug: string): boolean {
@@ -57,7 +70,10 @@ export async function getJoinPageSettings(ctx: AppContext, o: { orgId: string })
     if (!org) throw notFound('Organization');
     return { enabled: false, slug: org.slug, allowedDomains: [], groupIds: [], locationIds: [], updatedAt: null };
   }
-  const [groups, locations] = await Promise.all([offeredGroups(ctx.db, o.orgId, row.groupIds), offeredLocations(ctx.db, o.orgId, row.locationIds)]);
+  const [groups, locations] = await Promise.all([
+    offeredGroups(ctx.db, o.orgId, row.groupIds),
+    offeredLocations(ctx.db, o.orgId, row.locationIds),
+  ]);
   const live = new Set(locations.map((l) => l.id));
   return {
     enabled: row.enabled,
@@ -73,29 +89,61 @@ async function requireLocations(ctx: AppContext, orgId: string, locationIds: str
   const unique = [...new Set(locationIds)];
   const found = new Set((await offeredLocations(ctx.db, orgId, unique)).map((l) => l.id));
   const missing = unique.filter((id) => !found.has(id));
-  if (missing.length) throw new AppError(422, 'unknown_location', `Unknown or archived location: ${missing.join(', ')}.`, { fields: { locationIds: 'Unknown or archived location.' }, missing });
+  if (missing.length)
+    throw new AppError(422, 'unknown_location', `Unknown or archived location: ${missing.join(', ')}.`, {
+      fields: { locationIds: 'Unknown or archived location.' },
+      missing,
+    });
   return unique;
 }
 
-const slugTaken = (slug: string) => conflict('slug_taken', `The address /join/${slug} is already used by another organization; choose another.`, { fields: { slug: 'Already taken.' } });
+const slugTaken = (slug: string) =>
+  conflict('slug_taken', `The address /join/${slug} is already used by another organization; choose another.`, {
+    fields: { slug: 'Already taken.' },
+  });
 
 /** Saves the join page settings; a list left out keeps its current value. Enabling needs at least one group on offer. */
 export async function updateJoinPageSettings(
   ctx: AppContext,
-  o: { actor: Actor; orgId: string; enabled: boolean; slug: string; allowedDomains?: string[]; groupIds?: string[]; locationIds?: string[] },
+  o: {
+    actor: Actor;
+    orgId: string;
+    enabled: boolean;
+    slug: string;
+    allowedDomains?: string[];
+    groupIds?: string[];
+    locationIds?: string[];
+  },
 ): Promise<JoinPageSettings> {
-  if (isReservedJoinSlug(o.slug)) throw new AppError(422, 'slug_reserved', `“${o.slug}” is reserved; choose another address.`, { fields: { slug: 'This address is reserved.' } });
+  if (isReservedJoinSlug(o.slug))
+    throw new AppError(422, 'slug_reserved', `“${o.slug}” is reserved; choose another address.`, {
+      fields: { slug: 'This address is reserved.' },
+    });
   const current = await getJoinPageSettings(ctx, { orgId: o.orgId });
   const allowedDomains = normalizeAllowList(o.allowedDomains ?? current.allowedDomains);
   const groupIds = await requireGroups(ctx, o.orgId, o.groupIds ?? current.groupIds);
   const locationIds = await requireLocations(ctx, o.orgId, o.locationIds ?? current.locationIds);
   if (o.enabled && groupIds.length === 0) {
-    throw new AppError(422, 'groups_required', 'Choose at least one group to offer before turning the page on; create a group first if there is none.', { fields: { groupIds: 'Choose at least one group.' } });
+    throw new AppError(
+      422,
+      'groups_required',
+      'Choose at least one group to offer before turning the page on; create a group first if there is none.',
+      { fields: { groupIds: 'Choose at least one group.' } },
+    );
   }
   if (await isOtherOrgSlug(ctx.db, o.orgId, o.slug)) throw slugTaken(o.slug);
   try {
     return await ctx.db.transaction(async (tx) => {
-      const row = await saveJoinPage(tx, { orgId: o.orgId, enabled: o.enabled, slug: o.slug, allowedDomains, groupIds, locationIds, updatedBy: o.actor.id, now: ctx.clock.now() });
+      const row = await saveJoinPage(tx, {
+        orgId: o.orgId,
+        enabled: o.enabled,
+        slug: o.slug,
+        allowedDomains,
+        groupIds,
+        locationIds,
+        updatedBy: o.actor.id,
+        now: ctx.clock.now(),
+      });
       const action = o.enabled === current.enabled ? 'joinpage.updated' : o.enabled ? 'joinpage.enabled' : 'joinpage.disabled';
       await recordAudit(tx, {
         orgId: o.orgId,
@@ -104,9 +152,23 @@ export async function updateJoinPageSettings(
         targetType: 'join_page',
         targetId: o.orgId,
         ip: o.actor.ip,
-        data: { enabled: o.enabled, slug: o.slug, allowedDomains, groupIds, locationIds, previous: { enabled: current.enabled, slug: current.slug } },
+        data: {
+          enabled: o.enabled,
+          slug: o.slug,
+          allowedDomains,
+          groupIds,
+          locationIds,
+          previous: { enabled: current.enabled, slug: current.slug },
+        },
       });
-      return { enabled: row.enabled, slug: row.slug, allowedDomains: row.allowedDomains, groupIds: row.groupIds, locationIds: row.locationIds, updatedAt: row.updatedAt };
+      return {
+        enabled: row.enabled,
+        slug: row.slug,
+        allowedDomains: row.allowedDomains,
+        groupIds: row.groupIds,
+        locationIds: row.locationIds,
+        updatedAt: row.updatedAt,
+      };
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw slugTaken(o.slug);

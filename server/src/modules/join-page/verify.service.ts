@@ -36,7 +36,8 @@ const CLOSED: Record<Exclude<LinkState, 'open' | 'accepted'>, string> = {
 };
 
 function closedError(state: LinkState): AppError {
-  if (state === 'accepted') return new AppError(409, 'already_accepted', 'This link was already used. Sign in to find your groups and programs.');
+  if (state === 'accepted')
+    return new AppError(409, 'already_accepted', 'This link was already used. Sign in to find your groups and programs.');
   return new AppError(410, `join_link_${state}`, CLOSED[state as keyof typeof CLOSED]);
 }
 
@@ -44,7 +45,11 @@ function closedError(state: LinkState): AppError {
 async function requireJoinLink(db: Db, token: string, lock = false) {
   const found = await findByToken(db, token, { lock });
   if (found?.invitation.kind !== 'join_page') {
-    throw new AppError(404, 'join_link_not_found', 'This link is not valid. Check that you copied the whole link, or ask again on the join page.');
+    throw new AppError(
+      404,
+      'join_link_not_found',
+      'This link is not valid. Check that you copied the whole link, or ask again on the join page.',
+    );
   }
   const page = await findEnabledOfOrg(db, found.invitation.orgId);
   if (!page) throw unavailable();
@@ -86,14 +91,33 @@ async function joinLocked(ctx: AppContext, tx: Db, token: string, account: LinkA
   if (state === 'accepted' && inv.accountId === account.id) return { orgId: inv.orgId, groupId, alreadyAccepted: true };
   if (state !== 'open') throw closedError(state);
   if (inv.emailKey !== account.emailKey) {
-    throw new AppError(403, 'email_mismatch', `This link was sent to ${inv.email}, and you are signed in as ${account.email}. Sign out and continue with ${inv.email}.`, { invitedEmail: inv.email });
+    throw new AppError(
+      403,
+      'email_mismatch',
+      `This link was sent to ${inv.email}, and you are signed in as ${account.email}. Sign out and continue with ${inv.email}.`,
+      { invitedEmail: inv.email },
+    );
   }
-  const [membership] = await tx.select({ status: memberships.status }).from(memberships).where(and(eq(memberships.orgId, inv.orgId), eq(memberships.accountId, account.id)));
+  const [membership] = await tx
+    .select({ status: memberships.status })
+    .from(memberships)
+    .where(and(eq(memberships.orgId, inv.orgId), eq(memberships.accountId, account.id)));
   if (membership?.status === 'archived') {
     throw new AppError(403, 'membership_archived', 'Your membership of this organization was archived. Ask your manager to restore it.');
   }
-  const joined = await joinOrganization(tx, { orgId: inv.orgId, accountId: account.id, emailKey: account.emailKey, role: inv.role, source: 'join_page', groupIds: inv.groupIds, now });
-  await tx.update(invitations).set({ status: 'active', acceptedAt: now.toISOString(), accountId: account.id, updatedAt: sql`now()` }).where(eq(invitations.id, inv.id));
+  const joined = await joinOrganization(tx, {
+    orgId: inv.orgId,
+    accountId: account.id,
+    emailKey: account.emailKey,
+    role: inv.role,
+    source: 'join_page',
+    groupIds: inv.groupIds,
+    now,
+  });
+  await tx
+    .update(invitations)
+    .set({ status: 'active', acceptedAt: now.toISOString(), accountId: account.id, updatedAt: sql`now()` })
+    .where(eq(invitations.id, inv.id));
   await recordAudit(tx, {
     orgId: inv.orgId,
     actor: { id: account.id, email: account.email },
@@ -115,13 +139,24 @@ export async function acceptJoinLink(ctx: AppContext, o: { token: string; accoun
 }
 
 /** A new person registers from the link: the address is the one the link was sent to (the link proves it), then joins. */
-export async function registerFromJoinLink(ctx: AppContext, o: { token: string; name: string; password: string; locale?: string; ip?: string }) {
+export async function registerFromJoinLink(
+  ctx: AppContext,
+  o: { token: string; name: string; password: string; locale?: string; ip?: string },
+) {
   const passwordHash = await hashPassword(o.password);
   return ctx.db.transaction(async (tx) => {
     const { invitation: inv, replaced } = await requireJoinLink(tx, o.token, true);
     const state = stateOf(inv, replaced, ctx.clock.now());
     if (state !== 'open') throw closedError(state);
-    const account = await insertProvenAccount(tx, { email: inv.email, emailKey: inv.emailKey, name: o.name, passwordHash, locale: o.locale, now: ctx.clock.now(), signInTo: 'join' });
+    const account = await insertProvenAccount(tx, {
+      email: inv.email,
+      emailKey: inv.emailKey,
+      name: o.name,
+      passwordHash,
+      locale: o.locale,
+      now: ctx.clock.now(),
+      signInTo: 'join',
+    });
     const res = await joinLocked(ctx, tx, o.token, account, o.ip);
     await auditAccountEvent(tx, account, 'account.registered_from_join_page', { ip: o.ip });
     return { ...res, accountId: account.id };

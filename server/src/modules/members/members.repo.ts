@@ -7,7 +7,15 @@ import { type GroupScope, invitationInScope, memberInScope } from '../../http/gr
 export const MEMBER_STATUSES = ['prospect', 'pending', 'active', 'declined', 'cancelled', 'expired', 'archived'] as const;
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];
 
-export type MemberFilters = { orgId: string; status?: MemberStatus; role?: string[]; groupId?: string; q?: string; now: Date; scope?: GroupScope };
+export type MemberFilters = {
+  orgId: string;
+  status?: MemberStatus;
+  role?: string[];
+  groupId?: string;
+  q?: string;
+  now: Date;
+  scope?: GroupScope;
+};
 
 export type MemberRow = {
   id: string;
@@ -26,7 +34,8 @@ const like = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 const and = (parts: (SQL | undefined)[]) => sql.join(parts.filter(Boolean) as SQL[], sql` AND `);
 
 /** The invitation's status as people see it: a prospect or pending invitation past its expiry is expired. */
-const invitationStatus = (now: string) => sql`CASE WHEN i.status IN ('prospect','pending') AND i.expires_at <= ${now}::timestamptz THEN 'expired' ELSE i.status END`;
+const invitationStatus = (now: string) =>
+  sql`CASE WHEN i.status IN ('prospect','pending') AND i.expires_at <= ${now}::timestamptz THEN 'expired' ELSE i.status END`;
 
 function memberWhere(f: MemberFilters, status?: MemberStatus): SQL {
   return and([
@@ -34,7 +43,9 @@ function memberWhere(f: MemberFilters, status?: MemberStatus): SQL {
     f.scope ? memberInScope(f.scope, sql`m.account_id`) : undefined,
     status ? sql`m.status = ${status}` : undefined,
     f.role?.length ? sql`m.role = ANY(string_to_array(${f.role.join(',')}, ','))` : undefined,
-    f.groupId ? sql`EXISTS (SELECT 1 FROM group_members gm WHERE gm.org_id = m.org_id AND gm.group_id = ${f.groupId} AND gm.account_id = m.account_id)` : undefined,
+    f.groupId
+      ? sql`EXISTS (SELECT 1 FROM group_members gm WHERE gm.org_id = m.org_id AND gm.group_id = ${f.groupId} AND gm.account_id = m.account_id)`
+      : undefined,
     f.q ? sql`(a.email ILIKE ${like(f.q)} OR a.name ILIKE ${like(f.q)})` : undefined,
   ]);
 }
@@ -44,7 +55,9 @@ function invitationWhere(f: MemberFilters, status?: MemberStatus): SQL {
   return and([
     sql`i.org_id = ${f.orgId} AND i.is_current AND i.status <> 'active'`,
     f.scope ? invitationInScope(f.scope, sql`i.group_ids`) : undefined,
-    status === 'expired' ? sql`(i.status = 'expired' OR (i.status IN ('prospect','pending') AND i.expires_at <= ${now}::timestamptz))` : undefined,
+    status === 'expired'
+      ? sql`(i.status = 'expired' OR (i.status IN ('prospect','pending') AND i.expires_at <= ${now}::timestamptz))`
+      : undefined,
     status && status !== 'expired' ? sql`i.status = ${status}` : undefined,
     status === 'prospect' || status === 'pending' ? sql`(i.expires_at IS NULL OR i.expires_at > ${now}::timestamptz)` : undefined,
     f.role?.length ? sql`i.role = ANY(string_to_array(${f.role.join(',')}, ','))` : undefined,
@@ -75,7 +88,10 @@ export async function listMembers(db: Db, f: MemberFilters & { limit: number; cu
       WHERE ${invitationWhere(f, f.status)} ${c ? sql`AND (i.created_at, i.id) < (${c[0]}::timestamptz, ${c[1]}::uuid)` : sql``}
       ORDER BY i.created_at DESC, i.id DESC LIMIT ${n})`);
   }
-  const rows = await queryRows<MemberRow>(db, sql`SELECT * FROM (${sql.join(parts, sql` UNION ALL `)}) u ORDER BY "createdAt" DESC, id DESC LIMIT ${n}`);
+  const rows = await queryRows<MemberRow>(
+    db,
+    sql`SELECT * FROM (${sql.join(parts, sql` UNION ALL `)}) u ORDER BY "createdAt" DESC, id DESC LIMIT ${n}`,
+  );
   return toPage(rows, f.limit, (r) => [r.createdAt, r.id]);
 }
 

@@ -12,39 +12,120 @@ import * as svc from './members.service.js';
 
 const present = (r: MemberRow) => ({ ...r, role: r.role as Role, createdAt: toIso(r.createdAt), lastLoginAt: toIso(r.lastLoginAt) });
 
-export const membersRoutes = (ctx: AppContext): FastifyPluginAsyncZod => async (app) => {
-  const tags = ['members'];
-  const actor = (req: Parameters<typeof actorOf>[0]) => ({ ...actorOf(req), ip: req.ip, role: orgOf(req).role });
+export const membersRoutes =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    const tags = ['members'];
+    const actor = (req: Parameters<typeof actorOf>[0]) => ({ ...actorOf(req), ip: req.ip, role: orgOf(req).role });
 
-  app.get('/api/v1/orgs/:orgId/members', { config: { auth: 'members.read' }, schema: { tags, summary: 'People known to the organization: members, and invitees (email only until they accept)', params: s.orgParams, querystring: s.listMembersQuery, response: { 200: page(s.memberOut) } } }, async (req) => {
-    const res = await listMembers(ctx.db, { ...req.query, orgId: orgOf(req).orgId, scope: orgOf(req).scope, now: ctx.clock.now() });
-    return { items: res.items.map(present), nextCursor: res.nextCursor };
-  });
+    app.get(
+      '/api/v1/orgs/:orgId/members',
+      {
+        config: { auth: 'members.read' },
+        schema: {
+          tags,
+          summary: 'People known to the organization: members, and invitees (email only until they accept)',
+          params: s.orgParams,
+          querystring: s.listMembersQuery,
+          response: { 200: page(s.memberOut) },
+        },
+      },
+      async (req) => {
+        const res = await listMembers(ctx.db, { ...req.query, orgId: orgOf(req).orgId, scope: orgOf(req).scope, now: ctx.clock.now() });
+        return { items: res.items.map(present), nextCursor: res.nextCursor };
+      },
+    );
 
-  app.get('/api/v1/orgs/:orgId/members/counts', { config: { auth: 'members.read' }, schema: { tags, summary: 'How many people per status', params: s.orgParams, querystring: s.countsQuery, response: { 200: s.countsOut } } }, async (req) => {
-    return countMembers(ctx.db, { ...req.query, orgId: orgOf(req).orgId, scope: orgOf(req).scope, now: ctx.clock.now() });
-  });
+    app.get(
+      '/api/v1/orgs/:orgId/members/counts',
+      {
+        config: { auth: 'members.read' },
+        schema: {
+          tags,
+          summary: 'How many people per status',
+          params: s.orgParams,
+          querystring: s.countsQuery,
+          response: { 200: s.countsOut },
+        },
+      },
+      async (req) => {
+        return countMembers(ctx.db, { ...req.query, orgId: orgOf(req).orgId, scope: orgOf(req).scope, now: ctx.clock.now() });
+      },
+    );
 
-  app.post('/api/v1/orgs/:orgId/members', { config: { auth: 'members.manage' }, schema: { tags, summary: 'Create a managed account at once; it gets a link to set its password', params: s.orgParams, body: s.createMemberBody, response: { 201: s.createdMemberOut } } }, async (req, reply) => {
-    const created = await svc.createManagedMember(ctx, { actor: actor(req), orgId: orgOf(req).orgId, ...req.body });
-    return reply.code(201).send(created);
-  });
+    app.post(
+      '/api/v1/orgs/:orgId/members',
+      {
+        config: { auth: 'members.manage' },
+        schema: {
+          tags,
+          summary: 'Create a managed account at once; it gets a link to set its password',
+          params: s.orgParams,
+          body: s.createMemberBody,
+          response: { 201: s.createdMemberOut },
+        },
+      },
+      async (req, reply) => {
+        const created = await svc.createManagedMember(ctx, { actor: actor(req), orgId: orgOf(req).orgId, ...req.body });
+        return reply.code(201).send(created);
+      },
+    );
 
-  app.patch('/api/v1/orgs/:orgId/members/:accountId', { config: { auth: 'members.manage' }, schema: { tags, params: s.memberParams, body: s.patchMemberBody, response: { 200: z.object({ accountId: z.string(), role: z.enum(ROLES) }) } } }, async (req) => {
-    return svc.changeRole(ctx, { actor: actor(req), orgId: orgOf(req).orgId, accountId: req.params.accountId, role: req.body.role });
-  });
+    app.patch(
+      '/api/v1/orgs/:orgId/members/:accountId',
+      {
+        config: { auth: 'members.manage' },
+        schema: {
+          tags,
+          params: s.memberParams,
+          body: s.patchMemberBody,
+          response: { 200: z.object({ accountId: z.string(), role: z.enum(ROLES) }) },
+        },
+      },
+      async (req) => {
+        return svc.changeRole(ctx, { actor: actor(req), orgId: orgOf(req).orgId, accountId: req.params.accountId, role: req.body.role });
+      },
+    );
 
-  for (const action of ['archive', 'restore'] as const) {
-    app.post(`/api/v1/orgs/:orgId/members/:accountId/${action}`, { config: { auth: 'members.manage' }, schema: { tags, params: s.memberParams, response: { 200: z.object({ affected: z.number() }) } } }, async (req) => {
-      return { affected: await svc.setArchived(ctx, { actor: actor(req), orgId: orgOf(req).orgId, accountIds: [req.params.accountId], archived: action === 'archive' }) };
-    });
-  }
+    for (const action of ['archive', 'restore'] as const) {
+      app.post(
+        `/api/v1/orgs/:orgId/members/:accountId/${action}`,
+        {
+          config: { auth: 'members.manage' },
+          schema: { tags, params: s.memberParams, response: { 200: z.object({ affected: z.number() }) } },
+        },
+        async (req) => {
+          return {
+            affected: await svc.setArchived(ctx, {
+              actor: actor(req),
+              orgId: orgOf(req).orgId,
+              accountIds: [req.params.accountId],
+              archived: action === 'archive',
+            }),
+          };
+        },
+      );
+    }
 
-  app.post('/api/v1/orgs/:orgId/members/bulk', { config: { auth: 'members.manage' }, schema: { tags, summary: 'Archive, restore, add to or remove from a group, many members at once', params: s.orgParams, body: s.bulkBody, response: { 200: z.object({ affected: z.number() }) } } }, async (req) => {
-    const { action, accountIds, groupId } = req.body;
-    const o = { actor: actor(req), orgId: orgOf(req).orgId, accountIds };
-    if (action === 'archive' || action === 'restore') return { affected: await svc.setArchived(ctx, { ...o, archived: action === 'archive' }) };
-    if (!groupId) throw invalidField('groupId', 'Choose a group.');
-    return { affected: await svc.changeGroup(ctx, { ...o, groupId, add: action === 'add_to_group' }) };
-  });
-};
+    app.post(
+      '/api/v1/orgs/:orgId/members/bulk',
+      {
+        config: { auth: 'members.manage' },
+        schema: {
+          tags,
+          summary: 'Archive, restore, add to or remove from a group, many members at once',
+          params: s.orgParams,
+          body: s.bulkBody,
+          response: { 200: z.object({ affected: z.number() }) },
+        },
+      },
+      async (req) => {
+        const { action, accountIds, groupId } = req.body;
+        const o = { actor: actor(req), orgId: orgOf(req).orgId, accountIds };
+        if (action === 'archive' || action === 'restore')
+          return { affected: await svc.setArchived(ctx, { ...o, archived: action === 'archive' }) };
+        if (!groupId) throw invalidField('groupId', 'Choose a group.');
+        return { affected: await svc.changeGroup(ctx, { ...o, groupId, add: action === 'add_to_group' }) };
+      },
+    );
+  };

@@ -10,7 +10,12 @@ export const filters = {
   role: z
     .string()
     .max(200)
-    .transform((v) => v.split(',').map((r) => r.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(ROLES)).min(1))
     .optional()
     .describe('One role, or several separated by commas (e.g. owner,admin,manager_full,manager_limited).'),
@@ -32,7 +37,9 @@ export const memberOut = z.object({
   createdAt: z.string(),
   lastLoginAt: z.string().nullable(),
 });
-export const countsOut = z.object(Object.fromEntries(MEMBER_STATUSES.map((s) => [s, z.number().int()])) as Record<(typeof MEMBER_STATUSES)[number], z.ZodNumber>);
+export const countsOut = z.object(
+  Object.fromEntries(MEMBER_STATUSES.map((s) => [s, z.number().int()])) as Record<(typeof MEMBER_STATUSES)[number], z.ZodNumber>,
+);
 
 export const createMemberBody = z.strictObject({
   email: z.string().max(320),
@@ -42,7 +49,13 @@ export const createMemberBody = z.strictObject({
   password: z.string().min(8, 'At least 8 characters.').max(256).optional(),
   locale: z.enum(['en', 'fr']).optional().describe('Language of the welcome email and the account; default: the creator’s.'),
 });
-export const createdMemberOut = z.object({ accountId: z.string(), email: z.string(), name: z.string(), role: z.enum(ROLES), status: z.literal('active') });
+export const createdMemberOut = z.object({
+  accountId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  status: z.literal('active'),
+});
 export const patchMemberBody = z.strictObject({ role: z.enum(ROLES) });
 export const bulkBody = z.strictObject({
   action: z.enum(['archive', 'restore', 'add_to_group', 'remove_from_group']),

@@ -29,12 +29,16 @@ export async function requireGroups(ctx: AppContext, orgId: string, groupIds: st
   const unique = [...new Set(groupIds)];
   const found = await existingGroupIds(ctx.db, orgId, unique);
   const missing = unique.filter((g) => !found.includes(g));
-  if (missing.length) throw new AppError(422, 'unknown_group', `Unknown group: ${missing.join(', ')}.`, { fields: { [field]: 'Unknown group.' }, missing });
+  if (missing.length)
+    throw new AppError(422, 'unknown_group', `Unknown group: ${missing.join(', ')}.`, { fields: { [field]: 'Unknown group.' }, missing });
   return unique;
 }
 
 /** Creates a managed account at once (no acceptance) and mails it a link to choose a password. */
-export async function createManagedMember(ctx: AppContext, o: { actor: Actor; orgId: string; email: string; name: string; role: string; groupIds: string[]; password?: string; locale?: string }) {
+export async function createManagedMember(
+  ctx: AppContext,
+  o: { actor: Actor; orgId: string; email: string; name: string; role: string; groupIds: string[]; password?: string; locale?: string },
+) {
   const addr = requireEmail(o.email);
   assertCanGrant(o.actor.role, o.role);
   const groupIds = await requireGroups(ctx, o.orgId, o.groupIds);
@@ -43,23 +47,68 @@ export async function createManagedMember(ctx: AppContext, o: { actor: Actor; or
   return ctx.db.transaction(async (tx) => {
     let [account] = await tx.select().from(accounts).where(eq(accounts.emailKey, addr.key));
     if (account) {
-      const [existing] = await tx.select().from(memberships).where(and(eq(memberships.orgId, o.orgId), eq(memberships.accountId, account.id)));
-      if (existing) throw conflict('already_member', `${addr.email} is already a member of this organization.`, { fields: { email: 'Already a member.' } });
+      const [existing] = await tx
+        .select()
+        .from(memberships)
+        .where(and(eq(memberships.orgId, o.orgId), eq(memberships.accountId, account.id)));
+      if (existing)
+        throw conflict('already_member', `${addr.email} is already a member of this organization.`, {
+          fields: { email: 'Already a member.' },
+        });
       // An existing account is never taken over: it must accept an invitation (double opt-in).
-      throw conflict('account_exists', `${addr.email} already has a Troupe account; invite it instead, so the person can accept.`, { fields: { email: 'Already has an account: send an invitation.' } });
+      throw conflict('account_exists', `${addr.email} already has a Troupe account; invite it instead, so the person can accept.`, {
+        fields: { email: 'Already has an account: send an invitation.' },
+      });
     }
     [account] = await tx
       .insert(accounts)
-      .values({ email: addr.email, emailKey: addr.key, name: o.name, passwordHash, locale: o.locale ?? o.actor.locale ?? 'en', verifiedAt: passwordHash ? now.toISOString() : null })
+      .values({
+        email: addr.email,
+        emailKey: addr.key,
+        name: o.name,
+        passwordHash,
+        locale: o.locale ?? o.actor.locale ?? 'en',
+        verifiedAt: passwordHash ? now.toISOString() : null,
+      })
       .returning();
-    await joinOrganization(tx, { orgId: o.orgId, accountId: account.id, emailKey: addr.key, role: o.role, source: 'managed', managed: true, groupIds, now });
+    await joinOrganization(tx, {
+      orgId: o.orgId,
+      accountId: account.id,
+      emailKey: addr.key,
+      role: o.role,
+      source: 'managed',
+      managed: true,
+      groupIds,
+      now,
+    });
     if (!passwordHash) {
-      const token = await createAuthToken(tx, { accountId: account.id, emailKey: addr.key, purpose: 'set_password', expiresAt: new Date(now.getTime() + TOKEN_TTL.set_password) });
+      const token = await createAuthToken(tx, {
+        accountId: account.id,
+        emailKey: addr.key,
+        purpose: 'set_password',
+        expiresAt: new Date(now.getTime() + TOKEN_TTL.set_password),
+      });
       const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, o.orgId));
       const orgName = org.name;
-      await queueEmails(tx, ctx.jobs, [{ to: account.email, template: 'welcome-set-password', locale: account.locale, orgId: o.orgId, params: { token, name: account.name, orgName, inviterName: o.actor.name } }]);
+      await queueEmails(tx, ctx.jobs, [
+        {
+          to: account.email,
+          template: 'welcome-set-password',
+          locale: account.locale,
+          orgId: o.orgId,
+          params: { token, name: account.name, orgName, inviterName: o.actor.name },
+        },
+      ]);
     }
-    await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'member.created', targetType: 'account', targetId: account.id, ip: o.actor.ip, data: { email: addr.email, role: o.role, groupIds } });
+    await recordAudit(tx, {
+      orgId: o.orgId,
+      actor: o.actor,
+      action: 'member.created',
+      targetType: 'account',
+      targetId: account.id,
+      ip: o.actor.ip,
+      data: { email: addr.email, role: o.role, groupIds },
+    });
     return { accountId: account.id, email: account.email, name: account.name, role: o.role as Role, status: 'active' as const };
   });
 }
@@ -68,43 +117,92 @@ export async function createManagedMember(ctx: AppContext, o: { actor: Actor; or
 export async function changeRole(ctx: AppContext, o: { actor: Actor; orgId: string; accountId: string; role: string }) {
   assertCanGrant(o.actor.role, o.role);
   return ctx.db.transaction(async (tx) => {
-    const [m] = await tx.select().from(memberships).where(and(eq(memberships.orgId, o.orgId), eq(memberships.accountId, o.accountId))).for('update');
+    const [m] = await tx
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.orgId, o.orgId), eq(memberships.accountId, o.accountId)))
+      .for('update');
     if (!m) throw notFound('Member');
     if (m.role === 'owner' && o.actor.role !== 'owner') throw forbidden('Only an owner can change the role of an owner.');
     if (m.role === 'owner' && o.role !== 'owner') {
-      const owners = await tx.select({ id: memberships.accountId }).from(memberships).where(and(eq(memberships.orgId, o.orgId), eq(memberships.role, 'owner'), eq(memberships.status, 'active')));
-      if (owners.length <= 1) throw conflict('last_owner', 'An organization keeps at least one owner; make someone else owner first.', { fields: { role: 'Last owner.' } });
+      const owners = await tx
+        .select({ id: memberships.accountId })
+        .from(memberships)
+        .where(and(eq(memberships.orgId, o.orgId), eq(memberships.role, 'owner'), eq(memberships.status, 'active')));
+      if (owners.length <= 1)
+        throw conflict('last_owner', 'An organization keeps at least one owner; make someone else owner first.', {
+          fields: { role: 'Last owner.' },
+        });
     }
-    await tx.update(memberships).set({ role: o.role }).where(and(eq(memberships.orgId, o.orgId), eq(memberships.accountId, o.accountId)));
-    await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'member.role_changed', targetType: 'account', targetId: o.accountId, ip: o.actor.ip, data: { from: m.role, to: o.role } });
+    await tx
+      .update(memberships)
+      .set({ role: o.role })
+      .where(and(eq(memberships.orgId, o.orgId), eq(memberships.accountId, o.accountId)));
+    await recordAudit(tx, {
+      orgId: o.orgId,
+      actor: o.actor,
+      action: 'member.role_changed',
+      targetType: 'account',
+      targetId: o.accountId,
+      ip: o.actor.ip,
+      data: { from: m.role, to: o.role },
+    });
     return { accountId: o.accountId, role: o.role as Role };
   });
 }
 
 /** Archives or restores members (one transaction); archiving ends their sessions. Returns how many changed. */
 export async function setArchived(ctx: AppContext, o: { actor: Actor; orgId: string; accountIds: string[]; archived: boolean }) {
-  if (o.archived && o.accountIds.includes(o.actor.id)) throw invalidField('accountIds', 'You cannot archive yourself.', 'cannot_archive_self');
+  if (o.archived && o.accountIds.includes(o.actor.id))
+    throw invalidField('accountIds', 'You cannot archive yourself.', 'cannot_archive_self');
   return ctx.db.transaction(async (tx) => {
     const changed = await tx
       .update(memberships)
       .set(o.archived ? { status: 'archived', archivedAt: sql`now()` } : { status: 'active', archivedAt: null })
-      .where(and(eq(memberships.orgId, o.orgId), inArray(memberships.accountId, o.accountIds), eq(memberships.status, o.archived ? 'active' : 'archived'), o.archived ? sql`${memberships.role} <> 'owner'` : undefined))
+      .where(
+        and(
+          eq(memberships.orgId, o.orgId),
+          inArray(memberships.accountId, o.accountIds),
+          eq(memberships.status, o.archived ? 'active' : 'archived'),
+          o.archived ? sql`${memberships.role} <> 'owner'` : undefined,
+        ),
+      )
       .returning({ accountId: memberships.accountId });
     const ids = changed.map((c) => c.accountId);
-    if (o.archived && ids.length) await tx.execute(sql`DELETE FROM sessions WHERE account_id = ANY(string_to_array(${ids.join(',')}, ',')::uuid[])`);
-    await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: o.archived ? 'member.archived' : 'member.restored', targetType: 'account', targetId: ids.length === 1 ? ids[0] : undefined, ip: o.actor.ip, data: { accountIds: ids } });
+    if (o.archived && ids.length)
+      await tx.execute(sql`DELETE FROM sessions WHERE account_id = ANY(string_to_array(${ids.join(',')}, ',')::uuid[])`);
+    await recordAudit(tx, {
+      orgId: o.orgId,
+      actor: o.actor,
+      action: o.archived ? 'member.archived' : 'member.restored',
+      targetType: 'account',
+      targetId: ids.length === 1 ? ids[0] : undefined,
+      ip: o.actor.ip,
+      data: { accountIds: ids },
+    });
     return ids.length;
   });
 }
 
 /** Adds members to a group or removes them, as one transaction. */
-export async function changeGroup(ctx: AppContext, o: { actor: Actor; orgId: string; accountIds: string[]; groupId: string; add: boolean }) {
+export async function changeGroup(
+  ctx: AppContext,
+  o: { actor: Actor; orgId: string; accountIds: string[]; groupId: string; add: boolean },
+) {
   await requireGroups(ctx, o.orgId, [o.groupId], 'groupId');
   return ctx.db.transaction(async (tx) => {
     const n = o.add
       ? await addAccountsToGroups(tx, { orgId: o.orgId, groupIds: [o.groupId], accountIds: o.accountIds, now: ctx.clock.now() })
       : await removeAccountsFromGroup(tx, { orgId: o.orgId, groupId: o.groupId, accountIds: o.accountIds });
-    await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: o.add ? 'group.members_added' : 'group.members_removed', targetType: 'group', targetId: o.groupId, ip: o.actor.ip, data: { count: n } });
+    await recordAudit(tx, {
+      orgId: o.orgId,
+      actor: o.actor,
+      action: o.add ? 'group.members_added' : 'group.members_removed',
+      targetType: 'group',
+      targetId: o.groupId,
+      ip: o.actor.ip,
+      data: { count: n },
+    });
     return n;
   });
 }

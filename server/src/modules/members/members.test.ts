@@ -16,7 +16,10 @@ describe('managed accounts', () => {
     const o = await orgWithOwner(t);
     const group = await o.group('Drivers');
     const email = `managed-${uid()}@example.com`;
-    const res = expectStatus(await o.owner.agent.post(`${o.base}/members`, { email, name: 'Mo', role: 'learner', groupIds: [group.id] }), 201);
+    const res = expectStatus(
+      await o.owner.agent.post(`${o.base}/members`, { email, name: 'Mo', role: 'learner', groupIds: [group.id] }),
+      201,
+    );
     expect(res.data).toMatchObject({ email, name: 'Mo', role: 'learner', status: 'active' });
     const mail = await lastMail(t, email);
     expect(mail!.link).toMatch(/\/set-password\?token=/);
@@ -45,7 +48,9 @@ describe('managed accounts', () => {
     const o = await orgWithOwner(t);
     const manager = await addMember(t, o.org.id, 'manager_full');
     expect((await manager.agent.post(`${o.base}/members`, { email: `l-${uid()}@example.com`, name: 'L' })).statusCode).toBe(201);
-    expect((await manager.agent.post(`${o.base}/members`, { email: `a-${uid()}@example.com`, name: 'A', role: 'admin' })).statusCode).toBe(403);
+    expect((await manager.agent.post(`${o.base}/members`, { email: `a-${uid()}@example.com`, name: 'A', role: 'admin' })).statusCode).toBe(
+      403,
+    );
   });
 });
 
@@ -80,9 +85,15 @@ describe('roles and archiving', () => {
     const group = await o.group('Bulk');
     const a = await addMember(t, o.org.id, 'learner');
     const b = await addMember(t, o.org.id, 'learner');
-    const add = expectStatus(await o.owner.agent.post(`${o.base}/members/bulk`, { action: 'add_to_group', accountIds: [a.id, b.id], groupId: group.id }), 200);
+    const add = expectStatus(
+      await o.owner.agent.post(`${o.base}/members/bulk`, { action: 'add_to_group', accountIds: [a.id, b.id], groupId: group.id }),
+      200,
+    );
     expect(add.data.affected).toBe(2);
-    const archive = expectStatus(await o.owner.agent.post(`${o.base}/members/bulk`, { action: 'archive', accountIds: [a.id, b.id, o.owner.id] }), 422);
+    const archive = expectStatus(
+      await o.owner.agent.post(`${o.base}/members/bulk`, { action: 'archive', accountIds: [a.id, b.id, o.owner.id] }),
+      422,
+    );
     expect(archive.data.error.code).toBe('cannot_archive_self');
     expect((await o.owner.agent.post(`${o.base}/members/bulk`, { action: 'archive', accountIds: [a.id, b.id] })).data.affected).toBe(2);
     expect((await o.owner.agent.post(`${o.base}/members/bulk`, { action: 'add_to_group', accountIds: [a.id] })).statusCode).toBe(422);
@@ -96,7 +107,10 @@ describe('the members list', () => {
     const people = [];
     for (let i = 0; i < 5; i++) people.push(await addMember(t, o.org.id, i < 2 ? 'manager_limited' : 'learner'));
     await o.addToGroup(group.id, [people[0].id, people[2].id]);
-    await o.owner.agent.post(`${o.base}/invitations`, { emails: ['pending-one@example.com', 'pending-two@example.com'], groupIds: [group.id] });
+    await o.owner.agent.post(`${o.base}/invitations`, {
+      emails: ['pending-one@example.com', 'pending-two@example.com'],
+      groupIds: [group.id],
+    });
     const all: any[] = [];
     let cursor: string | null = null;
     do {
@@ -110,8 +124,18 @@ describe('the members list', () => {
     expect((await o.owner.agent.get(`${o.base}/members?role=owner,manager_limited`)).data.items).toHaveLength(3);
     const inGroup = (await o.owner.agent.get(`${o.base}/members?groupId=${group.id}`)).data.items;
     expect(inGroup).toHaveLength(4);
-    expect((await o.owner.agent.get(`${o.base}/members?q=pending-one`)).data.items).toEqual([expect.objectContaining({ email: 'pending-one@example.com', status: 'prospect', name: null })]);
-    expect((await o.owner.agent.get(`${o.base}/members/counts`)).data).toEqual({ prospect: 2, pending: 0, active: 6, declined: 0, cancelled: 0, expired: 0, archived: 0 });
+    expect((await o.owner.agent.get(`${o.base}/members?q=pending-one`)).data.items).toEqual([
+      expect.objectContaining({ email: 'pending-one@example.com', status: 'prospect', name: null }),
+    ]);
+    expect((await o.owner.agent.get(`${o.base}/members/counts`)).data).toEqual({
+      prospect: 2,
+      pending: 0,
+      active: 6,
+      declined: 0,
+      cancelled: 0,
+      expired: 0,
+      archived: 0,
+    });
     await t.drain();
     expect((await o.owner.agent.get(`${o.base}/members/counts?groupId=${group.id}`)).data).toMatchObject({ pending: 2, active: 2 });
   });

@@ -12,7 +12,16 @@ export type JoinSource = 'invitation' | 'passcode' | 'join_page' | 'managed' | '
  */
 export async function joinOrganization(
   tx: Db,
-  o: { orgId: string; accountId: string; emailKey: string; role: string; source: JoinSource; managed?: boolean; groupIds: string[]; now: Date },
+  o: {
+    orgId: string;
+    accountId: string;
+    emailKey: string;
+    role: string;
+    source: JoinSource;
+    managed?: boolean;
+    groupIds: string[];
+    now: Date;
+  },
 ): Promise<{ created: boolean; role: string }> {
   const [row] = await queryRows<{ role: string; created: boolean }>(
     tx,

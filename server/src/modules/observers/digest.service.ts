@@ -36,7 +36,14 @@ export function weekOf(now: Date): string {
 export async function sendDigests(ctx: AppContext): Promise<number> {
   const now = ctx.clock.now();
   const week = weekOf(now);
-  const observers = await queryRows<{ orgId: string; orgName: string; accountId: string; email: string; locale: string; groups: { id: string; name: string }[] }>(
+  const observers = await queryRows<{
+    orgId: string;
+    orgName: string;
+    accountId: string;
+    email: string;
+    locale: string;
+    groups: { id: string; name: string }[];
+  }>(
     ctx.db,
     sql`SELECT o.org_id AS "orgId", org.name AS "orgName", o.account_id AS "accountId", a.email, a.locale,
           jsonb_agg(jsonb_build_object('id', g.id, 'name', g.name) ORDER BY g.name_key, g.id) AS groups
@@ -52,14 +59,37 @@ export async function sendDigests(ctx: AppContext): Promise<number> {
   for (const ob of observers) {
     const groups: DigestGroup[] = [];
     for (const g of ob.groups) {
-      const [stats, watch] = await Promise.all([groupStats(ctx.db, { orgId: ob.orgId, groupId: g.id, now }), groupWatchList(ctx.db, { orgId: ob.orgId, groupId: g.id, now, limit: NAMES })]);
-      groups.push({ id: g.id, name: g.name, active: stats.members.active, neverSignedIn: stats.members.neverSignedIn, late: stats.enrolments.late, completed: stats.enrolments.completed, neverSignedInNames: watch.neverSignedIn, lateNames: watch.late });
+      const [stats, watch] = await Promise.all([
+        groupStats(ctx.db, { orgId: ob.orgId, groupId: g.id, now }),
+        groupWatchList(ctx.db, { orgId: ob.orgId, groupId: g.id, now, limit: NAMES }),
+      ]);
+      groups.push({
+        id: g.id,
+        name: g.name,
+        active: stats.members.active,
+        neverSignedIn: stats.members.neverSignedIn,
+        late: stats.enrolments.late,
+        completed: stats.enrolments.completed,
+        neverSignedInNames: watch.neverSignedIn,
+        lateNames: watch.late,
+      });
     }
     if (groups.every((g) => g.active === 0)) continue; // nobody to follow yet: no email
     sent += await ctx.db.transaction(async (tx) => {
-      const claimed = await queryRows(tx, sql`INSERT INTO observer_digests (org_id, account_id, week) VALUES (${ob.orgId}, ${ob.accountId}, ${week}::date) ON CONFLICT DO NOTHING RETURNING 1`);
+      const claimed = await queryRows(
+        tx,
+        sql`INSERT INTO observer_digests (org_id, account_id, week) VALUES (${ob.orgId}, ${ob.accountId}, ${week}::date) ON CONFLICT DO NOTHING RETURNING 1`,
+      );
       if (claimed.length === 0) return 0; // another run sent it
-      await queueEmails(tx, ctx.jobs, [{ to: ob.email, template: 'observer-digest', locale: ob.locale, orgId: ob.orgId, params: { orgId: ob.orgId, orgName: ob.orgName, groups } }]);
+      await queueEmails(tx, ctx.jobs, [
+        {
+          to: ob.email,
+          template: 'observer-digest',
+          locale: ob.locale,
+          orgId: ob.orgId,
+          params: { orgId: ob.orgId, orgName: ob.orgName, groups },
+        },
+      ]);
       return 1;
     });
   }
@@ -68,5 +98,11 @@ export async function sendDigests(ctx: AppContext): Promise<number> {
 
 export const observerJobs: JobDefinition[] = [
   // Mondays at 07:00 UTC.
-  { name: DIGEST, schema: z.object({}).passthrough(), handler: async (ctx) => void (await sendDigests(ctx)), cron: '0 7 * * 1', expireInSeconds: 3600 },
+  {
+    name: DIGEST,
+    schema: z.object({}).passthrough(),
+    handler: async (ctx) => void (await sendDigests(ctx)),
+    cron: '0 7 * * 1',
+    expireInSeconds: 3600,
+  },
 ];

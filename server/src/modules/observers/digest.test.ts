@@ -17,7 +17,9 @@ const runDigest = async () => {
 };
 const digestsTo = async (email: string) => {
   await t.drain();
-  const items = (await t.app.inject({ method: 'GET', url: `/api/v1/dev/mailbox?to=${encodeURIComponent(email)}` })).json().items as { subject: string }[];
+  const items = (await t.app.inject({ method: 'GET', url: `/api/v1/dev/mailbox?to=${encodeURIComponent(email)}` })).json().items as {
+    subject: string;
+  }[];
   return items.filter((m) => m.subject.endsWith('this week')); // the digests, not the sign-up emails
 };
 

@@ -13,7 +13,11 @@ export const passcodeParams = z.object({ orgId: z.string(), passcodeId: z.string
 export const createPasscodeBody = z.strictObject({
   name: z.string().trim().min(1, 'Enter a name.').max(200),
   passcode: passcodeText,
-  capacity: z.number({ message: 'Enter a number of registrations.' }).int('Use a whole number.').min(1, 'At least 1 registration.').max(1_000_000),
+  capacity: z
+    .number({ message: 'Enter a number of registrations.' })
+    .int('Use a whole number.')
+    .min(1, 'At least 1 registration.')
+    .max(1_000_000),
   groupIds: z.array(z.string().uuid()).max(100),
   role: z.enum(['learner', 'guest']).default('learner'),
   message: z.string().max(5000, 'At most 5,000 characters.').optional(),
@@ -35,6 +39,11 @@ export const passcodeOut = z.object({
   message: z.string().nullable(),
   createdAt: z.string(),
 });
-export const redemptionOut = z.object({ accountId: z.string().nullable(), email: z.string(), name: z.string().nullable(), joinedAt: z.string().nullable() });
+export const redemptionOut = z.object({
+  accountId: z.string().nullable(),
+  email: z.string(),
+  name: z.string().nullable(),
+  joinedAt: z.string().nullable(),
+});
 export const redeemBody = z.strictObject({ passcode: z.string().trim().max(64) });
 export const redeemOut = z.object({ orgId: z.string(), orgName: z.string(), groupIds: z.array(z.string()), alreadyRedeemed: z.boolean() });

@@ -15,24 +15,71 @@ import { joinOrganization } from '../members/membership.js';
 /** Passcodes compare case-insensitively: the stored hash is of the upper-cased code. */
 export const passcodeHash = (code: string) => hashToken(code.trim().toUpperCase());
 
-const taken = () => conflict('passcode_taken', 'This passcode is already in use; choose another.', { fields: { passcode: 'Already in use.' } });
+const taken = () =>
+  conflict('passcode_taken', 'This passcode is already in use; choose another.', { fields: { passcode: 'Already in use.' } });
 
 /** Creates a passcode invitation with a registration cap; the copy email (if asked) carries the passcode and the join link. */
-export async function createPasscode(ctx: AppContext, o: { actor: Actor; orgId: string; name: string; passcode: string; capacity: number; groupIds: string[]; role: string; message?: string; sendCopyToMe: boolean }) {
-  if (o.groupIds.length === 0) throw new AppError(422, 'groups_required', 'Choose at least one group.', { fields: { groupIds: 'Choose at least one group.' } });
+export async function createPasscode(
+  ctx: AppContext,
+  o: {
+    actor: Actor;
+    orgId: string;
+    name: string;
+    passcode: string;
+    capacity: number;
+    groupIds: string[];
+    role: string;
+    message?: string;
+    sendCopyToMe: boolean;
+  },
+) {
+  if (o.groupIds.length === 0)
+    throw new AppError(422, 'groups_required', 'Choose at least one group.', { fields: { groupIds: 'Choose at least one group.' } });
   assertCanGrant(o.actor.role, o.role);
   const groupIds = await requireGroups(ctx, o.orgId, o.groupIds);
   try {
     return await ctx.db.transaction(async (tx) => {
       const [row] = await tx
         .insert(passcodes)
-        .values({ orgId: o.orgId, name: o.name, codeHash: passcodeHash(o.passcode), capacity: o.capacity, groupIds, role: o.role, message: o.message ?? null, createdBy: o.actor.id })
+        .values({
+          orgId: o.orgId,
+          name: o.name,
+          codeHash: passcodeHash(o.passcode),
+          capacity: o.capacity,
+          groupIds,
+          role: o.role,
+          message: o.message ?? null,
+          createdBy: o.actor.id,
+        })
         .returning();
       if (o.sendCopyToMe) {
         const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, o.orgId));
-        await queueEmails(tx, ctx.jobs, [{ to: o.actor.email, template: 'passcode-copy', locale: o.actor.locale, orgId: o.orgId, params: { name: o.name, passcode: o.passcode, capacity: o.capacity, orgName: org.name, inviterName: o.actor.name, message: o.message ?? null } }]);
+        await queueEmails(tx, ctx.jobs, [
+          {
+            to: o.actor.email,
+            template: 'passcode-copy',
+            locale: o.actor.locale,
+            orgId: o.orgId,
+            params: {
+              name: o.name,
+              passcode: o.passcode,
+              capacity: o.capacity,
+              orgName: org.name,
+              inviterName: o.actor.name,
+              message: o.message ?? null,
+            },
+          },
+        ]);
       }
-      await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'passcode.created', targetType: 'passcode', targetId: row.id, ip: o.actor.ip, data: { name: o.name, capacity: o.capacity, groupIds } });
+      await recordAudit(tx, {
+        orgId: o.orgId,
+        actor: o.actor,
+        action: 'passcode.created',
+        targetType: 'passcode',
+        targetId: row.id,
+        ip: o.actor.ip,
+        data: { name: o.name, capacity: o.capacity, groupIds },
+      });
       return row;
     });
   } catch (err) {
@@ -50,24 +97,50 @@ export async function listPasscodes(ctx: AppContext, o: { orgId: string; scope: 
 }
 
 export async function getPasscode(ctx: AppContext, o: { orgId: string; passcodeId: string }) {
-  const [row] = await ctx.db.select().from(passcodes).where(and(eq(passcodes.orgId, o.orgId), eq(passcodes.id, o.passcodeId)));
+  const [row] = await ctx.db
+    .select()
+    .from(passcodes)
+    .where(and(eq(passcodes.orgId, o.orgId), eq(passcodes.id, o.passcodeId)));
   if (!row) throw notFound('Passcode');
   return row;
 }
 
 /** Renames, disables/re-enables or changes the cap (never below the registrations already used). */
-export async function updatePasscode(ctx: AppContext, o: { actor: Actor; orgId: string; passcodeId: string; name?: string; enabled?: boolean; capacity?: number }) {
+export async function updatePasscode(
+  ctx: AppContext,
+  o: { actor: Actor; orgId: string; passcodeId: string; name?: string; enabled?: boolean; capacity?: number },
+) {
   try {
     return await ctx.db.transaction(async (tx) => {
-      const [cur] = await tx.select().from(passcodes).where(and(eq(passcodes.orgId, o.orgId), eq(passcodes.id, o.passcodeId))).for('update');
+      const [cur] = await tx
+        .select()
+        .from(passcodes)
+        .where(and(eq(passcodes.orgId, o.orgId), eq(passcodes.id, o.passcodeId)))
+        .for('update');
       if (!cur) throw notFound('Passcode');
-      if (o.capacity !== undefined && o.capacity < cur.used) throw new AppError(422, 'capacity_below_used', `${cur.used} people already registered; the cap cannot be lower.`, { fields: { capacity: `At least ${cur.used}.` } });
+      if (o.capacity !== undefined && o.capacity < cur.used)
+        throw new AppError(422, 'capacity_below_used', `${cur.used} people already registered; the cap cannot be lower.`, {
+          fields: { capacity: `At least ${cur.used}.` },
+        });
       const [row] = await tx
         .update(passcodes)
-        .set({ ...(o.name ? { name: o.name } : {}), ...(o.enabled !== undefined ? { enabled: o.enabled } : {}), ...(o.capacity ? { capacity: o.capacity } : {}), updatedAt: sql`now()` })
+        .set({
+          ...(o.name ? { name: o.name } : {}),
+          ...(o.enabled !== undefined ? { enabled: o.enabled } : {}),
+          ...(o.capacity ? { capacity: o.capacity } : {}),
+          updatedAt: sql`now()`,
+        })
         .where(eq(passcodes.id, cur.id))
         .returning();
-      await recordAudit(tx, { orgId: o.orgId, actor: o.actor, action: 'passcode.updated', targetType: 'passcode', targetId: cur.id, ip: o.actor.ip, data: { name: o.name, enabled: o.enabled, capacity: o.capacity } });
+      await recordAudit(tx, {
+        orgId: o.orgId,
+        actor: o.actor,
+        action: 'passcode.updated',
+        targetType: 'passcode',
+        targetId: cur.id,
+        ip: o.actor.ip,
+        data: { name: o.name, enabled: o.enabled, capacity: o.capacity },
+      });
       return row;
     });
   } catch (err) {
@@ -95,7 +168,10 @@ export async function listRedemptions(ctx: AppContext, o: { orgId: string; passc
 export async function redeemPasscode(ctx: AppContext, o: { account: AuthAccount; passcode: string; ip?: string }) {
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
-    const [pc] = await tx.select().from(passcodes).where(and(eq(passcodes.codeHash, passcodeHash(o.passcode)), eq(passcodes.enabled, true)));
+    const [pc] = await tx
+      .select()
+      .from(passcodes)
+      .where(and(eq(passcodes.codeHash, passcodeHash(o.passcode)), eq(passcodes.enabled, true)));
     if (!pc) throw new AppError(404, 'passcode_invalid', 'This passcode is not valid. Check it with the person who gave it to you.');
     const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, pc.orgId));
     const [acc] = await tx.select().from(accounts).where(eq(accounts.id, o.account.id));
@@ -111,9 +187,30 @@ export async function redeemPasscode(ctx: AppContext, o: { account: AuthAccount;
       .set({ used: sql`${passcodes.used} + 1` })
       .where(and(eq(passcodes.id, pc.id), eq(passcodes.enabled, true), sql`${passcodes.used} < ${passcodes.capacity}`))
       .returning({ used: passcodes.used });
-    if (!seat) throw new AppError(409, 'capacity_reached', 'This passcode has reached its number of registrations. Ask your manager for another way in.');
-    await joinOrganization(tx, { orgId: pc.orgId, accountId: acc.id, emailKey: acc.emailKey, role: pc.role, source: 'passcode', groupIds: pc.groupIds, now });
-    await recordAudit(tx, { orgId: pc.orgId, actor: { id: acc.id, email: acc.email }, action: 'passcode.redeemed', targetType: 'passcode', targetId: pc.id, ip: o.ip, data: { used: seat.used, capacity: pc.capacity } });
+    if (!seat)
+      throw new AppError(
+        409,
+        'capacity_reached',
+        'This passcode has reached its number of registrations. Ask your manager for another way in.',
+      );
+    await joinOrganization(tx, {
+      orgId: pc.orgId,
+      accountId: acc.id,
+      emailKey: acc.emailKey,
+      role: pc.role,
+      source: 'passcode',
+      groupIds: pc.groupIds,
+      now,
+    });
+    await recordAudit(tx, {
+      orgId: pc.orgId,
+      actor: { id: acc.id, email: acc.email },
+      action: 'passcode.redeemed',
+      targetType: 'passcode',
+      targetId: pc.id,
+      ip: o.ip,
+      data: { used: seat.used, capacity: pc.capacity },
+    });
     return { orgId: pc.orgId, orgName: org.name, groupIds: pc.groupIds, alreadyRedeemed: false };
   });
 }

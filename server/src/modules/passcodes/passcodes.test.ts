@@ -16,7 +16,16 @@ async function setup(capacity = 50) {
   const o = await orgWithOwner(t);
   const group = await o.group(`Cohort ${uid()}`);
   const passcode = `Code-${uid()}`;
-  const pc = expectStatus(await o.owner.agent.post(`${o.base}/passcode-invitations`, { name: 'Spring cohort', passcode, capacity, groupIds: [group.id], sendCopyToMe: true }), 201).data;
+  const pc = expectStatus(
+    await o.owner.agent.post(`${o.base}/passcode-invitations`, {
+      name: 'Spring cohort',
+      passcode,
+      capacity,
+      groupIds: [group.id],
+      sendCopyToMe: true,
+    }),
+    201,
+  ).data;
   return { ...o, group, passcode, pc };
 }
 
@@ -86,7 +95,14 @@ describe('passcode invitations', () => {
 
   it('refuses bad input with errors naming the field: spaces, emoji, short code, zero or negative cap, duplicate code', async () => {
     const o = await setup();
-    const post = (body: object) => o.owner.agent.post(`${o.base}/passcode-invitations`, { name: 'X', passcode: `Valid-${uid()}`, capacity: 10, groupIds: [o.group.id], ...body });
+    const post = (body: object) =>
+      o.owner.agent.post(`${o.base}/passcode-invitations`, {
+        name: 'X',
+        passcode: `Valid-${uid()}`,
+        capacity: 10,
+        groupIds: [o.group.id],
+        ...body,
+      });
     for (const [body, field] of [
       [{ passcode: 'with space' }, 'passcode'],
       [{ passcode: 'emoji🎉code' }, 'passcode'],
@@ -108,7 +124,16 @@ describe('passcode invitations', () => {
     const o = await setup();
     expect((await new Agent(t.app).post('/api/v1/passcodes/redeem', { passcode: o.passcode })).statusCode).toBe(401);
     const limited = await addMember(t, o.org.id, 'manager_limited');
-    expect((await limited.agent.post(`${o.base}/passcode-invitations`, { name: 'X', passcode: `Other-${uid()}`, capacity: 5, groupIds: [o.group.id] })).statusCode).toBe(403);
+    expect(
+      (
+        await limited.agent.post(`${o.base}/passcode-invitations`, {
+          name: 'X',
+          passcode: `Other-${uid()}`,
+          capacity: 5,
+          groupIds: [o.group.id],
+        })
+      ).statusCode,
+    ).toBe(403);
   });
 });
 

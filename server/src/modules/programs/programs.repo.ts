@@ -53,11 +53,17 @@ export async function listPrograms(db: Db, o: { orgId: string; limit: number; cu
   const where: SQL[] = [sql`p.org_id = ${o.orgId}`];
   if (o.q) where.push(sql`lower(p.title) LIKE ${`%${o.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`}`);
   if (c) where.push(sql`(p.title, p.id) > (${String(c[0])}, ${String(c[1])}::uuid)`);
-  const rows = await queryRows<ProgramRow>(db, selectPrograms(sql.join(where, sql` AND `), sql`ORDER BY p.title, p.id LIMIT ${o.limit + 1}`));
+  const rows = await queryRows<ProgramRow>(
+    db,
+    selectPrograms(sql.join(where, sql` AND `), sql`ORDER BY p.title, p.id LIMIT ${o.limit + 1}`),
+  );
   return toPage(rows, o.limit, (r) => [r.title, r.id]);
 }
 
-export async function insertProgram(tx: Db, o: { orgId: string; title: string; description: string | null; referentId: string | null; now: Date }): Promise<string> {
+export async function insertProgram(
+  tx: Db,
+  o: { orgId: string; title: string; description: string | null; referentId: string | null; now: Date },
+): Promise<string> {
   const [row] = await queryRows<{ id: string }>(
     tx,
     sql`INSERT INTO programs (org_id, title, description, referent_id, created_at, updated_at)
@@ -66,19 +72,30 @@ export async function insertProgram(tx: Db, o: { orgId: string; title: string; d
   return row.id;
 }
 
-export async function updateProgramRow(tx: Db, o: { orgId: string; programId: string; now: Date; changes: { title?: string; description?: string | null; referentId?: string | null } }): Promise<boolean> {
+export async function updateProgramRow(
+  tx: Db,
+  o: { orgId: string; programId: string; now: Date; changes: { title?: string; description?: string | null; referentId?: string | null } },
+): Promise<boolean> {
   const sets: SQL[] = [sql`updated_at = ${tsParam(o.now)}`];
   if (o.changes.title !== undefined) sets.push(sql`title = ${o.changes.title}`);
   if (o.changes.description !== undefined) sets.push(sql`description = ${o.changes.description}`);
   if (o.changes.referentId !== undefined) sets.push(sql`referent_id = ${o.changes.referentId}`);
-  const rows = await queryRows(tx, sql`UPDATE programs SET ${sql.join(sets, sql`, `)} WHERE org_id = ${o.orgId} AND id = ${o.programId} RETURNING 1`);
+  const rows = await queryRows(
+    tx,
+    sql`UPDATE programs SET ${sql.join(sets, sql`, `)} WHERE org_id = ${o.orgId} AND id = ${o.programId} RETURNING 1`,
+  );
   return rows.length > 0;
 }
 
 /** How many enrolments of the program (or of one session) have progress: what deleting would lose. */
 export async function countStarted(db: Db, o: { orgId: string; programId?: string; sessionId?: string }): Promise<number> {
-  const which = o.sessionId ? sql`e.session_id = ${o.sessionId}` : sql`e.session_id IN (SELECT id FROM program_sessions WHERE org_id = ${o.orgId} AND program_id = ${o.programId!})`;
-  const [row] = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM enrolments e WHERE e.org_id = ${o.orgId} AND ${which} AND (e.percent > 0 OR e.completed_at IS NOT NULL)`);
+  const which = o.sessionId
+    ? sql`e.session_id = ${o.sessionId}`
+    : sql`e.session_id IN (SELECT id FROM program_sessions WHERE org_id = ${o.orgId} AND program_id = ${o.programId!})`;
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM enrolments e WHERE e.org_id = ${o.orgId} AND ${which} AND (e.percent > 0 OR e.completed_at IS NOT NULL)`,
+  );
   return row.n;
 }
 
@@ -86,13 +103,25 @@ export async function deleteProgramRow(tx: Db, orgId: string, programId: string)
   return (await queryRows(tx, sql`DELETE FROM programs WHERE org_id = ${orgId} AND id = ${programId} RETURNING 1`)).length > 0;
 }
 
-export async function findSession(db: Db, o: { orgId: string; programId: string; sessionId: string; lock?: boolean }): Promise<SessionRow | null> {
-  const [row] = await queryRows<SessionRow>(db, selectSessions(sql`s.org_id = ${o.orgId} AND s.program_id = ${o.programId} AND s.id = ${o.sessionId}`, o.lock ? sql`FOR UPDATE OF s` : sql``));
+export async function findSession(
+  db: Db,
+  o: { orgId: string; programId: string; sessionId: string; lock?: boolean },
+): Promise<SessionRow | null> {
+  const [row] = await queryRows<SessionRow>(
+    db,
+    selectSessions(
+      sql`s.org_id = ${o.orgId} AND s.program_id = ${o.programId} AND s.id = ${o.sessionId}`,
+      o.lock ? sql`FOR UPDATE OF s` : sql``,
+    ),
+  );
   return row ?? null;
 }
 
 /** A page of a program's sessions by opening date, optionally only those with a status at `now`. */
-export async function listSessions(db: Db, o: { orgId: string; programId: string; limit: number; cursor?: string; status?: SessionStatus; now: Date }) {
+export async function listSessions(
+  db: Db,
+  o: { orgId: string; programId: string; limit: number; cursor?: string; status?: SessionStatus; now: Date },
+) {
   const c = decodeCursor(o.cursor, 2) as [string, string] | null;
   const now = tsParam(o.now);
   const where: SQL[] = [sql`s.org_id = ${o.orgId}`, sql`s.program_id = ${o.programId}`];
@@ -100,11 +129,17 @@ export async function listSessions(db: Db, o: { orgId: string; programId: string
   if (o.status === 'ongoing') where.push(sql`s.opens_at <= ${now} AND (s.closes_at IS NULL OR s.closes_at > ${now})`);
   if (o.status === 'closed') where.push(sql`s.closes_at <= ${now}`);
   if (c) where.push(sql`(s.opens_at, s.id) > (${String(c[0])}::timestamptz, ${String(c[1])}::uuid)`);
-  const rows = await queryRows<SessionRow>(db, selectSessions(sql.join(where, sql` AND `), sql`ORDER BY s.opens_at, s.id LIMIT ${o.limit + 1}`));
+  const rows = await queryRows<SessionRow>(
+    db,
+    selectSessions(sql.join(where, sql` AND `), sql`ORDER BY s.opens_at, s.id LIMIT ${o.limit + 1}`),
+  );
   return toPage(rows, o.limit, (r) => [r.sortKey, r.id]);
 }
 
-export async function insertSession(tx: Db, o: { orgId: string; programId: string; opensAt: string; closesAt: string | null; now: Date }): Promise<string> {
+export async function insertSession(
+  tx: Db,
+  o: { orgId: string; programId: string; opensAt: string; closesAt: string | null; now: Date },
+): Promise<string> {
   const [row] = await queryRows<{ id: string }>(
     tx,
     sql`INSERT INTO program_sessions (org_id, program_id, opens_at, closes_at, created_at, updated_at)
@@ -113,7 +148,10 @@ export async function insertSession(tx: Db, o: { orgId: string; programId: strin
   return row.id;
 }
 
-export async function updateSessionRow(tx: Db, o: { orgId: string; sessionId: string; opensAt: string; closesAt: string | null; now: Date }): Promise<void> {
+export async function updateSessionRow(
+  tx: Db,
+  o: { orgId: string; sessionId: string; opensAt: string; closesAt: string | null; now: Date },
+): Promise<void> {
   await tx.execute(
     sql`UPDATE program_sessions SET opens_at = ${o.opensAt}::timestamptz, closes_at = ${o.closesAt}::timestamptz, updated_at = ${tsParam(o.now)}
       WHERE org_id = ${o.orgId} AND id = ${o.sessionId}`,

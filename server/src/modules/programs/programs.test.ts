@@ -17,10 +17,21 @@ describe('programs', () => {
   it('creates, lists, shows, updates and deletes a program, with audit events', async () => {
     const o = await orgWithOwner(t);
     const manager = await o.learner('manager_full');
-    const created = expectStatus(await o.owner.agent.post(`${o.base}/programs`, { title: 'Onboarding', description: 'First steps', referentId: manager.id }), 201);
-    expect(created.data).toMatchObject({ title: 'Onboarding', description: 'First steps', referent: { id: manager.id, email: manager.email }, sessionCount: 0 });
+    const created = expectStatus(
+      await o.owner.agent.post(`${o.base}/programs`, { title: 'Onboarding', description: 'First steps', referentId: manager.id }),
+      201,
+    );
+    expect(created.data).toMatchObject({
+      title: 'Onboarding',
+      description: 'First steps',
+      referent: { id: manager.id, email: manager.email },
+      sessionCount: 0,
+    });
     const id = created.data.id;
-    expect((await o.owner.agent.patch(`${o.base}/programs/${id}`, { title: 'Onboarding 2', referentId: null })).data).toMatchObject({ title: 'Onboarding 2', referent: null });
+    expect((await o.owner.agent.patch(`${o.base}/programs/${id}`, { title: 'Onboarding 2', referentId: null })).data).toMatchObject({
+      title: 'Onboarding 2',
+      referent: null,
+    });
     await o.program('Another');
     const list = await o.owner.agent.get(`${o.base}/programs?limit=1`);
     expect(list.data.items.map((p: any) => p.title)).toEqual(['Another']);
@@ -29,7 +40,9 @@ describe('programs', () => {
     expectStatus(await o.owner.agent.delete(`${o.base}/programs/${id}`), 204);
     expect((await o.owner.agent.get(`${o.base}/programs/${id}`)).statusCode).toBe(404);
     const audit = await o.owner.agent.get(`${o.base}/audit-events?limit=10`);
-    expect(audit.data.items.map((e: any) => e.action)).toEqual(expect.arrayContaining(['program.created', 'program.updated', 'program.deleted']));
+    expect(audit.data.items.map((e: any) => e.action)).toEqual(
+      expect.arrayContaining(['program.created', 'program.updated', 'program.deleted']),
+    );
   });
 
   it('refuses a referent from another organization or without a staff role (422 naming referentId)', async () => {
@@ -42,7 +55,9 @@ describe('programs', () => {
       expect(res.data.error.details.fields.referentId).toBeTruthy();
     }
     const p = await o.program();
-    expect((await o.owner.agent.patch(`${o.base}/programs/${p.id}`, { referentId: other.owner.id })).data.error.details.fields.referentId).toBeTruthy();
+    expect(
+      (await o.owner.agent.patch(`${o.base}/programs/${p.id}`, { referentId: other.owner.id })).data.error.details.fields.referentId,
+    ).toBeTruthy();
   });
 
   it('lets a limited manager read programs but not create them, and hides another organization’s program (404)', async () => {
@@ -73,7 +88,12 @@ describe('sessions', () => {
     t.clock.advance(2 * DAY);
     try {
       const all = await o.owner.agent.get(`${o.base}/programs/${p.id}/sessions`);
-      expect(Object.fromEntries(all.data.items.map((s: any) => [s.id, s.status]))).toEqual({ [soon.id]: 'closed', [now.id]: 'closed', [forever.id]: 'ongoing', [past.id]: 'closed' });
+      expect(Object.fromEntries(all.data.items.map((s: any) => [s.id, s.status]))).toEqual({
+        [soon.id]: 'closed',
+        [now.id]: 'closed',
+        [forever.id]: 'ongoing',
+        [past.id]: 'closed',
+      });
     } finally {
       t.clock.advance(-2 * DAY);
     }
@@ -96,7 +116,10 @@ describe('sessions', () => {
     const patched = await o.owner.agent.patch(`${o.base}/programs/${p.id}/sessions/${s.id}`, { opensAt: iso(3 * DAY) });
     expect(patched.statusCode).toBe(422);
     expect(patched.data.error.details.fields.closesAt).toBeTruthy();
-    const ok = expectStatus(await o.owner.agent.patch(`${o.base}/programs/${p.id}/sessions/${s.id}`, { opensAt: iso(3 * DAY), closesAt: null }), 200);
+    const ok = expectStatus(
+      await o.owner.agent.patch(`${o.base}/programs/${p.id}/sessions/${s.id}`, { opensAt: iso(3 * DAY), closesAt: null }),
+      200,
+    );
     expect(ok.data).toMatchObject({ closesAt: null, status: 'scheduled' });
   });
 

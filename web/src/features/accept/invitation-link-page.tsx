@@ -272,10 +272,12 @@ function SignInAndAccept({ token, view }: { token: string; view: InvitationView 
     onError: (error) => {
       onClosed(error);
       // Signed in but not accepted (the link closed meanwhile): the page follows the new session.
-      if (!isApiError(error, 'invalid_credentials', 'email_not_verified', 'rate_limited')) void queryClient.invalidateQueries({ queryKey: meKey });
+      if (!isApiError(error, 'invalid_credentials', 'email_not_verified', 'rate_limited'))
+        void queryClient.invalidateQueries({ queryKey: meKey });
     },
   });
-  const passwordError = submitted && !password ? t('validation.required') : isApiError(go.error, 'invalid_credentials') ? describe(go.error) : null;
+  const passwordError =
+    submitted && !password ? t('validation.required') : isApiError(go.error, 'invalid_credentials') ? describe(go.error) : null;
   return (
     <form
       noValidate
@@ -323,8 +325,7 @@ function RegisterAndAccept({ token, view }: { token: string; view: InvitationVie
   const [password, setPassword] = useState('');
   const [submitted, setSubmitted] = useState(false);
   const register = useMutation({
-    mutationFn: () =>
-      acceptApi.register(token, { name: name.trim(), password, locale: i18n.language === 'fr' ? 'fr' : 'en' }),
+    mutationFn: () => acceptApi.register(token, { name: name.trim(), password, locale: i18n.language === 'fr' ? 'fr' : 'en' }),
     onSuccess: joined,
     onError: (error) => {
       onClosed(error);

@@ -43,9 +43,7 @@ export function AccountMenu() {
         <Menu.Item component={Link} to="/home">
           {t('account.myLearning')}
         </Menu.Item>
-        <Menu.Item onClick={() => signOut.mutate(undefined, { onSettled: () => navigate('/sign-in') })}>
-          {t('account.signOut')}
-        </Menu.Item>
+        <Menu.Item onClick={() => signOut.mutate(undefined, { onSettled: () => navigate('/sign-in') })}>{t('account.signOut')}</Menu.Item>
       </Menu.Dropdown>
     </Menu>
   );

@@ -50,12 +50,7 @@ export function SignInPage() {
       >
         <Stack gap="md">
           <EmailField {...form.getInputProps('email')} />
-          <PasswordField
-            label={t('fields.password')}
-            autoComplete="current-password"
-            withAsterisk
-            {...form.getInputProps('password')}
-          />
+          <PasswordField label={t('fields.password')} autoComplete="current-password" withAsterisk {...form.getInputProps('password')} />
           <Group justify="flex-end">
             <Anchor component={Link} to="/forgot-password" size="sm">
               {t('auth.signIn.forgot')}
@@ -63,7 +58,13 @@ export function SignInPage() {
           </Group>
           <ErrorAlert error={server.error}>
             {isApiError(server.error, 'email_not_verified') && (
-              <Button variant="white" size="compact-sm" mt="xs" loading={resend.isPending} onClick={() => resend.mutate(form.values.email.trim())}>
+              <Button
+                variant="white"
+                size="compact-sm"
+                mt="xs"
+                loading={resend.isPending}
+                onClick={() => resend.mutate(form.values.email.trim())}
+              >
                 {t('auth.verify.resend')}
               </Button>
             )}

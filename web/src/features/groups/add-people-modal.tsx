@@ -25,7 +25,19 @@ type Props<TResult> = {
 };
 
 /** Adds people of the organization to a group, found by searching their name or address. */
-export function AddPeopleModal<TResult>({ orgId, opened, onClose, title, label, description, staffOnly, note, submitLabel, add, onAdded }: Props<TResult>) {
+export function AddPeopleModal<TResult>({
+  orgId,
+  opened,
+  onClose,
+  title,
+  label,
+  description,
+  staffOnly,
+  note,
+  submitLabel,
+  add,
+  onAdded,
+}: Props<TResult>) {
   const { t } = useTranslation();
   const [accountIds, setAccountIds] = useState<string[]>([]);
   const close = () => {
@@ -48,10 +60,22 @@ export function AddPeopleModal<TResult>({ orgId, opened, onClose, title, label, 
         }}
       >
         <Stack gap="md">
-          <MemberMultiPicker orgId={orgId} staffOnly={staffOnly} label={label} description={description} value={accountIds} onChange={setAccountIds} />
+          <MemberMultiPicker
+            orgId={orgId}
+            staffOnly={staffOnly}
+            label={label}
+            description={description}
+            value={accountIds}
+            onChange={setAccountIds}
+          />
           {note}
           <ErrorAlert error={add.error} />
-          <FormActions onCancel={close} submitLabel={submitLabel(accountIds.length)} loading={add.isPending} disabled={accountIds.length === 0} />
+          <FormActions
+            onCancel={close}
+            submitLabel={submitLabel(accountIds.length)}
+            loading={add.isPending}
+            disabled={accountIds.length === 0}
+          />
         </Stack>
       </form>
     </Modal>

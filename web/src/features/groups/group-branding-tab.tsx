@@ -103,7 +103,7 @@ function ImageCard({ orgId, group, kind, canManage }: Props & { kind: ImageKind 
             <GatedButton
               size="compact-sm"
               variant="subtle"
-                            allowed={canManage}
+              allowed={canManage}
               reason={t('permissions.groupsManage')}
               loading={remove.isPending}
               onClick={() =>

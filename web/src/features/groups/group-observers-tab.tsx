@@ -32,11 +32,7 @@ export function ObserversTab({ orgId, group, canManage }: Props) {
           {t('groups.observers.add')}
         </GatedButton>
       </Group>
-      <ListStates
-        query={observers}
-        isEmpty={rows.length === 0}
-        empty={<EmptyNote>{t('groups.observers.empty')}</EmptyNote>}
-      >
+      <ListStates query={observers} isEmpty={rows.length === 0} empty={<EmptyNote>{t('groups.observers.empty')}</EmptyNote>}>
         <Table.ScrollContainer minWidth={560}>
           <Table highlightOnHover aria-label={t('groups.observers.table', { name: group.name })}>
             <Table.Thead>

@@ -72,18 +72,18 @@ function GroupView({ orgId, group }: { orgId: string; group: GroupDetail }) {
         above={
           <Box component="nav" aria-label={t('groups.breadcrumbs')}>
             <Breadcrumbs separator="›">
-            <Anchor component={Link} to={`/orgs/${orgId}/groups`} size="sm">
-              {t('nav.groups')}
-            </Anchor>
-            {group.path.map((p) => (
-              <Anchor key={p.id} component={Link} to={`/orgs/${orgId}/groups/${p.id}`} size="sm">
-                {p.name}
+              <Anchor component={Link} to={`/orgs/${orgId}/groups`} size="sm">
+                {t('nav.groups')}
               </Anchor>
-            ))}
-            <Text size="sm" aria-current="page">
-              {group.name}
-            </Text>
-          </Breadcrumbs>
+              {group.path.map((p) => (
+                <Anchor key={p.id} component={Link} to={`/orgs/${orgId}/groups/${p.id}`} size="sm">
+                  {p.name}
+                </Anchor>
+              ))}
+              <Text size="sm" aria-current="page">
+                {group.name}
+              </Text>
+            </Breadcrumbs>
           </Box>
         }
         actions={
@@ -91,12 +91,7 @@ function GroupView({ orgId, group }: { orgId: string; group: GroupDetail }) {
             <GatedButton variant="default" allowed={canManage} reason={t('permissions.groupsManage')} onClick={openEdit}>
               {t('groups.edit')}
             </GatedButton>
-            <GatedButton
-              variant="default"
-              allowed={canManage}
-              reason={t('permissions.groupsManage')}
-              onClick={() => setDeleting(true)}
-            >
+            <GatedButton variant="default" allowed={canManage} reason={t('permissions.groupsManage')} onClick={() => setDeleting(true)}>
               {t('groups.delete.action')}
             </GatedButton>
           </>
@@ -133,13 +128,7 @@ function GroupView({ orgId, group }: { orgId: string; group: GroupDetail }) {
           </Fact>
         </SimpleGrid>
         <Group mt="md">
-          <GatedButton
-            size="compact-sm"
-            variant="light"
-            allowed={canManage}
-            reason={t('permissions.groupsManage')}
-            onClick={openSub}
-          >
+          <GatedButton size="compact-sm" variant="light" allowed={canManage} reason={t('permissions.groupsManage')} onClick={openSub}>
             {t('groups.addSubgroup')}
           </GatedButton>
         </Group>

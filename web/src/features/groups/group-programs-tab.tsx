@@ -43,11 +43,7 @@ export function ProgramsTab({ orgId, group, canManage }: Props) {
         <Title order={2} fz="h4">
           {t('groups.programs.attachedTitle')}
         </Title>
-        <ListStates
-          query={assignments}
-          isEmpty={rows.length === 0}
-          empty={<EmptyNote>{t('groups.programs.empty')}</EmptyNote>}
-        >
+        <ListStates query={assignments} isEmpty={rows.length === 0} empty={<EmptyNote>{t('groups.programs.empty')}</EmptyNote>}>
           <Table.ScrollContainer minWidth={640}>
             <Table highlightOnHover aria-label={t('groups.programs.table', { name: group.name })}>
               <Table.Thead>
@@ -153,7 +149,9 @@ function AttachForm({ orgId, group, canManage, attached }: Props & { attached: S
           if (!sessionId) return;
           attach.mutate(sessionId, {
             onSuccess: (res) => {
-              notify.success(t('groups.programs.attached', { title: res.programTitle, group: group.name, count: res.enrolled, n: number(res.enrolled) }));
+              notify.success(
+                t('groups.programs.attached', { title: res.programTitle, group: group.name, count: res.enrolled, n: number(res.enrolled) }),
+              );
               setSessionId(null);
             },
           });
@@ -211,7 +209,13 @@ function AttachForm({ orgId, group, canManage, attached }: Props & { attached: S
             </Text>
           )}
           <Group>
-            <GatedButton type="submit" allowed={canManage} reason={t('permissions.groupsManage')} loading={attach.isPending} disabled={canManage && !sessionId}>
+            <GatedButton
+              type="submit"
+              allowed={canManage}
+              reason={t('permissions.groupsManage')}
+              loading={attach.isPending}
+              disabled={canManage && !sessionId}
+            >
               {t('groups.programs.attach')}
             </GatedButton>
           </Group>

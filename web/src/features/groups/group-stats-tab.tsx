@@ -83,7 +83,11 @@ export function StatsTab({ orgId, group }: { orgId: string; group: GroupDetail }
                         </Text>
                       </Table.Td>
                       <Table.Td>
-                        <Text size="sm">{s.closesAt ? t('groups.stats.fromTo', { from: date(s.opensAt), to: date(s.closesAt) }) : t('groups.stats.from', { from: date(s.opensAt) })}</Text>
+                        <Text size="sm">
+                          {s.closesAt
+                            ? t('groups.stats.fromTo', { from: date(s.opensAt), to: date(s.closesAt) })
+                            : t('groups.stats.from', { from: date(s.opensAt) })}
+                        </Text>
                       </Table.Td>
                       <Table.Td ta="right">{number(s.enrolled)}</Table.Td>
                       <Table.Td ta="right">{number(s.notStarted)}</Table.Td>

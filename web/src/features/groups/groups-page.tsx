@@ -1,16 +1,4 @@
-import {
-  ActionIcon,
-  Anchor,
-  Box,
-  Card,
-  Group,
-  Menu,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  VisuallyHidden,
-} from '@mantine/core';
+import { ActionIcon, Anchor, Box, Card, Group, Menu, Stack, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -30,7 +18,14 @@ import { buildTree, flatten, type GroupNode, useAllGroups } from './groups.api';
 
 function Chevron({ open }: { open: boolean }) {
   return (
-    <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" focusable="false" style={{ transform: open ? 'rotate(90deg)' : undefined, transition: 'transform 120ms' }}>
+    <svg
+      width="14"
+      height="14"
+      viewBox="0 0 16 16"
+      aria-hidden="true"
+      focusable="false"
+      style={{ transform: open ? 'rotate(90deg)' : undefined, transition: 'transform 120ms' }}
+    >
       <path d="M6 3l5 5-5 5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" />
     </svg>
   );
@@ -102,13 +97,7 @@ export function GroupsPage() {
         <Card withBorder radius="md" p="md">
           <Stack gap="md">
             <Group justify="space-between" align="flex-end">
-              <TextInput
-                label={t('groups.filter')}
-                value={filter}
-                onChange={(e) => setFilter(e.currentTarget.value)}
-                w={320}
-                maw="100%"
-              />
+              <TextInput label={t('groups.filter')} value={filter} onChange={(e) => setFilter(e.currentTarget.value)} w={320} maw="100%" />
               <Text size="sm" c="dimmed">
                 {t('groups.count', { count: groups.data.length, n: number(groups.data.length) })}
               </Text>

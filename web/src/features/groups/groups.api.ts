@@ -45,8 +45,7 @@ export const groupsApi = {
     api.get<Page<GroupMember>>(`${base(orgId)}/${groupId}/members`, { query }),
   addMembers: (orgId: string, groupId: string, accountIds: string[]) =>
     api.post<{ added: number }>(`${base(orgId)}/${groupId}/members`, { accountIds }),
-  removeMember: (orgId: string, groupId: string, accountId: string) =>
-    api.delete<void>(`${base(orgId)}/${groupId}/members/${accountId}`),
+  removeMember: (orgId: string, groupId: string, accountId: string) => api.delete<void>(`${base(orgId)}/${groupId}/members/${accountId}`),
   observers: (orgId: string, groupId: string, query: { limit: number; cursor?: string }) =>
     api.get<Page<GroupObserver>>(`${base(orgId)}/${groupId}/observers`, { query }),
   addObservers: (orgId: string, groupId: string, accountIds: string[]) =>
@@ -57,8 +56,7 @@ export const groupsApi = {
     api.get<Page<Assignment>>(`${base(orgId)}/${groupId}/assignments`, { query }),
   attach: (orgId: string, groupId: string, sessionId: string) =>
     api.post<Assignment & { enrolled: number }>(`${base(orgId)}/${groupId}/assignments`, { sessionId }),
-  detach: (orgId: string, groupId: string, sessionId: string) =>
-    api.delete<void>(`${base(orgId)}/${groupId}/assignments/${sessionId}`),
+  detach: (orgId: string, groupId: string, sessionId: string) => api.delete<void>(`${base(orgId)}/${groupId}/assignments/${sessionId}`),
   stats: (orgId: string, groupId: string) => api.get<GroupStats>(`${base(orgId)}/${groupId}/stats`),
   uploadImage: (orgId: string, groupId: string, kind: ImageKind, file: File) =>
     api.upload<{ url: string }>('PUT', `${base(orgId)}/${groupId}/${kind}`, file),

@@ -6,8 +6,7 @@ export const homeKey = ['me', 'home'] as const;
 
 export const homeApi = {
   home: () => api.get<Home>('/api/v1/me/home'),
-  progress: (enrolmentId: string, percent: number) =>
-    api.post<MyEnrolment>(`/api/v1/me/enrolments/${enrolmentId}/progress`, { percent }),
+  progress: (enrolmentId: string, percent: number) => api.post<MyEnrolment>(`/api/v1/me/enrolments/${enrolmentId}/progress`, { percent }),
   certificate: (certificateId: string) => api.get<Certificate>(`/api/v1/certificates/${certificateId}`),
 };
 

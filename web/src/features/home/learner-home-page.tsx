@@ -147,12 +147,16 @@ function EnrolmentCard({ enrolment: e }: { enrolment: Enrolment }) {
               {t('home.percent', { percent: e.percent })}
             </Text>
           </Group>
-          <Progress value={e.percent} size="lg" color={completed ? 'green' : 'violet'} aria-label={t('home.progressOf', { title: e.programTitle })} />
+          <Progress
+            value={e.percent}
+            size="lg"
+            color={completed ? 'green' : 'violet'}
+            aria-label={t('home.progressOf', { title: e.programTitle })}
+          />
         </Stack>
         {e.referent && (
           <Text size="sm">
-            {t('home.referent')}{' '}
-            <Anchor href={`mailto:${e.referent.email}`}>{e.referent.name}</Anchor>
+            {t('home.referent')} <Anchor href={`mailto:${e.referent.email}`}>{e.referent.name}</Anchor>
           </Text>
         )}
         {!open && !completed && (
@@ -210,7 +214,12 @@ function ProgressModal({ enrolment: e, opened, onClose }: { enrolment: Enrolment
     onClose();
   };
   return (
-    <Modal opened={opened} onClose={close} title={t('home.recordTitle', { title: e.programTitle })} closeButtonProps={{ 'aria-label': t('common.close') }}>
+    <Modal
+      opened={opened}
+      onClose={close}
+      title={t('home.recordTitle', { title: e.programTitle })}
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+    >
       <form
         onSubmit={(event) => {
           event.preventDefault();

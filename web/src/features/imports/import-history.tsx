@@ -73,7 +73,11 @@ function HistoryRow({ orgId, imp }: { orgId: string; imp: Import }) {
   return (
     <Table.Tr>
       <Table.Td>
-        <Anchor component={Link} to={`/orgs/${orgId}/imports/${imp.id}`} aria-label={t('imports.history.open', { date: dateTime(imp.createdAt) })}>
+        <Anchor
+          component={Link}
+          to={`/orgs/${orgId}/imports/${imp.id}`}
+          aria-label={t('imports.history.open', { date: dateTime(imp.createdAt) })}
+        >
           <time dateTime={imp.createdAt}>{dateTime(imp.createdAt)}</time>
         </Anchor>
       </Table.Td>
@@ -81,7 +85,12 @@ function HistoryRow({ orgId, imp }: { orgId: string; imp: Import }) {
       <Table.Td>
         {imp.source === 'file' && imp.fileName ? (
           <Stack gap={0}>
-            <Anchor href={importUrls.file(orgId, imp.id)} download={imp.fileName} style={{ overflowWrap: 'break-word', wordBreak: 'break-word' }} aria-label={t('imports.history.downloadFile', { name: imp.fileName })}>
+            <Anchor
+              href={importUrls.file(orgId, imp.id)}
+              download={imp.fileName}
+              style={{ overflowWrap: 'break-word', wordBreak: 'break-word' }}
+              aria-label={t('imports.history.downloadFile', { name: imp.fileName })}
+            >
               {imp.fileName}
             </Anchor>
             <Text size="xs" c="dimmed">
@@ -102,7 +111,9 @@ function HistoryRow({ orgId, imp }: { orgId: string; imp: Import }) {
             <Text size="xs" c="dimmed">
               {[
                 problems > 0 ? t('imports.history.problems', { count: problems, n: number(problems) }) : null,
-                imp.counts.duplicate > 0 ? t('imports.history.repeats', { count: imp.counts.duplicate, n: number(imp.counts.duplicate) }) : null,
+                imp.counts.duplicate > 0
+                  ? t('imports.history.repeats', { count: imp.counts.duplicate, n: number(imp.counts.duplicate) })
+                  : null,
               ]
                 .filter(Boolean)
                 .join(' · ')}

@@ -114,7 +114,13 @@ export function ImportStopped({ imp }: { imp: Import }) {
   const { dateTime } = useImportFormat();
   if (imp.status === 'failed') {
     return (
-      <Alert color="red" variant="light" role="alert" title={t('imports.failed.title')} styles={{ title: { color: 'var(--mantine-color-text)' } }}>
+      <Alert
+        color="red"
+        variant="light"
+        role="alert"
+        title={t('imports.failed.title')}
+        styles={{ title: { color: 'var(--mantine-color-text)' } }}
+      >
         <Stack gap={4}>
           <Text size="sm">{t('imports.failed.text')}</Text>
           {imp.error && (

@@ -144,9 +144,7 @@ export function UnknownGroups({
         <Checkbox
           label={t('imports.unknownGroups.create', { count: imp.unknownGroups.length })}
           description={
-            imp.unknownGroups.some((g) => g.suggestion)
-              ? t('imports.unknownGroups.createHelpTypo')
-              : t('imports.unknownGroups.createHelp')
+            imp.unknownGroups.some((g) => g.suggestion) ? t('imports.unknownGroups.createHelpTypo') : t('imports.unknownGroups.createHelp')
           }
           checked={createGroups}
           onChange={(event) => onChange(event.currentTarget.checked)}
@@ -331,9 +329,7 @@ export function ApproveCard({
         danger
         loading={reject.isPending}
       >
-        <Text size="sm">
-          {t('imports.reject.confirmText', { count: imp.counts.rows, n: number(imp.counts.rows) })}
-        </Text>
+        <Text size="sm">{t('imports.reject.confirmText', { count: imp.counts.rows, n: number(imp.counts.rows) })}</Text>
         <ActionError error={reject.error} describe={describe} />
       </ConfirmModal>
     </Card>
@@ -356,8 +352,7 @@ function PlanText({ imp, plan, sendWelcome, later }: { imp: Import; plan: Plan; 
   const { t } = useTranslation();
   const { number, list, dateTime } = useImportFormat();
   const n = (count: number) => ({ count, n: number(count) });
-  const who =
-    imp.mode === 'invite' ? t('imports.plan.people', n(plan.people)) : t('imports.plan.accounts', n(plan.people));
+  const who = imp.mode === 'invite' ? t('imports.plan.people', n(plan.people)) : t('imports.plan.accounts', n(plan.people));
   const action =
     plan.people === 0
       ? t('imports.plan.nobody')

@@ -40,24 +40,14 @@ function ExplainedBadge({ color, label, help }: { color: MantineColor; label: st
 /** Where an import stands: waiting for approval, running, done… */
 export function ImportStatusBadge({ status }: { status: ImportStatus }) {
   const { t } = useTranslation();
-  return (
-    <ExplainedBadge
-      color={STATUS_COLORS[status]}
-      label={t(`imports.status.${status}`)}
-      help={t(`imports.statusHelp.${status}`)}
-    />
-  );
+  return <ExplainedBadge color={STATUS_COLORS[status]} label={t(`imports.status.${status}`)} help={t(`imports.statusHelp.${status}`)} />;
 }
 
 /** What the check found for one row. */
 export function OutcomeBadge({ outcome }: { outcome: Outcome }) {
   const { t } = useTranslation();
   return (
-    <ExplainedBadge
-      color={OUTCOME_COLORS[outcome]}
-      label={t(`imports.outcome.${outcome}`)}
-      help={t(`imports.outcomeHelp.${outcome}`)}
-    />
+    <ExplainedBadge color={OUTCOME_COLORS[outcome]} label={t(`imports.outcome.${outcome}`)} help={t(`imports.outcomeHelp.${outcome}`)} />
   );
 }
 

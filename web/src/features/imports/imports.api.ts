@@ -117,8 +117,7 @@ export const importsApi = {
     form.append('file', file, file.name);
     return request<Preview>('POST', base(orgId), { body: form });
   },
-  paste: (orgId: string, body: { text: string; mode: ImportMode; createMissingGroups: boolean }) =>
-    api.post<Preview>(base(orgId), body),
+  paste: (orgId: string, body: { text: string; mode: ImportMode; createMissingGroups: boolean }) => api.post<Preview>(base(orgId), body),
   approve: (orgId: string, importId: string, body: ApproveBody) => api.post<Import>(`${base(orgId)}/${importId}/approve`, body),
   reject: (orgId: string, importId: string) => api.post<Import>(`${base(orgId)}/${importId}/reject`),
 };
@@ -132,8 +131,7 @@ export function useImports(orgId: string, enabled: boolean) {
     queryFn: ({ pageParam }) => importsApi.list(orgId, { limit: 20, cursor: pageParam }),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     // While one import runs, its row in the history moves too.
-    refetchInterval: (query) =>
-      query.state.data?.pages.some((p) => p.items.some((i) => isWorking(i.status))) ? 2000 : false,
+    refetchInterval: (query) => (query.state.data?.pages.some((p) => p.items.some((i) => isWorking(i.status))) ? 2000 : false),
   });
 }
 

@@ -128,7 +128,11 @@ export function ChangeEmailModal({ orgId, invitation, onClose }: { orgId: string
     onClose();
   };
   const localError = touched && !emailKey(email) ? t('invitations.changeEmail.invalid') : null;
-  const serverError = fieldError(change.error, 'email', describe) ?? (change.error && ['already_member', 'already_invited', 'invalid_email'].includes((change.error as { code?: string }).code ?? '') ? describe(change.error) : undefined);
+  const serverError =
+    fieldError(change.error, 'email', describe) ??
+    (change.error && ['already_member', 'already_invited', 'invalid_email'].includes((change.error as { code?: string }).code ?? '')
+      ? describe(change.error)
+      : undefined);
 
   return (
     <Modal
@@ -175,7 +179,17 @@ export function ChangeEmailModal({ orgId, invitation, onClose }: { orgId: string
 }
 
 /** Paste addresses to cancel their open invitations; then see which matched and which did not. */
-export function PasteCancelModal({ orgId, opened, canManage, onClose }: { orgId: string; opened: boolean; canManage: boolean; onClose: () => void }) {
+export function PasteCancelModal({
+  orgId,
+  opened,
+  canManage,
+  onClose,
+}: {
+  orgId: string;
+  opened: boolean;
+  canManage: boolean;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const { number } = useFormat();
   const invalidate = useInvalidateInvitations(orgId);
@@ -189,7 +203,13 @@ export function PasteCancelModal({ orgId, opened, canManage, onClose }: { orgId:
     onSuccess: async (res) => {
       setResult(res);
       setConfirming(false);
-      notify.success(t('invitations.pasteCancel.toast', { count: res.cancelled.length, n: number(res.cancelled.length), notFound: number(res.notFound.length) }));
+      notify.success(
+        t('invitations.pasteCancel.toast', {
+          count: res.cancelled.length,
+          n: number(res.cancelled.length),
+          notFound: number(res.notFound.length),
+        }),
+      );
       await invalidate();
     },
     onError: () => setConfirming(false),
@@ -204,7 +224,13 @@ export function PasteCancelModal({ orgId, opened, canManage, onClose }: { orgId:
   const count = preview.valid.length + preview.invalid.length;
 
   return (
-    <Modal opened={opened} onClose={close} title={t('invitations.pasteCancel.title')} size="lg" closeButtonProps={{ 'aria-label': t('common.close') }}>
+    <Modal
+      opened={opened}
+      onClose={close}
+      title={t('invitations.pasteCancel.title')}
+      size="lg"
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+    >
       {result ? (
         <Stack gap="md">
           <Alert color={result.cancelled.length > 0 ? 'green' : 'gray'} variant="light" role="status">
@@ -248,7 +274,8 @@ export function PasteCancelModal({ orgId, opened, canManage, onClose }: { orgId:
           {count > 0 && (
             <Text size="sm" aria-live="polite">
               {t('invitations.pasteCancel.count', { count: preview.valid.length, n: number(preview.valid.length) })}
-              {preview.invalid.length > 0 && ` ${t('invitations.pasteCancel.invalid', { count: preview.invalid.length, n: number(preview.invalid.length) })}`}
+              {preview.invalid.length > 0 &&
+                ` ${t('invitations.pasteCancel.invalid', { count: preview.invalid.length, n: number(preview.invalid.length) })}`}
             </Text>
           )}
           {confirming && (

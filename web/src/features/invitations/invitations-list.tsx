@@ -267,7 +267,12 @@ function RowMenu({ orgId, invitation: inv, canManage, canResendAny, onCancel, on
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
-        <ActionIcon variant="subtle" color="gray" aria-label={t('invitations.actions.for', { email: inv.email })} loading={resend.isPending}>
+        <ActionIcon
+          variant="subtle"
+          color="gray"
+          aria-label={t('invitations.actions.for', { email: inv.email })}
+          loading={resend.isPending}
+        >
           <DotsIcon />
         </ActionIcon>
       </Menu.Target>

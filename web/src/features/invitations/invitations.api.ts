@@ -31,13 +31,7 @@ export type Invitation = {
   createdAt: string;
 };
 
-export type SkipReason =
-  | 'invalid_email'
-  | 'duplicate_in_list'
-  | 'already_member'
-  | 'already_invited'
-  | 'already_enrolled'
-  | 'not_a_member';
+export type SkipReason = 'invalid_email' | 'duplicate_in_list' | 'already_member' | 'already_invited' | 'already_enrolled' | 'not_a_member';
 
 export type Skipped = { email: string; reason: SkipReason; invitationId?: string };
 
@@ -98,11 +92,9 @@ export const invitationsApi = {
   /** 201 with the result, or 202 with a background batch (more than 1,000 addresses). */
   invite: (orgId: string, body: InviteBody) => api.post<InviteResult | Batch>(base(orgId), body),
   batch: (orgId: string, batchId: string) => api.get<Batch>(`${base(orgId)}/batches/${batchId}`),
-  list: (orgId: string, query: InvitationFilters & { limit: number; cursor?: string }) =>
-    api.get<Page<Invitation>>(base(orgId), { query }),
+  list: (orgId: string, query: InvitationFilters & { limit: number; cursor?: string }) => api.get<Page<Invitation>>(base(orgId), { query }),
   resendOne: (orgId: string, invitationId: string) => api.post<Invitation>(`${base(orgId)}/${invitationId}/resend`),
-  resend: (orgId: string, invitationIds: string[]) =>
-    api.post<{ resent: number }>(`${base(orgId)}/resend`, { invitationIds }),
+  resend: (orgId: string, invitationIds: string[]) => api.post<{ resent: number }>(`${base(orgId)}/resend`, { invitationIds }),
   cancelOne: (orgId: string, invitationId: string) => api.post<Invitation>(`${base(orgId)}/${invitationId}/cancel`),
   cancelByIds: (orgId: string, invitationIds: string[]) => api.post<CancelResult>(`${base(orgId)}/cancel`, { invitationIds }),
   cancelByEmails: (orgId: string, text: string) => api.post<CancelResult>(`${base(orgId)}/cancel`, { emails: [text] }),
@@ -113,8 +105,7 @@ export const invitationsApi = {
   createPasscode: (orgId: string, body: PasscodeBody) => api.post<Passcode>(passcodesBase(orgId), body),
   updatePasscode: (orgId: string, passcodeId: string, body: { enabled?: boolean; name?: string; capacity?: number }) =>
     api.patch<Passcode>(`${passcodesBase(orgId)}/${passcodeId}`, body),
-  redemptions: (orgId: string, passcodeId: string) =>
-    api.get<{ items: Redemption[] }>(`${passcodesBase(orgId)}/${passcodeId}/redemptions`),
+  redemptions: (orgId: string, passcodeId: string) => api.get<{ items: Redemption[] }>(`${passcodesBase(orgId)}/${passcodeId}/redemptions`),
 };
 
 export function isBatch(result: InviteResult | Batch): result is Batch {

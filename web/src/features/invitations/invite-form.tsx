@@ -1,19 +1,4 @@
-import {
-  Alert,
-  Button,
-  Card,
-  Checkbox,
-  Group,
-  List,
-  Progress,
-  Radio,
-  Select,
-  Stack,
-  Table,
-  Text,
-  Textarea,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Card, Checkbox, Group, List, Progress, Radio, Select, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { useDeferredValue, useEffect, useMemo, useState } from 'react';
@@ -74,9 +59,7 @@ export function InviteForm({ orgId, canManage }: { orgId: string; canManage: boo
   const locations = useLocations(orgId);
   const invalidate = useInvalidateInvitations(orgId);
   const options = useMemo(() => groupOptions(groups.data ?? []), [groups.data]);
-  const locationOptions = (locations.data?.items ?? [])
-    .filter((l) => !l.archivedAt)
-    .map((l) => ({ value: l.id, label: l.name }));
+  const locationOptions = (locations.data?.items ?? []).filter((l) => !l.archivedAt).map((l) => ({ value: l.id, label: l.name }));
   const roles = grantableRoles(viewerRole);
 
   const [text, setText] = useState('');
@@ -337,7 +320,13 @@ function AddressSummary({ valid, invalid, duplicates }: { valid: number; invalid
         </Text>
       )}
       {invalid.length > 0 && (
-        <Alert color="red" styles={alertTitle('red')} variant="light" p="xs" title={t('invitations.invite.invalidTitle', { count: invalid.length, n: number(invalid.length) })}>
+        <Alert
+          color="red"
+          styles={alertTitle('red')}
+          variant="light"
+          p="xs"
+          title={t('invitations.invite.invalidTitle', { count: invalid.length, n: number(invalid.length) })}
+        >
           <ShortList items={invalid} />
         </Alert>
       )}
@@ -366,11 +355,7 @@ function BatchPanel({ orgId, batchId, onDismiss }: { orgId: string; batchId: str
           <Title order={2} fz="h4">
             {t('invitations.batch.title')}
           </Title>
-          <Text size="sm">
-            {data
-              ? t('invitations.batch.running', { count: data.total, n: number(data.total) })
-              : t('common.loading')}
-          </Text>
+          <Text size="sm">{data ? t('invitations.batch.running', { count: data.total, n: number(data.total) }) : t('common.loading')}</Text>
           <Progress value={100} animated size="lg" aria-label={t('invitations.batch.progress')} />
           <Text size="xs" c="dimmed">
             {t('invitations.batch.canLeave')}

@@ -79,7 +79,14 @@ export function PasscodesSection({ orgId, canManage }: { orgId: string; canManag
         skeletonRows={3}
         errorAlert={InvitationErrorAlert}
         isEmpty={rows.length === 0}
-        empty={<EmptyCard order={3} title={t('invitations.passcodes.emptyTitle')} text={t('invitations.passcodes.emptyText')} action={createButton} />}
+        empty={
+          <EmptyCard
+            order={3}
+            title={t('invitations.passcodes.emptyTitle')}
+            text={t('invitations.passcodes.emptyText')}
+            action={createButton}
+          />
+        }
       >
         <Table.ScrollContainer minWidth={820}>
           <Table aria-label={t('invitations.passcodes.table')}>
@@ -111,7 +118,11 @@ export function PasscodesSection({ orgId, canManage }: { orgId: string; canManag
                         <Progress
                           value={Math.min(100, (p.used / Math.max(1, p.capacity)) * 100)}
                           color={full ? 'orange' : 'violet'}
-                          aria-label={t('invitations.passcodes.usageOf', { name: p.name, used: number(p.used), capacity: number(p.capacity) })}
+                          aria-label={t('invitations.passcodes.usageOf', {
+                            name: p.name,
+                            used: number(p.used),
+                            capacity: number(p.capacity),
+                          })}
                         />
                       </Stack>
                     </Table.Td>
@@ -122,7 +133,12 @@ export function PasscodesSection({ orgId, canManage }: { orgId: string; canManag
                       <time dateTime={p.createdAt}>{date(p.createdAt)}</time>
                     </Table.Td>
                     <Table.Td ta="right">
-                      <Button size="xs" variant="default" onClick={() => setViewing(p)} aria-label={t('invitations.passcodes.whoJoinedOf', { name: p.name })}>
+                      <Button
+                        size="xs"
+                        variant="default"
+                        onClick={() => setViewing(p)}
+                        aria-label={t('invitations.passcodes.whoJoinedOf', { name: p.name })}
+                      >
                         {t('invitations.passcodes.whoJoined')}
                       </Button>
                     </Table.Td>
@@ -320,17 +336,29 @@ function CreatePasscodeForm({ orgId, onClose }: { orgId: string; onClose: () => 
   const codeProblem = code ? passcodeProblem(code, t) : submitted ? t('invitations.passcodes.codeRequired') : null;
   const capacityValue = Number(capacity);
   const capacityProblem =
-    capacity === '' ? (submitted ? t('invitations.passcodes.capacityRequired') : null) : !Number.isInteger(capacityValue) || capacityValue < 1 ? t('invitations.passcodes.capacityMin') : null;
+    capacity === ''
+      ? submitted
+        ? t('invitations.passcodes.capacityRequired')
+        : null
+      : !Number.isInteger(capacityValue) || capacityValue < 1
+        ? t('invitations.passcodes.capacityMin')
+        : null;
   const errors = {
     name: submitted && !name.trim() ? t('invitations.passcodes.nameRequired') : fieldError(create.error, 'name', describe),
     passcode:
       codeProblem ??
-      (create.error instanceof ApiError && create.error.code === 'passcode_taken' ? describe(create.error) : fieldError(create.error, 'passcode', describe)),
+      (create.error instanceof ApiError && create.error.code === 'passcode_taken'
+        ? describe(create.error)
+        : fieldError(create.error, 'passcode', describe)),
     capacity: capacityProblem ?? fieldError(create.error, 'capacity', describe),
     groupIds: submitted && groupIds.length === 0 ? t('invitations.invite.groupsRequired') : fieldError(create.error, 'groupIds', describe),
-    message: message.length > MESSAGE_MAX ? t('invitations.invite.messageTooLong', { max: number(MESSAGE_MAX) }) : fieldError(create.error, 'message', describe),
+    message:
+      message.length > MESSAGE_MAX
+        ? t('invitations.invite.messageTooLong', { max: number(MESSAGE_MAX) })
+        : fieldError(create.error, 'message', describe),
   };
-  const claimed = create.error instanceof ApiError && (create.error.code === 'passcode_taken' || Object.keys(create.error.fieldErrors).length > 0);
+  const claimed =
+    create.error instanceof ApiError && (create.error.code === 'passcode_taken' || Object.keys(create.error.fieldErrors).length > 0);
   const noGroups = groups.isSuccess && groups.data.length === 0;
 
   return (
@@ -339,7 +367,16 @@ function CreatePasscodeForm({ orgId, onClose }: { orgId: string; onClose: () => 
       onSubmit={(e) => {
         e.preventDefault();
         setSubmitted(true);
-        if (!name.trim() || !code || passcodeProblem(code, t) || capacityProblem || capacity === '' || groupIds.length === 0 || message.length > MESSAGE_MAX) return;
+        if (
+          !name.trim() ||
+          !code ||
+          passcodeProblem(code, t) ||
+          capacityProblem ||
+          capacity === '' ||
+          groupIds.length === 0 ||
+          message.length > MESSAGE_MAX
+        )
+          return;
         create.mutate();
       }}
     >

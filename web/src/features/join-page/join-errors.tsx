@@ -30,7 +30,11 @@ export function JoinErrorAlert({ error, children }: { error: unknown; children?:
 type FormLike = { setErrors: (errors: Record<string, ReactNode>) => void };
 
 /** Puts server errors next to the fields they name (in our words when we have them); the rest goes to the alert. */
-export function useJoinServerErrors(form: FormLike, fields: readonly string[], special?: (error: ApiError) => Record<string, string> | undefined) {
+export function useJoinServerErrors(
+  form: FormLike,
+  fields: readonly string[],
+  special?: (error: ApiError) => Record<string, string> | undefined,
+) {
   const [error, setError] = useState<unknown>(null);
   const { t, i18n } = useTranslation();
   const translate = (err: ApiError) => {

@@ -31,7 +31,15 @@ export function JoinLayout({ title, orgName, logoUrl, children }: Props) {
           <Stack gap="md">
             {logoUrl && (
               <Group gap="sm" wrap="nowrap">
-                <Image src={logoUrl} alt={t('joinPage.public.logoAlt', { org: orgName ?? '' })} h={56} w={56} fit="contain" radius="sm" bg="white" />
+                <Image
+                  src={logoUrl}
+                  alt={t('joinPage.public.logoAlt', { org: orgName ?? '' })}
+                  h={56}
+                  w={56}
+                  fit="contain"
+                  radius="sm"
+                  bg="white"
+                />
                 {orgName && (
                   <Text fw={600} size="lg" style={{ overflowWrap: 'anywhere' }}>
                     {orgName}

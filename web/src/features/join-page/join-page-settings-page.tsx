@@ -1,4 +1,21 @@
-import { Alert, Anchor, Button, Card, Code, CopyButton, Group, Image, MultiSelect, Skeleton, Stack, Switch, TagsInput, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Card,
+  Code,
+  CopyButton,
+  Group,
+  Image,
+  MultiSelect,
+  Skeleton,
+  Stack,
+  Switch,
+  TagsInput,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { type ReactNode, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -21,7 +38,12 @@ export function JoinPageSettingsPage() {
   return (
     <Stack gap="lg" maw={960}>
       <PageHeader title={t('nav.joinPage')} description={t('joinPage.settings.description')} />
-      <Alert color="orange" variant="light" title={t('joinPage.settings.publicTitle')} styles={{ title: { color: 'var(--mantine-color-text)' } }}>
+      <Alert
+        color="orange"
+        variant="light"
+        title={t('joinPage.settings.publicTitle')}
+        styles={{ title: { color: 'var(--mantine-color-text)' } }}
+      >
         {t('joinPage.settings.publicText')}
       </Alert>
       {settings.isPending ? (
@@ -52,7 +74,13 @@ function Section({ id, title, children }: { id: string; title: string; children:
   );
 }
 
-const toInput = (s: JoinPageSettings): JoinPageInput => ({ enabled: s.enabled, slug: s.slug, allowedDomains: s.allowedDomains, groupIds: s.groupIds, locationIds: s.locationIds });
+const toInput = (s: JoinPageSettings): JoinPageInput => ({
+  enabled: s.enabled,
+  slug: s.slug,
+  allowedDomains: s.allowedDomains,
+  groupIds: s.groupIds,
+  locationIds: s.locationIds,
+});
 
 function SettingsForm({ orgId, saved }: { orgId: string; saved: JoinPageSettings }) {
   const { t } = useTranslation();
@@ -81,7 +109,8 @@ function SettingsForm({ orgId, saved }: { orgId: string; saved: JoinPageSettings
   });
   const server = useJoinServerErrors(form, ['slug', 'allowedDomains', 'groupIds', 'locationIds'], (err) => {
     const invalid = (err.details as { invalid?: unknown } | undefined)?.invalid;
-    if (err.code === 'invalid_domain' && Array.isArray(invalid)) return { allowedDomains: t('joinPage.settings.domainInvalid', { entries: invalid.join(', ') }) };
+    if (err.code === 'invalid_domain' && Array.isArray(invalid))
+      return { allowedDomains: t('joinPage.settings.domainInvalid', { entries: invalid.join(', ') }) };
     return undefined;
   });
 
@@ -107,9 +136,20 @@ function SettingsForm({ orgId, saved }: { orgId: string; saved: JoinPageSettings
 
   const submit = form.onSubmit((values) => {
     server.clear();
-    const body = { ...values, slug: values.slug.trim().toLowerCase(), allowedDomains: values.allowedDomains.map((d) => d.trim()).filter(Boolean) };
+    const body = {
+      ...values,
+      slug: values.slug.trim().toLowerCase(),
+      allowedDomains: values.allowedDomains.map((d) => d.trim()).filter(Boolean),
+    };
     save.mutate(body, {
-      onSuccess: (res) => notify.success(res.enabled === saved.enabled ? t('joinPage.settings.saved') : res.enabled ? t('joinPage.settings.savedOn') : t('joinPage.settings.savedOff')),
+      onSuccess: (res) =>
+        notify.success(
+          res.enabled === saved.enabled
+            ? t('joinPage.settings.saved')
+            : res.enabled
+              ? t('joinPage.settings.savedOn')
+              : t('joinPage.settings.savedOff'),
+        ),
       onError: server.handle,
     });
   });
@@ -130,7 +170,11 @@ function SettingsForm({ orgId, saved }: { orgId: string; saved: JoinPageSettings
           <TextInput
             label={t('joinPage.settings.slug')}
             description={t('joinPage.settings.slugHelp')}
-            leftSection={<Text size="sm" c="dimmed">/join/</Text>}
+            leftSection={
+              <Text size="sm" c="dimmed">
+                /join/
+              </Text>
+            }
             leftSectionWidth={56}
             autoComplete="off"
             spellCheck={false}
@@ -229,7 +273,16 @@ function SettingsForm({ orgId, saved }: { orgId: string; saved: JoinPageSettings
         <Section id="join-branding" title={t('joinPage.settings.brandingTitle')}>
           <Text size="sm">{t('joinPage.settings.brandingText')}</Text>
           <Group gap="sm" wrap="nowrap">
-            {branded?.logoUrl && <Image src={branded.logoUrl} alt={t('joinPage.settings.logoOf', { name: branded.name })} h={48} w={48} fit="contain" radius="sm" />}
+            {branded?.logoUrl && (
+              <Image
+                src={branded.logoUrl}
+                alt={t('joinPage.settings.logoOf', { name: branded.name })}
+                h={48}
+                w={48}
+                fit="contain"
+                radius="sm"
+              />
+            )}
             <Text fw={600}>{org?.name}</Text>
           </Group>
           {!branded && (

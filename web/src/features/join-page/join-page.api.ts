@@ -77,5 +77,10 @@ export function usePublicJoinPage(slug: string) {
 }
 
 export function useJoinLink(slug: string, token: string) {
-  return useQuery({ queryKey: ['join', slug, 'link', token], queryFn: () => joinPageApi.link(slug, token), retry: false, enabled: token !== '' });
+  return useQuery({
+    queryKey: ['join', slug, 'link', token],
+    queryFn: () => joinPageApi.link(slug, token),
+    retry: false,
+    enabled: token !== '',
+  });
 }

@@ -221,10 +221,15 @@ function RegisterForm({ slug, token, link }: { slug: string; token: string; link
   const { t, i18n } = useTranslation();
   const after = useAfterJoin(link.organization.name);
   const r = rules(t);
-  const form = useForm<Values>({ initialValues: { name: '', password: '' }, validate: { name: r.required, password: r.password }, validateInputOnBlur: true });
+  const form = useForm<Values>({
+    initialValues: { name: '', password: '' },
+    validate: { name: r.required, password: r.password },
+    validateInputOnBlur: true,
+  });
   const server = useJoinServerErrors(form, ['name', 'password']);
   const register = useMutation({
-    mutationFn: (v: Values) => joinPageApi.register(slug, token, { name: v.name.trim(), password: v.password, locale: i18n.language === 'fr' ? 'fr' : 'en' }),
+    mutationFn: (v: Values) =>
+      joinPageApi.register(slug, token, { name: v.name.trim(), password: v.password, locale: i18n.language === 'fr' ? 'fr' : 'en' }),
     onSuccess: after,
     onError: server.handle,
   });

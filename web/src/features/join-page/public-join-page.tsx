@@ -41,7 +41,19 @@ export function JoinUnavailable() {
 type Option = { id: string; name: string };
 
 /** One choice among a few (radio buttons) or many (a searchable list); a single option is simply shown. */
-function Choice({ label, options, required, ...input }: { label: string; options: Option[]; required: boolean; value: string; onChange: (v: string) => void; error?: ReactNode }) {
+function Choice({
+  label,
+  options,
+  required,
+  ...input
+}: {
+  label: string;
+  options: Option[];
+  required: boolean;
+  value: string;
+  onChange: (v: string) => void;
+  error?: ReactNode;
+}) {
   const error = input.error;
   if (options.length === 1) {
     return (
@@ -97,7 +109,8 @@ function JoinForm({ slug, page }: { slug: string; page: PublicJoinPage }) {
   });
   const server = useJoinServerErrors(form, ['email', 'groupId', 'locationId']);
   const join = useMutation({
-    mutationFn: (v: Values) => joinPageApi.join(slug, { email: v.email.trim(), groupId: v.groupId, ...(v.locationId ? { locationId: v.locationId } : {}) }),
+    mutationFn: (v: Values) =>
+      joinPageApi.join(slug, { email: v.email.trim(), groupId: v.groupId, ...(v.locationId ? { locationId: v.locationId } : {}) }),
     onError: server.handle,
   });
 
@@ -136,9 +149,23 @@ function JoinForm({ slug, page }: { slug: string; page: PublicJoinPage }) {
         })}
       >
         <Stack gap="md">
-          <Choice label={t('joinPage.public.group')} options={page.groups} required value={form.values.groupId} onChange={(v) => form.setFieldValue('groupId', v)} error={form.errors.groupId} />
+          <Choice
+            label={t('joinPage.public.group')}
+            options={page.groups}
+            required
+            value={form.values.groupId}
+            onChange={(v) => form.setFieldValue('groupId', v)}
+            error={form.errors.groupId}
+          />
           {needLocation && (
-            <Choice label={t('joinPage.public.location')} options={page.locations} required value={form.values.locationId} onChange={(v) => form.setFieldValue('locationId', v)} error={form.errors.locationId} />
+            <Choice
+              label={t('joinPage.public.location')}
+              options={page.locations}
+              required
+              value={form.values.locationId}
+              onChange={(v) => form.setFieldValue('locationId', v)}
+              error={form.errors.locationId}
+            />
           )}
           <TextInput
             label={t('joinPage.public.email')}

@@ -25,7 +25,13 @@ export function assignableRoles(viewer: Role | undefined): readonly Role[] {
 export function CreateLearnerModal({ orgId, opened, onClose }: { orgId: string; opened: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   return (
-    <Modal opened={opened} onClose={onClose} title={t('learners.create.title')} size="lg" closeButtonProps={{ 'aria-label': t('common.close') }}>
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={t('learners.create.title')}
+      size="lg"
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+    >
       {opened && <CreateLearnerForm orgId={orgId} onClose={onClose} />}
     </Modal>
   );

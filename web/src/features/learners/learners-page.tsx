@@ -176,7 +176,9 @@ export function LearnersPage() {
                   <Table.Td>
                     <time dateTime={m.createdAt}>{date(m.createdAt)}</time>
                   </Table.Td>
-                  <Table.Td>{m.lastLoginAt ? <time dateTime={m.lastLoginAt}>{dateTime(m.lastLoginAt)}</time> : t('learners.never')}</Table.Td>
+                  <Table.Td>
+                    {m.lastLoginAt ? <time dateTime={m.lastLoginAt}>{dateTime(m.lastLoginAt)}</time> : t('learners.never')}
+                  </Table.Td>
                   <Table.Td ta="right">
                     <RowMenu orgId={orgId} member={m} canManage={canManage} onChangeRole={() => setRoleFor(m)} />
                   </Table.Td>
@@ -204,7 +206,17 @@ export function LearnersPage() {
   );
 }
 
-function RowMenu({ orgId, member, canManage, onChangeRole }: { orgId: string; member: Member; canManage: boolean; onChangeRole: () => void }) {
+function RowMenu({
+  orgId,
+  member,
+  canManage,
+  onChangeRole,
+}: {
+  orgId: string;
+  member: Member;
+  canManage: boolean;
+  onChangeRole: () => void;
+}) {
   const { t } = useTranslation();
   const describe = useDescribeError();
   const invalidate = useInvalidateMembers(orgId);
@@ -267,7 +279,12 @@ function RoleModal({ orgId, member, onClose }: { orgId: string; member: Member |
     onClose();
   };
   return (
-    <Modal opened={member !== null} onClose={close} title={t('learners.changeRoleOf', { name: member?.name ?? member?.email ?? '' })} closeButtonProps={{ 'aria-label': t('common.close') }}>
+    <Modal
+      opened={member !== null}
+      onClose={close}
+      title={t('learners.changeRoleOf', { name: member?.name ?? member?.email ?? '' })}
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+    >
       <Stack gap="md">
         <Select
           label={t('learners.columns.role')}

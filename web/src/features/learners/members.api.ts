@@ -8,10 +8,8 @@ const membersRoot = (orgId: string) => ['orgs', orgId, 'members'] as const;
 const base = (orgId: string) => `/api/v1/orgs/${orgId}/members`;
 
 export const membersApi = {
-  list: (orgId: string, query: MemberFilters & { limit?: number; cursor?: string }) =>
-    api.get<Page<Member>>(base(orgId), { query }),
-  counts: (orgId: string, query: Omit<MemberFilters, 'status'>) =>
-    api.get<MemberCounts>(`${base(orgId)}/counts`, { query }),
+  list: (orgId: string, query: MemberFilters & { limit?: number; cursor?: string }) => api.get<Page<Member>>(base(orgId), { query }),
+  counts: (orgId: string, query: Omit<MemberFilters, 'status'>) => api.get<MemberCounts>(`${base(orgId)}/counts`, { query }),
   create: (orgId: string, body: { email: string; name: string; role?: Role; groupIds?: string[] }) =>
     api.post<{ accountId: string; email: string; name: string; role: Role; status: 'active' }>(base(orgId), body),
   setRole: (orgId: string, accountId: string, role: Role) => api.patch<unknown>(`${base(orgId)}/${accountId}`, { role }),

@@ -20,11 +20,7 @@ export function OrgSwitcher({ orgId }: { orgId: string }) {
   return (
     <Menu position="bottom-start" width={280} withinPortal>
       <Menu.Target>
-        <Button
-          variant="default"
-          rightSection={<Combobox.Chevron />}
-          maw={280}
-        >
+        <Button variant="default" rightSection={<Combobox.Chevron />} maw={280}>
           <VisuallyHidden>{t('shell.switchOrg')}</VisuallyHidden>
           <Text span truncate="end" fw={600} size="sm">
             {current?.orgName}

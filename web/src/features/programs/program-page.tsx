@@ -46,13 +46,13 @@ function ProgramView({ orgId, program }: { orgId: string; program: Program }) {
         above={
           <Box component="nav" aria-label={t('programs.breadcrumbs')}>
             <Breadcrumbs separator="›">
-            <Anchor component={Link} to={`/orgs/${orgId}/programs`} size="sm">
-              {t('nav.programs')}
-            </Anchor>
-            <Text size="sm" aria-current="page">
-              {program.title}
-            </Text>
-          </Breadcrumbs>
+              <Anchor component={Link} to={`/orgs/${orgId}/programs`} size="sm">
+                {t('nav.programs')}
+              </Anchor>
+              <Text size="sm" aria-current="page">
+                {program.title}
+              </Text>
+            </Breadcrumbs>
           </Box>
         }
         actions={
@@ -135,11 +135,7 @@ function SessionsCard({ orgId, program, canManage }: { orgId: string; program: P
         <Text size="sm" c="dimmed">
           {t('sessions.intro')}
         </Text>
-        <ListStates
-          query={sessions}
-          isEmpty={rows.length === 0}
-          empty={<EmptyNote>{t('sessions.empty')}</EmptyNote>}
-        >
+        <ListStates query={sessions} isEmpty={rows.length === 0} empty={<EmptyNote>{t('sessions.empty')}</EmptyNote>}>
           <Table.ScrollContainer minWidth={640}>
             <Table highlightOnHover aria-labelledby="sessions-title">
               <Table.Thead>
@@ -280,11 +276,7 @@ function EnrolmentsCard({ orgId, program }: { orgId: string; program: Program })
         <Title order={2} fz="h3" id="enrolments-title">
           {t('programs.enrolments.title')}
         </Title>
-        <ListStates
-          query={enrolments}
-          isEmpty={rows.length === 0}
-          empty={<EmptyNote>{t('programs.enrolments.empty')}</EmptyNote>}
-        >
+        <ListStates query={enrolments} isEmpty={rows.length === 0} empty={<EmptyNote>{t('programs.enrolments.empty')}</EmptyNote>}>
           <Table.ScrollContainer minWidth={720}>
             <Table highlightOnHover aria-labelledby="enrolments-title">
               <Table.Thead>

@@ -20,8 +20,10 @@ export const programsApi = {
     api.post<ProgramSession>(`${base(orgId)}/${programId}/sessions`, body),
   removeSession: (orgId: string, programId: string, sessionId: string) =>
     api.delete<void>(`${base(orgId)}/${programId}/sessions/${sessionId}`),
-  enrolments: (orgId: string, query: { programId?: string; groupId?: string; sessionId?: string; accountId?: string; limit: number; cursor?: string }) =>
-    api.get<Page<OrgEnrolment>>(`/api/v1/orgs/${orgId}/enrolments`, { query }),
+  enrolments: (
+    orgId: string,
+    query: { programId?: string; groupId?: string; sessionId?: string; accountId?: string; limit: number; cursor?: string },
+  ) => api.get<Page<OrgEnrolment>>(`/api/v1/orgs/${orgId}/enrolments`, { query }),
 };
 
 export function usePrograms(orgId: string, q: string) {

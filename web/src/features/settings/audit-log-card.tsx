@@ -28,8 +28,7 @@ function EventRow({ event }: { event: AuditEvent }) {
       <Table.Td>
         {event.targetType ? (
           <>
-            {label('targets', event.targetType)}{' '}
-            {event.targetId && <Code title={event.targetId}>{event.targetId.slice(0, 8)}</Code>}
+            {label('targets', event.targetType)} {event.targetId && <Code title={event.targetId}>{event.targetId.slice(0, 8)}</Code>}
           </>
         ) : (
           '—'

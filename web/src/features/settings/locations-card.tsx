@@ -73,12 +73,7 @@ export function LocationsCard({ orgId }: { orgId: string }) {
               style={{ flex: 1, minWidth: 200 }}
               {...form.getInputProps('name')}
             />
-            <GatedButton
-              type="submit"
-              allowed={allowed}
-              reason={t('permissions.locationsManage')}
-              loading={add.isPending}
-            >
+            <GatedButton type="submit" allowed={allowed} reason={t('permissions.locationsManage')} loading={add.isPending}>
               {t('settings.locations.add')}
             </GatedButton>
           </Group>

@@ -33,10 +33,7 @@ export function OrgDetailsCard({ orgId }: { orgId: string }) {
     mutationFn: (name: string) => orgsApi.update(orgId, { name }),
     onSuccess: async (updated) => {
       notify.success(t('settings.org.renamed', { name: updated.name }));
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: orgKey(orgId) }),
-        queryClient.invalidateQueries({ queryKey: meKey }),
-      ]);
+      await Promise.all([queryClient.invalidateQueries({ queryKey: orgKey(orgId) }), queryClient.invalidateQueries({ queryKey: meKey })]);
     },
     onError: server.handle,
   });

@@ -7,12 +7,15 @@ export function decodeText(buf: Buffer): string {
   if (buf[0] === 0xfe && buf[1] === 0xff) return new TextDecoder('utf-16be').decode(buf.subarray(2));
   if (looksUtf16le(buf)) return new TextDecoder('utf-16le').decode(buf);
   const head = buf.subarray(0, 8192);
-  if (head.includes(0)) throw new AppError(422, 'binary_file', 'This file is not a text table (it looks like a binary file). Upload a CSV, TSV or XLSX file.');
+  if (head.includes(0))
+    throw new AppError(422, 'binary_file', 'This file is not a text table (it looks like a binary file). Upload a CSV, TSV or XLSX file.');
   const start = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   const bad = firstInvalidUtf8(buf, start);
   if (bad >= 0) {
     const line = countLines(buf, bad);
-    throw new AppError(422, 'invalid_encoding', `Line ${line} is not valid UTF-8. Save the file as “CSV UTF-8” and upload it again.`, { line });
+    throw new AppError(422, 'invalid_encoding', `Line ${line} is not valid UTF-8. Save the file as “CSV UTF-8” and upload it again.`, {
+      line,
+    });
   }
   const text = buf.toString('utf8', start);
   if (text.trim() === '') throw emptyFile();

@@ -4,7 +4,19 @@ export const FIELDS = ['email', 'firstName', 'lastName', 'groups', 'role', 'loca
 export type Field = (typeof FIELDS)[number];
 
 const SYNONYMS: Record<Field, string[]> = {
-  email: ['email', 'emails', 'mail', 'courriel', 'emailaddress', 'adresseemail', 'adressemail', 'adressecourriel', 'adresseelectronique', 'login', 'username'],
+  email: [
+    'email',
+    'emails',
+    'mail',
+    'courriel',
+    'emailaddress',
+    'adresseemail',
+    'adressemail',
+    'adressecourriel',
+    'adresseelectronique',
+    'login',
+    'username',
+  ],
   firstName: ['firstname', 'first', 'givenname', 'prenom', 'forename'],
   lastName: ['lastname', 'last', 'surname', 'familyname', 'nom', 'nomdefamille'],
   groups: ['groups', 'group', 'groupe', 'groupes', 'team', 'teams', 'equipe', 'equipes'],
@@ -41,11 +53,30 @@ export function matchHeaders(headers: unknown[]): HeaderMap {
 }
 
 const ROLE_NAMES: Record<string, string> = {
-  learner: 'learner', user: 'learner', utilisateur: 'learner', apprenant: 'learner', apprenante: 'learner', student: 'learner', etudiant: 'learner', participant: 'learner',
-  admin: 'admin', administrator: 'admin', administrateur: 'admin', administratrice: 'admin',
-  guest: 'guest', invite: 'guest', invitee: 'guest', visiteur: 'guest',
-  managerfull: 'manager_full', manager: 'manager_full', gestionnaire: 'manager_full', fullmanager: 'manager_full',
-  managerlimited: 'manager_limited', limitedmanager: 'manager_limited', observer: 'manager_limited', observateur: 'manager_limited',
+  learner: 'learner',
+  user: 'learner',
+  utilisateur: 'learner',
+  apprenant: 'learner',
+  apprenante: 'learner',
+  student: 'learner',
+  etudiant: 'learner',
+  participant: 'learner',
+  admin: 'admin',
+  administrator: 'admin',
+  administrateur: 'admin',
+  administratrice: 'admin',
+  guest: 'guest',
+  invite: 'guest',
+  invitee: 'guest',
+  visiteur: 'guest',
+  managerfull: 'manager_full',
+  manager: 'manager_full',
+  gestionnaire: 'manager_full',
+  fullmanager: 'manager_full',
+  managerlimited: 'manager_limited',
+  limitedmanager: 'manager_limited',
+  observer: 'manager_limited',
+  observateur: 'manager_limited',
 };
 
 /** The role a cell names (English or French), or null when it names none; an empty cell is the default role. */

@@ -12,7 +12,12 @@ export type TableRow = { line: number; cells: string[] };
 /** Which kind of table these bytes hold, from the bytes first and the name second. */
 export function detectKind(buf: Buffer, fileName: string): TableKind {
   if (buf.length >= 4 && buf.readUInt32LE(0) === 0x04034b50) return 'xlsx';
-  if (/\.xlsx?$/i.test(fileName)) throw new AppError(422, 'invalid_xlsx', 'This file has an Excel name but is not an .xlsx workbook. Save it as .xlsx or CSV and upload it again.');
+  if (/\.xlsx?$/i.test(fileName))
+    throw new AppError(
+      422,
+      'invalid_xlsx',
+      'This file has an Excel name but is not an .xlsx workbook. Save it as .xlsx or CSV and upload it again.',
+    );
   return /\.tsv$/i.test(fileName) ? 'tsv' : 'csv';
 }
 
@@ -31,7 +36,15 @@ export function detectDelimiter(text: string): string {
 /** Streams the rows of a CSV/TSV text (quoted fields with new lines, CRLF, ragged rows). */
 export async function* readTextTable(text: string): AsyncGenerator<TableRow> {
   const parser = Readable.from([text]).pipe(
-    parse({ delimiter: detectDelimiter(text), relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true, info: true, trim: false }),
+    parse({
+      delimiter: detectDelimiter(text),
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: false,
+      bom: true,
+      info: true,
+      trim: false,
+    }),
   );
   try {
     for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
@@ -62,7 +75,13 @@ export async function* readXlsx(buf: Buffer): AsyncGenerator<TableRow> {
   checkZip(buf);
   let reader: ExcelJS.stream.xlsx.WorkbookReader;
   try {
-    reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buf]), { sharedStrings: 'cache', hyperlinks: 'cache', styles: 'cache', worksheets: 'emit', entries: 'emit' });
+    reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buf]), {
+      sharedStrings: 'cache',
+      hyperlinks: 'cache',
+      styles: 'cache',
+      worksheets: 'emit',
+      entries: 'emit',
+    });
   } catch {
     throw new AppError(422, 'invalid_xlsx', 'This Excel file cannot be read.');
   }
@@ -81,7 +100,10 @@ export async function* readXlsx(buf: Buffer): AsyncGenerator<TableRow> {
 }
 
 /** Rows of any accepted table: an uploaded file (CSV, TSV, XLSX) or a pasted table. */
-export function readTable(input: { kind: 'file'; bytes: Buffer; fileName: string } | { kind: 'paste'; text: string }): { kind: TableKind; rows: AsyncGenerator<TableRow> } {
+export function readTable(input: { kind: 'file'; bytes: Buffer; fileName: string } | { kind: 'paste'; text: string }): {
+  kind: TableKind;
+  rows: AsyncGenerator<TableRow>;
+} {
   if (input.kind === 'paste') {
     if (!input.text.trim()) throw emptyFile();
     return { kind: 'paste', rows: readTextTable(input.text) };
