@@ -43,9 +43,6 @@ export type Org = ApiResponse<'/api/v1/orgs/{orgId}'>;
 export type Location = ApiItem<'/api/v1/orgs/{orgId}/locations'>;
 export type AuditEvent = ApiItem<'/api/v1/orgs/{orgId}/audit-events'>;
 
-/** A page of a list answer. */
-export type Page<T> = { items: T[]; nextCursor: string | null };
-
 export const ROLES = allOf<Role>()(['owner', 'admin', 'manager_full', 'manager_limited', 'learner', 'guest']);
 /** Roles that may be observers or referents. */
 export const STAFF_ROLES: readonly Role[] = ['owner', 'admin', 'manager_full', 'manager_limited'];
