@@ -20,6 +20,7 @@ const envSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]*$/)
     .default('pgboss'),
   RATE_LIMIT_AUTH_MAX: z.coerce.number().int().min(1).default(10),
+  NOTIFY_BATCH_SECONDS: z.coerce.number().int().min(0).default(900),
 });
 
 export type Config = {
@@ -42,6 +43,8 @@ export type Config = {
   jobs: { retryDelaySeconds: number; retryLimit: number; pollingIntervalSeconds: number; schema: string };
   /** Requests allowed per window on sign-in, registration, reset, passcodes and the join page. */
   rateLimits: { auth: { max: number; windowMs: number } };
+  /** Observers get at most one email of new posts and comments per this many seconds. */
+  notifyBatchSeconds: number;
 };
 
 /** Reads the environment once; a generated session secret is kept in the data folder so restarts keep sessions. */
@@ -72,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: appUrl.startsWith('https://'),
     jobs: { retryDelaySeconds: 5, retryLimit: 8, pollingIntervalSeconds: 1, schema: e.JOBS_SCHEMA },
     rateLimits: { auth: { max: e.RATE_LIMIT_AUTH_MAX, windowMs: 60_000 } },
+    notifyBatchSeconds: e.NOTIFY_BATCH_SECONDS,
   };
 }
 

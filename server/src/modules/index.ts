@@ -18,6 +18,8 @@ import { observerJobs } from './observers/digest.service.js';
 import { passcodesRoutes } from './passcodes/passcodes.routes.js';
 import { orgsRoutes } from './orgs/orgs.routes.js';
 import { programsRoutes } from './programs/programs.routes.js';
+import { postsRoutes } from './posts/posts.routes.js';
+import { spaceJobs } from './posts/posts.service.js';
 
 /** Every feature's routes, in one list. */
 export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
@@ -33,9 +35,10 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
   passcodesRoutes,
   importsRoutes,
   joinPageRoutes,
+  postsRoutes,
 ];
 
 /** Every feature's background jobs, in one list. */
-export const featureJobs: JobDefinition[] = [...emailJobs, ...invitationJobs, ...importJobs, ...observerJobs];
+export const featureJobs: JobDefinition[] = [...emailJobs, ...invitationJobs, ...importJobs, ...observerJobs, ...spaceJobs];
 
 registerInvitationMailHooks();
