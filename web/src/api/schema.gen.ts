@@ -5208,6 +5208,504 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/orgs/{orgId}/groups/{groupId}/posts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A page of the group’s posts, pinned first, then newest */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path: {
+          orgId: string;
+          groupId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                orgId: string;
+                groupId: string;
+                groupName: string;
+                author: {
+                  id: string;
+                  name: string;
+                };
+                body: string;
+                pinned: boolean;
+                createdAt: string;
+                editedAt: string | null;
+                commentCount: number;
+                /** @description The last three comments, oldest first. */
+                recentComments: {
+                  id: string;
+                  postId: string;
+                  author: {
+                    id: string;
+                    name: string;
+                  };
+                  body: string;
+                  createdAt: string;
+                  editedAt: string | null;
+                  canEdit: boolean;
+                  canDelete: boolean;
+                }[];
+                canEdit: boolean;
+                canDelete: boolean;
+                canPin: boolean;
+              }[];
+              nextCursor: string | null;
+              canPost: boolean;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Post in the group’s space (observers are told, batched) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          groupId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Plain text, at most 10000 characters; shown as text, never as HTML. */
+            body: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              orgId: string;
+              groupId: string;
+              groupName: string;
+              author: {
+                id: string;
+                name: string;
+              };
+              body: string;
+              pinned: boolean;
+              createdAt: string;
+              editedAt: string | null;
+              commentCount: number;
+              /** @description The last three comments, oldest first. */
+              recentComments: {
+                id: string;
+                postId: string;
+                author: {
+                  id: string;
+                  name: string;
+                };
+                body: string;
+                createdAt: string;
+                editedAt: string | null;
+                canEdit: boolean;
+                canDelete: boolean;
+              }[];
+              canEdit: boolean;
+              canDelete: boolean;
+              canPin: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/groups/{groupId}/posts/{postId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a post (its author, admins, observers) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          groupId: string;
+          postId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Edit a post (its author) or pin it (admins, observers) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          groupId: string;
+          postId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Plain text, at most 10000 characters; shown as text, never as HTML. */
+            body?: string;
+            /** @description Admins, owners and the group’s observers only. */
+            pinned?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              orgId: string;
+              groupId: string;
+              groupName: string;
+              author: {
+                id: string;
+                name: string;
+              };
+              body: string;
+              pinned: boolean;
+              createdAt: string;
+              editedAt: string | null;
+              commentCount: number;
+              /** @description The last three comments, oldest first. */
+              recentComments: {
+                id: string;
+                postId: string;
+                author: {
+                  id: string;
+                  name: string;
+                };
+                body: string;
+                createdAt: string;
+                editedAt: string | null;
+                canEdit: boolean;
+                canDelete: boolean;
+              }[];
+              canEdit: boolean;
+              canDelete: boolean;
+              canPin: boolean;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/groups/{groupId}/posts/{postId}/comments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A page of a post’s comments, oldest first */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path: {
+          orgId: string;
+          groupId: string;
+          postId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                postId: string;
+                author: {
+                  id: string;
+                  name: string;
+                };
+                body: string;
+                createdAt: string;
+                editedAt: string | null;
+                canEdit: boolean;
+                canDelete: boolean;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Comment on a post */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          groupId: string;
+          postId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Plain text, at most 10000 characters; shown as text, never as HTML. */
+            body: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              postId: string;
+              author: {
+                id: string;
+                name: string;
+              };
+              body: string;
+              createdAt: string;
+              editedAt: string | null;
+              canEdit: boolean;
+              canDelete: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/groups/{groupId}/posts/{postId}/comments/{commentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a comment (its author, admins, observers) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          groupId: string;
+          postId: string;
+          commentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Edit a comment (its author) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          groupId: string;
+          postId: string;
+          commentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Plain text, at most 10000 characters; shown as text, never as HTML. */
+            body: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              postId: string;
+              author: {
+                id: string;
+                name: string;
+              };
+              body: string;
+              createdAt: string;
+              editedAt: string | null;
+              canEdit: boolean;
+              canDelete: boolean;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/me/feed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Recent posts of the groups the account is an active member of */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+          orgId?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                orgId: string;
+                groupId: string;
+                groupName: string;
+                author: {
+                  id: string;
+                  name: string;
+                };
+                body: string;
+                pinned: boolean;
+                createdAt: string;
+                editedAt: string | null;
+                commentCount: number;
+                /** @description The last three comments, oldest first. */
+                recentComments: {
+                  id: string;
+                  postId: string;
+                  author: {
+                    id: string;
+                    name: string;
+                  };
+                  body: string;
+                  createdAt: string;
+                  editedAt: string | null;
+                  canEdit: boolean;
+                  canDelete: boolean;
+                }[];
+                canEdit: boolean;
+                canDelete: boolean;
+                canPin: boolean;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/dev/mailbox': {
     parameters: {
       query?: never;

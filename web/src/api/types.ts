@@ -74,3 +74,11 @@ export type OrgEnrolment = ApiItem<'/api/v1/orgs/{orgId}/enrolments'>;
 export type MyEnrolment = ApiResponse<'/api/v1/me/enrolments/{enrolmentId}/progress', 'post'>;
 export type Home = ApiResponse<'/api/v1/me/home'>;
 export type Certificate = ApiResponse<'/api/v1/certificates/{certificateId}'>;
+
+// Group space
+
+export type SpacePost = ApiItem<'/api/v1/orgs/{orgId}/groups/{groupId}/posts'>;
+export type SpacePage = ApiResponse<'/api/v1/orgs/{orgId}/groups/{groupId}/posts'>;
+export type SpaceComment = ApiItem<'/api/v1/orgs/{orgId}/groups/{groupId}/posts/{postId}/comments'>;
+export type SpaceCommentPage = ApiResponse<'/api/v1/orgs/{orgId}/groups/{groupId}/posts/{postId}/comments'>;
+export type FeedPage = ApiResponse<'/api/v1/me/feed'>;

@@ -8,6 +8,8 @@ import invitationsEn from '../locales/invitations.en.json';
 import invitationsFr from '../locales/invitations.fr.json';
 import importsEn from '../locales/imports.en.json';
 import importsFr from '../locales/imports.fr.json';
+import spaceEn from '../locales/space.en.json';
+import spaceFr from '../locales/space.fr.json';
 
 export const LANGUAGES = [
   { code: 'en', label: 'English' },
@@ -79,6 +81,9 @@ i18n.addResourceBundle('fr', 'translation', { invitations: invitationsFr }, true
 // Imports (upload, preview, progress, history): merged deeply under `imports` (keeps `imports.empty`).
 i18n.addResourceBundle('en', 'translation', { imports: importsEn }, true, true);
 i18n.addResourceBundle('fr', 'translation', { imports: importsFr }, true, true);
+// The group space (posts, comments, the learner's feed), under `space`.
+i18n.addResourceBundle('en', 'translation', { space: spaceEn }, true, true);
+i18n.addResourceBundle('fr', 'translation', { space: spaceFr }, true, true);
 
 syncDocument(i18n.language);
 i18n.on('languageChanged', syncDocument);

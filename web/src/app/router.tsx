@@ -14,6 +14,7 @@ import { GroupPage } from '../features/groups/group-page';
 import { GroupsPage } from '../features/groups/groups-page';
 import { CertificatePage } from '../features/home/certificate-page';
 import { LearnerHomePage } from '../features/home/learner-home-page';
+import { LearnerSpacePage } from '../features/space/space-page';
 import { ImportPage } from '../features/imports/import-page';
 import { ImportsPage } from '../features/imports/imports-page';
 import { InvitationsPage } from '../features/invitations/invitations-page';
@@ -51,6 +52,7 @@ export const router = createBrowserRouter([
         children: [
           { path: '/orgs/new', element: <CreateOrgPage /> },
           { path: '/home', element: <LearnerHomePage /> },
+          { path: '/home/groups/:orgId/:groupId', element: <LearnerSpacePage /> },
           { path: '/certificates/:certificateId', element: <CertificatePage /> },
           {
             path: '/orgs/:orgId',

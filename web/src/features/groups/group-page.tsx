@@ -20,8 +20,9 @@ import { ObserversTab } from './group-observers-tab';
 import { ProgramsTab } from './group-programs-tab';
 import { StatsTab } from './group-stats-tab';
 import { buildTree, useAllGroups, useGroup } from './groups.api';
+import { SpaceView } from '../space/space-view';
 
-const TABS = ['members', 'observers', 'programs', 'stats', 'branding'] as const;
+const TABS = ['members', 'space', 'observers', 'programs', 'stats', 'branding'] as const;
 type Tab = (typeof TABS)[number];
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -150,6 +151,7 @@ function GroupView({ orgId, group }: { orgId: string; group: GroupDetail }) {
       >
         <Tabs.List aria-label={t('groups.tabs.label')}>
           <Tabs.Tab value="members">{t('groups.tabs.members')}</Tabs.Tab>
+          <Tabs.Tab value="space">{t('space.tab')}</Tabs.Tab>
           <Tabs.Tab value="observers">{t('groups.tabs.observers')}</Tabs.Tab>
           <Tabs.Tab value="programs">{t('groups.tabs.programs')}</Tabs.Tab>
           <Tabs.Tab value="stats">{t('groups.tabs.stats')}</Tabs.Tab>
@@ -157,6 +159,9 @@ function GroupView({ orgId, group }: { orgId: string; group: GroupDetail }) {
         </Tabs.List>
         <Tabs.Panel value="members" pt="md">
           <MembersTab orgId={orgId} group={group} canManage={canManage} />
+        </Tabs.Panel>
+        <Tabs.Panel value="space" pt="md">
+          <SpaceView orgId={orgId} groupId={group.id} />
         </Tabs.Panel>
         <Tabs.Panel value="observers" pt="md">
           <ObserversTab orgId={orgId} group={group} canManage={canManage} />

@@ -15,6 +15,7 @@ import { useSessionLabel } from '../groups/group-programs-tab';
 import { isStaff, useSignedIn } from '../account/session';
 import { LearnerLayout } from './learner-layout';
 import { useHome, useRecordProgress } from './home.api';
+import { Feed } from '../space/feed';
 
 type Enrolment = Home['organizations'][number]['enrolments'][number];
 
@@ -40,6 +41,7 @@ export function LearnerHomePage() {
             </Button>
           )}
         </Group>
+        {home.data?.organizations.some((o) => o.membershipStatus === 'active' && o.groups.length > 0) && <Feed />}
         {home.isPending ? (
           <ListSkeleton rows={4} />
         ) : home.isError ? (
@@ -70,7 +72,14 @@ export function LearnerHomePage() {
                 ) : (
                   <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
                     {org.groups.map((g) => (
-                      <GroupWelcomeCard key={g.id} {...g} headingLevel={3} />
+                      <Stack key={g.id} gap={4}>
+                        <GroupWelcomeCard {...g} headingLevel={3} />
+                        {org.membershipStatus === 'active' && (
+                          <Anchor component={Link} to={`/home/groups/${org.orgId}/${g.id}`} size="sm">
+                            {t('space.open')}
+                          </Anchor>
+                        )}
+                      </Stack>
                     ))}
                   </SimpleGrid>
                 )}
