@@ -80,6 +80,8 @@ export default async function setup(project: TestProject) {
     DATA_DIR: dataDir,
     // Every browser test signs in from 127.0.0.1: keep the per-IP limit out of the way (tests of the limit itself run in server/).
     RATE_LIMIT_AUTH_MAX: '10000',
+    // Observers' notifications of the group space: a short batching window, so a flow sees its email.
+    NOTIFY_BATCH_SECONDS: '2',
   };
   if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
   if (process.env.WEB_DIST) env.WEB_DIST = webDist;

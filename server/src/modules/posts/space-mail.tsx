@@ -14,7 +14,7 @@ export const spaceDigest: MailTemplate = (p: SpaceDigestParams, env) => {
   const url = groups.length === 1 && only ? space(only) : `${env.appUrl}/orgs/${p.orgId}/groups`;
   const lines = p.items.map(
     (i, n) =>
-      `${n + 1}. ${env.t(`mail.spaceDigest.${i.kind}`, { group: i.groupName, author: i.authorName })}\n“${i.excerpt}”\n${space(i.groupId)}`,
+      `${n + 1}. ${env.t(`mail.spaceDigest.${i.kind}`, { group: i.groupName, author: i.authorName })}\n${space(i.groupId)}\n“${i.excerpt}”`,
   );
   if (p.more > 0) lines.push(env.t('mail.spaceDigest.more', { count: p.more }));
   const total = p.items.length + p.more;

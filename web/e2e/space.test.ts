@@ -1,0 +1,85 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { apiFromPage, ownerWithOrg, signIn } from './flows';
+import { baseUrl, checkA11y, closeBrowser, firstLink, newPage, readMailbox, uniqueEmail, waitForMail } from './support';
+
+afterAll(closeBrowser);
+
+const isSpaceMail = (m: { subject: string }) => /new messages? in your groups/.test(m.subject);
+
+describe('[SPACE]', () => {
+  it('[SPACE] a learner posts in a group; the observer gets one email, opens the Space tab and comments; the learner sees the comment on the home feed', async () => {
+    const admin = await newPage();
+    const { orgId } = await ownerWithOrg(admin, 'Harbor Academy');
+
+    // Seed what is not the point through the API: a group, a learner in it, an observer of it.
+    const group = await apiFromPage<{ id: string }>(admin, 'POST', `/api/v1/orgs/${orgId}/groups`, { name: 'Sales' });
+    expect(group.status).toBe(201);
+    const password = 'a long enough password';
+    const learnerEmail = uniqueEmail('learner');
+    const observerEmail = uniqueEmail('observer');
+    const learnerRes = await apiFromPage<{ accountId: string }>(admin, 'POST', `/api/v1/orgs/${orgId}/members`, {
+      email: learnerEmail,
+      name: 'Grace Hopper',
+      password,
+      groupIds: [group.body.id],
+    });
+    expect(learnerRes.status, JSON.stringify(learnerRes.body)).toBe(201);
+    const observerRes = await apiFromPage<{ accountId: string }>(admin, 'POST', `/api/v1/orgs/${orgId}/members`, {
+      email: observerEmail,
+      name: 'Linus Observer',
+      password,
+      role: 'manager_full',
+    });
+    expect(observerRes.status, JSON.stringify(observerRes.body)).toBe(201);
+    const observerId = observerRes.body.accountId;
+    const added = await apiFromPage(admin, 'POST', `/api/v1/orgs/${orgId}/groups/${group.body.id}/observers`, { accountIds: [observerId] });
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+
+    // The learner opens the group's space from her home and posts; HTML stays text, the link is a link.
+    const learner = await newPage();
+    await signIn(learner, learnerEmail, password);
+    await learner.waitForURL('**/home');
+    await learner.getByRole('link', { name: 'Open the group space' }).click();
+    await learner.getByRole('heading', { level: 1, name: 'Group space' }).waitFor();
+    await learner.getByRole('textbox', { name: 'Write to the group' }).fill('Hello <b>team</b>!\nThe guide: https://example.com/guide.');
+    await learner.getByRole('button', { name: 'Post', exact: true }).click();
+    const post = learner.getByRole('article', { name: 'Post by Grace Hopper' });
+    await post.getByText('Hello <b>team</b>!', { exact: false }).waitFor();
+    const link = post.getByRole('link', { name: 'https://example.com/guide' });
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer nofollow');
+    expect(await post.locator('b').count()).toBe(0);
+    await checkA11y(learner);
+
+    // The observer gets one email (the window is short in this run), with a link to the group's space.
+    const mail = await waitForMail(baseUrl(), observerEmail, isSpaceMail);
+    expect(mail.subject).toBe('1 new message in your groups in Harbor Academy');
+    expect(mail.text).toContain('Sales — Grace Hopper posted:');
+    // The app's link comes before the post's words (which may hold links of their own).
+    const spaceLink = firstLink(mail.text);
+    expect(spaceLink).toBe(`${baseUrl()}/orgs/${orgId}/groups/${group.body.id}?tab=space`);
+
+    const observer = await newPage();
+    await signIn(observer, observerEmail, password);
+    await observer.waitForURL(/\/orgs\//);
+    await observer.goto(spaceLink);
+    await observer.getByRole('tab', { name: 'Space', selected: true }).waitFor();
+    const seen = observer.getByRole('article', { name: 'Post by Grace Hopper' });
+    await seen.getByText('Hello <b>team</b>!', { exact: false }).waitFor();
+    // Observers may delete and pin, not rewrite.
+    await seen.getByRole('button', { name: 'Pin' }).waitFor();
+    expect(await seen.getByRole('button', { name: 'Edit' }).count()).toBe(0);
+    await seen.getByRole('textbox', { name: 'Your comment' }).fill('Thanks Grace, very useful.');
+    await seen.getByRole('button', { name: 'Comment', exact: true }).click();
+    await seen.getByText('Thanks Grace, very useful.').waitFor();
+    await checkA11y(observer);
+
+    // The learner finds the comment on her home feed.
+    await learner.goto('/home');
+    const feed = learner.getByRole('region', { name: 'Recent posts in my groups' });
+    await feed.getByText('Thanks Grace, very useful.').waitFor();
+    await feed.getByText('Linus Observer').waitFor();
+
+    // Still one email to the observer: her own post's notification only, not the observer's own comment.
+    expect((await readMailbox(baseUrl(), observerEmail)).filter(isSpaceMail)).toHaveLength(1);
+  });
+});
