@@ -55,6 +55,7 @@ const NASTY = [
   '\r\n\t',
   '=HYPERLINK("http://x")',
   '{{name}}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, meant literally
   '${process.env}',
   '__proto__',
   'constructor',
