@@ -73,3 +73,8 @@ export function toStorable<T>(value: T, depth = 0): T {
   for (const [k, v] of Object.entries(value)) out[toStorable(k)] = toStorable(v, depth + 1);
   return out as T;
 }
+
+/** A file name or other text from a multipart part, with what PostgreSQL cannot store replaced. */
+export function storableText(s: string): string {
+  return toStorable(s);
+}
