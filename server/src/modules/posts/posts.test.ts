@@ -48,6 +48,11 @@ describe('who sees a group space', () => {
     expectStatus(await o.inChild.agent.post(o.posts(o.child.id), { body: 'North here' }), 201);
     expect(expectStatus(await o.observer.agent.get(o.posts(o.child.id)), 200).data.items).toHaveLength(1);
     expectStatus(await o.inParent.agent.get(o.posts(o.child.id)), 404);
+    // A limited manager who merely belongs to a group it does not manage is a member like any other.
+    const managerMember = await o.learner('manager_limited');
+    await o.addToGroup(o.other.id, [managerMember.id]);
+    expectStatus(await managerMember.agent.post(o.posts(o.other.id), { body: 'Support question' }), 201);
+    expectStatus(await managerMember.agent.get(o.posts(o.parent.id)), 404);
   });
 
   it('answers 404 to another organization, even to its owner, and for a post moved across groups', async () => {
