@@ -20,6 +20,10 @@ const envSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]*$/)
     .default('pgboss'),
   RATE_LIMIT_AUTH_MAX: z.coerce.number().int().min(1).default(10),
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .refine((v) => !v || v.length >= 16, 'use at least 16 characters'),
 });
 
 export type Config = {
@@ -41,7 +45,9 @@ export type Config = {
   secureCookies: boolean;
   jobs: { retryDelaySeconds: number; retryLimit: number; pollingIntervalSeconds: number; schema: string };
   /** Requests allowed per window on sign-in, registration, reset, passcodes and the join page. */
-  rateLimits: { auth: { max: number; windowMs: number } };
+  rateLimits: { auth: { max: number; windowMs: number }; keyPrefix?: string };
+  /** Bearer token that `GET /metrics` requires; without it the route does not exist (404). */
+  metricsToken?: string;
 };
 
 /** Reads the environment once; a generated session secret is kept in the data folder so restarts keep sessions. */
@@ -72,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: appUrl.startsWith('https://'),
     jobs: { retryDelaySeconds: 5, retryLimit: 8, pollingIntervalSeconds: 1, schema: e.JOBS_SCHEMA },
     rateLimits: { auth: { max: e.RATE_LIMIT_AUTH_MAX, windowMs: 60_000 } },
+    metricsToken: e.METRICS_TOKEN || undefined,
   };
 }
 
