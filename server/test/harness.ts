@@ -31,10 +31,18 @@ export async function createTestApp(
     rateLimitKeyPrefix?: string;
     logger?: pino.Logger;
     metricsToken?: string;
+    /** Another PostgreSQL database than DATABASE_URL's (e.g. a fresh one). */
+    databaseUrl?: string;
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'troupe-test-'));
-  const base = loadConfig({ ...process.env, DATA_DIR: dataDir, APP_URL: 'http://troupe.test', SMTP_URL: over.smtpUrl ?? '' });
+  const base = loadConfig({
+    ...process.env,
+    DATABASE_URL: over.databaseUrl ?? process.env.DATABASE_URL ?? '',
+    DATA_DIR: dataDir,
+    APP_URL: 'http://troupe.test',
+    SMTP_URL: over.smtpUrl ?? '',
+  });
   const config: Config = {
     ...base,
     pgliteDir: 'memory://',

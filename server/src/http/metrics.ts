@@ -49,6 +49,7 @@ export function registerHttpMetrics(app: FastifyInstance): void {
 }
 
 type SharedFigures = {
+  queues: string[];
   jobs: { name: string; state: string; n: number }[];
   emails: { status: string; n: number }[];
   importRows: { mode: string; n: number }[];
@@ -57,7 +58,8 @@ type SharedFigures = {
 /** Reads what every process shares from the database (a few GROUP BY queries). */
 async function readSharedFigures(ctx: AppContext): Promise<SharedFigures> {
   const schema = ctx.config.jobs.schema;
-  const [jobs, emails, importRows] = await Promise.all([
+  const [queues, jobs, emails, importRows] = await Promise.all([
+    ctx.database.query<{ name: string }>(`SELECT name FROM ${schema}.queue`),
     ctx.database.query<{ name: string; state: string; n: number }>(
       `SELECT name, CASE WHEN state IN ('created', 'retry') THEN 'queued' ELSE state::text END AS state, count(*)::int AS n
          FROM ${schema}.job WHERE state IN ('created', 'retry', 'active', 'failed') GROUP BY 1, 2`,
@@ -67,7 +69,7 @@ async function readSharedFigures(ctx: AppContext): Promise<SharedFigures> {
       `SELECT mode, coalesce(sum(rows_done), 0)::int AS n FROM imports WHERE status = 'done' GROUP BY mode`,
     ),
   ]);
-  return { jobs: jobs.rows, emails: emails.rows, importRows: importRows.rows };
+  return { queues: queues.rows.map((q) => q.name), jobs: jobs.rows, emails: emails.rows, importRows: importRows.rows };
 }
 
 /** The installation-wide figures as gauges of a registry of their own (built per scrape). */
@@ -79,7 +81,7 @@ function sharedRegistry(ctx: AppContext, f: SharedFigures): Registry {
     labelNames: ['name', 'state'],
     registers: [reg],
   });
-  for (const name of new Set(f.jobs.map((j) => j.name))) for (const state of ['queued', 'active', 'failed']) jobs.set({ name, state }, 0);
+  for (const name of f.queues) for (const state of ['queued', 'active', 'failed']) jobs.set({ name, state }, 0);
   for (const j of f.jobs) jobs.set({ name: j.name, state: j.state }, j.n);
   const emails = new Gauge({
     name: 'troupe_emails',

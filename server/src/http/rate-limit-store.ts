@@ -1,9 +1,14 @@
-import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { Database } from '../db/client.js';
 
 type Callback = (err: Error | null, res?: { current: number; ttl: number }) => void;
 /** What @fastify/rate-limit passes to `child`: the route's merged settings, with the route itself. */
 type RouteParams = { routeInfo?: { method?: string | string[]; url?: string } };
+
+/** The shape @fastify/rate-limit's `store` option takes (its own typing of `child` is narrower than what it passes). */
+export type DatabaseRateLimitStore = {
+  incr(key: string, cb: Callback, timeWindow?: number, max?: number): void;
+  child(params: object): DatabaseRateLimitStore;
+};
 
 // One statement per hit, atomic under concurrency: a new key, or an expired window, starts at 1;
 // otherwise the count goes up by one. The database's clock decides, so processes agree.
@@ -23,7 +28,12 @@ const SWEEP_EVERY_MS = 60_000;
  * allows, and a restart keeps the count. Expired rows are swept at most once a minute per process.
  * `keyPrefix` separates independent sets of counters sharing one database (tests).
  */
-export function databaseRateLimitStore(database: Database, o: { keyPrefix?: string } = {}): FastifyRateLimitStoreCtor {
+export function databaseRateLimitStore(
+  database: Database,
+  o: { keyPrefix?: string } = {},
+): new (
+  settings?: unknown,
+) => DatabaseRateLimitStore {
   let lastSweep = Date.now();
   const sweep = () => {
     if (Date.now() - lastSweep < SWEEP_EVERY_MS) return;
@@ -31,7 +41,7 @@ export function databaseRateLimitStore(database: Database, o: { keyPrefix?: stri
     database.query('DELETE FROM rate_limits WHERE expires_at < now()').catch(() => {});
   };
 
-  class DatabaseStore implements FastifyRateLimitStore {
+  class DatabaseStore implements DatabaseRateLimitStore {
     constructor(
       _settings?: unknown,
       private readonly scope = '',
@@ -52,7 +62,7 @@ export function databaseRateLimitStore(database: Database, o: { keyPrefix?: stri
     }
 
     /** A route's counters: keyed by its method and path, so two routes never share a count. */
-    child(params: object): FastifyRateLimitStore {
+    child(params: object): DatabaseRateLimitStore {
       const r = (params as RouteParams).routeInfo ?? {};
       const method = Array.isArray(r.method) ? r.method.join(',') : (r.method ?? '');
       return new DatabaseStore(params, r.url ? `${method} ${r.url}` : '');
