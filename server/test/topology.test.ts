@@ -18,6 +18,7 @@ const INVITES = 5_000;
 const SERVER_DIR = path.resolve(import.meta.dirname, '..');
 
 type Proc = { name: string; child: ChildProcess; output: string[]; exited: Promise<number | null> };
+const procs: Proc[] = [];
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -81,6 +82,8 @@ async function waitFor(what: string, ms: number, check: () => Promise<boolean> |
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await check()) return;
+    const dead = procs.find((p) => p.child.exitCode !== null && p.child.signalCode === null);
+    if (dead) throw new Error(`${dead.name} exited with code ${dead.child.exitCode} while waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`timed out after ${ms} ms waiting for ${what}`);
@@ -120,7 +123,6 @@ describe.skipIf(!process.env.DATABASE_URL)('2 web + 2 worker processes on one Po
   let fresh: Awaited<ReturnType<typeof createFreshDatabase>>;
   let sink: Awaited<ReturnType<typeof startSink>>;
   let db: pg.Pool;
-  const procs: Proc[] = [];
   let env: Record<string, string>;
   let web: [string, string];
 

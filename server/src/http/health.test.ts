@@ -3,6 +3,8 @@ import { createFreshDatabase } from '../../test/fresh-database.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { openDatabase } from '../db/client.js';
 import { migrate, migrationFiles } from '../db/migrate.js';
+import { createJobQueue } from '../jobs/queue.js';
+import { featureJobs } from '../modules/index.js';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 
@@ -49,7 +51,7 @@ describe('/healthz and /readyz', () => {
 });
 
 describe.skipIf(!onPostgres)('several processes starting at once', () => {
-  it('migrate a fresh database once: three concurrent migrate() calls all succeed and apply each migration once', async () => {
+  it('migrate a fresh database once and start their job queues: three at once all succeed, each migration applied once', async () => {
     const fresh = await createFreshDatabase();
     const dbs = await Promise.all([1, 2, 3].map(() => openDatabase({ databaseUrl: fresh.url, poolMax: 2 })));
     try {
@@ -63,6 +65,27 @@ describe.skipIf(!onPostgres)('several processes starting at once', () => {
       expect(rows).toHaveLength(migrationFiles().length);
       // And a second start finds nothing to do.
       expect(await migrate(dbs[1]!)).toEqual([]);
+
+      // Then each starts its job queue at once: pg-boss creates the same queues concurrently (it
+      // deadlocked there, and two of three processes died at start).
+      const queues = dbs.map((d) => {
+        const q = createJobQueue(d, {
+          databaseUrl: fresh.url,
+          retryDelaySeconds: 1,
+          retryLimit: 1,
+          pollingIntervalSeconds: 1,
+          schema: 'pgboss',
+        });
+        q.register(featureJobs);
+        return q;
+      });
+      try {
+        await Promise.all(queues.map((q) => q.start()));
+        const { rows: names } = await dbs[0]!.query<{ name: string }>('SELECT name FROM pgboss.queue');
+        expect(names.map((n) => n.name)).toEqual(expect.arrayContaining(featureJobs.map((j) => j.name)));
+      } finally {
+        await Promise.allSettled(queues.map((q) => q.stop()));
+      }
     } finally {
       await Promise.allSettled(dbs.map((d) => d.close()));
       await fresh.drop();
