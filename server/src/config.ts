@@ -25,6 +25,10 @@ const envSchema = z.object({
     .string()
     .optional()
     .transform((v, c) => parseTrustProxy(v, c)),
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .refine((v) => !v || v.length >= 16, 'use at least 16 characters'),
 });
 
 /** Which proxies may tell the client's address (X-Forwarded-For), as Fastify's `trustProxy` takes it. */
@@ -77,9 +81,11 @@ export type Config = {
   secureCookies: boolean;
   jobs: { retryDelaySeconds: number; retryLimit: number; pollingIntervalSeconds: number; schema: string };
   /** Requests allowed per window on sign-in, registration, reset, passcodes and the join page. */
-  rateLimits: { auth: { max: number; windowMs: number } };
   /** Proxies trusted to report the client's address; false (default): the socket's address is the client's. */
   trustProxy: TrustProxy;
+  rateLimits: { auth: { max: number; windowMs: number }; keyPrefix?: string };
+  /** Bearer token that `GET /metrics` requires; without it the route does not exist (404). */
+  metricsToken?: string;
 };
 
 /** Reads the environment once; a generated session secret is kept in the data folder so restarts keep sessions. */
@@ -111,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobs: { retryDelaySeconds: 5, retryLimit: 8, pollingIntervalSeconds: 1, schema: e.JOBS_SCHEMA },
     rateLimits: { auth: { max: e.RATE_LIMIT_AUTH_MAX, windowMs: 60_000 } },
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN || undefined,
   };
 }
 

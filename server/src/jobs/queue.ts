@@ -90,13 +90,15 @@ export function createJobQueue(
     async start() {
       await boss.start();
       for (const d of defs.values()) {
-        await boss.createQueue(d.name, {
-          name: d.name,
-          retryLimit: d.retryLimit ?? opts.retryLimit,
-          retryDelay: d.retryDelaySeconds ?? opts.retryDelaySeconds,
-          retryBackoff: true,
-          ...(d.expireInSeconds ? { expireInSeconds: d.expireInSeconds } : {}),
-        });
+        await retryStartRace(() =>
+          boss.createQueue(d.name, {
+            name: d.name,
+            retryLimit: d.retryLimit ?? opts.retryLimit,
+            retryDelay: d.retryDelaySeconds ?? opts.retryDelaySeconds,
+            retryBackoff: true,
+            ...(d.expireInSeconds ? { expireInSeconds: d.expireInSeconds } : {}),
+          }),
+        );
         if (d.cron) await boss.schedule(d.name, d.cron, {});
       }
     },
@@ -162,4 +164,21 @@ export function createJobQueue(
       return ran;
     },
   };
+}
+
+/**
+ * Several processes starting at once on a fresh database create the same queues at the same time,
+ * and pg-boss 10's create_queue can deadlock there (40P01) or collide (23505): the loser tries again
+ * (creating a queue that exists does nothing), instead of the process dying at start.
+ */
+export async function retryStartRace<T>(fn: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (i >= attempts || (code !== '40P01' && code !== '23505')) throw err;
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 200 * i));
+    }
+  }
 }
