@@ -20,6 +20,9 @@ const envSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]*$/)
     .default('pgboss'),
   RATE_LIMIT_AUTH_MAX: z.coerce.number().int().min(1).default(10),
+  MAIL_POOL_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
+  MAIL_POOL_MESSAGES: z.coerce.number().int().min(1).default(1000),
+  MAIL_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
 });
 
 export type Config = {
@@ -42,6 +45,8 @@ export type Config = {
   jobs: { retryDelaySeconds: number; retryLimit: number; pollingIntervalSeconds: number; schema: string };
   /** Requests allowed per window on sign-in, registration, reset, passcodes and the join page. */
   rateLimits: { auth: { max: number; windowMs: number } };
+  /** SMTP pool (connections kept open, messages per connection) and the sending cap (0: none) per process. */
+  mail: { poolConnections: number; poolMessages: number; ratePerSecond: number };
 };
 
 /** Reads the environment once; a generated session secret is kept in the data folder so restarts keep sessions. */
@@ -72,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: appUrl.startsWith('https://'),
     jobs: { retryDelaySeconds: 5, retryLimit: 8, pollingIntervalSeconds: 1, schema: e.JOBS_SCHEMA },
     rateLimits: { auth: { max: e.RATE_LIMIT_AUTH_MAX, windowMs: 60_000 } },
+    mail: { poolConnections: e.MAIL_POOL_CONNECTIONS, poolMessages: e.MAIL_POOL_MESSAGES, ratePerSecond: e.MAIL_RATE_PER_SECOND },
   };
 }
 
