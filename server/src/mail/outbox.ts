@@ -102,6 +102,6 @@ export function emailJobs(hooks: MailHooks): JobDefinition[] {
   return [
     // Older single-message jobs (queued before batches of any size) still run.
     { name: SEND_EMAIL, schema: z.object({ emailId: z.string().uuid() }), handler: runOne, concurrency: 20 },
-    { name: SEND_BATCH, schema: z.object({ batchId: z.string().uuid() }), handler: runBatch, concurrency: 20 },
+    { name: SEND_BATCH, schema: z.object({ batchId: z.string().uuid() }), handler: runBatch, concurrency: 20, retryDelaySeconds: 2 },
   ];
 }

@@ -16,7 +16,8 @@ const rows = async (q: ReturnType<typeof sql>) => ((await t.ctx.db.execute(q)) a
 /** Makes the scheduled emails of one address due now (pg-boss reads the database clock). */
 async function releaseScheduled(email: string) {
   await t.ctx.database.query(
-    `UPDATE ${t.ctx.config.jobs.schema}.job SET start_after = now() WHERE name = 'email.send' AND data->>'emailId' IN (SELECT id::text FROM emails WHERE to_address = $1)`,
+    `UPDATE ${t.ctx.config.jobs.schema}.job SET start_after = now()
+     WHERE name = 'email.batch' AND data->>'batchId' IN (SELECT batch_id::text FROM emails WHERE to_address = $1)`,
     [email],
   );
 }
