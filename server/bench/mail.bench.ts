@@ -14,8 +14,9 @@ import { type Benchmark, codeVersion, ensureDatabase, round } from './lib.js';
 // and two workers, and the time for the 100,000 invitations of an import to all be `pending`.
 // Runs on PostgreSQL: DATABASE_URL, or postgres://postgres@127.0.0.1:5432/troupe_bench (created if missing).
 
-const THROUGHPUT = 20_000;
-const IMPORT = 100_000;
+// Smaller runs on a busy machine: BENCH_MAIL_MESSAGES, BENCH_MAIL_IMPORT.
+const THROUGHPUT = Number(process.env.BENCH_MAIL_MESSAGES ?? 20_000);
+const IMPORT = Number(process.env.BENCH_MAIL_IMPORT ?? 100_000);
 const SLUG = 'bench-mail';
 const POOL = Number(process.env.MAIL_POOL_CONNECTIONS ?? 10);
 
@@ -113,11 +114,14 @@ const bench: Benchmark = {
           machine: { cpus: cpus().length, loadAverage: [round(loadBefore, 1), round(loadavg()[0], 1)] },
           smtpPoolConnections: POOL,
           messagesPerThroughputRun: THROUGHPUT,
+          importInvitations: IMPORT,
         },
         results: [
           { name: 'messagesPerSecond1Worker', value: round(rates[0] ?? 0), unit: 'msg/s', target: '>= 1000', ok: (rates[0] ?? 0) >= 1000 },
           { name: 'messagesPerSecond2Workers', value: round(rates[1] ?? 0), unit: 'msg/s', target: '' },
-          { name: 'import100kAllPending', value: round(importSeconds, 1), unit: 's', target: '< 120', ok: importSeconds < 120 },
+          IMPORT === 100_000
+            ? { name: 'import100kAllPending', value: round(importSeconds, 1), unit: 's', target: '< 120', ok: importSeconds < 120 }
+            : { name: `import${IMPORT}AllPending`, value: round(importSeconds, 1), unit: 's', target: '' },
         ],
       };
     } finally {

@@ -27,6 +27,7 @@ export async function startSmtpSink(o: { delayMs?: number } = {}) {
       });
     },
   });
+  server.on('error', () => {}); // a killed client resets its connections: not the server's failure
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.server.address() as AddressInfo).port;
   return {

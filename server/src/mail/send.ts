@@ -6,19 +6,19 @@ import { renderFilled } from './render.js';
 import { MailAborted } from './transport.js';
 
 /** Messages claimed per statement; two chunks are in flight at once, so the SMTP pool never waits for a claim. */
-export const CHUNK = 200;
+export const CHUNK = 100;
 /** A job sends for this long at most, then queues its continuation: every run ends well within its lease. */
 const SLICE_MS = 5_000;
 /**
- * A message claimed (`sending`) this long ago by a worker that never recorded the outcome (it died) is
- * claimed again. Live workers record every outcome within seconds (SMTP timeouts are 10–30 s).
+ * A claim (`sending`) not renewed for this long belongs to a worker that died: the message is claimed
+ * again. A live worker renews the claims of the messages it still holds every RENEW_CLAIMS_MS (one
+ * statement), however long they wait for the SMTP pool or the rate cap.
  */
-const STALE_CLAIM_SECONDS = 60;
-
+const STALE_CLAIM_SECONDS = 20;
+const RENEW_CLAIMS_MS = 5_000;
 /** Outcomes are recorded when this many have come, or this long after the first: the window a dead worker can leave unrecorded. */
 const FLUSH_AT = 100;
 const FLUSH_MS = 25;
-
 type Claimed = { id: string; template: string; locale: string; params: unknown; to: string; refId: string | null };
 export type Which = { batchId: string } | { ids: string[] };
 
@@ -157,6 +157,15 @@ export async function sendClaimed(
   const started = Date.now();
   const [{ now: runStart }] = (await ctx.database.query<{ now: string }>(`SELECT now()::text AS now`)).rows as [{ now: string }];
   const rec = recorder(ctx, hooks);
+  const held = new Set<string>();
+  const renewal = setInterval(() => {
+    if (held.size === 0) return;
+    ctx.database
+      .query(`UPDATE emails SET claimed_at = now() WHERE id = ANY(string_to_array($1, ',')::uuid[]) AND status = 'sending'`, [
+        [...held].join(','),
+      ])
+      .catch(() => {});
+  }, RENEW_CLAIMS_MS);
   const deliverOne = async (m: Claimed) => {
     try {
       if (run.signal.aborted) throw new MailAborted();
@@ -166,6 +175,8 @@ export async function sendClaimed(
     } catch (err) {
       if (err instanceof MailAborted) rec.add({ kind: 'released', id: m.id });
       else rec.add({ kind: 'failed', id: m.id, error: String((err as Error).message).slice(0, 500) });
+    } finally {
+      held.delete(m.id);
     }
   };
   const inFlight: Promise<unknown>[] = [];
@@ -177,9 +188,14 @@ export async function sendClaimed(
     }
     const rows = await claim(ctx, which, runStart, CHUNK);
     if (rows.length === 0) break;
+    for (const r of rows) held.add(r.id);
     inFlight.push(Promise.all(rows.map(deliverOne)));
     if (inFlight.length >= 2) await inFlight.shift();
   }
-  await Promise.all(inFlight);
+  try {
+    await Promise.all(inFlight);
+  } finally {
+    clearInterval(renewal);
+  }
   return { more, failures: await rec.done() };
 }
