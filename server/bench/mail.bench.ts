@@ -58,7 +58,7 @@ const bench: Benchmark = {
     const ctx = await createContext(config);
     const q = ctx.database.query;
     const one = async <T>(text: string, values: unknown[] = []) => (await q<T>(text, values)).rows[0] as T;
-    const loadBefore = loadavg()[0];
+    const loadBefore = loadavg()[0] ?? 0;
     const env = { DATABASE_URL: url, SMTP_URL: sink.url, JOBS_SCHEMA: schema };
     try {
       await q('DELETE FROM organizations WHERE slug = $1', [SLUG]);
@@ -111,7 +111,7 @@ const bench: Benchmark = {
       return {
         meta: {
           ...codeVersion(),
-          machine: { cpus: cpus().length, loadAverage: [round(loadBefore, 1), round(loadavg()[0], 1)] },
+          machine: { cpus: cpus().length, loadAverage: [round(loadBefore, 1), round(loadavg()[0] ?? 0, 1)] },
           smtpPoolConnections: POOL,
           messagesPerThroughputRun: THROUGHPUT,
           importInvitations: IMPORT,

@@ -14,7 +14,7 @@ import { invitationsRoutes } from './invitations/invitations.routes.js';
 import { invitationMailHooks } from './invitations/lifecycle.service.js';
 import { invitationLinkRoutes } from './invitations/public.routes.js';
 import { joinPageRoutes } from './join-page/join-page.routes.js';
-import { JOIN_MAIL_TEMPLATE } from './join-page/request.service.js';
+import { joinPageMailHooks } from './join-page/request.service.js';
 import { membersRoutes } from './members/members.routes.js';
 import { observerJobs } from './observers/digest.service.js';
 import { passcodesRoutes } from './passcodes/passcodes.routes.js';
@@ -38,7 +38,7 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
 ];
 
 /** What follows each template's delivery, for every feature. */
-export const featureMailHooks: MailHook[] = [invitationMailHooks(['invitation', 'session-invitation', JOIN_MAIL_TEMPLATE])];
+export const featureMailHooks: MailHook[] = [invitationMailHooks(['invitation', 'session-invitation']), joinPageMailHooks];
 
 /** Registers every feature's background jobs (the email jobs bound to the mail hooks): called once at start. */
 export function registerFeatureJobs(jobs: JobQueue): void {

@@ -2,10 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { actorOf } from '../../http/auth.js';
-import { permissionsOf, type Role } from '../../http/permissions.js';
+import { grantableRoles, permissionsOf, type Role } from '../../http/permissions.js';
 import { endSession, startSession } from '../../http/sessions.js';
 import { toIso } from '../../lib/time.js';
-import { findAccountById, listMembershipsOf } from './accounts.repo.js';
 import * as s from './accounts.schemas.js';
 import * as svc from './accounts.service.js';
 
@@ -128,11 +127,16 @@ export const accountsRoutes =
       '/api/v1/me',
       { config: { auth: 'account' }, schema: { tags, summary: 'The signed-in account and its memberships', response: { 200: s.meOut } } },
       async (req) => {
-        const account = await findAccountById(ctx.db, actorOf(req).id);
-        const memberships = await listMembershipsOf(ctx.db, actorOf(req).id);
+        const account = await svc.findAccount(ctx, actorOf(req).id);
+        const memberships = await svc.listActiveMemberships(ctx, actorOf(req).id);
         return {
           account: present(account!),
-          memberships: memberships.map((m) => ({ ...m, role: m.role as Role, permissions: permissionsOf(m.role) })),
+          memberships: memberships.map((m) => ({
+            ...m,
+            role: m.role as Role,
+            permissions: permissionsOf(m.role),
+            grantableRoles: grantableRoles(m.role),
+          })),
         };
       },
     );

@@ -15,7 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const one = async (q: string, v: unknown[]) => (await t.ctx.database.query(q, v)).rows[0];
+// biome-ignore lint/suspicious/noExplicitAny: rows of ad-hoc SQL
+const one = async (q: string, v: unknown[]): Promise<any> => (await t.ctx.database.query(q, v)).rows[0];
 
 describe.runIf(DATABASE_URL)('an import approved while every worker is down', () => {
   it('is applied once when the sweep queued it again and two workers drain the queue together', async () => {
