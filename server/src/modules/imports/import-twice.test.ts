@@ -15,7 +15,6 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-// biome-ignore lint/suspicious/noExplicitAny: rows of ad-hoc SQL
 const one = async (q: string, v: unknown[]): Promise<any> => (await t.ctx.database.query(q, v)).rows[0];
 
 describe.runIf(DATABASE_URL)('an import approved while every worker is down', () => {
