@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 const envSchema = z.object({
@@ -23,7 +24,42 @@ const envSchema = z.object({
   MAIL_POOL_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
   MAIL_POOL_MESSAGES: z.coerce.number().int().min(1).default(1000),
   MAIL_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, c) => parseTrustProxy(v, c)),
 });
+
+/** Which proxies may tell the client's address (X-Forwarded-For), as Fastify's `trustProxy` takes it. */
+export type TrustProxy = boolean | number | string[];
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function parseTrustProxy(raw: string | undefined, c: z.RefinementCtx): TrustProxy {
+  const v = raw?.trim().toLowerCase() ?? '';
+  if (v === '' || v === 'false' || v === 'off') return false;
+  if (v === 'true' || v === 'on') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = list.filter((s) => !PROXY_NAMES.has(s) && !isAddressOrCidr(s));
+  if (bad.length) c.addIssue({ code: 'custom', message: `not an address, CIDR range or hop count: ${bad.join(', ')}` });
+  return list;
+}
+
+function isAddressOrCidr(s: string): boolean {
+  if (s.includes('/')) {
+    try {
+      ipaddr.parseCIDR(s);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return ipaddr.isValid(s);
+}
 
 export type Config = {
   port: number;
@@ -47,6 +83,8 @@ export type Config = {
   rateLimits: { auth: { max: number; windowMs: number } };
   /** SMTP pool (connections kept open, messages per connection) and the sending cap (0: none) per process. */
   mail: { poolConnections: number; poolMessages: number; ratePerSecond: number };
+  /** Proxies trusted to report the client's address; false (default): the socket's address is the client's. */
+  trustProxy: TrustProxy;
 };
 
 /** Reads the environment once; a generated session secret is kept in the data folder so restarts keep sessions. */
@@ -78,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobs: { retryDelaySeconds: 5, retryLimit: 8, pollingIntervalSeconds: 1, schema: e.JOBS_SCHEMA },
     rateLimits: { auth: { max: e.RATE_LIMIT_AUTH_MAX, windowMs: 60_000 } },
     mail: { poolConnections: e.MAIL_POOL_CONNECTIONS, poolMessages: e.MAIL_POOL_MESSAGES, ratePerSecond: e.MAIL_RATE_PER_SECOND },
+    trustProxy: e.TRUST_PROXY,
   };
 }
 

@@ -11,6 +11,7 @@ import { startWorkLoop, type WorkLoop } from './work-loop.js';
 export type JobRun = { id: string; signal: AbortSignal };
 
 /** A job: a name, a payload of ids only, and a handler that can run twice safely. */
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of every payload type; each handler is typed by its own schema
 export type JobDefinition<S extends z.ZodType = z.ZodType<any>> = {
   name: string;
   schema: S;

@@ -15,7 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const one = async (q: string, v: unknown[]): Promise<any> => (await t.ctx.database.query(q, v)).rows[0];
+type Row = Record<string, number | string>;
+const one = async (q: string, v: unknown[]): Promise<Row> => (await t.ctx.database.query<Row>(q, v)).rows[0] ?? {};
 
 describe.runIf(DATABASE_URL)('an import approved while every worker is down', () => {
   it('is applied once when the sweep queued it again and two workers drain the queue together', async () => {
