@@ -8,7 +8,7 @@ import { createJobQueue } from './jobs/queue.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { diskStorage } from './lib/storage.js';
 import { createMailer } from './mail/transport.js';
-import { featureJobs } from './modules/index.js';
+import { registerFeatureJobs } from './modules/index.js';
 
 /** Opens the database, applies migrations and prepares the job queue: everything but HTTP. */
 export async function createContext(config: Config, o: { clock?: Clock; logger?: pino.Logger } = {}): Promise<AppContext> {
@@ -20,14 +20,14 @@ export async function createContext(config: Config, o: { clock?: Clock; logger?:
   });
   await migrate(database);
   const jobs = createJobQueue(database, { databaseUrl: config.databaseUrl, ...config.jobs });
-  jobs.register(featureJobs);
+  registerFeatureJobs(jobs);
   await jobs.start();
   return {
     config,
     database,
     db: database.db,
     jobs,
-    mailer: createMailer(config.smtpUrl),
+    mailer: createMailer(config.smtpUrl, config.mail),
     storage: diskStorage(config.dataDir + '/files'),
     clock: o.clock ?? systemClock,
     log: log as unknown as AppContext['log'],
