@@ -21,10 +21,17 @@ const envSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]*$/)
     .default('pgboss'),
   RATE_LIMIT_AUTH_MAX: z.coerce.number().int().min(1).default(10),
+  MAIL_POOL_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
+  MAIL_POOL_MESSAGES: z.coerce.number().int().min(1).default(1000),
+  MAIL_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
   TRUST_PROXY: z
     .string()
     .optional()
     .transform((v, c) => parseTrustProxy(v, c)),
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .refine((v) => !v || v.length >= 16, 'use at least 16 characters'),
   NOTIFY_BATCH_SECONDS: z.coerce.number().int().min(0).default(900),
 });
 
@@ -78,9 +85,13 @@ export type Config = {
   secureCookies: boolean;
   jobs: { retryDelaySeconds: number; retryLimit: number; pollingIntervalSeconds: number; schema: string };
   /** Requests allowed per window on sign-in, registration, reset, passcodes and the join page. */
-  rateLimits: { auth: { max: number; windowMs: number } };
+  /** SMTP pool (connections kept open, messages per connection) and the sending cap (0: none) per process. */
+  mail: { poolConnections: number; poolMessages: number; ratePerSecond: number };
   /** Proxies trusted to report the client's address; false (default): the socket's address is the client's. */
   trustProxy: TrustProxy;
+  rateLimits: { auth: { max: number; windowMs: number }; keyPrefix?: string };
+  /** Bearer token that `GET /metrics` requires; without it the route does not exist (404). */
+  metricsToken?: string;
   /** Observers get at most one email of new posts and comments per this many seconds. */
   notifyBatchSeconds: number;
 };
@@ -113,7 +124,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: appUrl.startsWith('https://'),
     jobs: { retryDelaySeconds: 5, retryLimit: 8, pollingIntervalSeconds: 1, schema: e.JOBS_SCHEMA },
     rateLimits: { auth: { max: e.RATE_LIMIT_AUTH_MAX, windowMs: 60_000 } },
+    mail: { poolConnections: e.MAIL_POOL_CONNECTIONS, poolMessages: e.MAIL_POOL_MESSAGES, ratePerSecond: e.MAIL_RATE_PER_SECOND },
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN || undefined,
     notifyBatchSeconds: e.NOTIFY_BATCH_SECONDS,
   };
 }

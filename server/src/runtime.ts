@@ -2,16 +2,17 @@ import pino from 'pino';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { openDatabase } from './db/client.js';
+import { loggerOptions } from './http/logging.js';
 import { migrate } from './db/migrate.js';
 import { createJobQueue } from './jobs/queue.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { diskStorage } from './lib/storage.js';
 import { createMailer } from './mail/transport.js';
-import { featureJobs } from './modules/index.js';
+import { registerFeatureJobs } from './modules/index.js';
 
 /** Opens the database, applies migrations and prepares the job queue: everything but HTTP. */
 export async function createContext(config: Config, o: { clock?: Clock; logger?: pino.Logger } = {}): Promise<AppContext> {
-  const log = o.logger ?? pino({ level: config.logLevel });
+  const log = o.logger ?? pino(loggerOptions(config.logLevel));
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     pgliteDir: config.pgliteDir,
@@ -19,14 +20,14 @@ export async function createContext(config: Config, o: { clock?: Clock; logger?:
   });
   await migrate(database);
   const jobs = createJobQueue(database, { databaseUrl: config.databaseUrl, ...config.jobs });
-  jobs.register(featureJobs);
+  registerFeatureJobs(jobs);
   await jobs.start();
   return {
     config,
     database,
     db: database.db,
     jobs,
-    mailer: createMailer(config.smtpUrl),
+    mailer: createMailer(config.smtpUrl, config.mail),
     storage: diskStorage(config.dataDir + '/files'),
     clock: o.clock ?? systemClock,
     log: log as unknown as AppContext['log'],

@@ -6,4 +6,5 @@ export * from './schema/invitations.js';
 export * from './schema/join-page.js';
 export * from './schema/imports.js';
 export * from './schema/observers.js';
+export * from './schema/operations.js';
 export * from './schema/space.js';

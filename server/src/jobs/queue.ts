@@ -1,33 +1,38 @@
 import PgBoss from 'pg-boss';
+import pg from 'pg';
 import type { z } from 'zod';
 import type { AppContext } from '../context.js';
-import type { Database, Db, SqlExecutor } from '../db/client.js';
+import type { Database, Db } from '../db/client.js';
 import { executorFor } from '../db/client.js';
+import { pgliteExecutor } from './pglite-executor.js';
+import { startWorkLoop, type WorkLoop } from './work-loop.js';
+
+/** What a running job is told: its id, and a signal raised when the process stops (hand the rest back). */
+export type JobRun = { id: string; signal: AbortSignal };
 
 /** A job: a name, a payload of ids only, and a handler that can run twice safely. */
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of every payload type; each handler is typed by its own schema
 export type JobDefinition<S extends z.ZodType = z.ZodType<any>> = {
   name: string;
   schema: S;
-  handler: (ctx: AppContext, data: z.infer<S>) => Promise<void>;
+  handler: (ctx: AppContext, data: z.infer<S>, run: JobRun) => Promise<void>;
   retryLimit?: number;
   retryDelaySeconds?: number;
-  /** Run several jobs of this queue at once in one worker (default 1). */
+  /** Jobs of this queue run at once in one worker (fetched together, one round trip; default 1). */
   concurrency?: number;
-  /** How long a run may take before pg-boss considers its worker dead and retries it. */
-  expireInSeconds?: number;
   /** Run on a schedule (cron, UTC), once across all processes. */
   cron?: string;
 };
 
-export type SendOptions = { tx?: Db; startAfter?: Date; singletonKey?: string };
+export type SendOptions = { tx?: Db; startAfter?: Date };
 
 export type JobQueue = {
   register(defs: JobDefinition[]): void;
   start(): Promise<void>;
-  /** Starts polling workers for every registered queue. */
+  /** Starts the workers of every registered queue. */
   work(ctx: AppContext): Promise<void>;
-  stop(): Promise<void>;
+  /** Stops fetching; running jobs get `timeoutMs` to finish, then are handed back to the queue at once. */
+  stop(o?: { timeoutMs?: number }): Promise<void>;
   /** Enqueues a job; pass `tx` to enqueue inside the caller's transaction (sent only if it commits). */
   send(name: string, data: object, opts?: SendOptions): Promise<string | null>;
   /** Enqueues many jobs of one queue at once. */
@@ -37,24 +42,19 @@ export type JobQueue = {
   boss: PgBoss;
 };
 
-/** An executor over PGlite's single connection: calls go one at a time, and a failed call does not block the next. */
-function pgliteExecutor(database: Database): SqlExecutor {
-  let chain: Promise<unknown> = Promise.resolve();
-  return {
-    executeSql(text, values = []) {
-      const run = async () => {
-        if (values.length === 0 && text.includes(';')) {
-          const results = await database.pglite!.exec(text);
-          return { rows: results.at(-1)?.rows ?? [] };
-        }
-        return database.pglite!.query(text, values);
-      };
-      const next = chain.then(run, run);
-      chain = next.catch(() => {});
-      return next;
-    },
-  };
-}
+/**
+ * Recovery: pg-boss 10 has no heartbeat, only an expiry after which maintenance hands an `active` job
+ * to another worker. On PostgreSQL every job gets a short lease (LEASE_SECONDS) that its worker renews
+ * every RENEW_SECONDS while the handler runs (`started_on = now()`), and maintenance runs every
+ * MAINTENANCE_SECONDS: a job whose worker died is retried within lease + maintenance + retry delay
+ * (about 15–25 s), however long a live run takes. PGlite is one process: nobody else could take over.
+ */
+const LEASE_SECONDS = 12;
+const RENEW_SECONDS = 3;
+const MAINTENANCE_SECONDS = 4;
+const PGLITE_LEASE_SECONDS = 15 * 60;
+/** Jobs inserted in a transaction wake the workers of every process when it commits. */
+const CHANNEL = 'troupe_jobs';
 
 /** The job queue in our own database (pg-boss), on PostgreSQL or the embedded PGlite. */
 export function createJobQueue(
@@ -69,18 +69,36 @@ export function createJobQueue(
     retryLimit: opts.retryLimit,
     retryDelay: opts.retryDelaySeconds,
     retryBackoff: true,
+    maintenanceIntervalSeconds: MAINTENANCE_SECONDS,
   } as const;
-  const boss =
-    database.kind === 'pg'
-      ? new PgBoss({ ...base, connectionString: opts.databaseUrl, max: 4 })
-      : new PgBoss({ ...base, db: pgliteExecutor(database) });
+  const isPg = database.kind === 'pg';
+  const boss = isPg
+    ? new PgBoss({ ...base, connectionString: opts.databaseUrl, max: 4 })
+    : new PgBoss({ ...base, db: pgliteExecutor(database) });
   boss.on('error', () => {}); // maintenance errors are retried by pg-boss itself
   const defs = new Map<string, JobDefinition>();
-
-  const runOne = async (ctx: AppContext, def: JobDefinition, job: { id: string; data: unknown }) => {
-    const data = def.schema.parse(job.data);
-    await def.handler(ctx, data);
+  const loops: WorkLoop[] = [];
+  let listener: pg.Client | null = null;
+  let stopping: Promise<void> | null = null;
+  const wake = (name: string) => {
+    for (const l of loops) if (l.name === name) l.wake();
   };
+  const notify = async (name: string, tx?: Db) => {
+    if (tx && isPg) await executorFor(tx).executeSql('SELECT pg_notify($1, $2)', [CHANNEL, name]);
+    else if (isPg) await database.query('SELECT pg_notify($1, $2)', [CHANNEL, name]);
+    // PGlite: this process is the only worker; the job is visible once the caller's transaction commits.
+    else setTimeout(() => wake(name), tx ? 20 : 0);
+  };
+  const renew = (name: string, ids: string[]) =>
+    database.query(`UPDATE ${opts.schema}.job SET started_on = now() WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active'`, [
+      name,
+      ids,
+    ]);
+  const handBack = (name: string, ids: string[]) =>
+    database.query(
+      `UPDATE ${opts.schema}.job SET state = 'retry', start_after = now() WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active'`,
+      [name, ids],
+    );
 
   return {
     boss,
@@ -90,56 +108,74 @@ export function createJobQueue(
     async start() {
       await boss.start();
       for (const d of defs.values()) {
-        await boss.createQueue(d.name, {
+        // Policy `standard` on purpose: no job relies on singleton keys; handlers claim their work in the database.
+        const queue = {
           name: d.name,
+          policy: 'standard' as const,
           retryLimit: d.retryLimit ?? opts.retryLimit,
           retryDelay: d.retryDelaySeconds ?? opts.retryDelaySeconds,
           retryBackoff: true,
-          ...(d.expireInSeconds ? { expireInSeconds: d.expireInSeconds } : {}),
-        });
+          expireInSeconds: isPg ? LEASE_SECONDS : PGLITE_LEASE_SECONDS,
+        };
+        await retryStartRace(() => boss.createQueue(d.name, queue));
+        await retryStartRace(() => boss.updateQueue(d.name, queue));
         if (d.cron) await boss.schedule(d.name, d.cron, {});
       }
     },
     async work(ctx) {
+      if (isPg && opts.databaseUrl) {
+        listener = new pg.Client({ connectionString: opts.databaseUrl });
+        listener.on('error', () => {});
+        listener.on('notification', (n) => n.payload && wake(n.payload));
+        await listener.connect();
+        await listener.query(`LISTEN ${CHANNEL}`);
+      }
       for (const d of defs.values()) {
-        const workers = d.concurrency ?? 1;
-        for (let i = 0; i < workers; i++) {
-          await boss.work(d.name, { pollingIntervalSeconds: opts.pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
-            if (!job) return; // batchSize 1: pg-boss hands one job at a time
-            try {
-              await runOne(ctx, d, job);
-            } catch (err) {
-              ctx.log.warn({ err, job: d.name, id: job.id }, 'job failed; it will be retried');
-              throw err;
-            }
-          });
-        }
+        loops.push(
+          startWorkLoop({
+            name: d.name,
+            batchSize: d.concurrency ?? 1,
+            idleMs: opts.pollingIntervalSeconds * 1000,
+            renewMs: isPg ? RENEW_SECONDS * 1000 : 0,
+            fetch: (n) => boss.fetch(d.name, { batchSize: n }) as Promise<{ id: string; data: unknown }[] | null>,
+            run: (job, signal) => d.handler(ctx, d.schema.parse(job.data), { id: job.id, signal }),
+            complete: (id) => boss.complete(d.name, id).then(() => {}),
+            fail: (id, err) => {
+              ctx.log.warn({ err, job: d.name, id }, 'job failed; it will be retried');
+              return boss.fail(d.name, id, { message: err.message }).then(() => {});
+            },
+            renew: (ids) => renew(d.name, ids).then(() => {}),
+            handBack: (ids) => handBack(d.name, ids).then(() => {}),
+          }),
+        );
       }
     },
-    async stop() {
-      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    stop(o = {}) {
+      stopping ??= (async () => {
+        await Promise.all(loops.map((l) => l.stop(o.timeoutMs ?? 10_000)));
+        loops.length = 0;
+        await listener?.end().catch(() => {});
+        listener = null;
+        await boss.stop({ graceful: false, wait: true, timeout: 1000 });
+      })();
+      return stopping;
     },
     async send(name, data, o = {}) {
-      return boss.send(name, data, {
-        db: o.tx ? executorFor(o.tx) : undefined,
-        startAfter: o.startAfter,
-        singletonKey: o.singletonKey,
-      } as PgBoss.SendOptions);
+      const id = await boss.send(name, data, { db: o.tx ? executorFor(o.tx) : undefined, startAfter: o.startAfter } as PgBoss.SendOptions);
+      if (!o.startAfter) await notify(name, o.tx);
+      return id;
     },
     async sendMany(name, items, o = {}) {
       for (let i = 0; i < items.length; i += 1000) {
-        const slice = items.slice(i, i + 1000).map((data) => ({ data, startAfter: o.startAfter }));
-        await boss.insert(
-          // biome-ignore lint/suspicious/noExplicitAny: pg-boss 10 types neither a job's name in insert() nor its db option, which it honours
-          slice.map((j) => ({ name, data: j.data, startAfter: j.startAfter })) as any,
-          // biome-ignore lint/suspicious/noExplicitAny: as above
-          { db: o.tx ? executorFor(o.tx) : undefined } as any,
-        );
+        const slice = items.slice(i, i + 1000).map((data) => ({ name, data, startAfter: o.startAfter }));
+        await boss.insert(slice as PgBoss.JobInsert[], { db: o.tx ? executorFor(o.tx) : undefined } as PgBoss.InsertOptions);
       }
+      if (!o.startAfter && items.length) await notify(name, o.tx);
     },
     async drain(ctx, o = {}) {
       let ran = 0;
       const names = o.names ?? [...defs.keys()];
+      const signal = new AbortController().signal;
       for (let round = 0; round < 1000; round++) {
         let any = false;
         for (const name of names) {
@@ -150,7 +186,7 @@ export function createJobQueue(
             any = true;
             ran++;
             try {
-              await runOne(ctx, def, job);
+              await def.handler(ctx, def.schema.parse(job.data), { id: job.id, signal });
               await boss.complete(name, job.id);
             } catch (err) {
               await boss.fail(name, job.id, { message: (err as Error).message });
@@ -162,4 +198,21 @@ export function createJobQueue(
       return ran;
     },
   };
+}
+
+/**
+ * Several processes starting at once on a fresh database create the same queues at the same time,
+ * and pg-boss 10's create_queue can deadlock there (40P01) or collide (23505): the loser tries again
+ * (creating a queue that exists does nothing), instead of the process dying at start.
+ */
+export async function retryStartRace<T>(fn: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (i >= attempts || (code !== '40P01' && code !== '23505')) throw err;
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 200 * i));
+    }
+  }
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.js';
-import type { JobDefinition } from '../jobs/queue.js';
+import type { JobDefinition, JobQueue } from '../jobs/queue.js';
+import { indexMailHooks, type MailHook } from '../mail/hooks.js';
 import { emailJobs } from '../mail/outbox.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
@@ -10,9 +11,10 @@ import { importsRoutes } from './imports/imports.routes.js';
 import { importJobs } from './imports/imports.service.js';
 import { invitationJobs } from './invitations/batch.service.js';
 import { invitationsRoutes } from './invitations/invitations.routes.js';
-import { registerInvitationMailHooks } from './invitations/lifecycle.service.js';
+import { invitationMailHooks } from './invitations/lifecycle.service.js';
 import { invitationLinkRoutes } from './invitations/public.routes.js';
 import { joinPageRoutes } from './join-page/join-page.routes.js';
+import { joinPageMailHooks } from './join-page/request.service.js';
 import { membersRoutes } from './members/members.routes.js';
 import { observerJobs } from './observers/digest.service.js';
 import { passcodesRoutes } from './passcodes/passcodes.routes.js';
@@ -38,7 +40,11 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
   postsRoutes,
 ];
 
-/** Every feature's background jobs, in one list. */
-export const featureJobs: JobDefinition[] = [...emailJobs, ...invitationJobs, ...importJobs, ...observerJobs, ...spaceJobs];
+/** What follows each template's delivery, for every feature. */
+export const featureMailHooks: MailHook[] = [invitationMailHooks(['invitation', 'session-invitation']), joinPageMailHooks];
 
-registerInvitationMailHooks();
+/** Registers every feature's background jobs (the email jobs bound to the mail hooks): called once at start. */
+export function registerFeatureJobs(jobs: JobQueue): void {
+  const list: JobDefinition[] = [...emailJobs(indexMailHooks(featureMailHooks)), ...invitationJobs, ...importJobs, ...observerJobs, ...spaceJobs];
+  jobs.register(list);
+}

@@ -29,6 +29,23 @@ export function registerTemplates(entries: Record<string, MailTemplate>): void {
   for (const [name, tpl] of Object.entries(entries)) templates.set(name, tpl);
 }
 
+/**
+ * Params that differ per recipient and appear only as text or in a link: the rest of the message is
+ * rendered once per batch and these are filled in (see `renderFilled`). A `token` must be URL-safe.
+ */
+const perRecipient = new Map<string, string[]>([
+  ['verify-email', ['token', 'name']],
+  ['reset-password', ['token']],
+  ['invitation', ['token', 'email']],
+  ['session-invitation', ['token', 'email']],
+  ['welcome-set-password', ['token', 'name']],
+  ['join-page-verify', ['token', 'email']],
+]);
+
+export function fillFields(template: string): string[] {
+  return perRecipient.get(template) ?? [];
+}
+
 export function getTemplate(name: string): MailTemplate {
   const tpl = templates.get(name);
   if (!tpl) throw new Error(`unknown mail template ${name}`);

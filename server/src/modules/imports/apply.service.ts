@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { accounts, imports, organizations } from '../../db/schema.js';
 import { queryRows } from '../../lib/sql.js';
@@ -23,12 +23,18 @@ type Options = { createMissingGroups?: boolean; sendAt?: string | null; sendWelc
  * invitations (or accounts) with their tokens and emails, enrol the new members, count.
  */
 export async function runImport(ctx: AppContext, { importId }: { importId: string }): Promise<void> {
-  const [imp] = await ctx.db.select().from(imports).where(eq(imports.id, importId));
-  if (!imp || !['approved', 'running'].includes(imp.status)) return; // done, rejected, or unknown: nothing to do twice
-  await ctx.db
+  // Shown as running at once (progress restarts only from approved: a second run must not move it back).
+  const [imp] = await ctx.db
     .update(imports)
-    .set({ status: 'running', heartbeatAt: sql`now()`, progress: 0, rowsDone: 0 })
-    .where(eq(imports.id, importId));
+    .set({
+      status: 'running',
+      heartbeatAt: sql`now()`,
+      progress: sql`CASE WHEN ${imports.status} = 'approved' THEN 0 ELSE ${imports.progress} END`,
+      rowsDone: sql`CASE WHEN ${imports.status} = 'approved' THEN 0 ELSE ${imports.rowsDone} END`,
+    })
+    .where(and(eq(imports.id, importId), inArray(imports.status, ['approved', 'running'])))
+    .returning();
+  if (!imp) return; // done, rejected, or unknown: nothing to do twice
   const progress = progressReporter(ctx, importId);
   const opts = imp.options as Options;
   const [actor] = await ctx.db
@@ -42,6 +48,12 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
   const now = ctx.clock.now();
   const mode = imp.mode as ImportMode;
   await ctx.db.transaction(async (tx) => {
+    // The claim, in the transaction that applies: one run at a time per import (a second run — a retry,
+    // the sweep, another worker — waits here), and a run that finds it applied does nothing. A lock
+    // rather than the import's row, which progress updates from another connection while this runs.
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`import:${importId}`}, 0))`);
+    const [current] = await queryRows<{ status: string }>(tx, sql`SELECT status FROM imports WHERE id = ${importId}`);
+    if (!current || !['approved', 'running'].includes(current.status)) return;
     // Statements over 100,000 rows cost more to compile (JIT) than they gain from it; their sorts
     // (rows in index order) fit in memory instead of spilling to disk.
     if (ctx.database.kind === 'pg') {

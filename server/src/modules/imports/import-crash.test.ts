@@ -44,11 +44,11 @@ describe.runIf(DATABASE_URL)('an import whose worker is killed', () => {
         DATA_DIR: mkdtempSync(path.join(tmpdir(), 'troupe-worker-')),
         LOG_LEVEL: 'error',
       },
-      stdio: 'ignore',
+      stdio: ['ignore', 'ignore', 'inherit'],
     });
     try {
       let waiting = false;
-      for (let i = 0; i < 300 && !waiting; i++) {
+      for (let i = 0; i < 900 && !waiting; i++) {
         await new Promise((r) => setTimeout(r, 100));
         const row = await one(
           `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO invitations%'`,

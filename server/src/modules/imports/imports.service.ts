@@ -5,6 +5,7 @@ import { imports } from '../../db/schema.js';
 import { conflict, notFound } from '../../http/errors.js';
 import type { JobDefinition } from '../../jobs/queue.js';
 import { csvLine } from '../../lib/csv.js';
+import { queryRows } from '../../lib/sql.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from '../members/members.service.js';
 import { runImport } from './apply.service.js';
@@ -39,7 +40,7 @@ export async function approveImport(
       .update(imports)
       .set({ status: 'approved', approvedBy: o.actor.id, approvedAt: sql`now()`, options })
       .where(eq(imports.id, imp.id));
-    await ctx.jobs.send(RUN, { importId: imp.id }, { tx, singletonKey: imp.id });
+    await ctx.jobs.send(RUN, { importId: imp.id }, { tx });
     await recordAudit(tx, {
       orgId: o.orgId,
       actor: o.actor,
@@ -139,16 +140,28 @@ export async function* resultsCsv(ctx: AppContext, importId: string): AsyncGener
   }
 }
 
-/** Imports whose worker died (no heartbeat for two minutes) are queued again; the run is idempotent. */
+/**
+ * Imports whose run is lost (no heartbeat for two minutes, and no job left to retry it) are queued
+ * again. A run already applying holds the import's lock: it is left alone. Extra runs are harmless
+ * anyway: the apply claims the import in its own transaction.
+ */
 async function sweepStalled(ctx: AppContext): Promise<void> {
   const { rows } = await ctx.database.query<{ id: string }>(
     `SELECT id FROM imports WHERE status IN ('approved', 'running') AND coalesce(heartbeat_at, approved_at) < now() - interval '2 minutes'`,
   );
-  for (const r of rows)
-    await ctx.jobs.send(RUN, { importId: r.id }, { singletonKey: `resume-${r.id}-${Math.floor(Date.now() / 120_000)}` });
+  for (const r of rows) {
+    const busy = await ctx.db.transaction(async (tx) => {
+      const [lock] = await queryRows<{ free: boolean }>(
+        tx,
+        sql`SELECT pg_try_advisory_xact_lock(hashtextextended(${`import:${r.id}`}, 0)) AS free`,
+      );
+      return !lock?.free;
+    });
+    if (!busy) await ctx.jobs.send(RUN, { importId: r.id });
+  }
 }
 
 export const importJobs: JobDefinition[] = [
-  { name: RUN, schema: z.object({ importId: z.string().uuid() }), handler: runImport, retryLimit: 5, expireInSeconds: 1800 },
+  { name: RUN, schema: z.object({ importId: z.string().uuid() }), handler: runImport, retryLimit: 5 },
   { name: SWEEP, schema: z.object({}).passthrough(), handler: (ctx) => sweepStalled(ctx), cron: '* * * * *' },
 ];

@@ -44,6 +44,14 @@ async function runBatch(ctx: AppContext, { batchId }: { batchId: string }) {
   const { groupIds, sendAt, now } = await validateInviteRequest(ctx, { ...req, orgId: batch.orgId, actor: req.actor });
   const { valid, skipped } = screenAddresses(parseAddressList(req.emails));
   await ctx.db.transaction(async (tx) => {
+    // The claim, in the transaction that invites: a second run (retry, another worker) waits for this
+    // one on the batch's row, then finds it done and invites nobody twice.
+    const [current] = await tx
+      .select({ status: invitationBatches.status })
+      .from(invitationBatches)
+      .where(eq(invitationBatches.id, batchId))
+      .for('update');
+    if (!current || current.status === 'done') return;
     const res = await createEmailInvitations(ctx, tx, {
       ...req,
       actor: req.actor,

@@ -17,7 +17,8 @@ const rows = (q: ReturnType<typeof sql>) => queryRows<Record<string, unknown>>(t
 /** Makes the scheduled emails of one address due now (pg-boss reads the database clock). */
 async function releaseScheduled(email: string) {
   await t.ctx.database.query(
-    `UPDATE ${t.ctx.config.jobs.schema}.job SET start_after = now() WHERE name = 'email.send' AND data->>'emailId' IN (SELECT id::text FROM emails WHERE to_address = $1)`,
+    `UPDATE ${t.ctx.config.jobs.schema}.job SET start_after = now()
+     WHERE name = 'email.batch' AND data->>'batchId' IN (SELECT batch_id::text FROM emails WHERE to_address = $1)`,
     [email],
   );
 }

@@ -3,7 +3,8 @@ import type { AppContext } from '../../context.js';
 import { emails, invitations, organizations } from '../../db/schema.js';
 import { AppError, conflict, notFound } from '../../http/errors.js';
 import { normalizeEmail } from '../../lib/email-address.js';
-import { onEmailFailed, onEmailSent } from '../../mail/outbox.js';
+import { queryRows, uuidArray } from '../../lib/sql.js';
+import type { MailHook } from '../../mail/hooks.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from '../members/members.service.js';
 import { requireEmail } from '../accounts/accounts.service.js';
@@ -202,22 +203,26 @@ export async function changeAddress(ctx: AppContext, o: { actor: Actor; orgId: s
   });
 }
 
-/** Delivery updates the invitation: prospect → pending once the SMTP server accepted the message. */
-export function registerInvitationMailHooks(): void {
-  for (const template of ['invitation', 'session-invitation']) {
-    onEmailSent(template, async (ctx, email) => {
-      if (!email.refId) return;
-      await ctx.db
+/**
+ * Delivery updates the invitation (email invitations, program-session invitations and join-page
+ * requests): prospect → pending once the SMTP server accepted the message; a failure is noted on it.
+ */
+export function invitationMailHooks(templates: string[]): MailHook {
+  return {
+    templates,
+    async sent(tx, refIds) {
+      await tx
         .update(invitations)
         .set({ status: 'pending', sentAt: sql`now()`, lastError: null, updatedAt: sql`now()` })
-        .where(and(eq(invitations.id, email.refId), eq(invitations.status, 'prospect')));
-    });
-    onEmailFailed(template, async (ctx, email, error) => {
-      if (!email.refId) return;
-      await ctx.db
-        .update(invitations)
-        .set({ lastError: error.slice(0, 500), updatedAt: sql`now()` })
-        .where(and(eq(invitations.id, email.refId), eq(invitations.status, 'prospect')));
-    });
-  }
+        .where(and(sql`${invitations.id} = ANY(${uuidArray(refIds)})`, eq(invitations.status, 'prospect')));
+    },
+    async failed(tx, failures) {
+      await queryRows(
+        tx,
+        sql`UPDATE invitations i SET last_error = left(f.error, 500), updated_at = now()
+            FROM jsonb_to_recordset(${JSON.stringify(failures)}::jsonb) AS f("refId" uuid, error text)
+            WHERE i.id = f."refId" AND i.status = 'prospect'`,
+      );
+    },
+  };
 }

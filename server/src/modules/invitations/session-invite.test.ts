@@ -11,7 +11,7 @@ afterAll(() => t.close());
 
 const release = (email: string) =>
   t.ctx.database.query(
-    `UPDATE ${t.ctx.config.jobs.schema}.job SET start_after = now() WHERE name = 'email.send' AND data->>'emailId' IN (SELECT id::text FROM emails WHERE to_address = $1)`,
+    `UPDATE ${t.ctx.config.jobs.schema}.job SET start_after = now() WHERE name = 'email.batch' AND data->>'batchId' IN (SELECT batch_id::text FROM emails WHERE to_address = $1)`,
     [email],
   );
 

@@ -5,12 +5,9 @@ import { startSession } from '../../http/sessions.js';
 import { localeFromHeader } from '../../i18n/index.js';
 import { toIso } from '../../lib/time.js';
 import * as s from './join-page.schemas.js';
-import { joinPageLogo, registerJoinPageMailHooks, requestToJoin, viewJoinPage } from './request.service.js';
+import { joinPageLogo, requestToJoin, viewJoinPage } from './request.service.js';
 import { getJoinPageSettings, type JoinPageSettings, updateJoinPageSettings } from './settings.service.js';
 import { acceptJoinLink, registerFromJoinLink, viewJoinLink } from './verify.service.js';
-
-// Registered when the module loads, so worker-only processes (which build no routes) update the invitation too.
-registerJoinPageMailHooks();
 
 /** The join page: its settings for staff, the public page, and the verification link it mails. */
 export const joinPageRoutes =

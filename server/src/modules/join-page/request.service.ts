@@ -4,12 +4,14 @@ import type { Db } from '../../db/client.js';
 import { invitations, organizations } from '../../db/schema.js';
 import { AppError, invalidField } from '../../http/errors.js';
 import { isDomainAllowed } from '../../lib/email-address.js';
-import { onEmailFailed, onEmailSent, queueEmails } from '../../mail/outbox.js';
+import type { MailHook } from '../../mail/hooks.js';
+import { queueEmails } from '../../mail/outbox.js';
 import { requireEmail } from '../accounts/accounts.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { findGroupImage } from '../groups/group-images.service.js';
 import { queryRows } from '../../lib/sql.js';
-import { issueLinks, markLinkMailFailed, markLinkMailSent } from '../invitations/links.service.js';
+import { invitationMailHooks } from '../invitations/lifecycle.service.js';
+import { issueLinks } from '../invitations/links.service.js';
 import { findEnabledBySlug, type JoinPage, type OfferedGroup, offeredGroups, offeredLocations, recentJoinMails } from './join-page.repo.js';
 import { one } from '../../lib/rows.js';
 
@@ -176,11 +178,4 @@ export async function requestToJoin(
 }
 
 /** Delivery moves a join request from prospect to pending, as for email invitations. */
-export function registerJoinPageMailHooks(): void {
-  onEmailSent(JOIN_MAIL_TEMPLATE, async (ctx, email) => {
-    if (email.refId) await markLinkMailSent(ctx.db, email.refId);
-  });
-  onEmailFailed(JOIN_MAIL_TEMPLATE, async (ctx, email, error) => {
-    if (email.refId) await markLinkMailFailed(ctx.db, email.refId, error);
-  });
-}
+export const joinPageMailHooks: MailHook = invitationMailHooks([JOIN_MAIL_TEMPLATE]);

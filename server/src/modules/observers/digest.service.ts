@@ -103,6 +103,5 @@ export const observerJobs: JobDefinition[] = [
     schema: z.object({}).passthrough(),
     handler: async (ctx) => void (await sendDigests(ctx)),
     cron: '0 7 * * 1',
-    expireInSeconds: 3600,
   },
 ];
