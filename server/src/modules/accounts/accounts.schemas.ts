@@ -27,5 +27,6 @@ export const membershipOut = z.object({
   role: z.enum(ROLES),
   status: z.string(),
   permissions: z.array(z.enum(PERMISSIONS)),
+  grantableRoles: z.array(z.enum(ROLES)).describe('Roles this member may give in this organization (invitations, imports, role changes).'),
 });
 export const meOut = z.object({ account: accountOut, memberships: z.array(membershipOut) });
