@@ -132,7 +132,12 @@ export const accountsRoutes =
         const memberships = await listMembershipsOf(ctx.db, actorOf(req).id);
         return {
           account: present(account!),
-          memberships: memberships.map((m) => ({ ...m, role: m.role as Role, permissions: permissionsOf(m.role), grantableRoles: grantableRoles(m.role) })),
+          memberships: memberships.map((m) => ({
+            ...m,
+            role: m.role as Role,
+            permissions: permissionsOf(m.role),
+            grantableRoles: grantableRoles(m.role),
+          })),
         };
       },
     );
