@@ -130,6 +130,18 @@ describe('actor role × target role × action', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('an import gives only the roles its author may give (never owner)', async () => {
+    const text = `email,role,groups\n${['admin', 'manager_full', 'manager_limited', 'learner'].map((r) => `${r}-${uid()}@example.com,${r},Everyone`).join('\n')}\n`;
+    const refused = async (actor: Role) => {
+      const res = expectStatus(await actors[actor].agent.post(`${o.base}/imports`, { text }), 201);
+      return (res.data.rows as { role: string; messages: { code: string }[] }[])
+        .filter((r) => r.messages.some((m) => m.code === 'role_not_allowed'))
+        .map((r) => r.role);
+    };
+    expect(await refused('manager_full')).toEqual(['admin', 'manager_full']);
+    expect(await refused('admin')).toEqual([]);
+  });
+
   it('a bulk archive stops at a member the actor may not manage, changing nobody', async () => {
     await reset('admin', 'active');
     await reset('learner', 'active');
