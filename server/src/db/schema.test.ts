@@ -47,7 +47,7 @@ it('builds from the migrations a database whose tables and columns match the dec
 });
 
 /** The quoted values in a CHECK's text, sorted: what an enumerated column allows. */
-const literals = (text: string) => [...text.matchAll(/'([^']*)'/g)].map((m) => m[1]).sort();
+const literals = (text: string) => [...text.matchAll(/'([^']*)'/g)].map((m) => m[1] ?? '').sort();
 
 it('declares the CHECK constraints and unique indexes that the migrations build, with the same allowed values', async () => {
   const dialect = new PgDialect();

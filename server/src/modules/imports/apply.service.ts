@@ -4,11 +4,12 @@ import { accounts, imports, organizations } from '../../db/schema.js';
 import { queryRows } from '../../lib/sql.js';
 import { queueEmails } from '../../mail/outbox.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { enrolJoinedInGroupSessions, enrolNewAccountsInGroupSessions } from '../groups/enrolment-rules.js';
+import { enrolJoinedInGroupSessions, enrolNewAccountsInGroupSessions } from '../groups/group-membership.service.js';
 import { createAccounts } from './apply-create.js';
 import { type ApplyCtx, createMissingGroups, decideRows } from './apply-decide.js';
 import { inviteRows, retireCurrentInvitations } from './apply-invite.js';
 import { allowedRoles, type ImportMode } from './preview.service.js';
+import { one } from '../../lib/rows.js';
 
 /** Lines applied per statement: progress moves after each slice. */
 const SLICE_LINES = 10_000;
@@ -52,13 +53,16 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
     await decideRows(c, { mode, allowedRoles: allowedRoles(actorRole?.role ?? 'none', mode) });
     await progress(10, 0);
     const sendAt = opts.sendAt && new Date(opts.sendAt) > now ? new Date(opts.sendAt) : undefined;
-    const [org] = await tx.select().from(organizations).where(eq(organizations.id, imp.orgId));
+    const org = one(await tx.select().from(organizations).where(eq(organizations.id, imp.orgId)), 'organization');
     const mail = { orgName: org.name, actor: actor ?? null, sendAt };
     if (mode === 'invite') await retireCurrentInvitations(c);
     // Slices of the file's lines: a few statements each, whatever their size; progress after each.
-    const [span] = await queryRows<{ first: number; last: number }>(
-      tx,
-      sql`SELECT coalesce(min(line), 0) AS first, coalesce(max(line), -1) AS last FROM import_rows WHERE import_id = ${importId}`,
+    const span = one(
+      await queryRows<{ first: number; last: number }>(
+        tx,
+        sql`SELECT coalesce(min(line), 0) AS first, coalesce(max(line), -1) AS last FROM import_rows WHERE import_id = ${importId}`,
+      ),
+      'import line span',
     );
     const stats = { fresh: false };
     for (let from = span.first; from <= span.last; from += SLICE_LINES) {
@@ -69,18 +73,24 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
         WHERE r.import_id = ${importId} AND r.line >= ${lines.from} AND r.line < ${lines.to} AND r.result = ${result}`;
       await enrolJoinedInGroupSessions(tx, { orgId: imp.orgId, joined: joined('added_to_groups'), now });
       if (mode === 'create') await enrolNewAccountsInGroupSessions(tx, { orgId: imp.orgId, joined: joined('created'), now });
-      const [done] = await queryRows<{ n: number }>(
-        tx,
-        sql`SELECT count(*)::int AS n FROM import_rows WHERE import_id = ${importId} AND line < ${lines.to}`,
+      const done = one(
+        await queryRows<{ n: number }>(
+          tx,
+          sql`SELECT count(*)::int AS n FROM import_rows WHERE import_id = ${importId} AND line < ${lines.to}`,
+        ),
+        'applied row count',
       );
       await progress(10 + Math.floor((85 * (Math.min(lines.to, span.last + 1) - span.first)) / (span.last + 1 - span.first)), done.n);
     }
-    const [result] = await queryRows<Record<string, number>>(
-      tx,
-      sql`SELECT count(*) FILTER (WHERE result = 'created')::int AS created, count(*) FILTER (WHERE result = 'invited')::int AS invited,
+    const result = one(
+      await queryRows<Record<string, number>>(
+        tx,
+        sql`SELECT count(*) FILTER (WHERE result = 'created')::int AS created, count(*) FILTER (WHERE result = 'invited')::int AS invited,
             count(*) FILTER (WHERE result = 'added_to_groups')::int AS "addedToGroups", count(*) FILTER (WHERE result = 'already_there')::int AS "alreadyThere",
             count(*) FILTER (WHERE result = 'skipped')::int AS skipped, count(*)::int AS rows
           FROM import_rows WHERE import_id = ${importId}`,
+      ),
+      'import result',
     );
     const counts = imp.counts as Record<string, unknown>;
     const after = madeValid

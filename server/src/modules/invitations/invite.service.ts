@@ -10,6 +10,7 @@ import { queryRows } from '../../lib/sql.js';
 import { type Actor, assertCanGrant, requireGroups } from '../members/members.service.js';
 import { parseAddressList, type Skipped, screenAddresses } from './address-list.js';
 import { type Invitation, issueTokens } from './invitations.repo.js';
+import { one } from '../../lib/rows.js';
 
 export type InviteRequest = {
   emails: string[];
@@ -101,7 +102,7 @@ export async function createEmailInvitations(
   // Inserted in one order by every request, so two requests with overlapping lists wait on each other, never deadlock.
   const ordered = [...fresh].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
-  const [org] = await tx.select().from(organizations).where(eq(organizations.id, o.orgId));
+  const org = one(await tx.select().from(organizations).where(eq(organizations.id, o.orgId)), 'organization');
   const expiresAt = org.invitationTtlDays
     ? new Date((o.sendAt ?? o.now).getTime() + org.invitationTtlDays * 86400_000).toISOString()
     : null;
@@ -161,7 +162,7 @@ export async function createEmailInvitations(
     actor: o.actor,
     action: 'invitation.created',
     targetType: 'invitation',
-    targetId: items.length === 1 ? items[0].id : undefined,
+    targetId: items.length === 1 ? items[0]?.id : undefined,
     ip: o.actor.ip,
     data: { count: items.length, groupIds: o.groupIds, role: o.role, sendAt: o.sendAt?.toISOString() ?? null },
   });
@@ -210,7 +211,7 @@ export async function queueInvitationEmails(
     { startAfter: o.sendAt ?? undefined },
   );
   const first = o.invitations[0];
-  if (first.sendCopyToMe) {
+  if (first?.sendCopyToMe) {
     await queueEmails(
       tx,
       ctx.jobs,
