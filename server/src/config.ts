@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 const envSchema = z.object({
@@ -20,7 +21,42 @@ const envSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]*$/)
     .default('pgboss'),
   RATE_LIMIT_AUTH_MAX: z.coerce.number().int().min(1).default(10),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, c) => parseTrustProxy(v, c)),
 });
+
+/** Which proxies may tell the client's address (X-Forwarded-For), as Fastify's `trustProxy` takes it. */
+export type TrustProxy = boolean | number | string[];
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function parseTrustProxy(raw: string | undefined, c: z.RefinementCtx): TrustProxy {
+  const v = raw?.trim().toLowerCase() ?? '';
+  if (v === '' || v === 'false' || v === 'off') return false;
+  if (v === 'true' || v === 'on') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = list.filter((s) => !PROXY_NAMES.has(s) && !isAddressOrCidr(s));
+  if (bad.length) c.addIssue({ code: 'custom', message: `not an address, CIDR range or hop count: ${bad.join(', ')}` });
+  return list;
+}
+
+function isAddressOrCidr(s: string): boolean {
+  if (s.includes('/')) {
+    try {
+      ipaddr.parseCIDR(s);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return ipaddr.isValid(s);
+}
 
 export type Config = {
   port: number;
@@ -42,6 +78,8 @@ export type Config = {
   jobs: { retryDelaySeconds: number; retryLimit: number; pollingIntervalSeconds: number; schema: string };
   /** Requests allowed per window on sign-in, registration, reset, passcodes and the join page. */
   rateLimits: { auth: { max: number; windowMs: number } };
+  /** Proxies trusted to report the client's address; false (default): the socket's address is the client's. */
+  trustProxy: TrustProxy;
 };
 
 /** Reads the environment once; a generated session secret is kept in the data folder so restarts keep sessions. */
@@ -72,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: appUrl.startsWith('https://'),
     jobs: { retryDelaySeconds: 5, retryLimit: 8, pollingIntervalSeconds: 1, schema: e.JOBS_SCHEMA },
     rateLimits: { auth: { max: e.RATE_LIMIT_AUTH_MAX, windowMs: 60_000 } },
+    trustProxy: e.TRUST_PROXY,
   };
 }
 

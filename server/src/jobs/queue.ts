@@ -5,6 +5,7 @@ import type { Database, Db, SqlExecutor } from '../db/client.js';
 import { executorFor } from '../db/client.js';
 
 /** A job: a name, a payload of ids only, and a handler that can run twice safely. */
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of every payload type; each handler is typed by its own schema
 export type JobDefinition<S extends z.ZodType = z.ZodType<any>> = {
   name: string;
   schema: S;
@@ -43,10 +44,10 @@ function pgliteExecutor(database: Database): SqlExecutor {
     executeSql(text, values = []) {
       const run = async () => {
         if (values.length === 0 && text.includes(';')) {
-          const results: any = await database.pglite!.exec(text);
-          return { rows: results[results.length - 1]?.rows ?? [] };
+          const results = await database.pglite!.exec(text);
+          return { rows: results.at(-1)?.rows ?? [] };
         }
-        return database.pglite!.query(text, values as any[]) as Promise<{ rows: any[] }>;
+        return database.pglite!.query(text, values);
       };
       const next = chain.then(run, run);
       chain = next.catch(() => {});
@@ -129,7 +130,9 @@ export function createJobQueue(
       for (let i = 0; i < items.length; i += 1000) {
         const slice = items.slice(i, i + 1000).map((data) => ({ data, startAfter: o.startAfter }));
         await boss.insert(
+          // biome-ignore lint/suspicious/noExplicitAny: pg-boss 10 types neither a job's name in insert() nor its db option, which it honours
           slice.map((j) => ({ name, data: j.data, startAfter: j.startAfter })) as any,
+          // biome-ignore lint/suspicious/noExplicitAny: as above
           { db: o.tx ? executorFor(o.tx) : undefined } as any,
         );
       }

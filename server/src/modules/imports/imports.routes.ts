@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
+import { storableText } from '../../http/input-guard.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
@@ -70,7 +71,7 @@ export const importsRoutes =
           let file: { bytes: Buffer; name: string } | null = null;
           try {
             for await (const part of req.parts()) {
-              if (part.type === 'file') file = { bytes: await part.toBuffer(), name: part.filename || 'upload.csv' };
+              if (part.type === 'file') file = { bytes: await part.toBuffer(), name: storableText(part.filename) || 'upload.csv' };
               else if (part.fieldname === 'mode' && (part.value === 'invite' || part.value === 'create')) mode = part.value;
               else if (part.fieldname === 'createMissingGroups') createMissingGroups = part.value === 'true';
             }
