@@ -83,9 +83,8 @@ describe.skipIf(!onPostgres)('several processes starting at once', () => {
         await Promise.all(queues.map((q) => q.start()));
         const { rows: names } = await dbs[0]!.query<{ name: string }>('SELECT name FROM pgboss.queue');
         const registered: string[] = [];
-        registerFeatureJobs({ register: (defs) => registered.push(...defs.map((d) => d.name)) } as Parameters<
-          typeof registerFeatureJobs
-        >[0]);
+        const collect = { register: (defs: { name: string }[]) => registered.push(...defs.map((d) => d.name)) };
+        registerFeatureJobs(collect as unknown as Parameters<typeof registerFeatureJobs>[0]);
         expect(registered.length).toBeGreaterThan(0);
         expect(names.map((n) => n.name)).toEqual(expect.arrayContaining(registered));
       } finally {

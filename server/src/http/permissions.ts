@@ -1,5 +1,6 @@
-// One table of role → permissions. Routes declare the permission they need; answers list the
-// viewer's permissions so the web app never guesses.
+// The one permission model: role → actions, role → roles it may grant, and who may manage whom.
+// Routes declare the permission they need; answers list the viewer's permissions and grantable
+// roles so the web app never guesses.
 
 export const ROLES = ['owner', 'admin', 'manager_full', 'manager_limited', 'learner', 'guest'] as const;
 export type Role = (typeof ROLES)[number];
@@ -68,18 +69,40 @@ export function permissionsOf(role: string): Permission[] {
   return [...(ROLE_PERMISSIONS[role as Role] ?? [])];
 }
 
-// Who may give which role (creating, inviting, changing a member). Mirrors members.service.ts
-// assertCanGrant until that moves here.
-const GRANTABLE: Partial<Record<Role, readonly Role[]>> = {
+/** Roles that may be observers or referents of a group. */
+export const STAFF_ROLES: Role[] = ['owner', 'admin', 'manager_full', 'manager_limited'];
+
+/** Roles each role may hand out (invitations, managed accounts, passcodes, imports, role changes). */
+const GRANTABLE: Record<Role, readonly Role[]> = {
   owner: ROLES,
   admin: ['admin', 'manager_full', 'manager_limited', 'learner', 'guest'],
   manager_full: ['manager_limited', 'learner', 'guest'],
+  manager_limited: [],
+  learner: [],
+  guest: [],
 };
 
-/** The roles a member of this role may give, so the web app offers only those (/api/v1/me). */
+/** The roles a member with this role may give; answered in /me so forms offer only these. */
 export function grantableRoles(role: string): Role[] {
   return [...(GRANTABLE[role as Role] ?? [])];
 }
 
-/** Roles that may be observers or referents of a group. */
-export const STAFF_ROLES: Role[] = ['owner', 'admin', 'manager_full', 'manager_limited'];
+/** Whether an actor may give a role to someone. */
+export function canGrant(actorRole: string, role: string): boolean {
+  return grantableRoles(actorRole).includes(role as Role);
+}
+
+/** Rank of authority: a member manages only members ranked strictly below (owners excepted). */
+const RANK: Record<Role, number> = { owner: 5, admin: 4, manager_full: 3, manager_limited: 2, learner: 1, guest: 0 };
+
+/**
+ * Whether an actor may change, archive, restore or remove a member with the target role: only a
+ * member ranked strictly below their own, except that owners manage anyone (the last-owner rule is
+ * the service's). The action's own permission (`members.manage`) is checked by the route.
+ */
+export function canManageMember(actorRole: string, targetRole: string): boolean {
+  if (actorRole === 'owner') return true;
+  const actor = RANK[actorRole as Role];
+  const target = RANK[targetRole as Role];
+  return actor !== undefined && target !== undefined && actor > target;
+}

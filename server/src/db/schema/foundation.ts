@@ -1,19 +1,23 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, id, timeOrderedId, ts } from './columns.js';
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, oneOf, ROLE_VALUES, timeOrderedId, ts } from './columns.js';
 
-export const accounts = pgTable('accounts', {
-  id: timeOrderedId(),
-  email: text('email').notNull(),
-  emailKey: text('email_key').notNull().unique(),
-  name: text('name').notNull(),
-  passwordHash: text('password_hash'),
-  verifiedAt: ts('verified_at'),
-  locale: text('locale').notNull().default('en'),
-  lastLoginAt: ts('last_login_at'),
-  createdAt: createdAt(),
-  updatedAt: ts('updated_at').notNull().defaultNow(),
-});
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: timeOrderedId(),
+    email: text('email').notNull(),
+    emailKey: text('email_key').notNull().unique(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash'),
+    verifiedAt: ts('verified_at'),
+    locale: text('locale').notNull().default('en'),
+    lastLoginAt: ts('last_login_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [oneOf('accounts_locale_check', t.locale, ['en', 'fr'])],
+);
 
 export const sessions = pgTable(
   'sessions',
@@ -48,15 +52,19 @@ export const authTokens = pgTable(
   (t) => [index('auth_tokens_account_idx').on(t.accountId, t.purpose)],
 );
 
-export const organizations = pgTable('organizations', {
-  id: id(),
-  name: text('name').notNull(),
-  slug: text('slug').notNull().unique(),
-  /** Days an invitation stays valid; null: valid until cancelled. */
-  invitationTtlDays: integer('invitation_ttl_days'),
-  createdAt: createdAt(),
-  updatedAt: ts('updated_at').notNull().defaultNow(),
-});
+export const organizations = pgTable(
+  'organizations',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    slug: text('slug').notNull().unique(),
+    /** Days an invitation stays valid; null: valid until cancelled. */
+    invitationTtlDays: integer('invitation_ttl_days'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [check('organizations_invitation_ttl_days_check', sql`${t.invitationTtlDays} IS NULL OR ${t.invitationTtlDays} > 0`)],
+);
 
 export const memberships = pgTable(
   'memberships',
@@ -74,7 +82,12 @@ export const memberships = pgTable(
     createdAt: createdAt(),
     archivedAt: ts('archived_at'),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.accountId] }), index('memberships_account_idx').on(t.accountId)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.accountId] }),
+    index('memberships_account_idx').on(t.accountId),
+    oneOf('memberships_role_check', t.role, ROLE_VALUES),
+    oneOf('memberships_status_check', t.status, ['active', 'archived']),
+  ],
 );
 
 export const locations = pgTable(
@@ -129,5 +142,8 @@ export const emails = pgTable(
     sentAt: ts('sent_at'),
     createdAt: createdAt(),
   },
-  (t) => [index('emails_ref_idx').on(t.refId)],
+  (t) => [
+    index('emails_ref_idx').on(t.refId),
+    oneOf('emails_status_check', t.status, ['queued', 'sending', 'sent', 'failed', 'cancelled']),
+  ],
 );

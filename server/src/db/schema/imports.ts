@@ -1,5 +1,5 @@
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, id, ts } from './columns.js';
+import { createdAt, id, oneOf, ROLE_VALUES, ts } from './columns.js';
 import { accounts, organizations } from './foundation.js';
 
 export const imports = pgTable(
@@ -29,7 +29,12 @@ export const imports = pgTable(
     approvedAt: ts('approved_at'),
     finishedAt: ts('finished_at'),
   },
-  (t) => [index('imports_org_idx').on(t.orgId, t.createdAt, t.id)],
+  (t) => [
+    index('imports_org_idx').on(t.orgId, t.createdAt, t.id),
+    oneOf('imports_mode_check', t.mode, ['invite', 'create']),
+    oneOf('imports_status_check', t.status, ['preview', 'approved', 'running', 'done', 'rejected', 'failed']),
+    oneOf('imports_source_check', t.source, ['file', 'paste']),
+  ],
 );
 
 export const importRows = pgTable(
@@ -57,5 +62,11 @@ export const importRows = pgTable(
     resultReason: text('result_reason'),
     accountId: uuid('account_id'),
   },
-  (t) => [primaryKey({ columns: [t.importId, t.line] }), index('import_rows_email_idx').on(t.importId, t.emailKey)],
+  (t) => [
+    primaryKey({ columns: [t.importId, t.line] }),
+    index('import_rows_email_idx').on(t.importId, t.emailKey),
+    oneOf('import_rows_role_check', t.role, ROLE_VALUES),
+    oneOf('import_rows_outcome_check', t.outcome, ['valid', 'invalid', 'duplicate', 'conflict']),
+    oneOf('import_rows_result_check', t.result, ['created', 'invited', 'added_to_groups', 'already_there', 'skipped']),
+  ],
 );

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, id, timeOrderedId, ts } from './columns.js';
+import { boolean, check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, oneOf, ROLE_VALUES, timeOrderedId, ts } from './columns.js';
 import { accounts, locations, organizations } from './foundation.js';
 import { programSessions } from './groups.js';
 
@@ -26,6 +26,9 @@ export const passcodes = pgTable(
   (t) => [
     uniqueIndex('passcodes_enabled_code_idx').on(t.codeHash).where(sql`enabled`),
     index('passcodes_org_idx').on(t.orgId, t.createdAt),
+    oneOf('passcodes_role_check', t.role, ROLE_VALUES),
+    check('passcodes_capacity_check', sql`${t.capacity} > 0`),
+    check('passcodes_used_check', sql`${t.used} >= 0 AND ${t.used} <= ${t.capacity}`),
   ],
 );
 
@@ -61,7 +64,20 @@ export const invitations = pgTable(
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('invitations_email_idx').on(t.orgId, t.emailKey)],
+  (t) => [
+    index('invitations_email_idx').on(t.orgId, t.emailKey),
+    uniqueIndex('invitations_passcode_account_idx').on(t.passcodeId, t.accountId).where(sql`${t.passcodeId} IS NOT NULL`),
+    // One open invitation per organization, kind and address (email, join page); per session and address.
+    uniqueIndex('invitations_open_address_idx')
+      .on(t.orgId, t.kind, t.emailKey)
+      .where(sql`${t.status} IN ('prospect', 'pending') AND ${t.kind} IN ('email', 'join_page')`),
+    uniqueIndex('invitations_open_session_idx')
+      .on(t.sessionId, t.emailKey)
+      .where(sql`${t.status} IN ('prospect', 'pending') AND ${t.kind} = 'session'`),
+    oneOf('invitations_kind_check', t.kind, ['email', 'passcode', 'join_page', 'session']),
+    oneOf('invitations_status_check', t.status, ['prospect', 'pending', 'active', 'declined', 'cancelled', 'expired']),
+    oneOf('invitations_role_check', t.role, ROLE_VALUES),
+  ],
 );
 
 export const invitationTokens = pgTable('invitation_tokens', {
@@ -73,15 +89,19 @@ export const invitationTokens = pgTable('invitation_tokens', {
   replacedAt: ts('replaced_at'),
 });
 
-export const invitationBatches = pgTable('invitation_batches', {
-  id: id(),
-  orgId: uuid('org_id')
-    .notNull()
-    .references(() => organizations.id, { onDelete: 'cascade' }),
-  createdBy: uuid('created_by').references(() => accounts.id, { onDelete: 'set null' }),
-  status: text('status').notNull().default('queued'),
-  request: jsonb('request').notNull(),
-  result: jsonb('result'),
-  createdAt: createdAt(),
-  finishedAt: ts('finished_at'),
-});
+export const invitationBatches = pgTable(
+  'invitation_batches',
+  {
+    id: id(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    createdBy: uuid('created_by').references(() => accounts.id, { onDelete: 'set null' }),
+    status: text('status').notNull().default('queued'),
+    request: jsonb('request').notNull(),
+    result: jsonb('result'),
+    createdAt: createdAt(),
+    finishedAt: ts('finished_at'),
+  },
+  (t) => [oneOf('invitation_batches_status_check', t.status, ['queued', 'running', 'done', 'failed'])],
+);

@@ -28,6 +28,6 @@ export const membershipOut = z.object({
   status: z.string(),
   permissions: z.array(z.enum(PERMISSIONS)),
   /** The roles the viewer may give in this organization (invitations, new members, role changes). */
-  grantableRoles: z.array(z.enum(ROLES)),
+  grantableRoles: z.array(z.enum(ROLES)).describe('Roles this member may give in this organization (invitations, imports, role changes).'),
 });
 export const meOut = z.object({ account: accountOut, memberships: z.array(membershipOut) });

@@ -43,9 +43,23 @@ export async function inviteRows(
         SELECT id, ${orgId}::uuid, 'email', email, email_key, role, location_id, group_ids, ${mail.actor?.id ?? null}::uuid,
                ${mail.sendAt?.toISOString() ?? null}::timestamptz, ${expiresAt}::timestamptz, ${tsParam(now)}, ${tsParam(now)}
         FROM src
+        ON CONFLICT DO NOTHING
+        RETURNING id
+      ),
+      -- An address invited meanwhile by a concurrent request keeps that open invitation (one per address):
+      -- the row is skipped as already invited, and that invitation stays the address's current one.
+      lost AS (SELECT id, email_key FROM src WHERE id NOT IN (SELECT id FROM invited)),
+      lost_rows AS (
+        UPDATE import_rows r SET result = 'skipped', result_reason = 'already_invited'
+        FROM lost WHERE r.import_id = ${importId} AND r.line >= ${lines.from} AND r.line < ${lines.to} AND r.result = 'invited' AND r.email_key = lost.email_key
+      ),
+      kept_current AS (
+        UPDATE invitations i SET is_current = true
+        FROM lost WHERE i.org_id = ${orgId} AND i.kind = 'email' AND i.status IN ('prospect', 'pending') AND i.email_key = lost.email_key
       ),
       tokens AS (
-        INSERT INTO invitation_tokens (token_hash, invitation_id, created_at) SELECT ${hashTokenSql(sql`token`)}, id, ${tsParam(now)} FROM src
+        INSERT INTO invitation_tokens (token_hash, invitation_id, created_at)
+        SELECT ${hashTokenSql(sql`token`)}, id, ${tsParam(now)} FROM src WHERE id IN (SELECT id FROM invited)
       ),
       -- The group names each distinct set of groups shows in the email (a file names a few dozen sets, not 100,000).
       group_sets AS (
@@ -55,6 +69,6 @@ export async function inviteRows(
     select: sql`
       SELECT ${orgId}::uuid, src.id, src.email, 'invitation', ${mail.actor?.locale ?? 'en'}::text,
              jsonb_build_object('token', src.token, 'orgName', ${mail.orgName}::text, 'inviterName', ${inviter}::text, 'email', src.email, 'message', NULL, 'groupNames', gs.names)
-      FROM src JOIN group_sets gs ON gs.group_ids = src.group_ids`,
+      FROM src JOIN invited USING (id) JOIN group_sets gs ON gs.group_ids = src.group_ids`,
   });
 }

@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { imports } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
+import { grantableRoles } from '../../http/permissions.js';
 import { normalizeEmail } from '../../lib/email-address.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { groupNameKey } from '../groups/groups.schemas.js';
@@ -18,14 +19,12 @@ export const IMPORT_LIMITS = { maxBytes: 50 * 1024 * 1024, maxRows: 1_000_000 };
 export type ImportMode = 'invite' | 'create';
 export type ImportInput = { kind: 'file'; bytes: Buffer; fileName: string } | { kind: 'paste'; text: string };
 
-const GRANTABLE: Record<string, string[]> = {
-  owner: ['admin', 'manager_full', 'manager_limited', 'learner', 'guest'],
-  admin: ['admin', 'manager_full', 'manager_limited', 'learner', 'guest'],
-  manager_full: ['manager_limited', 'learner', 'guest'],
-};
-/** Roles an import may give: account types user, admin or guest when creating accounts; what the actor may grant. */
+/**
+ * Roles an import may give: what the actor may grant (http/permissions.ts), never owner; when creating
+ * accounts, only the account types user, admin or guest.
+ */
 export function allowedRoles(actorRole: string, mode: ImportMode): string[] {
-  const mine = GRANTABLE[actorRole] ?? [];
+  const mine = grantableRoles(actorRole).filter((r) => r !== 'owner');
   return mode === 'create' ? mine.filter((r) => ['learner', 'admin', 'guest'].includes(r)) : mine;
 }
 

@@ -98,20 +98,26 @@ export async function createEmailInvitations(
     return false;
   });
   if (fresh.length === 0) return { items: [], skipped };
+  const listed = new Map(fresh.map((a, i) => [a.key, i]));
+  // Inserted in one order by every request, so two requests with overlapping lists wait on each other, never deadlock.
+  const ordered = [...fresh].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
   const org = one(await tx.select().from(organizations).where(eq(organizations.id, o.orgId)), 'organization');
   const expiresAt = org.invitationTtlDays
     ? new Date((o.sendAt ?? o.now).getTime() + org.invitationTtlDays * 86400_000).toISOString()
     : null;
+  // An open invitation whose time ran out is expired now, so the fresh one may be the open one.
   await tx.execute(
-    sql`UPDATE invitations SET is_current = false WHERE org_id = ${o.orgId} AND is_current AND email_key = ANY(${string(fresh.map((a) => a.key))})`,
+    sql`UPDATE invitations SET status = 'expired', updated_at = now() WHERE org_id = ${o.orgId} AND kind = 'email' AND status IN ('prospect','pending')
+          AND expires_at <= ${o.now.toISOString()}::timestamptz AND email_key = ANY(${string(fresh.map((a) => a.key))})`,
   );
   const items: Invitation[] = [];
   for (let i = 0; i < fresh.length; i += 2000) {
+    // The unique index on open invitations settles a race with a concurrent request: its row wins, ours is skipped.
     const rows = await tx
       .insert(invitations)
       .values(
-        fresh.slice(i, i + 2000).map((a) => ({
+        ordered.slice(i, i + 2000).map((a) => ({
           orgId: o.orgId,
           kind: 'email',
           email: a.email,
@@ -128,9 +134,28 @@ export async function createEmailInvitations(
           createdAt: o.now.toISOString(),
         })),
       )
+      .onConflictDoNothing()
       .returning();
     items.push(...rows);
   }
+  items.sort((a, b) => (listed.get(a.emailKey) ?? 0) - (listed.get(b.emailKey) ?? 0));
+  if (items.length < fresh.length) {
+    const inserted = new Set(items.map((r) => r.emailKey));
+    const lost = fresh.filter((a) => !inserted.has(a.key));
+    const winners = await queryRows<{ key: string; id: string }>(
+      tx,
+      sql`SELECT email_key AS key, id FROM invitations WHERE org_id = ${o.orgId} AND kind = 'email' AND status IN ('prospect','pending')
+            AND email_key = ANY(${string(lost.map((a) => a.key))})`,
+    );
+    const winnerOf = new Map(winners.map((w) => [w.key, w.id]));
+    for (const a of lost) skipped.push({ email: a.email, reason: 'already_invited', invitationId: winnerOf.get(a.key) });
+  }
+  if (items.length === 0) return { items, skipped };
+  // The newest invitation of an address is the one the members list shows.
+  await tx.execute(
+    sql`UPDATE invitations SET is_current = false WHERE org_id = ${o.orgId} AND is_current AND email_key = ANY(${string(items.map((r) => r.emailKey))})
+          AND NOT (id = ANY(string_to_array(${items.map((r) => r.id).join(',')}, ',')::uuid[]))`,
+  );
   await queueInvitationEmails(ctx, tx, { orgName: org.name, actor: o.actor, invitations: items, sendAt: o.sendAt });
   await recordAudit(tx, {
     orgId: o.orgId,

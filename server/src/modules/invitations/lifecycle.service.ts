@@ -106,6 +106,9 @@ export async function resendInvitations(ctx: AppContext, o: { actor: Actor; orgI
           inArray(invitations.id, o.invitationIds),
           inArray(invitations.status, RESENDABLE),
           eq(invitations.kind, 'email'),
+          // Reopening one is refused while the address has another open invitation (one open per address).
+          sql`NOT EXISTS (SELECT 1 FROM invitations o WHERE o.org_id = ${invitations.orgId} AND o.kind = 'email' AND o.email_key = ${invitations.emailKey}
+                AND o.status IN ('prospect','pending') AND o.id <> ${invitations.id})`,
         ),
       )
       .returning();

@@ -83,7 +83,12 @@ export async function inviteToSession(
           createdAt: now.toISOString(),
         })),
       )
+      .onConflictDoNothing()
       .returning();
+    // A concurrent request that invited the same address to this session first: its invitation stands.
+    const inserted = new Set(items.map((i) => i.emailKey));
+    for (const a of fresh) if (!inserted.has(a.key)) skipped.push({ email: a.email, reason: 'already_invited' });
+    if (items.length === 0) return { items, skipped };
     const tokens = await issueTokens(
       tx,
       items.map((i) => i.id),

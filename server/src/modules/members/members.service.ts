@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.js';
 import { accounts, memberships, organizations } from '../../db/schema.js';
 import type { AuthAccount } from '../../http/auth.js';
 import { AppError, conflict, forbidden, invalidField, notFound } from '../../http/errors.js';
-import type { Role } from '../../http/permissions.js';
+import { canGrant, canManageMember, type Role } from '../../http/permissions.js';
 import { hashPassword } from '../../lib/passwords.js';
 import { queueEmails } from '../../mail/outbox.js';
 import { createAuthToken, TOKEN_TTL, requireEmail } from '../accounts/accounts.service.js';
@@ -14,14 +14,15 @@ import { one } from '../../lib/rows.js';
 
 export type Actor = AuthAccount & { ip?: string; role: string };
 
-/** Which roles an actor may hand out: only owners make owners; admins make anything else; managers make learners, guests and limited managers. */
+/** Refuses a role the actor may not hand out (the one table is `canGrant` in http/permissions.ts). */
 export function assertCanGrant(actorRole: string, role: string): void {
-  const allowed: Record<string, Role[]> = {
-    owner: ['owner', 'admin', 'manager_full', 'manager_limited', 'learner', 'guest'],
-    admin: ['admin', 'manager_full', 'manager_limited', 'learner', 'guest'],
-    manager_full: ['manager_limited', 'learner', 'guest'],
-  };
-  if (!(allowed[actorRole] ?? []).includes(role as Role)) throw forbidden(`Your role (${actorRole}) cannot give the role ${role}.`);
+  if (!canGrant(actorRole, role)) throw forbidden(`Your role (${actorRole}) cannot give the role ${role}.`);
+}
+
+/** Refuses to act on a member whose role is above or equal to the actor's (owners excepted). */
+export function assertCanManage(actorRole: string, targetRole: string): void {
+  if (!canManageMember(actorRole, targetRole))
+    throw forbidden(`Your role (${actorRole}) cannot change a member whose role is ${targetRole}.`);
 }
 
 /** Validates that every group id belongs to the organization; 422 naming `groupIds` otherwise. */
@@ -129,7 +130,7 @@ export async function changeRole(ctx: AppContext, o: { actor: Actor; orgId: stri
       .where(and(eq(memberships.orgId, o.orgId), eq(memberships.accountId, o.accountId)))
       .for('update');
     if (!m) throw notFound('Member');
-    if (m.role === 'owner' && o.actor.role !== 'owner') throw forbidden('Only an owner can change the role of an owner.');
+    assertCanManage(o.actor.role, m.role);
     if (m.role === 'owner' && o.role !== 'owner') {
       const owners = await tx
         .select({ id: memberships.accountId })
@@ -157,20 +158,37 @@ export async function changeRole(ctx: AppContext, o: { actor: Actor; orgId: stri
   });
 }
 
-/** Archives or restores members (one transaction); archiving ends their sessions. Returns how many changed. */
+/**
+ * Archives or restores members, all or none (one transaction); archiving ends their sessions. An id
+ * that is not a member of this organization is a 404, a member the actor may not manage a 403 (both
+ * naming the ids, nothing changed). Returns how many changed (those already in the wanted state are not).
+ */
 export async function setArchived(ctx: AppContext, o: { actor: Actor; orgId: string; accountIds: string[]; archived: boolean }) {
   if (o.archived && o.accountIds.includes(o.actor.id))
     throw invalidField('accountIds', 'You cannot archive yourself.', 'cannot_archive_self');
+  const wanted = [...new Set(o.accountIds)];
   return ctx.db.transaction(async (tx) => {
+    const found = await tx
+      .select({ accountId: memberships.accountId, role: memberships.role })
+      .from(memberships)
+      .where(and(eq(memberships.orgId, o.orgId), inArray(memberships.accountId, wanted)))
+      .for('update');
+    const known = new Set(found.map((m) => m.accountId));
+    const missing = wanted.filter((id) => !known.has(id));
+    if (missing.length) throw new AppError(404, 'not_found', 'Member not found.', { accountIds: missing });
+    const above = found.filter((m) => !canManageMember(o.actor.role, m.role)).map((m) => m.accountId);
+    if (above.length)
+      throw new AppError(403, 'forbidden', `Your role (${o.actor.role}) cannot archive or restore a member whose role is equal or above.`, {
+        accountIds: above,
+      });
     const changed = await tx
       .update(memberships)
       .set(o.archived ? { status: 'archived', archivedAt: sql`now()` } : { status: 'active', archivedAt: null })
       .where(
         and(
           eq(memberships.orgId, o.orgId),
-          inArray(memberships.accountId, o.accountIds),
+          inArray(memberships.accountId, wanted),
           eq(memberships.status, o.archived ? 'active' : 'archived'),
-          o.archived ? sql`${memberships.role} <> 'owner'` : undefined,
         ),
       )
       .returning({ accountId: memberships.accountId });
