@@ -45,6 +45,12 @@ export const featureMailHooks: MailHook[] = [invitationMailHooks(['invitation', 
 
 /** Registers every feature's background jobs (the email jobs bound to the mail hooks): called once at start. */
 export function registerFeatureJobs(jobs: JobQueue): void {
-  const list: JobDefinition[] = [...emailJobs(indexMailHooks(featureMailHooks)), ...invitationJobs, ...importJobs, ...observerJobs, ...spaceJobs];
+  const list: JobDefinition[] = [
+    ...emailJobs(indexMailHooks(featureMailHooks)),
+    ...invitationJobs,
+    ...importJobs,
+    ...observerJobs,
+    ...spaceJobs,
+  ];
   jobs.register(list);
 }

@@ -512,6 +512,7 @@ export interface paths {
                   | 'apikeys.manage'
                   | 'learning.self'
                 )[];
+                /** @description Roles this member may give in this organization (invitations, imports, role changes). */
                 grantableRoles: ('owner' | 'admin' | 'manager_full' | 'manager_limited' | 'learner' | 'guest')[];
               }[];
             };
