@@ -12,6 +12,7 @@ import type { AppContext } from './context.js';
 import { registerAuth } from './http/auth.js';
 import { AppError, registerErrorHandling } from './http/errors.js';
 import { mailboxRoutes } from './modules/dev/mailbox.routes.js';
+import { registerIdempotency } from './modules/api-keys/idempotency.js';
 import { featureRoutes } from './modules/index.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -47,6 +48,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   registerAuth(app, ctx);
+  registerIdempotency(app, ctx); // issue 12: Idempotency-Key on POSTs made with an API key
 
   app.get(
     '/healthz',

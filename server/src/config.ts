@@ -20,6 +20,13 @@ const envSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]*$/)
     .default('pgboss'),
   RATE_LIMIT_AUTH_MAX: z.coerce.number().int().min(1).default(10),
+  // issue 12: API keys and webhooks
+  API_KEY_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, 'seconds, comma-separated, e.g. 5,300,1800')
+    .default('5,300,1800,7200,18000,36000,86400'),
+  WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false', '']).default('false'),
 });
 
 export type Config = {
@@ -42,6 +49,10 @@ export type Config = {
   jobs: { retryDelaySeconds: number; retryLimit: number; pollingIntervalSeconds: number; schema: string };
   /** Requests allowed per window on sign-in, registration, reset, passcodes and the join page. */
   rateLimits: { auth: { max: number; windowMs: number } };
+  /** issue 12: requests per minute and API key. */
+  apiKeys: { rateLimitMax: number };
+  /** issue 12: retry delays in seconds; whether http:// and private addresses are allowed (development, tests). */
+  webhooks: { retrySchedule: number[]; allowPrivate: boolean };
 };
 
 /** Reads the environment once; a generated session secret is kept in the data folder so restarts keep sessions. */
@@ -72,6 +83,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: appUrl.startsWith('https://'),
     jobs: { retryDelaySeconds: 5, retryLimit: 8, pollingIntervalSeconds: 1, schema: e.JOBS_SCHEMA },
     rateLimits: { auth: { max: e.RATE_LIMIT_AUTH_MAX, windowMs: 60_000 } },
+    apiKeys: { rateLimitMax: e.API_KEY_RATE_LIMIT_MAX },
+    webhooks: { retrySchedule: e.WEBHOOK_RETRY_SCHEDULE.split(',').map(Number), allowPrivate: e.WEBHOOKS_ALLOW_PRIVATE === 'true' },
   };
 }
 

@@ -6,3 +6,4 @@ export * from './schema/invitations.js';
 export * from './schema/join-page.js';
 export * from './schema/imports.js';
 export * from './schema/observers.js';
+export * from './schema/api-keys.js';

@@ -2,6 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.js';
 import type { JobDefinition } from '../jobs/queue.js';
 import { emailJobs } from '../mail/outbox.js';
+import { setBearerResolver } from '../http/auth.js';
+import { apiKeysRoutes } from './api-keys/api-keys.routes.js';
+import { resolveApiKey } from './api-keys/bearer.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { enrolmentsRoutes } from './enrolments/enrolments.routes.js';
@@ -33,9 +36,11 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
   passcodesRoutes,
   importsRoutes,
   joinPageRoutes,
+  apiKeysRoutes,
 ];
 
 /** Every feature's background jobs, in one list. */
 export const featureJobs: JobDefinition[] = [...emailJobs, ...invitationJobs, ...importJobs, ...observerJobs];
 
 registerInvitationMailHooks();
+setBearerResolver(resolveApiKey);

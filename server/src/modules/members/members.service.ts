@@ -124,6 +124,9 @@ export async function changeRole(ctx: AppContext, o: { actor: Actor; orgId: stri
       .for('update');
     if (!m) throw notFound('Member');
     if (m.role === 'owner' && o.actor.role !== 'owner') throw forbidden('Only an owner can change the role of an owner.');
+    // issue 12: API keys (and managers) act with a role below admin: they never change an admin's role.
+    if (m.role === 'admin' && !['owner', 'admin'].includes(o.actor.role))
+      throw forbidden('Only an owner or an admin can change the role of an admin.');
     if (m.role === 'owner' && o.role !== 'owner') {
       const owners = await tx
         .select({ id: memberships.accountId })
