@@ -7,3 +7,4 @@ export * from './schema/join-page.js';
 export * from './schema/imports.js';
 export * from './schema/observers.js';
 export * from './schema/api-keys.js';
+export * from './schema/webhooks.js';

@@ -5,6 +5,9 @@ import { emailJobs } from '../mail/outbox.js';
 import { setBearerResolver } from '../http/auth.js';
 import { apiKeysRoutes } from './api-keys/api-keys.routes.js';
 import { resolveApiKey } from './api-keys/bearer.js';
+import { webhookJobs } from './webhooks/delivery-job.js';
+import { registerWebhookTemplates } from './webhooks/disabled-mail.js';
+import { webhooksRoutes } from './webhooks/webhooks.routes.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { enrolmentsRoutes } from './enrolments/enrolments.routes.js';
@@ -37,10 +40,12 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
   importsRoutes,
   joinPageRoutes,
   apiKeysRoutes,
+  webhooksRoutes,
 ];
 
 /** Every feature's background jobs, in one list. */
-export const featureJobs: JobDefinition[] = [...emailJobs, ...invitationJobs, ...importJobs, ...observerJobs];
+export const featureJobs: JobDefinition[] = [...emailJobs, ...invitationJobs, ...importJobs, ...observerJobs, ...webhookJobs];
 
 registerInvitationMailHooks();
 setBearerResolver(resolveApiKey);
+registerWebhookTemplates();
