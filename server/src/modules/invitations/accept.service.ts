@@ -11,6 +11,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { queryRows } from '../../lib/sql.js';
 import { joinOrganization } from '../members/membership.js';
 import { effectiveStatus, findByToken, type Invitation } from './invitations.repo.js';
+import { recordBatchEvents, recordEvent } from '../webhooks/events.service.js';
 
 export type LinkState = 'open' | 'accepted' | 'declined' | 'cancelled' | 'expired' | 'replaced';
 
@@ -115,6 +116,15 @@ async function acceptLocked(ctx: AppContext, tx: Db, token: string, account: { i
     ip,
     data: { role: inv.role, groupIds: inv.groupIds },
   });
+  // issue 12: webhooks
+  await recordEvent(tx, ctx.jobs, inv.orgId, 'invitation.accepted', { invitationId: inv.id, accountId: account.id, email: account.email });
+  await recordEvent(tx, ctx.jobs, inv.orgId, 'member.joined', {
+    accountId: account.id,
+    email: account.email,
+    role: inv.role,
+    groupIds: inv.groupIds,
+    source: 'invitation',
+  });
   return { orgId: inv.orgId, alreadyAccepted: false };
 }
 
@@ -170,5 +180,6 @@ export async function declineInvitation(ctx: AppContext, o: { token: string; ip?
       ip: o.ip,
       data: { email: inv.email },
     });
+    await recordEvent(tx, ctx.jobs, inv.orgId, 'invitation.declined', { invitationId: inv.id, email: inv.email }); // issue 12: webhook
   });
 }

@@ -10,6 +10,7 @@ import { queryRows } from '../../lib/sql.js';
 import { type Actor, assertCanGrant, requireGroups } from '../members/members.service.js';
 import { parseAddressList, type Skipped, screenAddresses } from './address-list.js';
 import { type Invitation, issueTokens } from './invitations.repo.js';
+import { recordBatchEvents, recordEvent } from '../webhooks/events.service.js';
 
 export type InviteRequest = {
   emails: string[];
@@ -140,6 +141,13 @@ export async function createEmailInvitations(
     ip: o.actor.ip,
     data: { count: items.length, groupIds: o.groupIds, role: o.role, sendAt: o.sendAt?.toISOString() ?? null },
   });
+  await recordBatchEvents(
+    tx,
+    ctx.jobs,
+    o.orgId,
+    'invitation.created',
+    items.map((i) => ({ invitationId: i.id, email: i.email, role: i.role, groupIds: i.groupIds, sendAt: i.sendAt })),
+  ); // issue 12: webhook
   return { items, skipped };
 }
 

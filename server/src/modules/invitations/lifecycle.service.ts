@@ -9,6 +9,7 @@ import type { Actor } from '../members/members.service.js';
 import { requireEmail } from '../accounts/accounts.service.js';
 import { createEmailInvitations, queueInvitationEmails } from './invite.service.js';
 import { effectiveStatus, type Invitation } from './invitations.repo.js';
+import { recordBatchEvents, recordEvent } from '../webhooks/events.service.js';
 
 const CANCELLABLE = ['prospect', 'pending'];
 const RESENDABLE = ['prospect', 'pending', 'declined', 'expired'];
@@ -40,6 +41,13 @@ export async function cancelInvitations(
         ip: o.actor.ip,
         data: { count: ids.length, emails: rows.slice(0, 100).map((r) => r.email) },
       });
+      await recordBatchEvents(
+        tx,
+        ctx.jobs,
+        o.orgId,
+        'invitation.cancelled',
+        rows.map((r) => ({ invitationId: r.id, email: r.email })),
+      ); // issue 12: webhook
     }
     return rows;
   });
@@ -206,10 +214,15 @@ export function registerInvitationMailHooks(): void {
   for (const template of ['invitation', 'session-invitation']) {
     onEmailSent(template, async (ctx, email) => {
       if (!email.refId) return;
-      await ctx.db
-        .update(invitations)
-        .set({ status: 'pending', sentAt: sql`now()`, lastError: null, updatedAt: sql`now()` })
-        .where(and(eq(invitations.id, email.refId), eq(invitations.status, 'prospect')));
+      const refId = email.refId;
+      await ctx.db.transaction(async (tx) => {
+        const sent = await tx
+          .update(invitations)
+          .set({ status: 'pending', sentAt: sql`now()`, lastError: null, updatedAt: sql`now()` })
+          .where(and(eq(invitations.id, refId), eq(invitations.status, 'prospect')))
+          .returning({ id: invitations.id, orgId: invitations.orgId, email: invitations.email });
+        for (const i of sent) await recordEvent(tx, ctx.jobs, i.orgId, 'invitation.delivered', { invitationId: i.id, email: i.email }); // issue 12
+      });
     });
     onEmailFailed(template, async (ctx, email, error) => {
       if (!email.refId) return;

@@ -14,6 +14,7 @@ import { joinOrganization } from '../members/membership.js';
 import { findEnabledOfOrg, offeredGroups, offeredLocations } from './join-page.repo.js';
 import type { LINK_STATES } from './join-page.schemas.js';
 import { brandingOf, unavailable } from './request.service.js';
+import { recordEvent } from '../webhooks/events.service.js';
 
 // The link in the verification email. Opening it (GET) never acts: only the POSTs below do, signed in
 // as the address the link was sent to, or registering that very address.
@@ -127,6 +128,14 @@ async function joinLocked(ctx: AppContext, tx: Db, token: string, account: LinkA
     ip,
     data: { groupIds: inv.groupIds, locationId: inv.locationId, role: joined.role, newMember: joined.created },
   });
+  if (joined.created)
+    await recordEvent(tx, ctx.jobs, inv.orgId, 'member.joined', {
+      accountId: account.id,
+      email: account.email,
+      role: joined.role,
+      groupIds: inv.groupIds,
+      source: 'join_page',
+    }); // issue 12: webhook
   return { orgId: inv.orgId, groupId, alreadyAccepted: false };
 }
 

@@ -11,6 +11,7 @@ import { TOKEN_TTL, requireEmail } from '../accounts/accounts.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { addAccountsToGroups, existingGroupIds, removeAccountsFromGroup } from '../groups/group-membership.js';
 import { joinOrganization } from './membership.js';
+import { recordBatchEvents, recordEvent } from '../webhooks/events.service.js';
 
 export type Actor = AuthAccount & { ip?: string; role: string };
 
@@ -109,6 +110,15 @@ export async function createManagedMember(
       ip: o.actor.ip,
       data: { email: addr.email, role: o.role, groupIds },
     });
+    // issue 12: webhook
+    await recordEvent(tx, ctx.jobs, o.orgId, 'member.joined', {
+      accountId: account.id,
+      email: account.email,
+      name: account.name,
+      role: o.role,
+      groupIds,
+      source: 'managed',
+    });
     return { accountId: account.id, email: account.email, name: account.name, role: o.role as Role, status: 'active' as const };
   });
 }
@@ -150,6 +160,12 @@ export async function changeRole(ctx: AppContext, o: { actor: Actor; orgId: stri
       ip: o.actor.ip,
       data: { from: m.role, to: o.role },
     });
+    if (m.role !== o.role)
+      await recordEvent(tx, ctx.jobs, o.orgId, 'member.updated', {
+        accountId: o.accountId,
+        changes: { role: { from: m.role, to: o.role } },
+      }); // issue 12
+
     return { accountId: o.accountId, role: o.role as Role };
   });
 }
@@ -183,6 +199,13 @@ export async function setArchived(ctx: AppContext, o: { actor: Actor; orgId: str
       ip: o.actor.ip,
       data: { accountIds: ids },
     });
+    await recordBatchEvents(
+      tx,
+      ctx.jobs,
+      o.orgId,
+      o.archived ? 'member.archived' : 'member.restored',
+      ids.map((accountId) => ({ accountId })),
+    ); // issue 12: webhook
     return ids.length;
   });
 }
@@ -206,6 +229,15 @@ export async function changeGroup(
       ip: o.actor.ip,
       data: { count: n },
     });
+    if (n > 0)
+      await recordBatchEvents(
+        tx,
+        ctx.jobs,
+        o.orgId,
+        o.add ? 'group.member_added' : 'group.member_removed',
+        o.accountIds.map((accountId) => ({ accountId })),
+        { groupId: o.groupId },
+      ); // issue 12: webhook
     return n;
   });
 }
