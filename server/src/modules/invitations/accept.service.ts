@@ -11,7 +11,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { queryRows } from '../../lib/sql.js';
 import { joinOrganization } from '../members/membership.js';
 import { effectiveStatus, findByToken, type Invitation } from './invitations.repo.js';
-import { recordBatchEvents, recordEvent } from '../webhooks/events.service.js';
+import { recordEvent } from '../webhooks/events.service.js';
 
 export type LinkState = 'open' | 'accepted' | 'declined' | 'cancelled' | 'expired' | 'replaced';
 

@@ -10,7 +10,7 @@ import { queryRows } from '../../lib/sql.js';
 import { type Actor, assertCanGrant, requireGroups } from '../members/members.service.js';
 import { parseAddressList, type Skipped, screenAddresses } from './address-list.js';
 import { type Invitation, issueTokens } from './invitations.repo.js';
-import { recordBatchEvents, recordEvent } from '../webhooks/events.service.js';
+import { recordBatchEvents } from '../webhooks/events.service.js';
 
 export type InviteRequest = {
   emails: string[];
