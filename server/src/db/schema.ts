@@ -8,3 +8,4 @@ export * from './schema/imports.js';
 export * from './schema/observers.js';
 export * from './schema/api-keys.js';
 export * from './schema/webhooks.js';
+export * from './schema/people.js';

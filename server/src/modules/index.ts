@@ -8,6 +8,7 @@ import { resolveApiKey } from './api-keys/bearer.js';
 import { webhookJobs } from './webhooks/delivery-job.js';
 import { registerWebhookTemplates } from './webhooks/disabled-mail.js';
 import { webhooksRoutes } from './webhooks/webhooks.routes.js';
+import { peopleRoutes } from './people/people.routes.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { enrolmentsRoutes } from './enrolments/enrolments.routes.js';
@@ -41,6 +42,7 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
   joinPageRoutes,
   apiKeysRoutes,
   webhooksRoutes,
+  peopleRoutes,
 ];
 
 /** Every feature's background jobs, in one list. */

@@ -56,3 +56,19 @@ CREATE TABLE webhook_attempts (
   created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX webhook_attempts_delivery_idx ON webhook_attempts (delivery_id, created_at);
+
+-- Provisioning (issue 12): the person another system knows by its own id. It points at the account
+-- once there is one, or at the invitation sent; the hash of the last applied request makes the same
+-- PUT again a no-op.
+CREATE TABLE provisioned_people (
+  org_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  external_id text NOT NULL,
+  email_key text NOT NULL,
+  account_id uuid REFERENCES accounts(id) ON DELETE SET NULL,
+  invitation_id uuid,
+  request_hash text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (org_id, external_id)
+);
+CREATE INDEX provisioned_people_email_idx ON provisioned_people (org_id, email_key);
