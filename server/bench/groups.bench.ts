@@ -6,6 +6,7 @@ import { systemClock } from '../src/lib/clock.js';
 import { attachSession, detachSession } from '../src/modules/groups/assignments.service.js';
 import { addAccountsToGroups } from '../src/modules/groups/group-membership.js';
 import { type Benchmark, ensureDatabase, median, round, timed } from './lib.js';
+import { one as oneRow } from '../src/lib/rows.js';
 
 // Attaching a session to a group of 100,000 members, with the real service function, against a
 // plain INSERT … SELECT of the same enrolment rows into the same table (the database's floor).
@@ -26,8 +27,8 @@ const bench: Benchmark = {
     await ensureDatabase(url);
     const database = await openDatabase({ databaseUrl: url, poolMax: 4 });
     const q = database.query;
-    const one = async <T>(text: string, values: unknown[] = []) => (await q<T>(text, values)).rows[0];
-    const loadBefore = loadavg()[0];
+    const one = async <T>(text: string, values: unknown[] = []) => oneRow((await q<T>(text, values)).rows, text);
+    const loadBefore = loadavg()[0] ?? 0;
     try {
       await migrate(database);
       await q('DELETE FROM organizations WHERE slug = $1', [SLUG]); // a previous run that did not finish
@@ -84,7 +85,7 @@ const bench: Benchmark = {
       const attach: number[] = [];
       const floor: number[] = [];
       for (let i = 0; i < REPEAT; i++) {
-        const a = await timed(() => attachSession(ctx, { actor, orgId, groupId, sessionId: sessions[i] }));
+        const a = await timed(() => attachSession(ctx, { actor, orgId, groupId, sessionId: sessions[i]! })); // i < REPEAT < sessions.length
         if (a.result.enrolled !== MEMBERS) throw new Error(`attach enrolled ${a.result.enrolled}, expected ${MEMBERS}`);
         attach.push(a.ms);
         const f = await timed(() =>
@@ -110,8 +111,9 @@ const bench: Benchmark = {
       if (join.result !== JOINERS) throw new Error(`join added ${join.result}, expected ${JOINERS}`);
 
       // Detaching one session: MEMBERS + JOINERS not-started enrolments to prune.
-      const detach = await timed(() => detachSession(ctx, { actor, orgId, groupId, sessionId: sessions[0] }));
-      const { n: left } = await one<{ n: number }>('SELECT count(*)::int AS n FROM enrolments WHERE session_id = $1', [sessions[0]]);
+      const [detached = ''] = sessions;
+      const detach = await timed(() => detachSession(ctx, { actor, orgId, groupId, sessionId: detached }));
+      const { n: left } = await one<{ n: number }>('SELECT count(*)::int AS n FROM enrolments WHERE session_id = $1', [detached]);
       if (left !== 0) throw new Error(`detach left ${left} enrolments`);
 
       await q('DELETE FROM organizations WHERE id = $1', [orgId]);
@@ -122,7 +124,7 @@ const bench: Benchmark = {
         meta: {
           database: `PostgreSQL ${version.v}`,
           // Other work on the machine skews the figures: the 1-minute load average, before and after, on this many CPUs.
-          machine: { cpus: cpus().length, loadAverage: [round(loadBefore, 1), round(loadavg()[0], 1)] },
+          machine: { cpus: cpus().length, loadAverage: [round(loadBefore, 1), round(loadavg()[0] ?? 0, 1)] },
           members: MEMBERS,
           repeat: REPEAT,
           attachRunsMs: attach.map((x) => round(x)),

@@ -24,6 +24,7 @@ import {
   timedWithMemory,
   traceQueries,
 } from './lib.js';
+import { one as oneRow } from '../src/lib/rows.js';
 
 // A 100,000-learner CSV through the real import services, in both modes, on PostgreSQL:
 // preview (createImport: parse, store the rows, validate) and apply (approveImport, then runImport
@@ -163,7 +164,8 @@ const bench: Benchmark = {
     const database = await openDatabase({ databaseUrl: url, poolMax: 4 });
     const pool = database.pool!;
     const q = <T extends pg.QueryResultRow = any>(text: string, values: unknown[] = []) => pool.query<T>(text, values);
-    const one = async <T extends pg.QueryResultRow = any>(text: string, values: unknown[] = []) => (await q<T>(text, values)).rows[0];
+    const one = async <T extends pg.QueryResultRow = any>(text: string, values: unknown[] = []) =>
+      oneRow((await q<T>(text, values)).rows, text);
     const modes = (process.env.BENCH_IMPORTS_MODES?.split(',') ?? ['invite', 'create']) as ImportMode[];
     const history = process.env.BENCH_IMPORTS_HISTORY !== '0';
     const importIds: string[] = [];

@@ -34,7 +34,8 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; resu
 
 export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  const at = (i: number) => s[i] ?? Number.NaN;
+  return s.length % 2 ? at((s.length - 1) / 2) : (at(s.length / 2 - 1) + at(s.length / 2)) / 2;
 };
 
 export const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -59,7 +60,7 @@ export async function ensureDatabase(url: string): Promise<void> {
 /** The p-th percentile (0–100) of `xs`, nearest-rank. */
 export const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? Number.NaN;
 };
 
 const MB = 1024 * 1024;

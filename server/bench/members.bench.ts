@@ -16,6 +16,7 @@ import {
   timed,
   traceQueries,
 } from './lib.js';
+import { one as oneRow } from '../src/lib/rows.js';
 
 // The members list of an organization of 1,000,000 members (20 groups of 50,000, each member in one
 // group chosen at random, plus 10,000 pending invitations), read with the real repository function:
@@ -50,13 +51,15 @@ const bench: Benchmark = {
     await ensureDatabase(url);
     const database = await openDatabase({ databaseUrl: url, poolMax: 4 });
     const pool = database.pool!;
-    const one = async <T extends pg.QueryResultRow = any>(text: string, values: unknown[] = []) =>
-      (await pool.query<T>(text, values)).rows[0];
+    const one = async <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) =>
+      oneRow((await pool.query<T>(text, values)).rows, text);
     const trace = traceQueries({ keepLast: 1 });
     try {
       await migrate(database);
       const seed = await timed(() => seedOnce(pool));
       const { orgId, groupIds, reused } = seed.result;
+      const [firstGroup] = groupIds;
+      if (!firstGroup) throw new Error('the seed made no groups');
       console.log(reused ? `reusing organization ${SLUG}` : `seeded organization ${SLUG} in ${round(seed.ms / 1000)} s`);
       // Steady state, as autovacuum keeps it (it is off on this machine): statistics fresh, no dead rows left by other runs.
       const vacuum = await timed(() => pool.query('VACUUM ANALYZE accounts, memberships, group_members, groups, invitations'));
@@ -116,23 +119,21 @@ const bench: Benchmark = {
         if (c.active !== MEMBERS || c.pending !== INVITATIONS) throw new Error(`counts ${JSON.stringify(c)}`);
       });
       const groupCounts = await informative('count_members_group', async () => {
-        const c = await countMembers(db, { orgId, groupId: groupIds[0], now });
+        const c = await countMembers(db, { orgId, groupId: firstGroup, now });
         if (c.active !== PER_GROUP) throw new Error(`group counts ${JSON.stringify(c)}`);
       });
       const stats = await informative('group_stats', async () => {
-        const st = await groupStats(db, { orgId, groupId: groupIds[0], now });
+        const st = await groupStats(db, { orgId, groupId: firstGroup, now });
         if (st.members.active !== PER_GROUP) throw new Error(`group stats ${JSON.stringify(st.members)}`);
       });
       // A limited manager's learners page: only the members of the group it observes (one group of PER_GROUP).
-      const {
-        rows: [observer],
-      } = await pool.query<{ id: string }>(`SELECT account_id AS id FROM group_members WHERE org_id = $1 AND group_id = $2 LIMIT 1`, [
+      const observer = await one<{ id: string }>(`SELECT account_id AS id FROM group_members WHERE org_id = $1 AND group_id = $2 LIMIT 1`, [
         orgId,
-        groupIds[0],
+        firstGroup,
       ]);
       await pool.query(`INSERT INTO group_observers (org_id, group_id, account_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
         orgId,
-        groupIds[0],
+        firstGroup,
         observer.id,
       ]);
       const scoped = await informative('limited_manager_first_page', async () => {

@@ -33,10 +33,10 @@ function printTable(rows: (BenchResult & { bench: string })[]): void {
     r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED',
   ]);
   const head = ['name', 'value', 'unit', 'target', ''];
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]?.length ?? 0)));
   const line = (c: string[]) =>
     c
-      .map((x, i) => (i === 1 ? x.padStart(widths[i]) : x.padEnd(widths[i])))
+      .map((x, i) => (i === 1 ? x.padStart(widths[i] ?? 0) : x.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
   console.log(line(head));

@@ -1,5 +1,7 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/harness.js';
+import { buildOpenApiDocument } from './openapi.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -43,6 +45,23 @@ describe('the HTTP app', () => {
         r,
       ).toBeTruthy();
     }
+  });
+
+  it('publishes a document that the OpenAPI 3.1 schema accepts as a whole', async () => {
+    const doc = (await t.app.inject('/api/openapi.json')).json();
+    const result = await new Validator().validate(doc);
+    expect(result.errors, JSON.stringify(result.errors, null, 2)?.slice(0, 2000)).toBeUndefined();
+    expect(result.valid).toBe(true);
+    // The validator does reject a broken document: an operation without answers, a parameter in no known place.
+    const broken = structuredClone(doc);
+    broken.paths['/api/v1/me'].get.responses = undefined;
+    broken.paths['/api/v1/orgs/{orgId}'].get.parameters[0].in = 'body';
+    expect((await new Validator().validate(broken)).valid).toBe(false);
+  });
+
+  it('generates the web types from the same document it serves, without a database', async () => {
+    const served = (await t.app.inject('/api/openapi.json')).json();
+    expect(await buildOpenApiDocument()).toEqual(served);
   });
 
   it('serves the API reference at /api/docs', async () => {

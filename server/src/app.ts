@@ -95,7 +95,7 @@ function serveWebApp(app: FastifyInstance, ctx: AppContext): void {
   const hasIndex = existsSync(path.join(root, 'index.html'));
   if (hasIndex) void app.register(fastifyStatic, { root, wildcard: false, index: false });
   app.setNotFoundHandler((req, reply) => {
-    const url = req.url.split('?')[0];
+    const [url = ''] = req.url.split('?');
     const isApi = /^\/(api|scim|dev|healthz)(\/|$)/.test(url);
     if (req.method === 'GET' && !isApi && !/\.[a-z0-9]+$/i.test(url)) {
       if (hasIndex) return reply.type('text/html; charset=utf-8').sendFile('index.html');

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { Agent } from './agent.js';
 import { addMember, createOrg } from './factories.js';
+import { queryRows } from '../src/lib/sql.js';
 import { type TestApp, uid } from './harness.js';
 
 // Factories for groups, programs, sessions and enrolments: each test builds its own organization.
@@ -62,17 +63,30 @@ export async function orgWithOwner(t: TestApp) {
   };
 }
 
+/** A fixed-length array type: `Tuple<string, 3>` is `[string, string, string]` (a plain array past 12 or when n is not a literal). */
+export type Tuple<T, N extends number, R extends T[] = []> = number extends N
+  ? T[]
+  : R['length'] extends N
+    ? R
+    : R['length'] extends 12
+      ? T[]
+      : Tuple<T, N, [...R, T]>;
+
 /** Inserts `n` accounts with active memberships straight in the database (fast; they cannot sign in). */
-export async function seedMembers(t: TestApp, orgId: string, n: number, role = 'learner'): Promise<string[]> {
+export async function seedMembers<N extends number>(t: TestApp, orgId: string, n: N, role = 'learner'): Promise<Tuple<string, N>> {
   const prefix = `seed-${uid()}`;
-  const res: any = await t.ctx.db.execute(sql`
+  const rows = await queryRows<{ id: string }>(
+    t.ctx.db,
+    sql`
     WITH a AS (
       INSERT INTO accounts (email, email_key, name)
       SELECT ${prefix} || '-' || i || '@example.com', ${prefix} || '-' || i || '@example.com', 'Seeded ' || i FROM generate_series(1, ${n}::int) AS i
       RETURNING id
     ), m AS (INSERT INTO memberships (org_id, account_id, role, status) SELECT ${orgId}, id, ${role}, 'active' FROM a RETURNING account_id)
-    SELECT account_id AS id FROM m`);
-  return (res.rows ?? res).map((r: any) => r.id as string);
+    SELECT account_id AS id FROM m`,
+  );
+  if (rows.length !== n) throw new Error(`seedMembers: expected ${n} members, got ${rows.length}`);
+  return rows.map((r) => r.id) as Tuple<string, N>;
 }
 
 /** Sets a membership's status (e.g. `archived`) straight in the database: archiving belongs to the members module. */

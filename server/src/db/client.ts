@@ -5,6 +5,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { queryRows } from '../lib/sql.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -12,13 +13,13 @@ export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
 /** What a job queue or a raw caller needs: run SQL text with $n parameters. */
-export type SqlExecutor = { executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }> };
+export type SqlExecutor = { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
 
 export type Database = {
   kind: 'pg' | 'pglite';
   db: Db;
   /** Runs SQL text with $n parameters (outside any transaction). */
-  query<T = any>(text: string, values?: unknown[]): Promise<{ rows: T[] }>;
+  query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: T[] }>;
   /** Runs several statements with no parameters (migrations, job-queue set-up). */
   exec(text: string): Promise<void>;
   close(): Promise<void>;
@@ -44,7 +45,7 @@ export async function openDatabase(opts: {
       kind: 'pg',
       db,
       pool,
-      query: async (text, values) => pool.query(text, values as any[]) as any,
+      query: async <T>(text: string, values?: unknown[]) => ({ rows: (await pool.query(text, values)).rows as T[] }),
       exec: async (text) => {
         await pool.query(text);
       },
@@ -61,7 +62,7 @@ export async function openDatabase(opts: {
     kind: 'pglite',
     db,
     pglite,
-    query: async (text, values) => pglite.query(text, values as any[]) as any,
+    query: async <T>(text: string, values?: unknown[]) => ({ rows: (await pglite.query<T>(text, values)).rows }),
     exec: async (text) => {
       await pglite.exec(text);
     },
@@ -87,8 +88,7 @@ export function rawSql(text: string, values: unknown[] = []): SQL {
 export function executorFor(db: Db): SqlExecutor {
   return {
     executeSql: async (text, values = []) => {
-      const res: any = await db.execute(rawSql(text, values));
-      return { rows: res.rows ?? res };
+      return { rows: await queryRows(db, rawSql(text, values)) };
     },
   };
 }

@@ -11,7 +11,10 @@ export async function migrate(database: Database): Promise<string[]> {
     .filter((f) => f.endsWith('.sql'))
     .sort();
   const applied: string[] = [];
-  const run = async (q: (text: string, values?: unknown[]) => Promise<{ rows: any[] }>, exec: (t: string) => Promise<unknown>) => {
+  const run = async (
+    q: (text: string, values?: unknown[]) => Promise<{ rows: { name: string }[] }>,
+    exec: (t: string) => Promise<unknown>,
+  ) => {
     await exec(`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
     const done = new Set((await q('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
     for (const file of files) {
@@ -32,7 +35,7 @@ export async function migrate(database: Database): Promise<string[]> {
       await client.query('SELECT pg_advisory_lock($1)', [LOCK_ID]);
       try {
         await run(
-          (t, v) => client.query(t, v as any[]),
+          (t, v) => client.query<{ name: string }>(t, v),
           (t) => client.query(t),
         );
       } finally {

@@ -29,13 +29,14 @@ const body = (code: string, message: string, details?: unknown): ErrorBody => ({
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError & { statusCode?: number }, req, reply) => {
     if (err instanceof AppError) {
-      if (err.status === 429) reply.header('Retry-After', String((err.details as any)?.retryAfterSeconds ?? 60));
+      if (err.status === 429)
+        reply.header('Retry-After', String((err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds ?? 60));
       return reply.code(err.status).send(body(err.code, err.message, err.details));
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const fields: Record<string, string> = {};
       for (const issue of err.validation) {
-        const params = issue.params as any;
+        const params = issue.params as { issue?: { path?: PropertyKey[]; code?: string; keys?: string[] } } | undefined;
         const p = (issue.instancePath || '').replace(/^\//, '').replace(/\//g, '.');
         let key: string = p || params?.issue?.path?.join?.('.') || err.validationContext || 'body';
         if (params?.issue?.code === 'unrecognized_keys') key = (params.issue.keys ?? []).join(',') || key;

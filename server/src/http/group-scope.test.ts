@@ -47,7 +47,7 @@ async function setup() {
 describe('a limited manager', () => {
   it('sees the groups it manages and their sub-groups; any other group does not exist for it', async () => {
     const s = await setup();
-    const names = (await s.get('/groups')).data.items.map((g: any) => g.name).sort();
+    const names = (await s.get('/groups')).data.items.map((g: { name: unknown }) => g.name).sort();
     expect(names).toEqual(['Alpha', 'Alpha north']);
     expectStatus(await s.get(`/groups/${s.a1.id}`), 200);
     expectStatus(await s.get(`/groups/${s.a1.id}/members`), 200);
@@ -61,7 +61,7 @@ describe('a limited manager', () => {
 
   it('sees only the people, invitations, passcodes and enrolments of its groups', async () => {
     const s = await setup();
-    const emails = (await s.get('/members?limit=100')).data.items.map((m: any) => m.email);
+    const emails = (await s.get('/members?limit=100')).data.items.map((m: { email: unknown }) => m.email);
     expect(emails).toContain(s.inA1.email);
     expect(emails).toContain(s.invA.email);
     expect(emails).not.toContain(s.inB.email);
@@ -70,20 +70,20 @@ describe('a limited manager', () => {
     expect([counts.active, counts.prospect + counts.pending]).toEqual([1, 1]);
     expect((await s.get(`/members?groupId=${s.b.id}`)).data.items).toEqual([]);
 
-    expect((await s.get('/invitations')).data.items.map((i: any) => i.id)).toEqual([s.invA.id]);
+    expect((await s.get('/invitations')).data.items.map((i: { id: unknown }) => i.id)).toEqual([s.invA.id]);
     const byStatus = (await s.get('/invitations/counts')).data;
-    expect(Object.values(byStatus).reduce((n: number, x: any) => n + x, 0)).toBe(1);
+    expect(Object.values(byStatus).reduce((n: number, x) => n + Number(x), 0)).toBe(1);
     expectStatus(await s.get(`/invitations/${s.invA.id}`), 200);
     expect((await s.get(`/invitations/${s.invB.id}`)).statusCode).toBe(404);
     expect((await s.limited.agent.post(`${s.o.base}/invitations/${s.invB.id}/resend`)).statusCode).toBe(404);
     const bulk = expectStatus(await s.limited.agent.post(`${s.o.base}/invitations/resend`, { invitationIds: [s.invA.id, s.invB.id] }), 200);
     expect(bulk.data).toEqual({ resent: 1, notResent: [s.invB.id] });
 
-    expect((await s.get('/passcode-invitations')).data.items.map((p: any) => p.id)).toEqual([s.pcA.id]);
+    expect((await s.get('/passcode-invitations')).data.items.map((p: { id: unknown }) => p.id)).toEqual([s.pcA.id]);
     expect((await s.get(`/passcode-invitations/${s.pcB.id}`)).statusCode).toBe(404);
     expect((await s.get(`/passcode-invitations/${s.pcB.id}/redemptions`)).statusCode).toBe(404);
 
-    const enrolled = (await s.get('/enrolments')).data.items.map((e: any) => e.accountId);
+    const enrolled = (await s.get('/enrolments')).data.items.map((e: { accountId: unknown }) => e.accountId);
     expect(enrolled).toEqual([s.inA1.id]);
   });
 

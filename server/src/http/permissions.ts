@@ -79,5 +79,18 @@ export function permissionsOf(role: string): Permission[] {
   return [...(ROLE_PERMISSIONS[role as Role] ?? [])];
 }
 
+// Who may give which role (creating, inviting, changing a member). Mirrors members.service.ts
+// assertCanGrant until that moves here.
+const GRANTABLE: Partial<Record<Role, readonly Role[]>> = {
+  owner: ROLES,
+  admin: ['admin', 'manager_full', 'manager_limited', 'learner', 'guest'],
+  manager_full: ['manager_limited', 'learner', 'guest'],
+};
+
+/** The roles a member of this role may give, so the web app offers only those (/api/v1/me). */
+export function grantableRoles(role: string): Role[] {
+  return [...(GRANTABLE[role as Role] ?? [])];
+}
+
 /** Roles that may be observers or referents of a group. */
 export const STAFF_ROLES: Role[] = ['owner', 'admin', 'manager_full', 'manager_limited'];

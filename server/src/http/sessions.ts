@@ -12,7 +12,7 @@ const TOUCH_AFTER_MS = 60 * 60_000;
 export async function findSession(ctx: AppContext, raw: string): Promise<{ hash: string; account: AuthAccount; stale: boolean } | null> {
   if (raw.length > 100) return null;
   const hash = hashToken(raw);
-  const { rows } = await ctx.database.query(
+  const { rows } = await ctx.database.query<{ id: string; email: string; name: string; locale: string; last_seen_at: string | Date }>(
     `SELECT a.id, a.email, a.name, a.locale, s.last_seen_at
        FROM sessions s JOIN accounts a ON a.id = s.account_id
       WHERE s.id_hash = $1 AND s.expires_at > now()`,

@@ -104,6 +104,7 @@ export function createJobQueue(
         const workers = d.concurrency ?? 1;
         for (let i = 0; i < workers; i++) {
           await boss.work(d.name, { pollingIntervalSeconds: opts.pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
+            if (!job) return; // batchSize 1: pg-boss hands one job at a time
             try {
               await runOne(ctx, d, job);
             } catch (err) {

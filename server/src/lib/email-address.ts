@@ -30,7 +30,7 @@ export function normalizeEmail(input: unknown): NormalizedEmail | null {
   if (!ascii || ascii.length > 253) return null;
   const labels = ascii.split('.');
   if (labels.length < 2 || !labels.every((l) => DOMAIN_LABEL.test(l))) return null;
-  if (/^\d+$/.test(labels[labels.length - 1])) return null;
+  if (/^\d+$/.test(labels.at(-1) ?? '')) return null;
   const email = `${local}@${ascii}`;
   const key = `${local.replace(/[A-Z]/g, (c) => c.toLowerCase())}@${ascii}`;
   return { email, key, domain: ascii };

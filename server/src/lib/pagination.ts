@@ -28,5 +28,6 @@ export function decodeCursor(cursor: string | undefined, length: number): unknow
 export function toPage<T>(rows: T[], limit: number, key: (row: T) => unknown[]): { items: T[]; nextCursor: string | null } {
   const more = rows.length > limit;
   const items = more ? rows.slice(0, limit) : rows;
-  return { items, nextCursor: more ? encodeCursor(key(items[items.length - 1])) : null };
+  const last = items.at(-1);
+  return { items, nextCursor: more && last !== undefined ? encodeCursor(key(last)) : null };
 }

@@ -1,244 +1,76 @@
-// Hand-written until the server publishes /api/openapi.json; then generate with openapi-typescript.
+// The API's types, derived from the server's OpenAPI document (schema.gen.ts, made by `npm run gen:api`):
+// nothing here restates a server shape, so a change on the server shows up as a type error here.
+import type { paths } from './schema.gen';
 
-export type Locale = 'en' | 'fr';
+export type ApiPath = keyof paths;
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Operation<P extends ApiPath, M extends Method> = NonNullable<paths[P][M]>;
+type JsonOf<R> = R extends { content: { 'application/json': infer T } } ? T : never;
 
-export type Role = 'owner' | 'admin' | 'manager_full' | 'manager_limited' | 'learner' | 'guest';
+/** The JSON answer of a successful call (200, 201 or 202; several of them give a union). */
+export type ApiResponse<P extends ApiPath, M extends Method = 'get'> =
+  Operation<P, M> extends { responses: infer R } ? JsonOf<R[keyof R & (200 | 201 | 202)]> : never;
 
-export type Permission =
-  | 'org.read'
-  | 'org.update'
-  | 'locations.manage'
-  | 'audit.read'
-  | 'members.read'
-  | 'members.manage'
-  | 'groups.read'
-  | 'groups.manage'
-  | 'programs.read'
-  | 'programs.manage'
-  | 'invitations.read'
-  | 'invitations.manage'
-  | 'invitations.resend'
-  | 'imports.manage'
-  | 'joinpage.manage'
-  | 'apikeys.manage'
-  | 'learning.self';
+/** The JSON body a call takes. */
+export type ApiBody<P extends ApiPath, M extends Method> =
+  Operation<P, M> extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
 
-export type Account = {
-  id: string;
-  email: string;
-  name: string;
-  locale: string | null;
-  verifiedAt: string | null;
-};
+/** The query parameters a call takes. */
+export type ApiQuery<P extends ApiPath, M extends Method = 'get'> =
+  Operation<P, M> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 
-export type Membership = {
-  orgId: string;
-  orgName: string;
-  orgSlug: string;
-  role: Role;
-  status: 'active' | 'archived';
-  permissions: Permission[];
-};
+/** The items of a paginated list answer. */
+export type ApiItem<P extends ApiPath> = ApiResponse<P> extends { items: (infer T)[] } ? T : never;
 
-export type Me = {
-  account: Account;
-  memberships: Membership[];
-};
+/**
+ * Every value of a union, as a list the UI can iterate over; the compiler checks the list against the
+ * generated type both ways (no value missing, none unknown).
+ */
+export const allOf =
+  <T extends string>() =>
+  <const L extends readonly T[]>(list: L & ([T] extends [L[number]] ? unknown : 'a value of the union is missing')): L =>
+    list;
 
-export type Org = {
-  id: string;
-  name: string;
-  slug: string;
-  role?: Role;
-  permissions?: Permission[];
-};
+// Accounts and organizations
 
-export type Page<T> = {
-  items: T[];
-  nextCursor: string | null;
-};
+export type Me = ApiResponse<'/api/v1/me'>;
+export type Account = Me['account'];
+export type Membership = Me['memberships'][number];
+export type Role = Membership['role'];
+export type Permission = Membership['permissions'][number];
+export type Locale = NonNullable<ApiBody<'/api/v1/me', 'patch'>['locale']>;
+export type Org = ApiResponse<'/api/v1/orgs/{orgId}'>;
+export type Location = ApiItem<'/api/v1/orgs/{orgId}/locations'>;
+export type AuditEvent = ApiItem<'/api/v1/orgs/{orgId}/audit-events'>;
 
-export type Location = {
-  id: string;
-  name: string;
-  archivedAt: string | null;
-};
-
-export type AuditEvent = {
-  id: string;
-  action: string;
-  actorId: string | null;
-  actorEmail: string | null;
-  targetType: string | null;
-  targetId: string | null;
-  ip: string | null;
-  createdAt: string;
-  data: unknown;
-};
-
-/** Member statuses, shared by memberships and invitations (see StatusBadge). */
-export const MEMBER_STATUSES = ['prospect', 'pending', 'active', 'declined', 'cancelled', 'expired', 'archived'] as const;
-export type MemberStatus = (typeof MEMBER_STATUSES)[number];
-
-export const ROLES: readonly Role[] = ['owner', 'admin', 'manager_full', 'manager_limited', 'learner', 'guest'];
+export const ROLES = allOf<Role>()(['owner', 'admin', 'manager_full', 'manager_limited', 'learner', 'guest']);
 /** Roles that may be observers or referents. */
 export const STAFF_ROLES: readonly Role[] = ['owner', 'admin', 'manager_full', 'manager_limited'];
 
-export type Person = { id: string; name: string; email: string };
+// Members
 
-// Groups (server/src/modules/groups/groups.schemas.ts)
+export type Member = ApiItem<'/api/v1/orgs/{orgId}/members'>;
+export type MemberStatus = Member['status'];
+/** Member statuses, shared by memberships and invitations (see StatusBadge). */
+export const MEMBER_STATUSES = allOf<MemberStatus>()(['prospect', 'pending', 'active', 'declined', 'cancelled', 'expired', 'archived']);
+export type MemberCounts = ApiResponse<'/api/v1/orgs/{orgId}/members/counts'>;
+export type BulkAction = ApiBody<'/api/v1/orgs/{orgId}/members/bulk', 'post'>['action'];
+export type Person = NonNullable<Program['referent']>;
 
-export type Group = {
-  id: string;
-  parentId: string | null;
-  name: string;
-  description: string | null;
-  welcomeMessage: string | null;
-  logoUrl: string | null;
-  backgroundUrl: string | null;
-  memberCount: number;
-  subgroupCount: number;
-  createdAt: string;
-  updatedAt: string;
-};
+// Groups
 
-export type GroupDetail = Group & {
-  path: { id: string; name: string }[];
-  defaultReferent: Person | null;
-  observers: (Person & { role: Role })[];
-};
+export type Group = ApiItem<'/api/v1/orgs/{orgId}/groups'>;
+export type GroupDetail = ApiResponse<'/api/v1/orgs/{orgId}/groups/{groupId}'>;
+export type GroupMember = ApiItem<'/api/v1/orgs/{orgId}/groups/{groupId}/members'>;
+export type GroupObserver = ApiItem<'/api/v1/orgs/{orgId}/groups/{groupId}/observers'>;
+export type Assignment = ApiItem<'/api/v1/orgs/{orgId}/groups/{groupId}/assignments'>;
 
-export type GroupMember = {
-  accountId: string;
-  name: string;
-  email: string;
-  role: Role;
-  status: string;
-  addedAt: string;
-};
+// Programs and enrolments
 
-export type GroupObserver = Omit<GroupMember, 'status'>;
-
-export type SessionStatus = 'scheduled' | 'ongoing' | 'closed';
-
-export type Assignment = {
-  groupId: string;
-  sessionId: string;
-  programId: string;
-  programTitle: string;
-  opensAt: string;
-  closesAt: string | null;
-  status: SessionStatus;
-  assignedAt: string;
-};
-
-// Programs (server/src/modules/programs/programs.schemas.ts)
-
-export type Program = {
-  id: string;
-  title: string;
-  description: string | null;
-  referent: Person | null;
-  sessionCount: number;
-  createdAt: string;
-  updatedAt: string;
-};
-
-export type ProgramSession = {
-  id: string;
-  programId: string;
-  opensAt: string;
-  closesAt: string | null;
-  status: SessionStatus;
-  groupCount: number;
-  enrolmentCount: number;
-  createdAt: string;
-  updatedAt: string;
-};
-
-// Enrolments (server/src/modules/enrolments/enrolments.schemas.ts)
-
-export type MyEnrolment = {
-  id: string;
-  orgId: string;
-  orgName: string;
-  programId: string;
-  programTitle: string;
-  programDescription: string | null;
-  sessionId: string;
-  opensAt: string;
-  closesAt: string | null;
-  status: SessionStatus;
-  percent: number;
-  startedAt: string | null;
-  completedAt: string | null;
-  certificateId: string | null;
-  referent: Person | null;
-};
-
-export type HomeGroup = {
-  id: string;
-  name: string;
-  welcomeMessage: string | null;
-  logoUrl: string | null;
-  backgroundUrl: string | null;
-};
-
-export type Home = {
-  organizations: {
-    orgId: string;
-    orgName: string;
-    membershipStatus: string;
-    groups: HomeGroup[];
-    enrolments: Omit<MyEnrolment, 'orgId' | 'orgName'>[];
-  }[];
-};
-
-export type OrgEnrolment = {
-  id: string;
-  accountId: string;
-  name: string;
-  email: string;
-  memberStatus: string;
-  programId: string;
-  programTitle: string;
-  sessionId: string;
-  opensAt: string;
-  closesAt: string | null;
-  status: SessionStatus;
-  percent: number;
-  startedAt: string | null;
-  completedAt: string | null;
-  certificateId: string | null;
-};
-
-export type Certificate = {
-  id: string;
-  learnerName: string;
-  programTitle: string;
-  organizationName: string;
-  orgId: string;
-  sessionOpensAt: string;
-  sessionClosesAt: string | null;
-  issuedAt: string;
-};
-
-// Members (contract of GET /api/v1/orgs/:orgId/members)
-
-export type Member = {
-  id: string;
-  accountId: string | null;
-  invitationId: string | null;
-  email: string;
-  /** Null until the person accepts: the organization sees only the address it typed. */
-  name: string | null;
-  role: Role;
-  status: MemberStatus;
-  source: string;
-  createdAt: string;
-  lastLoginAt: string | null;
-};
-
-export type MemberCounts = Record<MemberStatus, number>;
-
-export type BulkAction = 'archive' | 'restore' | 'add_to_group' | 'remove_from_group';
+export type Program = ApiItem<'/api/v1/orgs/{orgId}/programs'>;
+export type ProgramSession = ApiItem<'/api/v1/orgs/{orgId}/programs/{programId}/sessions'>;
+export type SessionStatus = ProgramSession['status'];
+export type OrgEnrolment = ApiItem<'/api/v1/orgs/{orgId}/enrolments'>;
+export type MyEnrolment = ApiResponse<'/api/v1/me/enrolments/{enrolmentId}/progress', 'post'>;
+export type Home = ApiResponse<'/api/v1/me/home'>;
+export type Certificate = ApiResponse<'/api/v1/certificates/{certificateId}'>;

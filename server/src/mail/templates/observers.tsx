@@ -38,8 +38,9 @@ function groupLines(env: TemplateEnv, g: Group): string[] {
 
 /** The weekly digest of the groups an observer follows. */
 export const observerDigest: MailTemplate = (p: { orgId: string; orgName: string; groups: Group[] }, env) => {
+  const [only] = p.groups;
   const url =
-    p.groups.length === 1 ? `${env.appUrl}/orgs/${p.orgId}/groups/${p.groups[0].id}?tab=stats` : `${env.appUrl}/orgs/${p.orgId}/groups`;
+    p.groups.length === 1 && only ? `${env.appUrl}/orgs/${p.orgId}/groups/${only.id}?tab=stats` : `${env.appUrl}/orgs/${p.orgId}/groups`;
   return {
     subject: env.t('mail.observerDigest.subject', { org: p.orgName }),
     element: (

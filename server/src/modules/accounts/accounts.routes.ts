@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { actorOf } from '../../http/auth.js';
-import { permissionsOf, type Role } from '../../http/permissions.js';
+import { grantableRoles, permissionsOf, type Role } from '../../http/permissions.js';
 import { endSession, startSession } from '../../http/sessions.js';
 import { toIso } from '../../lib/time.js';
 import { findAccountById, listMembershipsOf } from './accounts.repo.js';
@@ -132,7 +132,12 @@ export const accountsRoutes =
         const memberships = await listMembershipsOf(ctx.db, actorOf(req).id);
         return {
           account: present(account!),
-          memberships: memberships.map((m) => ({ ...m, role: m.role as Role, permissions: permissionsOf(m.role) })),
+          memberships: memberships.map((m) => ({
+            ...m,
+            role: m.role as Role,
+            permissions: permissionsOf(m.role),
+            grantableRoles: grantableRoles(m.role),
+          })),
         };
       },
     );

@@ -27,5 +27,7 @@ export const membershipOut = z.object({
   role: z.enum(ROLES),
   status: z.string(),
   permissions: z.array(z.enum(PERMISSIONS)),
+  /** The roles the viewer may give in this organization (invitations, new members, role changes). */
+  grantableRoles: z.array(z.enum(ROLES)),
 });
 export const meOut = z.object({ account: accountOut, memberships: z.array(membershipOut) });

@@ -8,6 +8,7 @@ import { hashPassword, verifyDummy, verifyPassword } from '../../lib/passwords.j
 import { queueEmails } from '../../mail/outbox.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { consumeAuthToken, createAuthToken, findAccountByKey, peekAuthToken, type TokenPurpose } from './accounts.repo.js';
+import { one } from '../../lib/rows.js';
 
 const HOUR = 3600_000;
 export const TOKEN_TTL: Record<TokenPurpose, number> = { verify_email: 24 * HOUR, reset_password: HOUR, set_password: 7 * 24 * HOUR };
@@ -52,11 +53,12 @@ export async function registerAccount(
     }
     let account = existing;
     if (!account) {
-      [account] = await tx
+      const [inserted] = await tx
         .insert(accounts)
         .values({ email: addr.email, emailKey: addr.key, name: o.name.trim(), passwordHash, locale: o.locale ?? 'en' })
         .onConflictDoNothing()
         .returning();
+      account = inserted ?? null;
       if (!account) return; // registered a moment ago by a concurrent request: that one sends the mail
     }
     const token = await createAuthToken(tx, {
@@ -103,11 +105,14 @@ export async function verifyEmail(ctx: AppContext, o: { token: string } & Meta):
   const done = await ctx.db.transaction(async (tx) => {
     const row = await consumeAuthToken(tx, o.token, 'verify_email', ctx.clock.now());
     if (!row) return false;
-    const [account] = await tx
-      .update(accounts)
-      .set({ verifiedAt: sql`coalesce(${accounts.verifiedAt}, now())`, updatedAt: sql`now()` })
-      .where(eq(accounts.id, row.accountId))
-      .returning();
+    const account = one(
+      await tx
+        .update(accounts)
+        .set({ verifiedAt: sql`coalesce(${accounts.verifiedAt}, now())`, updatedAt: sql`now()` })
+        .where(eq(accounts.id, row.accountId))
+        .returning(),
+      'account',
+    );
     if (account.emailKey !== row.emailKey) return false; // the address changed since the mail was sent
     await auditAccountEvent(tx, account, 'account.email_verified', o);
     return true;
@@ -162,11 +167,14 @@ export async function resetPassword(
   const account = await ctx.db.transaction(async (tx) => {
     const row = await consumeAuthToken(tx, o.token, purpose, ctx.clock.now());
     if (!row) return null;
-    const [acc] = await tx
-      .update(accounts)
-      .set({ passwordHash, verifiedAt: sql`coalesce(${accounts.verifiedAt}, now())`, updatedAt: sql`now()` })
-      .where(eq(accounts.id, row.accountId))
-      .returning();
+    const acc = one(
+      await tx
+        .update(accounts)
+        .set({ passwordHash, verifiedAt: sql`coalesce(${accounts.verifiedAt}, now())`, updatedAt: sql`now()` })
+        .where(eq(accounts.id, row.accountId))
+        .returning(),
+      'account',
+    );
     if (o.signOutOtherSessions) await tx.execute(sql`DELETE FROM sessions WHERE account_id = ${acc.id}`);
     await auditAccountEvent(tx, acc, purpose === 'reset_password' ? 'auth.password_reset' : 'auth.password_set', o);
     return acc;
@@ -177,10 +185,13 @@ export async function resetPassword(
 
 /** Changes the signed-in account's own name or language. */
 export async function updateProfile(ctx: AppContext, o: { accountId: string; name?: string; locale?: string }) {
-  const [acc] = await ctx.db
-    .update(accounts)
-    .set({ ...(o.name !== undefined ? { name: o.name.trim() } : {}), ...(o.locale ? { locale: o.locale } : {}), updatedAt: sql`now()` })
-    .where(eq(accounts.id, o.accountId))
-    .returning();
+  const acc = one(
+    await ctx.db
+      .update(accounts)
+      .set({ ...(o.name !== undefined ? { name: o.name.trim() } : {}), ...(o.locale ? { locale: o.locale } : {}), updatedAt: sql`now()` })
+      .where(eq(accounts.id, o.accountId))
+      .returning(),
+    'account',
+  );
   return acc;
 }

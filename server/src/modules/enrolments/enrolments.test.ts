@@ -37,7 +37,7 @@ describe('the learner’s home and enrolments', () => {
   it('shows the learner’s groups (welcome message, images) and enrolments per organization', async () => {
     const { o, g, p, s, learner } = await setup();
     const home = expectStatus(await learner.agent.get('/api/v1/me/home'), 200);
-    const org = home.data.organizations.find((x: any) => x.orgId === o.org.id);
+    const org = home.data.organizations.find((x: { orgId: unknown }) => x.orgId === o.org.id);
     expect(org).toMatchObject({ orgName: o.org.name, membershipStatus: 'active' });
     expect(org.groups).toEqual([
       { id: g.id, name: 'Sales', welcomeMessage: 'Welcome to Sales', logoUrl: expect.stringMatching(/\/logo\?v=/), backgroundUrl: null },
@@ -81,7 +81,9 @@ describe('the learner’s home and enrolments', () => {
     const classmate = await o.learner();
     expect((await classmate.agent.get(`/api/v1/certificates/${done.certificateId}`)).statusCode).toBe(404);
     const audit = await o.owner.agent.get(`${o.base}/audit-events?limit=5`);
-    expect(audit.data.items.map((e: any) => e.action)).toEqual(expect.arrayContaining(['enrolment.progressed', 'enrolment.completed']));
+    expect(audit.data.items.map((e: { action: unknown }) => e.action)).toEqual(
+      expect.arrayContaining(['enrolment.progressed', 'enrolment.completed']),
+    );
   });
 
   it('refuses progress on someone else’s enrolment (404) and on a session not yet open (409)', async () => {
@@ -91,7 +93,7 @@ describe('the learner’s home and enrolments', () => {
     const later = await o.session((await o.program()).id, 5 * DAY, DAY);
     await o.attach(g.id, later.id);
     const mine = await learner.agent.get('/api/v1/me/enrolments');
-    const scheduled = mine.data.items.find((e: any) => e.sessionId === later.id);
+    const scheduled = mine.data.items.find((e: { sessionId: unknown }) => e.sessionId === later.id);
     expect(scheduled.status).toBe('scheduled');
     const res = await learner.agent.post(`/api/v1/me/enrolments/${scheduled.id}/progress`, { percent: 10 });
     expect(res.statusCode).toBe(409);
@@ -117,18 +119,21 @@ describe('the learner’s home and enrolments', () => {
     await o.attach(g.id, s2.id);
     await o.attach(g.id, s3.id);
     const byProgram = Object.fromEntries(
-      (await learner.agent.get('/api/v1/me/enrolments')).data.items.map((e: any) => [e.programTitle, e.id]),
+      (await learner.agent.get('/api/v1/me/enrolments')).data.items.map((e: { programTitle: unknown; id: unknown }) => [
+        e.programTitle,
+        e.id,
+      ]),
     );
     await learner.agent.post(`/api/v1/me/enrolments/${enrolmentId}/progress`, { percent: 30 });
     await learner.agent.post(`/api/v1/me/enrolments/${byProgram.Second}/progress`, { percent: 100 });
     await setMembershipStatus(t, o.org.id, learner.id, 'archived');
 
     const mine = await learner.agent.get('/api/v1/me/enrolments');
-    expect(mine.data.items.map((e: any) => e.programTitle).sort()).toEqual(['Safety first', 'Second']);
+    expect(mine.data.items.map((e: { programTitle: unknown }) => e.programTitle).sort()).toEqual(['Safety first', 'Second']);
     expectStatus(await learner.agent.post(`/api/v1/me/enrolments/${enrolmentId}/progress`, { percent: 60 }), 200);
     expect((await learner.agent.post(`/api/v1/me/enrolments/${byProgram.Third}/progress`, { percent: 10 })).statusCode).toBe(404);
     const home = await learner.agent.get('/api/v1/me/home');
-    const org = home.data.organizations.find((x: any) => x.orgId === o.org.id);
+    const org = home.data.organizations.find((x: { orgId: unknown }) => x.orgId === o.org.id);
     expect(org).toMatchObject({ membershipStatus: 'archived', groups: [] });
     expect(org.enrolments).toHaveLength(2);
 
@@ -155,9 +160,9 @@ describe('the organization’s enrolment list', () => {
     for (const g of [top, other]) for (const s of [s1, s2]) await o.attach(g.id, s.id);
     const get = async (q: string) => (await o.owner.agent.get(`${o.base}/enrolments?${q}`)).data;
     expect((await get('')).items).toHaveLength(6);
-    expect((await get(`accountId=${a}`)).items.map((e: any) => e.sessionId).sort()).toEqual([s1.id, s2.id].sort());
-    expect((await get(`sessionId=${s1.id}`)).items.map((e: any) => e.accountId).sort()).toEqual([a, b, c].sort());
-    expect((await get(`groupId=${top.id}`)).items.map((e: any) => e.accountId).sort()).toEqual([a, a, b, b].sort());
+    expect((await get(`accountId=${a}`)).items.map((e: { sessionId: unknown }) => e.sessionId).sort()).toEqual([s1.id, s2.id].sort());
+    expect((await get(`sessionId=${s1.id}`)).items.map((e: { accountId: unknown }) => e.accountId).sort()).toEqual([a, b, c].sort());
+    expect((await get(`groupId=${top.id}`)).items.map((e: { accountId: unknown }) => e.accountId).sort()).toEqual([a, a, b, b].sort());
     expect((await get(`programId=${p2.id}&groupId=${other.id}`)).items).toEqual([
       expect.objectContaining({ accountId: c, sessionId: s2.id, programTitle: 'P2' }),
     ]);

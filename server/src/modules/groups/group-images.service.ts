@@ -10,7 +10,8 @@ export type ImageKind = 'logo' | 'background';
 type ImageType = { ext: 'png' | 'jpg' | 'webp'; mime: string };
 
 const COLUMN: Record<ImageKind, string> = { logo: 'logo_key', background: 'background_key' };
-const MIME: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp' };
+const MIME = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp' };
+const MIME_BY_EXT: ReadonlyMap<string, string> = new Map(Object.entries(MIME));
 
 /** The image type read from the first bytes (never from the file name or the declared type). */
 export function detectImage(b: Buffer): ImageType | null {
@@ -28,7 +29,7 @@ export const invalidImage = (kind: ImageKind, why = 'must be a PNG, JPEG or WebP
 /** The public URL of a group image; `v` changes with the file so browsers do not show a stale one. */
 export function imageUrl(orgId: string, groupId: string, kind: ImageKind, key: string | null): string | null {
   if (!key) return null;
-  const version = key.split('/').pop()!.split('.')[0].slice(0, 10);
+  const version = (key.split('/').at(-1) ?? '').split('.')[0]?.slice(0, 10);
   return `/api/v1/orgs/${orgId}/groups/${groupId}/${kind}?v=${version}`;
 }
 
@@ -109,5 +110,5 @@ export async function findGroupImage(ctx: Pick<AppContext, 'db'>, o: { orgId: st
     sql`SELECT ${sql.raw(COLUMN[o.kind])} AS key FROM groups WHERE org_id = ${o.orgId} AND id = ${o.groupId}`,
   );
   if (!row?.key) throw notFound(o.kind === 'logo' ? 'Logo' : 'Background image');
-  return { key: row.key, mime: MIME[row.key.split('.').pop()!] ?? 'application/octet-stream' };
+  return { key: row.key, mime: MIME_BY_EXT.get(row.key.split('.').pop() ?? '') ?? 'application/octet-stream' };
 }

@@ -18,15 +18,17 @@ describe('group members', () => {
     expect((await o.addToGroup(g.id, [x.id, y.id])).added).toBe(2);
     expect((await o.addToGroup(g.id, [x.id])).added).toBe(0); // idempotent
     const list = expectStatus(await o.owner.agent.get(`${o.base}/groups/${g.id}/members`), 200);
-    expect(list.data.items.map((m: any) => m.accountId).sort()).toEqual([x.id, y.id].sort());
+    expect(list.data.items.map((m: { accountId: unknown }) => m.accountId).sort()).toEqual([x.id, y.id].sort());
     expect(list.data.items[0]).toMatchObject({ role: 'learner', status: 'active' });
     expect((await o.owner.agent.get(`${o.base}/groups/${g.id}`)).data.memberCount).toBe(2);
     await o.removeFromGroup(g.id, x.id);
     expect((await o.owner.agent.delete(`${o.base}/groups/${g.id}/members/${x.id}`)).statusCode).toBe(404);
     expect((await o.owner.agent.get(`${o.base}/groups/${g.id}`)).data.memberCount).toBe(1);
-    expect((await x.agent.get('/api/v1/me')).data.memberships.map((m: any) => m.orgId)).toContain(o.org.id);
+    expect((await x.agent.get('/api/v1/me')).data.memberships.map((m: { orgId: unknown }) => m.orgId)).toContain(o.org.id);
     const audit = await o.owner.agent.get(`${o.base}/audit-events?limit=5`);
-    expect(audit.data.items.map((e: any) => e.action)).toEqual(expect.arrayContaining(['group.members_added', 'group.member_removed']));
+    expect(audit.data.items.map((e: { action: unknown }) => e.action)).toEqual(
+      expect.arrayContaining(['group.members_added', 'group.member_removed']),
+    );
   });
 
   it('refuses, all or nothing, ids that are not active members of the organization (422 listing them)', async () => {
@@ -74,11 +76,11 @@ describe('group observers', () => {
     expect(refused.statusCode).toBe(422);
     expect(refused.data.error).toMatchObject({ code: 'not_staff', details: { accountIds: [learner.id] } });
     const detail = await o.owner.agent.get(`${o.base}/groups/${g.id}`);
-    expect(detail.data.observers.map((x: any) => x.id).sort()).toEqual([manager.id, limited.id, o.owner.id].sort());
+    expect(detail.data.observers.map((x: { id: unknown }) => x.id).sort()).toEqual([manager.id, limited.id, o.owner.id].sort());
     expect(detail.data.memberCount).toBe(0); // observers are not members
     expectStatus(await o.owner.agent.delete(`${o.base}/groups/${g.id}/observers/${limited.id}`), 204);
     const list = await o.owner.agent.get(`${o.base}/groups/${g.id}/observers`);
-    expect(list.data.items.map((x: any) => x.accountId).sort()).toEqual([manager.id, o.owner.id].sort());
+    expect(list.data.items.map((x: { accountId: unknown }) => x.accountId).sort()).toEqual([manager.id, o.owner.id].sort());
   });
 });
 

@@ -36,15 +36,15 @@ describe('group statistics', () => {
     await o.attach(other.id, elsewhereOnly.id);
 
     const mine = (await signedIn.agent.get('/api/v1/me/enrolments')).data.items;
-    const started = mine.find((e: any) => e.sessionId === fromTop.id);
+    const started = mine.find((e: { sessionId: unknown }) => e.sessionId === fromTop.id);
     expectStatus(await signedIn.agent.post(`/api/v1/me/enrolments/${started.id}/progress`, { percent: 40 }), 200);
-    const done = mine.find((e: any) => e.sessionId === closing.id);
+    const done = mine.find((e: { sessionId: unknown }) => e.sessionId === closing.id);
     expectStatus(await signedIn.agent.post(`/api/v1/me/enrolments/${done.id}/progress`, { percent: 100 }), 200);
     t.clock.advance(2 * HOUR); // the safety session has closed: whoever did not complete it is late
 
     const stats = expectStatus(await o.owner.agent.get(`${o.base}/groups/${g.id}/stats`), 200).data;
     expect(stats.members).toEqual({ active: 2, neverSignedIn: 1, signedInRecently: 1 });
-    const bySession = Object.fromEntries(stats.sessions.map((s: any) => [s.programTitle, s]));
+    const bySession = Object.fromEntries(stats.sessions.map((s: { programTitle: unknown }) => [s.programTitle, s]));
     expect(Object.keys(bySession).sort()).toEqual(['Code of conduct', 'East onboarding', 'Safety']);
     expect(bySession['Code of conduct']).toMatchObject({ enrolled: 2, notStarted: 1, inProgress: 1, completed: 0, status: 'ongoing' });
     expect(bySession['East onboarding']).toMatchObject({ enrolled: 1, notStarted: 1 });

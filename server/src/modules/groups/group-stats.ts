@@ -10,6 +10,7 @@ import { toIso } from '../../lib/time.js';
 import { sessionStatus, statusAt } from '../programs/programs.schemas.js';
 import { ancestorsOf, subtree } from './enrolment-rules.js';
 import { groupParams } from './groups.schemas.js';
+import { one } from '../../lib/rows.js';
 
 // What an observer follows in a group: its people (the group and its sub-groups, any depth) and how
 // far they are in the sessions that reach them (attached to the group, an ancestor or a sub-group).
@@ -84,12 +85,15 @@ const reaching = (orgId: string, groupId: string, ids: string[]) => sql`${ancest
 export async function groupStats(db: Db, o: { orgId: string; groupId: string; now: Date }): Promise<z.infer<typeof statsOut>> {
   const ids = await subtreeIds(db, o.orgId, o.groupId);
   const tree = peopleOf(o.orgId, ids);
-  const [members] = await queryRows<{ active: number; neverSignedIn: number; signedInRecently: number }>(
-    db,
-    sql`WITH ${tree}
+  const members = one(
+    await queryRows<{ active: number; neverSignedIn: number; signedInRecently: number }>(
+      db,
+      sql`WITH ${tree}
       SELECT count(*)::int AS active, count(*) FILTER (WHERE a.last_login_at IS NULL)::int AS "neverSignedIn",
              count(*) FILTER (WHERE a.last_login_at > ${tsParam(o.now)} - make_interval(days => ${RECENT_DAYS}))::int AS "signedInRecently"
       FROM people p JOIN accounts a ON a.id = p.account_id`,
+    ),
+    'member statistics',
   );
   const sessions = await queryRows<SessionRow>(
     db,

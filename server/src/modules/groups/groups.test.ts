@@ -40,7 +40,7 @@ describe('groups', () => {
     expect((await o.owner.agent.get(`${o.base}/groups/${id}`)).data.name).toBe('Sales');
 
     const audit = await o.owner.agent.get(`${o.base}/audit-events?limit=10`);
-    expect(audit.data.items.map((e: any) => e.action)).toEqual(expect.arrayContaining(['group.created', 'group.updated']));
+    expect(audit.data.items.map((e: { action: unknown }) => e.action)).toEqual(expect.arrayContaining(['group.created', 'group.updated']));
   });
 
   it('refuses a sibling name that differs only by case or spaces with 409 group_name_taken', async () => {
@@ -70,9 +70,9 @@ describe('groups', () => {
     const other = await orgWithOwner(t);
     await other.group('Sales');
     const children = await o.owner.agent.get(`${o.base}/groups?parentId=${paris.id}`);
-    expect(children.data.items.map((g: any) => g.name)).toEqual(['Sales']);
+    expect(children.data.items.map((g: { name: unknown }) => g.name)).toEqual(['Sales']);
     const roots = await o.owner.agent.get(`${o.base}/groups?parentId=root`);
-    expect(roots.data.items.map((g: any) => g.name)).toEqual(['Lyon', 'Paris', 'Sales']);
+    expect(roots.data.items.map((g: { name: unknown }) => g.name)).toEqual(['Lyon', 'Paris', 'Sales']);
   });
 
   it('nests sub-groups at any depth, shows the path, and moves a group with its sub-tree', async () => {
@@ -82,12 +82,12 @@ describe('groups', () => {
     const c = await o.group('C', { parentId: b.id });
     const d = await o.group('D', { parentId: c.id });
     const detail = await o.owner.agent.get(`${o.base}/groups/${d.id}`);
-    expect(detail.data.path.map((p: any) => p.name)).toEqual(['A', 'B', 'C']);
+    expect(detail.data.path.map((p: { name: unknown }) => p.name)).toEqual(['A', 'B', 'C']);
     expect((await o.owner.agent.get(`${o.base}/groups/${a.id}`)).data.subgroupCount).toBe(1);
 
     const x = await o.group('X');
     expectStatus(await o.owner.agent.patch(`${o.base}/groups/${c.id}`, { parentId: x.id }), 200);
-    expect((await o.owner.agent.get(`${o.base}/groups/${d.id}`)).data.path.map((p: any) => p.name)).toEqual(['X', 'C']);
+    expect((await o.owner.agent.get(`${o.base}/groups/${d.id}`)).data.path.map((p: { name: unknown }) => p.name)).toEqual(['X', 'C']);
     expectStatus(await o.owner.agent.patch(`${o.base}/groups/${c.id}`, { parentId: null }), 200);
     expect((await o.owner.agent.get(`${o.base}/groups/${c.id}`)).data.parentId).toBeNull();
     // A move next to a sibling of the same name clashes like a rename.
@@ -134,7 +134,7 @@ describe('groups', () => {
     expectStatus(await o.owner.agent.delete(`${o.base}/groups/${parent.id}?withSubgroups=true`), 204);
     expect((await o.owner.agent.get(`${o.base}/groups/${child.id}`)).statusCode).toBe(404);
     const me = await learner.agent.get('/api/v1/me');
-    expect(me.data.memberships.map((m: any) => m.orgId)).toContain(o.org.id);
+    expect(me.data.memberships.map((m: { orgId: unknown }) => m.orgId)).toContain(o.org.id);
     const leaf = await o.group('Leaf');
     expectStatus(await o.owner.agent.delete(`${o.base}/groups/${leaf.id}`), 204);
   });
@@ -165,9 +165,9 @@ describe('groups', () => {
     const o = await orgWithOwner(t);
     for (const n of ['E', 'D', 'C', 'B', 'A']) await o.group(n);
     const first = await o.owner.agent.get(`${o.base}/groups?limit=2`);
-    expect(first.data.items.map((g: any) => g.name)).toEqual(['A', 'B']);
+    expect(first.data.items.map((g: { name: unknown }) => g.name)).toEqual(['A', 'B']);
     const second = await o.owner.agent.get(`${o.base}/groups?limit=2&cursor=${first.data.nextCursor}`);
-    expect(second.data.items.map((g: any) => g.name)).toEqual(['C', 'D']);
+    expect(second.data.items.map((g: { name: unknown }) => g.name)).toEqual(['C', 'D']);
     const third = await o.owner.agent.get(`${o.base}/groups?limit=2&cursor=${second.data.nextCursor}`);
     expect(third.data).toMatchObject({ items: [expect.objectContaining({ name: 'E' })], nextCursor: null });
   });

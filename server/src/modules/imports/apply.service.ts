@@ -10,6 +10,7 @@ import { type ApplyCtx, createMissingGroups, decideRows } from './apply-decide.j
 import { inviteRows, retireCurrentInvitations } from './apply-invite.js';
 import { allowedRoles, type ImportMode } from './preview.service.js';
 import { recordEvent } from '../webhooks/events.service.js';
+import { one } from '../../lib/rows.js';
 
 /** Lines applied per statement: progress moves after each slice. */
 const SLICE_LINES = 10_000;
@@ -53,13 +54,16 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
     await decideRows(c, { mode, allowedRoles: allowedRoles(actorRole?.role ?? 'none', mode) });
     await progress(10, 0);
     const sendAt = opts.sendAt && new Date(opts.sendAt) > now ? new Date(opts.sendAt) : undefined;
-    const [org] = await tx.select().from(organizations).where(eq(organizations.id, imp.orgId));
+    const org = one(await tx.select().from(organizations).where(eq(organizations.id, imp.orgId)), 'organization');
     const mail = { orgName: org.name, actor: actor ?? null, sendAt };
     if (mode === 'invite') await retireCurrentInvitations(c);
     // Slices of the file's lines: a few statements each, whatever their size; progress after each.
-    const [span] = await queryRows<{ first: number; last: number }>(
-      tx,
-      sql`SELECT coalesce(min(line), 0) AS first, coalesce(max(line), -1) AS last FROM import_rows WHERE import_id = ${importId}`,
+    const span = one(
+      await queryRows<{ first: number; last: number }>(
+        tx,
+        sql`SELECT coalesce(min(line), 0) AS first, coalesce(max(line), -1) AS last FROM import_rows WHERE import_id = ${importId}`,
+      ),
+      'import line span',
     );
     const stats = { fresh: false };
     for (let from = span.first; from <= span.last; from += SLICE_LINES) {
@@ -70,18 +74,24 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
         WHERE r.import_id = ${importId} AND r.line >= ${lines.from} AND r.line < ${lines.to} AND r.result = ${result}`;
       await enrolJoinedInGroupSessions(tx, { orgId: imp.orgId, joined: joined('added_to_groups'), now });
       if (mode === 'create') await enrolNewAccountsInGroupSessions(tx, { orgId: imp.orgId, joined: joined('created'), now });
-      const [done] = await queryRows<{ n: number }>(
-        tx,
-        sql`SELECT count(*)::int AS n FROM import_rows WHERE import_id = ${importId} AND line < ${lines.to}`,
+      const done = one(
+        await queryRows<{ n: number }>(
+          tx,
+          sql`SELECT count(*)::int AS n FROM import_rows WHERE import_id = ${importId} AND line < ${lines.to}`,
+        ),
+        'applied row count',
       );
       await progress(10 + Math.floor((85 * (Math.min(lines.to, span.last + 1) - span.first)) / (span.last + 1 - span.first)), done.n);
     }
-    const [result] = await queryRows<Record<string, number>>(
-      tx,
-      sql`SELECT count(*) FILTER (WHERE result = 'created')::int AS created, count(*) FILTER (WHERE result = 'invited')::int AS invited,
+    const result = one(
+      await queryRows<Record<string, number>>(
+        tx,
+        sql`SELECT count(*) FILTER (WHERE result = 'created')::int AS created, count(*) FILTER (WHERE result = 'invited')::int AS invited,
             count(*) FILTER (WHERE result = 'added_to_groups')::int AS "addedToGroups", count(*) FILTER (WHERE result = 'already_there')::int AS "alreadyThere",
             count(*) FILTER (WHERE result = 'skipped')::int AS skipped, count(*)::int AS rows
           FROM import_rows WHERE import_id = ${importId}`,
+      ),
+      'import result',
     );
     const counts = imp.counts as Record<string, unknown>;
     const after = madeValid

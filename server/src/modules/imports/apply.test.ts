@@ -19,7 +19,9 @@ async function runApproved(o: Awaited<ReturnType<typeof orgWithOwner>>, importId
 }
 
 const rowsOf = async (o: Awaited<ReturnType<typeof orgWithOwner>>, importId: string) =>
-  Object.fromEntries((await o.owner.agent.get(`${o.base}/imports/${importId}/rows?limit=100`)).data.items.map((r: any) => [r.email, r]));
+  Object.fromEntries(
+    (await o.owner.agent.get(`${o.base}/imports/${importId}/rows?limit=100`)).data.items.map((r: { email: unknown }) => [r.email, r]),
+  );
 
 describe('applying an import', () => {
   const u = uid(); // addresses of their own: the PostgreSQL database is shared by every test file
@@ -132,9 +134,9 @@ describe('applying an import', () => {
     const done = await runApproved(o, prev.data.id, { createMissingGroups: true });
     expect(done).toMatchObject({ result: { invited: 2, skipped: 0 }, counts: { valid: 2, invalid: 0 }, unknownGroups: [] });
     const groups = (await o.owner.agent.get(`${o.base}/groups?q=night`)).data.items;
-    expect(groups.map((g: any) => g.name)).toEqual(['Night shift']);
+    expect(groups.map((g: { name: unknown }) => g.name)).toEqual(['Night shift']);
     const invitations = (await o.owner.agent.get(`${o.base}/members?groupId=${groups[0].id}`)).data.items;
-    expect(invitations.map((m: any) => m.email).sort()).toEqual([`dee-${u}@example.com`, `eve-${u}@example.com`]);
+    expect(invitations.map((m: { email: unknown }) => m.email).sort()).toEqual([`dee-${u}@example.com`, `eve-${u}@example.com`]);
     const rows = await rowsOf(o, prev.data.id);
     expect(rows[`dee-${u}@example.com`]).toMatchObject({
       outcome: 'valid',

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectStatus, orgWithOwner } from '../../../test/factories-groups.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
+import { one as oneRow } from '../../lib/rows.js';
 
 // A worker process killed in the middle of an import leaves no half-import; the run resumes and the
 // end state is that of one clean run. Needs a PostgreSQL server (two processes share the database).
@@ -17,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const one = async (q: string, v: unknown[]) => (await t.ctx.database.query(q, v)).rows[0];
+const one = async (q: string, v: unknown[]) => oneRow((await t.ctx.database.query<{ n: number; status: string }>(q, v)).rows, q);
 
 describe.runIf(DATABASE_URL)('an import whose worker is killed', () => {
   it('applies nothing until it resumes, then applies every row once', async () => {

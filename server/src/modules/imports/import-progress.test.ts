@@ -32,8 +32,9 @@ describe.runIf(DATABASE_URL)('a running import', () => {
         'SELECT progress, rows_done FROM imports WHERE id = $1',
         [prev.data.id],
       );
+      const [row] = rows;
       const last = seen.at(-1);
-      if (!last || last.progress !== rows[0].progress) seen.push({ progress: rows[0].progress, rowsDone: rows[0].rows_done });
+      if (row && (!last || last.progress !== row.progress)) seen.push({ progress: row.progress, rowsDone: row.rows_done });
       await new Promise((r) => setTimeout(r, 10));
     }
     await run;

@@ -4,6 +4,12 @@ import { AppError, notFound } from '../../http/errors.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
 import { toIso } from '../../lib/time.js';
 import { queryRows } from '../../lib/sql.js';
+import type { z } from 'zod';
+import type { OUTCOMES, RESULTS, importOut } from './imports.schemas.js';
+import type { RowMessage } from './rows.repo.js';
+import type { ImportCounts, UnknownGroup } from './validate.js';
+
+type ImportOut = z.infer<typeof importOut>;
 
 type ImportRow = {
   id: string;
@@ -13,12 +19,12 @@ type ImportRow = {
   fileName: string | null;
   fileSize: number | null;
   fileKey: string | null;
-  counts: any;
-  columns: any;
-  options: any;
+  counts: (Partial<ImportCounts> & { unknownGroups?: UnknownGroup[] }) | null;
+  columns: Partial<ImportOut['columns']> | null;
+  options: ImportOut['options'] | null;
   progress: number;
   rowsDone: number;
-  result: any;
+  result: Record<string, number> | null;
   error: string | null;
   createdById: string | null;
   createdByName: string | null;
@@ -38,7 +44,7 @@ export function presentImport(r: ImportRow) {
   const { unknownGroups = [], ...counts } = r.counts ?? {};
   return {
     id: r.id,
-    status: r.status as any,
+    status: r.status as ImportOut['status'],
     mode: r.mode as 'invite' | 'create',
     source: r.source as 'file' | 'paste',
     fileName: r.fileName,
@@ -82,10 +88,10 @@ type RowRow = {
   role: string | null;
   location: string;
   externalId: string;
-  outcome: any;
+  outcome: (typeof OUTCOMES)[number];
   alreadyMember: boolean;
-  messages: any[];
-  result: any;
+  messages: RowMessage[];
+  result: (typeof RESULTS)[number] | null;
   resultReason: string | null;
 };
 
@@ -110,8 +116,8 @@ export async function listRows(
     ...page,
     items: page.items.map((r) => ({
       ...r,
-      messages: r.messages.map(({ stage: _s, ...m }: any) =>
-        m.code === 'unknown_group' ? { ...m, suggestion: suggestions.get(m.value) ?? null } : m,
+      messages: r.messages.map(({ stage: _s, ...m }) =>
+        m.code === 'unknown_group' ? { ...m, suggestion: (m.value === undefined ? undefined : suggestions.get(m.value)) ?? null } : m,
       ),
     })),
   };

@@ -92,11 +92,7 @@ export const importsRoutes =
         }
         const id = await createImport(ctx, { actor: actor(req), orgId: orgOf(req).orgId, mode, input, createMissingGroups });
         const imp = presentImport(await findImport(ctx.db, orgOf(req).orgId, id));
-        const rows = await listRows(
-          ctx.db,
-          { importId: id, limit: 100 },
-          new Map(imp.unknownGroups.map((u: any) => [u.name, u.suggestion])),
-        );
+        const rows = await listRows(ctx.db, { importId: id, limit: 100 }, new Map(imp.unknownGroups.map((u) => [u.name, u.suggestion])));
         return reply.code(201).send({ ...imp, rows: rows.items });
       },
     );
@@ -138,7 +134,7 @@ export const importsRoutes =
       },
       async (req) => {
         const imp = presentImport(await findImport(ctx.db, orgOf(req).orgId, req.params.importId));
-        return listRows(ctx.db, { importId: imp.id, ...req.query }, new Map(imp.unknownGroups.map((u: any) => [u.name, u.suggestion])));
+        return listRows(ctx.db, { importId: imp.id, ...req.query }, new Map(imp.unknownGroups.map((u) => [u.name, u.suggestion])));
       },
     );
 
@@ -221,7 +217,7 @@ export const importsRoutes =
         const rows = await listRows(
           ctx.db,
           { importId: imp.id, limit: 100 },
-          new Map(imp.unknownGroups.map((u: any) => [u.name, u.suggestion])),
+          new Map(imp.unknownGroups.map((u) => [u.name, u.suggestion])),
         );
         return { ...imp, rows: rows.items };
       },

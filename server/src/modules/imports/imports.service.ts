@@ -116,8 +116,8 @@ export async function* resultsCsv(ctx: AppContext, importId: string): AsyncGener
     let chunk = '';
     for (const r of rows) {
       const problems = r.messages
-        .filter((m: any) => m.level === 'error')
-        .map((m: any) => (m.value ? `${m.code}: ${m.value}` : m.code))
+        .filter((m) => m.level === 'error')
+        .map((m) => (m.value ? `${m.code}: ${m.value}` : m.code))
         .join('; ');
       chunk += csvLine([
         r.line,
@@ -135,7 +135,7 @@ export async function* resultsCsv(ctx: AppContext, importId: string): AsyncGener
       ]);
     }
     yield chunk;
-    after = rows[rows.length - 1].line;
+    after = rows.at(-1)?.line ?? after;
   }
 }
 

@@ -80,7 +80,7 @@ describe('the catalogue of awkward files', () => {
     const lab = await o.group('R&D "Lab" \\ {2}, north');
     const text = 'email\tgroups\nlab@example.com\tr&d "lab" \\ {2}, NORTH\nodd@example.com\tThe "odd" {one}\n';
     const res = expectStatus(await o.owner.agent.post(`${o.base}/imports`, { text }), 201);
-    const byEmail = Object.fromEntries(res.data.rows.map((r: any) => [r.email, r]));
+    const byEmail = Object.fromEntries(res.data.rows.map((r: { email: unknown }) => [r.email, r]));
     expect(byEmail['lab@example.com']).toMatchObject({ outcome: 'valid', groups: ['r&d "lab" \\ {2}, NORTH'] });
     expect(byEmail['odd@example.com'].messages[0]).toMatchObject({ code: 'unknown_group', value: 'The "odd" {one}' });
     expect(lab.name).toBe('R&D "Lab" \\ {2}, north');
@@ -96,7 +96,7 @@ describe('the catalogue of awkward files', () => {
     const o = await setup();
     const res = expectStatus(await o.upload('problems.csv'), 201);
     expect(res.data.counts).toMatchObject({ rows: 8, valid: 2, invalid: 5, duplicate: 1, conflict: 2 });
-    const byLine = Object.fromEntries(res.data.rows.map((r: any) => [r.line, r]));
+    const byLine = Object.fromEntries(res.data.rows.map((r: { line: unknown }) => [r.line, r]));
     expect(byLine[3].messages[0]).toMatchObject({ field: 'email', code: 'invalid_email', value: 'not-an-address' });
     expect(byLine[4].messages[0]).toMatchObject({ field: 'groups', code: 'unknown_group', value: 'Salse', suggestion: 'Sales' });
     expect(byLine[5].messages[0]).toMatchObject({ field: 'role', code: 'unknown_role', value: 'wizard' });
@@ -104,10 +104,13 @@ describe('the catalogue of awkward files', () => {
     expect(byLine[8].messages[0]).toMatchObject({ code: 'conflicting_rows', lines: [8, 9] });
     expect(res.data.unknownGroups).toEqual([{ name: 'Salse', rows: 1, suggestion: 'Sales' }]);
     const invalid = (await o.owner.agent.get(`${o.base}/imports/${res.data.id}/rows?outcome=invalid`)).data.items;
-    expect(invalid.map((r: any) => r.line)).toEqual([3, 4, 5]);
+    expect(invalid.map((r: { line: unknown }) => r.line)).toEqual([3, 4, 5]);
     const recheck = expectStatus(await o.owner.agent.post(`${o.base}/imports/${res.data.id}/recheck`, { createMissingGroups: true }), 200);
     expect(recheck.data.counts).toMatchObject({ valid: 3, invalid: 4 });
-    expect(recheck.data.rows.find((r: any) => r.line === 4).messages[0]).toMatchObject({ code: 'group_will_be_created', level: 'info' });
+    expect(recheck.data.rows.find((r: { line: unknown }) => r.line === 4).messages[0]).toMatchObject({
+      code: 'group_will_be_created',
+      level: 'info',
+    });
   });
 
   for (const [file, status, code, extra] of [
@@ -181,7 +184,7 @@ describe('approving', () => {
     const xia = (await o.owner.agent.get(`${o.base}/members?q=xia-${u}@example.com`)).data.items[0];
     expect(xia).toMatchObject({ status: 'active', role: 'admin', source: 'import', name: 'Xia Li' });
     const groups = (await o.owner.agent.get(`${o.base}/groups?q=new team`)).data.items;
-    expect(groups.map((g: any) => g.name)).toEqual(['New team']);
+    expect(groups.map((g: { name: unknown }) => g.name)).toEqual(['New team']);
     const enrolled: any = await t.ctx.db.execute(sql`SELECT count(*)::int AS n FROM enrolments WHERE session_id = ${session.id}`);
     expect(enrolled.rows[0].n).toBe(3);
     expect((await lastMail(t, `wes-${u}@example.com`))!.link).toContain('/set-password?token=');

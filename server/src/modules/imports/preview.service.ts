@@ -12,6 +12,7 @@ import { type Field, matchHeaders, roleFromCell } from './parse/headers.js';
 import { readTable, type TableRow } from './parse/table-reader.js';
 import { insertRows, type ParsedRow, type RowMessage } from './rows.repo.js';
 import { validateImport } from './validate.js';
+import { one } from '../../lib/rows.js';
 
 export const IMPORT_LIMITS = { maxBytes: 50 * 1024 * 1024, maxRows: 1_000_000 };
 export type ImportMode = 'invite' | 'create';
@@ -83,22 +84,25 @@ export async function createImport(
   const { rows } = readTable(o.input);
   const fileKey =
     o.input.kind === 'file'
-      ? await ctx.storage.put('imports', o.input.bytes, o.input.fileName.match(/\.(csv|tsv|txt|xlsx)$/i)?.[1].toLowerCase() ?? 'bin')
+      ? await ctx.storage.put('imports', o.input.bytes, o.input.fileName.match(/\.(csv|tsv|txt|xlsx)$/i)?.[1]?.toLowerCase() ?? 'bin')
       : null;
   return ctx.db.transaction(async (tx) => {
-    const [imp] = await tx
-      .insert(imports)
-      .values({
-        orgId: o.orgId,
-        createdBy: o.actor.id,
-        mode: o.mode,
-        source: o.input.kind === 'file' ? 'file' : 'paste',
-        fileKey,
-        fileName: o.input.kind === 'file' ? o.input.fileName.slice(0, 255) : null,
-        fileSize: o.input.kind === 'file' ? o.input.bytes.length : Buffer.byteLength(o.input.text),
-        options: { createMissingGroups: o.createMissingGroups },
-      })
-      .returning();
+    const imp = one(
+      await tx
+        .insert(imports)
+        .values({
+          orgId: o.orgId,
+          createdBy: o.actor.id,
+          mode: o.mode,
+          source: o.input.kind === 'file' ? 'file' : 'paste',
+          fileKey,
+          fileName: o.input.kind === 'file' ? o.input.fileName.slice(0, 255) : null,
+          fileSize: o.input.kind === 'file' ? o.input.bytes.length : Buffer.byteLength(o.input.text),
+          options: { createMissingGroups: o.createMissingGroups },
+        })
+        .returning(),
+      'import',
+    );
     // Group names are matched while reading (one lookup table per import), the other checks in SQL afterwards.
     const orgGroups = await queryRows<{ id: string; key: string }>(
       tx,

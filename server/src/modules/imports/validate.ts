@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import { queryRows } from '../../lib/sql.js';
 import { groupNameKey } from '../groups/groups.schemas.js';
 import { distance } from './parse/headers.js';
+import { one } from '../../lib/rows.js';
 
 export type ImportCounts = {
   rows: number;
@@ -85,9 +86,10 @@ export async function validateImport(
 }
 
 async function summarize(tx: Db, o: { importId: string; orgId: string }): Promise<{ counts: ImportCounts; unknownGroups: UnknownGroup[] }> {
-  const [c] = await queryRows<ImportCounts>(
-    tx,
-    sql`SELECT count(*)::int AS rows,
+  const c = one(
+    await queryRows<ImportCounts>(
+      tx,
+      sql`SELECT count(*)::int AS rows,
           count(*) FILTER (WHERE outcome = 'valid')::int AS valid,
           count(*) FILTER (WHERE outcome IN ('invalid', 'conflict'))::int AS invalid,
           count(*) FILTER (WHERE outcome = 'duplicate')::int AS duplicate,
@@ -96,6 +98,8 @@ async function summarize(tx: Db, o: { importId: string; orgId: string }): Promis
           count(*) FILTER (WHERE outcome = 'valid' AND NOT already_member AND EXISTS (
             SELECT 1 FROM invitations i WHERE i.org_id = ${o.orgId} AND i.email_key = import_rows.email_key AND i.status IN ('prospect', 'pending')))::int AS "alreadyInvited"
         FROM import_rows WHERE import_id = ${o.importId}`,
+    ),
+    'import count',
   );
   const unknown = await queryRows<{ name: string; rows: number }>(
     tx,

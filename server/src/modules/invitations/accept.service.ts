@@ -12,6 +12,7 @@ import { queryRows } from '../../lib/sql.js';
 import { joinOrganization } from '../members/membership.js';
 import { effectiveStatus, findByToken, type Invitation } from './invitations.repo.js';
 import { recordEvent } from '../webhooks/events.service.js';
+import { one } from '../../lib/rows.js';
 
 export type LinkState = 'open' | 'accepted' | 'declined' | 'cancelled' | 'expired' | 'replaced';
 
@@ -48,7 +49,7 @@ async function requireLink(db: Db, token: string, lock = false) {
 export async function viewInvitation(ctx: AppContext, token: string) {
   const tokenPath = encodeURIComponent(token);
   const { invitation: inv, replaced } = await requireLink(ctx.db, token);
-  const [org] = await ctx.db.select().from(organizations).where(eq(organizations.id, inv.orgId));
+  const org = one(await ctx.db.select().from(organizations).where(eq(organizations.id, inv.orgId)), 'organization');
   const groups = inv.groupIds.length
     ? await queryRows<{ id: string; name: string; welcomeMessage: string | null; hasLogo: boolean }>(
         ctx.db,
@@ -131,7 +132,7 @@ async function acceptLocked(ctx: AppContext, tx: Db, token: string, account: { i
 /** The signed-in person accepts; the address must be the invited one and the role comes from the invitation. */
 export async function acceptInvitation(ctx: AppContext, o: { token: string; account: AuthAccount; ip?: string }) {
   return ctx.db.transaction(async (tx) => {
-    const [acc] = await tx.select().from(accounts).where(eq(accounts.id, o.account.id));
+    const acc = one(await tx.select().from(accounts).where(eq(accounts.id, o.account.id)), 'account');
     return acceptLocked(ctx, tx, o.token, acc, o.ip);
   });
 }

@@ -7,6 +7,7 @@ import type { JobDefinition } from '../../jobs/queue.js';
 import type { Actor } from '../members/members.service.js';
 import { parseAddressList, type Skipped, screenAddresses } from './address-list.js';
 import { createEmailInvitations, type InviteRequest, validateInviteRequest } from './invite.service.js';
+import { one } from '../../lib/rows.js';
 
 const BATCH_JOB = 'invitations.batch';
 
@@ -16,17 +17,20 @@ export async function queueInviteBatch(ctx: AppContext, o: { actor: Actor; orgId
   const total = parseAddressList(o.emails).length;
   const { actor, orgId, ...request } = o;
   return ctx.db.transaction(async (tx) => {
-    const [batch] = await tx
-      .insert(invitationBatches)
-      .values({
-        orgId,
-        createdBy: actor.id,
-        request: {
-          ...request,
-          actor: { id: actor.id, email: actor.email, name: actor.name, locale: actor.locale, role: actor.role, ip: actor.ip },
-        },
-      })
-      .returning();
+    const batch = one(
+      await tx
+        .insert(invitationBatches)
+        .values({
+          orgId,
+          createdBy: actor.id,
+          request: {
+            ...request,
+            actor: { id: actor.id, email: actor.email, name: actor.name, locale: actor.locale, role: actor.role, ip: actor.ip },
+          },
+        })
+        .returning(),
+      'invitation batch',
+    );
     await ctx.jobs.send(BATCH_JOB, { batchId: batch.id }, { tx });
     return { batchId: batch.id, status: 'queued' as const, total, invited: null, skipped: null };
   });

@@ -46,16 +46,18 @@ describe('inviting by email', () => {
       }),
       201,
     );
-    expect(res.data.items.map((i: any) => i.email).sort()).toEqual([a, b.toUpperCase().replace('@EXAMPLE.COM', '@example.com')].sort());
+    expect(res.data.items.map((i: { email: unknown }) => i.email).sort()).toEqual(
+      [a, b.toUpperCase().replace('@EXAMPLE.COM', '@example.com')].sort(),
+    );
     expect(res.data.items[0].status).toBe('prospect');
-    const reasons = Object.fromEntries(res.data.skipped.map((s: any) => [s.email.toLowerCase(), s.reason]));
+    const reasons = Object.fromEntries(res.data.skipped.map((s: { email: string; reason: unknown }) => [s.email.toLowerCase(), s.reason]));
     expect(reasons).toEqual({
       'not-an-address': 'invalid_email',
       [b]: 'duplicate_in_list',
       [member.email]: 'already_member',
       [pending]: 'already_invited',
     });
-    expect(res.data.skipped.find((s: any) => s.reason === 'already_invited').invitationId).toBeTruthy();
+    expect(res.data.skipped.find((s: { reason: unknown }) => s.reason === 'already_invited').invitationId).toBeTruthy();
   });
 
   it('requires at least one group, and refuses a long message, unknown groups and unknown fields', async () => {
@@ -119,7 +121,8 @@ describe('inviting by email', () => {
   it('invites 5,000 addresses through a background batch and reports the result', async () => {
     const o = await setup();
     const emails = Array.from({ length: 5000 }, (_, i) => `bulk-${i}-${uid()}@example.com`);
-    emails.push('broken@', emails[0]);
+    const [firstEmail = ''] = emails;
+    emails.push('broken@', firstEmail);
     const res = await o.owner.agent.post(`${o.base}/invitations`, {
       emails: [emails.join('\n')],
       groupIds: [o.group.id],
@@ -130,7 +133,7 @@ describe('inviting by email', () => {
     await t.ctx.jobs.drain(t.ctx, { names: ['invitations.batch'] });
     const batch = await o.owner.agent.get(`${o.base}/invitations/batches/${res.data.batchId}`);
     expect(batch.data).toMatchObject({ status: 'done', invited: 5000 });
-    expect(batch.data.skipped.map((s: any) => s.reason).sort()).toEqual(['duplicate_in_list', 'invalid_email']);
+    expect(batch.data.skipped.map((s: { reason: unknown }) => s.reason).sort()).toEqual(['duplicate_in_list', 'invalid_email']);
     const counts = await o.owner.agent.get(`${o.base}/members/counts`);
     expect(counts.data.prospect).toBe(5000);
   });
@@ -186,14 +189,15 @@ describe('cancel, resend, change address', () => {
   it('cancels in bulk from pasted addresses and says which matched', async () => {
     const o = await setup();
     const emails = [0, 1, 2].map((i) => `bulkc-${i}-${uid()}@example.com`);
+    const [e0 = '', e1 = ''] = emails;
     await o.owner.agent.post(`${o.base}/invitations`, { emails, groupIds: [o.group.id] });
     const res = expectStatus(
       await o.owner.agent.post(`${o.base}/invitations/cancel`, {
-        emails: [`${emails[0].toUpperCase().replace('@EXAMPLE.COM', '@example.com')}; ${emails[1]}\nnobody-${uid()}@example.com`],
+        emails: [`${e0.toUpperCase().replace('@EXAMPLE.COM', '@example.com')}; ${e1}\nnobody-${uid()}@example.com`],
       }),
       200,
     );
-    expect(res.data.cancelled.map((c: any) => c.email).sort()).toEqual([emails[0], emails[1]].sort());
+    expect(res.data.cancelled.map((c: { email: unknown }) => c.email).sort()).toEqual([emails[0], emails[1]].sort());
     expect(res.data.notFound).toHaveLength(1);
     const counts = (await o.owner.agent.get(`${o.base}/members/counts`)).data;
     expect(counts).toMatchObject({ cancelled: 2, prospect: 1 });
@@ -234,7 +238,7 @@ describe('accepting', () => {
     const me = await a.get('/api/v1/me');
     expect(me.data.memberships).toEqual([expect.objectContaining({ orgId: o.org.id, role: 'learner' })]);
     const gm = await o.owner.agent.get(`${o.base}/groups/${o.group.id}/members`);
-    expect(gm.data.items.map((m: any) => m.email ?? m.accountId)).toContain(email);
+    expect(gm.data.items.map((m: { email: unknown; accountId: unknown }) => m.email ?? m.accountId)).toContain(email);
     expect((await a.post(`/api/v1/invitations/${mail!.token}/register`, { name: 'Nina', password: PASSWORD })).statusCode).toBe(409);
     const members = (await o.owner.agent.get(`${o.base}/members?q=${encodeURIComponent(email)}`)).data.items;
     expect(members).toEqual([expect.objectContaining({ status: 'active', name: 'Nina' })]);
@@ -302,7 +306,7 @@ describe('accepting', () => {
     const mail = await lastMail(t, learner.email);
     expectStatus(await learner.agent.post(`/api/v1/invitations/${mail!.token}/accept`), 200);
     const mine = await learner.agent.get('/api/v1/me/enrolments');
-    expect(mine.data.items.map((e: any) => e.sessionId ?? e.session?.id)).toContain(s1.id);
+    expect(mine.data.items.map((e: { sessionId?: string; session?: { id: string } }) => e.sessionId ?? e.session?.id)).toContain(s1.id);
   });
 
   it('declines in one click; the admin sees declined; the link then says so', async () => {
@@ -325,7 +329,7 @@ describe('accepting', () => {
     const inv = (await o.owner.agent.post(`${o.base}/invitations`, { emails: [email], groupIds: [o.group.id] })).data.items[0];
     await o.owner.agent.post(`${o.base}/invitations/${inv.id}/resend`);
     await o.owner.agent.post(`${o.base}/invitations/${inv.id}/cancel`);
-    const actions = (await o.owner.agent.get(`${o.base}/audit-events`)).data.items.map((e: any) => e.action);
+    const actions = (await o.owner.agent.get(`${o.base}/audit-events`)).data.items.map((e: { action: unknown }) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['invitation.created', 'invitation.resent', 'invitation.cancelled']));
   });
 

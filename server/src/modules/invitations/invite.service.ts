@@ -11,6 +11,7 @@ import { type Actor, assertCanGrant, requireGroups } from '../members/members.se
 import { parseAddressList, type Skipped, screenAddresses } from './address-list.js';
 import { type Invitation, issueTokens } from './invitations.repo.js';
 import { recordBatchEvents } from '../webhooks/events.service.js';
+import { one } from '../../lib/rows.js';
 
 export type InviteRequest = {
   emails: string[];
@@ -99,7 +100,7 @@ export async function createEmailInvitations(
   });
   if (fresh.length === 0) return { items: [], skipped };
 
-  const [org] = await tx.select().from(organizations).where(eq(organizations.id, o.orgId));
+  const org = one(await tx.select().from(organizations).where(eq(organizations.id, o.orgId)), 'organization');
   const expiresAt = org.invitationTtlDays
     ? new Date((o.sendAt ?? o.now).getTime() + org.invitationTtlDays * 86400_000).toISOString()
     : null;
@@ -137,7 +138,7 @@ export async function createEmailInvitations(
     actor: o.actor,
     action: 'invitation.created',
     targetType: 'invitation',
-    targetId: items.length === 1 ? items[0].id : undefined,
+    targetId: items.length === 1 ? items[0]?.id : undefined,
     ip: o.actor.ip,
     data: { count: items.length, groupIds: o.groupIds, role: o.role, sendAt: o.sendAt?.toISOString() ?? null },
   });
@@ -193,7 +194,7 @@ export async function queueInvitationEmails(
     { startAfter: o.sendAt ?? undefined },
   );
   const first = o.invitations[0];
-  if (first.sendCopyToMe) {
+  if (first?.sendCopyToMe) {
     await queueEmails(
       tx,
       ctx.jobs,

@@ -10,6 +10,7 @@ import { requireEmail } from '../accounts/accounts.service.js';
 import { createEmailInvitations, queueInvitationEmails } from './invite.service.js';
 import { effectiveStatus, type Invitation } from './invitations.repo.js';
 import { recordBatchEvents, recordEvent } from '../webhooks/events.service.js';
+import { one } from '../../lib/rows.js';
 
 const CANCELLABLE = ['prospect', 'pending'];
 const RESENDABLE = ['prospect', 'pending', 'declined', 'expired'];
@@ -101,7 +102,7 @@ export async function getInvitation(ctx: AppContext, o: { orgId: string; invitat
 export async function resendInvitations(ctx: AppContext, o: { actor: Actor; orgId: string; invitationIds: string[] }) {
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
-    const [org] = await tx.select().from(organizations).where(eq(organizations.id, o.orgId));
+    const org = one(await tx.select().from(organizations).where(eq(organizations.id, o.orgId)), 'organization');
     const expiresAt = org.invitationTtlDays ? new Date(now.getTime() + org.invitationTtlDays * 86400_000).toISOString() : null;
     const rows = await tx
       .update(invitations)
@@ -139,7 +140,7 @@ export async function resendInvitations(ctx: AppContext, o: { actor: Actor; orgI
       actor: o.actor,
       action: 'invitation.resent',
       targetType: 'invitation',
-      targetId: rows.length === 1 ? rows[0].id : undefined,
+      targetId: rows.length === 1 ? rows[0]?.id : undefined,
       ip: o.actor.ip,
       data: { count: rows.length },
     });

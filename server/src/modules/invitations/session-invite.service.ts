@@ -42,7 +42,7 @@ export async function inviteToSession(
     : [];
   for (const id of o.accountIds) if (!members.some((m) => m.id === id)) skipped.push({ email: id, reason: 'not_a_member' });
   const screened = screenAddresses([
-    ...members.map((m) => ({ input: m.email, address: { email: m.email, key: m.key, domain: m.email.split('@')[1] } })),
+    ...members.map((m) => ({ input: m.email, address: { email: m.email, key: m.key, domain: m.email.split('@')[1] ?? '' } })),
     ...parseAddressList(o.emails),
   ]);
   skipped.push(...screened.skipped);

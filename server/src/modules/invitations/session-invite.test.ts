@@ -53,7 +53,7 @@ describe('program-session invitations', () => {
     );
     expect(res.data.items[0].sendAt).toBeTruthy();
     expect(await lastMail(t, kept)).toBeNull();
-    const droppedInv = res.data.items.find((i: any) => i.email === dropped);
+    const droppedInv = res.data.items.find((i: { email: unknown }) => i.email === dropped);
     expectStatus(await o.owner.agent.post(`${o.base}/invitations/${droppedInv.id}/cancel`), 200);
     await release(kept);
     await release(dropped);

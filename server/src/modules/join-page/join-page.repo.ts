@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { joinPages } from '../../db/schema.js';
 import { queryRows, uuidArray } from '../../lib/sql.js';
+import { one } from '../../lib/rows.js';
 
 export type JoinPage = typeof joinPages.$inferSelect;
 export type OfferedGroup = { id: string; name: string; welcomeMessage: string | null; logoKey: string | null };
@@ -80,11 +81,14 @@ export async function saveJoinPage(
     updatedBy: o.updatedBy,
     updatedAt: o.now.toISOString(),
   };
-  const [row] = await tx
-    .insert(joinPages)
-    .values({ orgId: o.orgId, ...values })
-    .onConflictDoUpdate({ target: joinPages.orgId, set: values })
-    .returning();
+  const row = one(
+    await tx
+      .insert(joinPages)
+      .values({ orgId: o.orgId, ...values })
+      .onConflictDoUpdate({ target: joinPages.orgId, set: values })
+      .returning(),
+    'join-page',
+  );
   return row;
 }
 

@@ -70,7 +70,9 @@ describe('settings', () => {
       slug,
       allowedDomains: ['example.com', '*.xn--exmple-cua.com'],
     });
-    const [event] = (await o.owner.agent.get(`${o.base}/audit-events`)).data.items.filter((e: any) => e.action.startsWith('joinpage.'));
+    const [event] = (await o.owner.agent.get(`${o.base}/audit-events`)).data.items.filter((e: { action: string }) =>
+      e.action.startsWith('joinpage.'),
+    );
     expect(event).toMatchObject({ action: 'joinpage.enabled', targetType: 'join_page' });
   });
 
@@ -314,7 +316,7 @@ describe('verifying and joining', () => {
     expect(me.account.verifiedAt).toBeTruthy();
     expect(me.memberships).toEqual([expect.objectContaining({ orgId: o.org.id, role: 'learner' })]);
     const mine = (await a.get('/api/v1/me/enrolments')).data.items;
-    expect(mine.map((e: any) => e.sessionId)).toEqual([session.id]);
+    expect(mine.map((e: { sessionId: unknown }) => e.sessionId)).toEqual([session.id]);
     const [gm] = await rows(
       sql`SELECT count(*)::int AS n FROM group_members WHERE group_id = ${o.group.id} AND account_id = ${me.account.id}`,
     );
@@ -326,7 +328,7 @@ describe('verifying and joining', () => {
     expect((await new Agent(t.app).get(link)).data.state).toBe('accepted');
     const again = await new Agent(t.app).post(`${link}/register`, { name: 'Nina', password: PASSWORD });
     expect(again.statusCode).toBe(409);
-    const actions = (await o.owner.agent.get(`${o.base}/audit-events`)).data.items.map((e: any) => e.action);
+    const actions = (await o.owner.agent.get(`${o.base}/audit-events`)).data.items.map((e: { action: unknown }) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['joinpage.requested', 'joinpage.joined', 'account.registered_from_join_page']));
     // The token is stored hashed only.
     const [tok] = await rows(sql`SELECT token_hash FROM invitation_tokens WHERE token_hash = ${mail!.token}`);

@@ -11,6 +11,7 @@ import { findGroupImage } from '../groups/group-images.service.js';
 import { queryRows } from '../../lib/sql.js';
 import { issueTokens } from '../invitations/invitations.repo.js';
 import { findEnabledBySlug, type JoinPage, type OfferedGroup, offeredGroups, offeredLocations, recentJoinMails } from './join-page.repo.js';
+import { one } from '../../lib/rows.js';
 
 export const JOIN_MAIL_TEMPLATE = 'join-page-verify';
 /** A join link works for 24 hours, like every verification link. */
@@ -28,7 +29,7 @@ export const unavailable = () =>
 export function brandingOf(page: Pick<JoinPage, 'slug'>, groups: OfferedGroup[]): { logoUrl: string | null } {
   const key = groups.find((g) => g.logoKey)?.logoKey;
   if (!key) return { logoUrl: null };
-  const version = key.split('/').pop()!.split('.')[0].slice(0, 10);
+  const version = (key.split('/').at(-1) ?? '').split('.')[0]?.slice(0, 10);
   return { logoUrl: `/api/v1/join/${page.slug}/logo?v=${version}` };
 }
 
@@ -44,7 +45,10 @@ export async function requireOpenPage(db: Db, slug: string) {
 /** What a visitor sees: the organization's name and logo, the groups and locations on offer. */
 export async function viewJoinPage(ctx: AppContext, slug: string) {
   const { page, groups } = await requireOpenPage(ctx.db, slug);
-  const [org] = await ctx.db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, page.orgId));
+  const org = one(
+    await ctx.db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, page.orgId)),
+    'organization',
+  );
   const locations = await offeredLocations(ctx.db, page.orgId, page.locationIds);
   return {
     slug: page.slug,
@@ -106,7 +110,10 @@ export async function requestToJoin(
   await ctx.db.transaction(async (tx) => {
     // One open request per address and organization, even when two arrive at once.
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`join_page:${page.orgId}:${addr.key}`}, 0))`);
-    const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, page.orgId));
+    const org = one(
+      await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, page.orgId)),
+      'organization',
+    );
     // Someone the organization already knows as a member keeps one row in the members list: theirs.
     const known =
       (
@@ -128,16 +135,19 @@ export async function requestToJoin(
       isCurrent: !known,
       role: 'learner',
     };
-    const [inv] = open
-      ? await tx
-          .update(invitations)
-          .set({ ...values, lastError: null, updatedAt: now.toISOString() })
-          .where(eq(invitations.id, open.id))
-          .returning()
-      : await tx
-          .insert(invitations)
-          .values({ ...values, orgId: page.orgId, kind: 'join_page', emailKey: addr.key, createdAt: now.toISOString() })
-          .returning();
+    const inv = one(
+      open
+        ? await tx
+            .update(invitations)
+            .set({ ...values, lastError: null, updatedAt: now.toISOString() })
+            .where(eq(invitations.id, open.id))
+            .returning()
+        : await tx
+            .insert(invitations)
+            .values({ ...values, orgId: page.orgId, kind: 'join_page', emailKey: addr.key, createdAt: now.toISOString() })
+            .returning(),
+      'invitation',
+    );
     if (!known) {
       await tx.execute(
         sql`UPDATE invitations SET is_current = false, updated_at = now() WHERE org_id = ${page.orgId} AND email_key = ${addr.key} AND is_current AND id <> ${inv.id}`,

@@ -15,6 +15,7 @@ import { findEnabledOfOrg, offeredGroups, offeredLocations } from './join-page.r
 import type { LINK_STATES } from './join-page.schemas.js';
 import { brandingOf, unavailable } from './request.service.js';
 import { recordEvent } from '../webhooks/events.service.js';
+import { one } from '../../lib/rows.js';
 
 // The link in the verification email. Opening it (GET) never acts: only the POSTs below do, signed in
 // as the address the link was sent to, or registering that very address.
@@ -60,7 +61,10 @@ async function requireJoinLink(db: Db, token: string, lock = false) {
 /** What the person sees on opening the link: the organization, the group chosen, the address and the link's state. */
 export async function viewJoinLink(ctx: AppContext, token: string) {
   const { invitation: inv, replaced, page } = await requireJoinLink(ctx.db, token);
-  const [org] = await ctx.db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, inv.orgId));
+  const org = one(
+    await ctx.db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, inv.orgId)),
+    'organization',
+  );
   const [groups, brandGroups, locations, existing] = await Promise.all([
     offeredGroups(ctx.db, inv.orgId, inv.groupIds),
     offeredGroups(ctx.db, inv.orgId, page.groupIds),
@@ -142,7 +146,7 @@ async function joinLocked(ctx: AppContext, tx: Db, token: string, account: LinkA
 /** The signed-in person confirms; the account's address must be the one the link was sent to. */
 export async function acceptJoinLink(ctx: AppContext, o: { token: string; account: AuthAccount; ip?: string }) {
   return ctx.db.transaction(async (tx) => {
-    const [acc] = await tx.select().from(accounts).where(eq(accounts.id, o.account.id));
+    const acc = one(await tx.select().from(accounts).where(eq(accounts.id, o.account.id)), 'account');
     return joinLocked(ctx, tx, o.token, acc, o.ip);
   });
 }

@@ -12,6 +12,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { addAccountsToGroups, existingGroupIds, removeAccountsFromGroup } from '../groups/group-membership.js';
 import { joinOrganization } from './membership.js';
 import { recordBatchEvents, recordEvent } from '../webhooks/events.service.js';
+import { one } from '../../lib/rows.js';
 
 export type Actor = AuthAccount & { ip?: string; role: string };
 
@@ -46,12 +47,12 @@ export async function createManagedMember(
   const passwordHash = o.password ? await hashPassword(o.password) : null;
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
-    let [account] = await tx.select().from(accounts).where(eq(accounts.emailKey, addr.key));
-    if (account) {
+    const [known] = await tx.select().from(accounts).where(eq(accounts.emailKey, addr.key));
+    if (known) {
       const [existing] = await tx
         .select()
         .from(memberships)
-        .where(and(eq(memberships.orgId, o.orgId), eq(memberships.accountId, account.id)));
+        .where(and(eq(memberships.orgId, o.orgId), eq(memberships.accountId, known.id)));
       if (existing)
         throw conflict('already_member', `${addr.email} is already a member of this organization.`, {
           fields: { email: 'Already a member.' },
@@ -61,17 +62,20 @@ export async function createManagedMember(
         fields: { email: 'Already has an account: send an invitation.' },
       });
     }
-    [account] = await tx
-      .insert(accounts)
-      .values({
-        email: addr.email,
-        emailKey: addr.key,
-        name: o.name,
-        passwordHash,
-        locale: o.locale ?? o.actor.locale ?? 'en',
-        verifiedAt: passwordHash ? now.toISOString() : null,
-      })
-      .returning();
+    const account = one(
+      await tx
+        .insert(accounts)
+        .values({
+          email: addr.email,
+          emailKey: addr.key,
+          name: o.name,
+          passwordHash,
+          locale: o.locale ?? o.actor.locale ?? 'en',
+          verifiedAt: passwordHash ? now.toISOString() : null,
+        })
+        .returning(),
+      'account',
+    );
     await joinOrganization(tx, {
       orgId: o.orgId,
       accountId: account.id,
@@ -89,7 +93,10 @@ export async function createManagedMember(
         purpose: 'set_password',
         expiresAt: new Date(now.getTime() + TOKEN_TTL.set_password),
       });
-      const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, o.orgId));
+      const org = one(
+        await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, o.orgId)),
+        'organization',
+      );
       const orgName = org.name;
       await queueEmails(tx, ctx.jobs, [
         {

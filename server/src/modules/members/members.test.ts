@@ -29,7 +29,7 @@ describe('managed accounts', () => {
     expectStatus(await a.post('/api/v1/auth/login', { email, password: PASSWORD }), 200);
     expect((await a.get('/api/v1/me')).data.memberships[0]).toMatchObject({ orgId: o.org.id, role: 'learner' });
     const listed = (await o.owner.agent.get(`${o.base}/members?groupId=${group.id}`)).data.items;
-    expect(listed.map((m: any) => m.email)).toEqual([email]);
+    expect(listed.map((m: { email: unknown }) => m.email)).toEqual([email]);
     expect(listed[0].source).toBe('managed');
   });
 
@@ -75,7 +75,9 @@ describe('roles and archiving', () => {
     await again.post('/api/v1/auth/login', { email: m.email, password: PASSWORD });
     expect((await again.get('/api/v1/me')).data.memberships).toEqual([]);
     expect((await again.get(`${o.base}`)).statusCode).toBe(404);
-    expect((await o.owner.agent.get(`${o.base}/members?status=archived`)).data.items.map((r: any) => r.accountId)).toEqual([m.id]);
+    expect(
+      (await o.owner.agent.get(`${o.base}/members?status=archived`)).data.items.map((r: { accountId: unknown }) => r.accountId),
+    ).toEqual([m.id]);
     expectStatus(await o.owner.agent.post(`${o.base}/members/${m.id}/restore`), 200);
     expect((await again.get('/api/v1/me')).data.memberships).toHaveLength(1);
   });
@@ -106,7 +108,8 @@ describe('the members list', () => {
     const group = await o.group('Filters');
     const people = [];
     for (let i = 0; i < 5; i++) people.push(await addMember(t, o.org.id, i < 2 ? 'manager_limited' : 'learner'));
-    await o.addToGroup(group.id, [people[0].id, people[2].id]);
+    const [manager, , learner] = people;
+    await o.addToGroup(group.id, [manager?.id ?? '', learner?.id ?? '']);
     await o.owner.agent.post(`${o.base}/invitations`, {
       emails: ['pending-one@example.com', 'pending-two@example.com'],
       groupIds: [group.id],

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { addAccountsToGroups } from '../groups/group-membership.js';
 import { queryRows } from '../../lib/sql.js';
+import { one } from '../../lib/rows.js';
 
 export type JoinSource = 'invitation' | 'passcode' | 'join_page' | 'managed' | 'import' | 'scim' | 'session' | 'direct';
 
@@ -23,12 +24,15 @@ export async function joinOrganization(
     now: Date;
   },
 ): Promise<{ created: boolean; role: string }> {
-  const [row] = await queryRows<{ role: string; created: boolean }>(
-    tx,
-    sql`INSERT INTO memberships (org_id, account_id, role, status, managed, source, created_at)
+  const row = one(
+    await queryRows<{ role: string; created: boolean }>(
+      tx,
+      sql`INSERT INTO memberships (org_id, account_id, role, status, managed, source, created_at)
         VALUES (${o.orgId}, ${o.accountId}, ${o.role}, 'active', ${o.managed ?? false}, ${o.source}, ${o.now.toISOString()}::timestamptz)
         ON CONFLICT (org_id, account_id) DO UPDATE SET status = 'active', archived_at = NULL
         RETURNING role, (xmax = 0) AS created`,
+    ),
+    'membership',
   );
   await tx.execute(
     sql`UPDATE invitations SET is_current = false, updated_at = now()

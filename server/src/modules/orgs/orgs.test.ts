@@ -17,7 +17,7 @@ describe('organizations', () => {
     const b = await agent.post('/api/v1/orgs', { name: 'Second Org', slug: `second-${uid()}` });
     expect(b.statusCode).toBe(201);
     const me = await agent.get('/api/v1/me');
-    expect(me.data.memberships.map((m: any) => m.role)).toEqual(['owner', 'owner']);
+    expect(me.data.memberships.map((m: { role: unknown }) => m.role)).toEqual(['owner', 'owner']);
     expect(me.data.memberships[0].permissions).toContain('org.update');
     const org = await agent.get(`/api/v1/orgs/${a.data.id}`);
     expect(org.data).toMatchObject({ name: 'Équipe Ventes', role: 'owner' });
@@ -78,7 +78,7 @@ describe('audit log', () => {
     await owner.agent.patch(`/api/v1/orgs/${org.id}`, { name: 'Renamed Org' });
     const log = await owner.agent.get(`/api/v1/orgs/${org.id}/audit-events`);
     expect(log.statusCode).toBe(200);
-    const actions = log.data.items.map((e: any) => e.action);
+    const actions = log.data.items.map((e: { action: unknown }) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['org.updated', 'auth.sign_in', 'auth.sign_in_failed', 'org.created']));
     expect(log.data.items[0]).toMatchObject({ actorEmail: owner.email, ip: expect.any(String) });
     const learner = await addMember(t, org.id, 'learner');

@@ -12,6 +12,7 @@ import { queryRows } from '../../lib/sql.js';
 import { type Actor, assertCanGrant, requireGroups } from '../members/members.service.js';
 import { joinOrganization } from '../members/membership.js';
 import { recordEvent } from '../webhooks/events.service.js';
+import { one } from '../../lib/rows.js';
 
 /** Passcodes compare case-insensitively: the stored hash is of the upper-cased code. */
 export const passcodeHash = (code: string) => hashToken(code.trim().toUpperCase());
@@ -40,21 +41,27 @@ export async function createPasscode(
   const groupIds = await requireGroups(ctx, o.orgId, o.groupIds);
   try {
     return await ctx.db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(passcodes)
-        .values({
-          orgId: o.orgId,
-          name: o.name,
-          codeHash: passcodeHash(o.passcode),
-          capacity: o.capacity,
-          groupIds,
-          role: o.role,
-          message: o.message ?? null,
-          createdBy: o.actor.id,
-        })
-        .returning();
+      const row = one(
+        await tx
+          .insert(passcodes)
+          .values({
+            orgId: o.orgId,
+            name: o.name,
+            codeHash: passcodeHash(o.passcode),
+            capacity: o.capacity,
+            groupIds,
+            role: o.role,
+            message: o.message ?? null,
+            createdBy: o.actor.id,
+          })
+          .returning(),
+        'passcodes',
+      );
       if (o.sendCopyToMe) {
-        const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, o.orgId));
+        const org = one(
+          await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, o.orgId)),
+          'organization',
+        );
         await queueEmails(tx, ctx.jobs, [
           {
             to: o.actor.email,
@@ -123,16 +130,19 @@ export async function updatePasscode(
         throw new AppError(422, 'capacity_below_used', `${cur.used} people already registered; the cap cannot be lower.`, {
           fields: { capacity: `At least ${cur.used}.` },
         });
-      const [row] = await tx
-        .update(passcodes)
-        .set({
-          ...(o.name ? { name: o.name } : {}),
-          ...(o.enabled !== undefined ? { enabled: o.enabled } : {}),
-          ...(o.capacity ? { capacity: o.capacity } : {}),
-          updatedAt: sql`now()`,
-        })
-        .where(eq(passcodes.id, cur.id))
-        .returning();
+      const row = one(
+        await tx
+          .update(passcodes)
+          .set({
+            ...(o.name ? { name: o.name } : {}),
+            ...(o.enabled !== undefined ? { enabled: o.enabled } : {}),
+            ...(o.capacity ? { capacity: o.capacity } : {}),
+            updatedAt: sql`now()`,
+          })
+          .where(eq(passcodes.id, cur.id))
+          .returning(),
+        'passcodes',
+      );
       await recordAudit(tx, {
         orgId: o.orgId,
         actor: o.actor,
@@ -174,8 +184,11 @@ export async function redeemPasscode(ctx: AppContext, o: { account: AuthAccount;
       .from(passcodes)
       .where(and(eq(passcodes.codeHash, passcodeHash(o.passcode)), eq(passcodes.enabled, true)));
     if (!pc) throw new AppError(404, 'passcode_invalid', 'This passcode is not valid. Check it with the person who gave it to you.');
-    const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, pc.orgId));
-    const [acc] = await tx.select().from(accounts).where(eq(accounts.id, o.account.id));
+    const org = one(
+      await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, pc.orgId)),
+      'organization',
+    );
+    const acc = one(await tx.select().from(accounts).where(eq(accounts.id, o.account.id)), 'account');
     const [inserted] = await queryRows<{ id: string }>(
       tx,
       sql`INSERT INTO invitations (org_id, kind, email, email_key, status, role, group_ids, passcode_id, account_id, accepted_at, created_at)

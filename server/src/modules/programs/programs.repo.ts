@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
 import { queryRows, tsParam } from '../../lib/sql.js';
 import type { SessionStatus } from './programs.schemas.js';
+import { one } from '../../lib/rows.js';
 
 export type ProgramRow = {
   id: string;
@@ -64,10 +65,13 @@ export async function insertProgram(
   tx: Db,
   o: { orgId: string; title: string; description: string | null; referentId: string | null; now: Date },
 ): Promise<string> {
-  const [row] = await queryRows<{ id: string }>(
-    tx,
-    sql`INSERT INTO programs (org_id, title, description, referent_id, created_at, updated_at)
+  const row = one(
+    await queryRows<{ id: string }>(
+      tx,
+      sql`INSERT INTO programs (org_id, title, description, referent_id, created_at, updated_at)
       VALUES (${o.orgId}, ${o.title}, ${o.description}, ${o.referentId}, ${tsParam(o.now)}, ${tsParam(o.now)}) RETURNING id`,
+    ),
+    'programs',
   );
   return row.id;
 }
@@ -92,9 +96,12 @@ export async function countStarted(db: Db, o: { orgId: string; programId?: strin
   const which = o.sessionId
     ? sql`e.session_id = ${o.sessionId}`
     : sql`e.session_id IN (SELECT id FROM program_sessions WHERE org_id = ${o.orgId} AND program_id = ${o.programId!})`;
-  const [row] = await queryRows<{ n: number }>(
-    db,
-    sql`SELECT count(*)::int AS n FROM enrolments e WHERE e.org_id = ${o.orgId} AND ${which} AND (e.percent > 0 OR e.completed_at IS NOT NULL)`,
+  const row = one(
+    await queryRows<{ n: number }>(
+      db,
+      sql`SELECT count(*)::int AS n FROM enrolments e WHERE e.org_id = ${o.orgId} AND ${which} AND (e.percent > 0 OR e.completed_at IS NOT NULL)`,
+    ),
+    'programs',
   );
   return row.n;
 }
@@ -140,10 +147,13 @@ export async function insertSession(
   tx: Db,
   o: { orgId: string; programId: string; opensAt: string; closesAt: string | null; now: Date },
 ): Promise<string> {
-  const [row] = await queryRows<{ id: string }>(
-    tx,
-    sql`INSERT INTO program_sessions (org_id, program_id, opens_at, closes_at, created_at, updated_at)
+  const row = one(
+    await queryRows<{ id: string }>(
+      tx,
+      sql`INSERT INTO program_sessions (org_id, program_id, opens_at, closes_at, created_at, updated_at)
       VALUES (${o.orgId}, ${o.programId}, ${o.opensAt}::timestamptz, ${o.closesAt}::timestamptz, ${tsParam(o.now)}, ${tsParam(o.now)}) RETURNING id`,
+    ),
+    'programs',
   );
   return row.id;
 }

@@ -34,13 +34,13 @@ describe('programs', () => {
     });
     await o.program('Another');
     const list = await o.owner.agent.get(`${o.base}/programs?limit=1`);
-    expect(list.data.items.map((p: any) => p.title)).toEqual(['Another']);
+    expect(list.data.items.map((p: { title: unknown }) => p.title)).toEqual(['Another']);
     const next = await o.owner.agent.get(`${o.base}/programs?limit=1&cursor=${list.data.nextCursor}`);
-    expect(next.data.items.map((p: any) => p.title)).toEqual(['Onboarding 2']);
+    expect(next.data.items.map((p: { title: unknown }) => p.title)).toEqual(['Onboarding 2']);
     expectStatus(await o.owner.agent.delete(`${o.base}/programs/${id}`), 204);
     expect((await o.owner.agent.get(`${o.base}/programs/${id}`)).statusCode).toBe(404);
     const audit = await o.owner.agent.get(`${o.base}/audit-events?limit=10`);
-    expect(audit.data.items.map((e: any) => e.action)).toEqual(
+    expect(audit.data.items.map((e: { action: unknown }) => e.action)).toEqual(
       expect.arrayContaining(['program.created', 'program.updated', 'program.deleted']),
     );
   });
@@ -84,11 +84,11 @@ describe('sessions', () => {
     const past = await o.session(p.id, -3 * DAY, DAY);
     expect([soon.status, now.status, forever.status, past.status]).toEqual(['scheduled', 'ongoing', 'ongoing', 'closed']);
     const ongoing = await o.owner.agent.get(`${o.base}/programs/${p.id}/sessions?status=ongoing`);
-    expect(ongoing.data.items.map((s: any) => s.id).sort()).toEqual([now.id, forever.id].sort());
+    expect(ongoing.data.items.map((s: { id: unknown }) => s.id).sort()).toEqual([now.id, forever.id].sort());
     t.clock.advance(2 * DAY);
     try {
       const all = await o.owner.agent.get(`${o.base}/programs/${p.id}/sessions`);
-      expect(Object.fromEntries(all.data.items.map((s: any) => [s.id, s.status]))).toEqual({
+      expect(Object.fromEntries(all.data.items.map((s: { id: unknown; status: unknown }) => [s.id, s.status]))).toEqual({
         [soon.id]: 'closed',
         [now.id]: 'closed',
         [forever.id]: 'ongoing',

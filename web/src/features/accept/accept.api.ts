@@ -1,32 +1,22 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, isApiError } from '../../api/client';
-import type { InvitationKind } from '../invitations/invitations.api';
-
-export type LinkState = 'open' | 'accepted' | 'declined' | 'cancelled' | 'expired' | 'replaced';
+import type { ApiBody, ApiResponse } from '../../api/types';
 
 /** What the invited person sees (GET /api/v1/invitations/:token). */
-export type InvitationView = {
-  state: LinkState;
-  kind: InvitationKind;
-  email: string;
-  accountExists: boolean;
-  organization: { id: string; name: string; slug: string };
-  groups: { id: string; name: string; welcomeMessage: string | null; logoUrl: string | null }[];
-  inviter: { name: string | null };
-  message: string | null;
-};
-
-export type Accepted = { orgId: string; alreadyAccepted: boolean };
-export type Redeemed = { orgId: string; orgName: string; groupIds: string[]; alreadyRedeemed: boolean };
+export type InvitationView = ApiResponse<'/api/v1/invitations/{token}'>;
+export type LinkState = InvitationView['state'];
+export type Accepted = ApiResponse<'/api/v1/invitations/{token}/accept', 'post'>;
+export type Redeemed = ApiResponse<'/api/v1/passcodes/redeem', 'post'>;
+type Registration = ApiBody<'/api/v1/invitations/{token}/register', 'post'>;
 
 const link = (token: string) => `/api/v1/invitations/${encodeURIComponent(token)}`;
 
 export const acceptApi = {
   view: (token: string) => api.get<InvitationView>(link(token)),
   accept: (token: string) => api.post<Accepted>(`${link(token)}/accept`),
-  register: (token: string, body: { name: string; password: string; locale?: string }) =>
-    api.post<Accepted>(`${link(token)}/register`, body),
-  decline: (token: string) => api.post<{ state: 'declined' }>(`${link(token)}/decline`),
+  register: (token: string, body: Registration) =>
+    api.post<ApiResponse<'/api/v1/invitations/{token}/register', 'post'>>(`${link(token)}/register`, body),
+  decline: (token: string) => api.post<ApiResponse<'/api/v1/invitations/{token}/decline', 'post'>>(`${link(token)}/decline`),
   redeem: (passcode: string) => api.post<Redeemed>('/api/v1/passcodes/redeem', { passcode }),
 };
 

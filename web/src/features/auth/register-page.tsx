@@ -2,6 +2,7 @@ import { Alert, Button, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { toLanguage } from '../../app/i18n';
 import { ErrorAlert, useServerErrors } from '../../components/api-error';
 import { NewPasswordField } from '../../components/password-field';
 import { PublicLayout } from '../../components/public-layout';
@@ -27,7 +28,7 @@ export function RegisterPage() {
         name: values.name.trim(),
         email: values.email.trim(),
         password: values.password,
-        locale: i18n.language,
+        locale: toLanguage(i18n.language) ?? 'en',
       }),
     onError: server.handle,
   });

@@ -1,65 +1,47 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, fetchAll } from '../../api/client';
-import type { Assignment, Group, GroupDetail, GroupMember, GroupObserver, Page } from '../../api/types';
+import type { ApiBody, ApiQuery, ApiResponse, Group, GroupDetail } from '../../api/types';
 
 export const groupsRoot = (orgId: string) => ['orgs', orgId, 'groups'] as const;
 const groupKey = (orgId: string, groupId: string) => [...groupsRoot(orgId), groupId] as const;
 const base = (orgId: string) => `/api/v1/orgs/${orgId}/groups`;
 
-export type GroupInput = {
-  name?: string;
-  parentId?: string | null;
-  description?: string | null;
-  welcomeMessage?: string | null;
-  defaultReferentId?: string | null;
-};
+export type GroupInput = ApiBody<'/api/v1/orgs/{orgId}/groups/{groupId}', 'patch'>;
+type ListQuery = { limit: number; cursor?: string };
 
 export type ImageKind = 'logo' | 'background';
 
 /** What observers follow: the group's people (sub-groups included) and their progress per session. */
-export type GroupStats = {
-  members: { active: number; neverSignedIn: number; signedInRecently: number };
-  enrolments: { total: number; notStarted: number; inProgress: number; completed: number; late: number };
-  sessions: {
-    sessionId: string;
-    programId: string;
-    programTitle: string;
-    opensAt: string;
-    closesAt: string | null;
-    status: 'scheduled' | 'ongoing' | 'closed';
-    enrolled: number;
-    notStarted: number;
-    inProgress: number;
-    completed: number;
-  }[];
-};
+export type GroupStats = ApiResponse<'/api/v1/orgs/{orgId}/groups/{groupId}/stats'>;
 
 export const groupsApi = {
   all: (orgId: string) => fetchAll<Group>(base(orgId)),
   get: (orgId: string, groupId: string) => api.get<GroupDetail>(`${base(orgId)}/${groupId}`),
-  create: (orgId: string, body: GroupInput & { name: string }) => api.post<GroupDetail>(base(orgId), body),
+  create: (orgId: string, body: ApiBody<'/api/v1/orgs/{orgId}/groups', 'post'>) => api.post<GroupDetail>(base(orgId), body),
   update: (orgId: string, groupId: string, body: GroupInput) => api.patch<GroupDetail>(`${base(orgId)}/${groupId}`, body),
   remove: (orgId: string, groupId: string, withSubgroups: boolean) =>
     api.delete<void>(`${base(orgId)}/${groupId}`, { query: { withSubgroups: withSubgroups ? 'true' : undefined } }),
-  members: (orgId: string, groupId: string, query: { q?: string; limit: number; cursor?: string }) =>
-    api.get<Page<GroupMember>>(`${base(orgId)}/${groupId}/members`, { query }),
+  members: (orgId: string, groupId: string, query: ApiQuery<'/api/v1/orgs/{orgId}/groups/{groupId}/members'>) =>
+    api.get<ApiResponse<'/api/v1/orgs/{orgId}/groups/{groupId}/members'>>(`${base(orgId)}/${groupId}/members`, { query }),
   addMembers: (orgId: string, groupId: string, accountIds: string[]) =>
-    api.post<{ added: number }>(`${base(orgId)}/${groupId}/members`, { accountIds }),
+    api.post<ApiResponse<'/api/v1/orgs/{orgId}/groups/{groupId}/members', 'post'>>(`${base(orgId)}/${groupId}/members`, { accountIds }),
   removeMember: (orgId: string, groupId: string, accountId: string) => api.delete<void>(`${base(orgId)}/${groupId}/members/${accountId}`),
-  observers: (orgId: string, groupId: string, query: { limit: number; cursor?: string }) =>
-    api.get<Page<GroupObserver>>(`${base(orgId)}/${groupId}/observers`, { query }),
+  observers: (orgId: string, groupId: string, query: ListQuery) =>
+    api.get<ApiResponse<'/api/v1/orgs/{orgId}/groups/{groupId}/observers'>>(`${base(orgId)}/${groupId}/observers`, { query }),
   addObservers: (orgId: string, groupId: string, accountIds: string[]) =>
-    api.post<{ added: number }>(`${base(orgId)}/${groupId}/observers`, { accountIds }),
+    api.post<ApiResponse<'/api/v1/orgs/{orgId}/groups/{groupId}/observers', 'post'>>(`${base(orgId)}/${groupId}/observers`, { accountIds }),
   removeObserver: (orgId: string, groupId: string, accountId: string) =>
     api.delete<void>(`${base(orgId)}/${groupId}/observers/${accountId}`),
-  assignments: (orgId: string, groupId: string, query: { limit: number; cursor?: string }) =>
-    api.get<Page<Assignment>>(`${base(orgId)}/${groupId}/assignments`, { query }),
+  assignments: (orgId: string, groupId: string, query: ListQuery) =>
+    api.get<ApiResponse<'/api/v1/orgs/{orgId}/groups/{groupId}/assignments'>>(`${base(orgId)}/${groupId}/assignments`, { query }),
   attach: (orgId: string, groupId: string, sessionId: string) =>
-    api.post<Assignment & { enrolled: number }>(`${base(orgId)}/${groupId}/assignments`, { sessionId }),
+    api.post<ApiResponse<'/api/v1/orgs/{orgId}/groups/{groupId}/assignments', 'post'>>(`${base(orgId)}/${groupId}/assignments`, {
+      sessionId,
+    }),
   detach: (orgId: string, groupId: string, sessionId: string) => api.delete<void>(`${base(orgId)}/${groupId}/assignments/${sessionId}`),
   stats: (orgId: string, groupId: string) => api.get<GroupStats>(`${base(orgId)}/${groupId}/stats`),
   uploadImage: (orgId: string, groupId: string, kind: ImageKind, file: File) =>
-    api.upload<{ url: string }>('PUT', `${base(orgId)}/${groupId}/${kind}`, file),
+    api.upload<ApiResponse<'/api/v1/orgs/{orgId}/groups/{groupId}/logo', 'put'>>('PUT', `${base(orgId)}/${groupId}/${kind}`, file),
   removeImage: (orgId: string, groupId: string, kind: ImageKind) => api.delete<void>(`${base(orgId)}/${groupId}/${kind}`),
 };
 

@@ -1,94 +1,31 @@
 import { keepPreviousData, type QueryClient, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, request } from '../../api/client';
-import type { Page } from '../../api/types';
+import { allOf, type ApiBody, type ApiItem, type ApiQuery, type ApiResponse } from '../../api/types';
 
-// Shapes of server/src/modules/imports/imports.schemas.ts.
+// Shapes of server/src/modules/imports/imports.schemas.ts, through the generated types.
 
-export const IMPORT_STATUSES = ['preview', 'approved', 'running', 'done', 'rejected', 'failed'] as const;
-export type ImportStatus = (typeof IMPORT_STATUSES)[number];
-export const OUTCOMES = ['valid', 'invalid', 'duplicate', 'conflict'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
-export type RowResult = 'created' | 'invited' | 'added_to_groups' | 'already_there' | 'skipped';
-export type ImportMode = 'invite' | 'create';
+export type Import = ApiResponse<'/api/v1/orgs/{orgId}/imports/{importId}'>;
+export type ImportStatus = Import['status'];
+export const IMPORT_STATUSES = allOf<ImportStatus>()(['preview', 'approved', 'running', 'done', 'rejected', 'failed']);
+export type ImportMode = Import['mode'];
+export type ImportCounts = Import['counts'];
+export type ImportResult = NonNullable<Import['result']>;
+export type UnknownGroup = Import['unknownGroups'][number];
+export type ImportRow = ApiItem<'/api/v1/orgs/{orgId}/imports/{importId}/rows'>;
+export type Outcome = ImportRow['outcome'];
+export const OUTCOMES = allOf<Outcome>()(['valid', 'invalid', 'duplicate', 'conflict']);
+export type RowResult = NonNullable<ImportRow['result']>;
+export type RowMessage = ImportRow['messages'][number];
+export type Preview = ApiResponse<'/api/v1/orgs/{orgId}/imports', 'post'>;
+export type ApproveBody = NonNullable<ApiBody<'/api/v1/orgs/{orgId}/imports/{importId}/approve', 'post'>>;
+/** The route reads a multipart file or this JSON body itself, so the document does not describe it. */
+type PasteBody = { text: string; mode: ImportMode; createMissingGroups: boolean };
 
 /** The columns the server recognises (parse/headers.ts FIELDS). */
 export const FIELDS = ['email', 'firstName', 'lastName', 'groups', 'role', 'location', 'externalId'] as const;
 
 /** Server limits (preview.service.ts IMPORT_LIMITS). */
 export const MAX_BYTES = 50 * 1024 * 1024;
-
-export type RowMessage = {
-  field: string;
-  code: string;
-  level: 'error' | 'info';
-  value?: string;
-  lines?: number[];
-  suggestion?: string | null;
-};
-
-export type ImportRow = {
-  line: number;
-  email: string;
-  firstName: string;
-  lastName: string;
-  groups: string[];
-  role: string | null;
-  location: string;
-  externalId: string;
-  outcome: Outcome;
-  alreadyMember: boolean;
-  messages: RowMessage[];
-  result: RowResult | null;
-  resultReason: string | null;
-};
-
-export type ImportCounts = {
-  rows: number;
-  valid: number;
-  /** Rows with a problem, conflicts included. */
-  invalid: number;
-  duplicate: number;
-  conflict: number;
-  alreadyMembers: number;
-  alreadyInvited: number;
-};
-
-export type ImportResult = {
-  created?: number;
-  invited?: number;
-  addedToGroups?: number;
-  alreadyThere?: number;
-  skipped?: number;
-  rows?: number;
-};
-
-export type UnknownGroup = { name: string; rows: number; suggestion: string | null };
-
-export type Import = {
-  id: string;
-  status: ImportStatus;
-  mode: ImportMode;
-  source: 'file' | 'paste';
-  fileName: string | null;
-  fileSize: number | null;
-  counts: ImportCounts;
-  unknownGroups: UnknownGroup[];
-  columns: { matched: Record<string, number>; ignored: string[]; duplicates: string[] };
-  options: { createMissingGroups?: boolean; sendAt?: string | null; sendWelcome?: boolean };
-  progress: number;
-  /** Not sent yet: rows applied so far (see the report). Estimated from `progress` when absent. */
-  rowsDone?: number;
-  result: ImportResult | null;
-  error: string | null;
-  createdBy: { id: string | null; name: string | null; email: string | null };
-  createdAt: string;
-  approvedAt: string | null;
-  finishedAt: string | null;
-};
-
-export type Preview = Import & { rows: ImportRow[] };
-
-export type ApproveBody = { sendAt?: string; createMissingGroups?: boolean; sendWelcome?: boolean };
 
 export const isWorking = (status: ImportStatus | undefined) => status === 'approved' || status === 'running';
 
@@ -105,10 +42,11 @@ export const importUrls = {
 };
 
 export const importsApi = {
-  list: (orgId: string, query: { limit: number; cursor?: string }) => api.get<Page<Import>>(base(orgId), { query }),
+  list: (orgId: string, query: { limit: number; cursor?: string }) =>
+    api.get<ApiResponse<'/api/v1/orgs/{orgId}/imports'>>(base(orgId), { query }),
   get: (orgId: string, importId: string) => api.get<Import>(`${base(orgId)}/${importId}`),
-  rows: (orgId: string, importId: string, query: { outcome?: Outcome; result?: RowResult; limit: number; cursor?: string }) =>
-    api.get<Page<ImportRow>>(`${base(orgId)}/${importId}/rows`, { query }),
+  rows: (orgId: string, importId: string, query: ApiQuery<'/api/v1/orgs/{orgId}/imports/{importId}/rows'>) =>
+    api.get<ApiResponse<'/api/v1/orgs/{orgId}/imports/{importId}/rows'>>(`${base(orgId)}/${importId}/rows`, { query }),
   /** The options go before the file part, so the server reads them first. */
   upload: (orgId: string, file: File, mode: ImportMode, createMissingGroups: boolean) => {
     const form = new FormData();
@@ -117,7 +55,7 @@ export const importsApi = {
     form.append('file', file, file.name);
     return request<Preview>('POST', base(orgId), { body: form });
   },
-  paste: (orgId: string, body: { text: string; mode: ImportMode; createMissingGroups: boolean }) => api.post<Preview>(base(orgId), body),
+  paste: (orgId: string, body: PasteBody) => api.post<Preview>(base(orgId), body),
   approve: (orgId: string, importId: string, body: ApproveBody) => api.post<Import>(`${base(orgId)}/${importId}/approve`, body),
   reject: (orgId: string, importId: string) => api.post<Import>(`${base(orgId)}/${importId}/reject`),
 };

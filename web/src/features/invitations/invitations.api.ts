@@ -1,86 +1,27 @@
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
-import type { Page, Role } from '../../api/types';
+import { allOf, type ApiBody, type ApiItem, type ApiQuery, type ApiResponse } from '../../api/types';
 
-// Shapes of server/src/modules/invitations/invitations.schemas.ts and passcodes/passcodes.schemas.ts.
+// Shapes of server/src/modules/invitations and passcodes, through the generated types.
 
-export const INVITATION_STATUSES = ['prospect', 'pending', 'active', 'declined', 'cancelled', 'expired'] as const;
-export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
-export const INVITATION_KINDS = ['email', 'passcode', 'join_page', 'session'] as const;
-export type InvitationKind = (typeof INVITATION_KINDS)[number];
+export type Invitation = ApiItem<'/api/v1/orgs/{orgId}/invitations'>;
+export type InvitationStatus = Invitation['status'];
+export const INVITATION_STATUSES = allOf<InvitationStatus>()(['prospect', 'pending', 'active', 'declined', 'cancelled', 'expired']);
+export type InvitationKind = Invitation['kind'];
+export const INVITATION_KINDS = allOf<InvitationKind>()(['email', 'passcode', 'join_page', 'session']);
 
-export type Invitation = {
-  id: string;
-  kind: InvitationKind;
-  email: string;
-  status: InvitationStatus;
-  role: Role;
-  groupIds: string[];
-  locationId: string | null;
-  sessionId: string | null;
-  message: string | null;
-  invitedBy: string | null;
-  sendAt: string | null;
-  sentAt: string | null;
-  acceptedAt: string | null;
-  declinedAt: string | null;
-  cancelledAt: string | null;
-  expiresAt: string | null;
-  replacesId: string | null;
-  lastError: string | null;
-  createdAt: string;
-};
+type InviteAnswer = ApiResponse<'/api/v1/orgs/{orgId}/invitations', 'post'>;
+export type Batch = ApiResponse<'/api/v1/orgs/{orgId}/invitations/batches/{batchId}'>;
+export type InviteResult = Exclude<InviteAnswer, { batchId: string }>;
+export type Skipped = InviteResult['skipped'][number];
+export type SkipReason = Skipped['reason'];
+export type InviteBody = ApiBody<'/api/v1/orgs/{orgId}/invitations', 'post'>;
+export type InvitationFilters = Pick<ApiQuery<'/api/v1/orgs/{orgId}/invitations'>, 'status' | 'kind' | 'q'>;
+export type CancelResult = ApiResponse<'/api/v1/orgs/{orgId}/invitations/cancel', 'post'>;
 
-export type SkipReason = 'invalid_email' | 'duplicate_in_list' | 'already_member' | 'already_invited' | 'already_enrolled' | 'not_a_member';
-
-export type Skipped = { email: string; reason: SkipReason; invitationId?: string };
-
-export type InviteResult = { items: Invitation[]; skipped: Skipped[] };
-
-export type Batch = {
-  batchId: string;
-  status: 'queued' | 'running' | 'done' | 'failed';
-  total: number;
-  invited: number | null;
-  skipped: Skipped[] | null;
-};
-
-export type InviteBody = {
-  emails: string[];
-  groupIds: string[];
-  role: Role;
-  locationId?: string;
-  message?: string;
-  sendCopyToMe: boolean;
-  sendAt?: string;
-};
-
-export type InvitationFilters = { status?: InvitationStatus; kind?: InvitationKind; q?: string };
-
-export type CancelResult = { cancelled: { email: string; invitationId: string }[]; notFound: string[] };
-
-export type Passcode = {
-  id: string;
-  name: string;
-  capacity: number;
-  used: number;
-  enabled: boolean;
-  role: Role;
-  groupIds: string[];
-  message: string | null;
-  createdAt: string;
-};
-
-export type PasscodeBody = {
-  name: string;
-  passcode: string;
-  capacity: number;
-  groupIds: string[];
-  message?: string;
-  sendCopyToMe: boolean;
-};
-
-export type Redemption = { accountId: string | null; email: string; name: string | null; joinedAt: string | null };
+export type Passcode = ApiItem<'/api/v1/orgs/{orgId}/passcode-invitations'>;
+export type PasscodeBody = ApiBody<'/api/v1/orgs/{orgId}/passcode-invitations', 'post'>;
+export type Redemption = ApiResponse<'/api/v1/orgs/{orgId}/passcode-invitations/{passcodeId}/redemptions'>['items'][number];
 
 const base = (orgId: string) => `/api/v1/orgs/${orgId}/invitations`;
 const passcodesBase = (orgId: string) => `/api/v1/orgs/${orgId}/passcode-invitations`;
@@ -90,25 +31,30 @@ const passcodesRoot = (orgId: string) => ['orgs', orgId, 'passcodes'] as const;
 
 export const invitationsApi = {
   /** 201 with the result, or 202 with a background batch (more than 1,000 addresses). */
-  invite: (orgId: string, body: InviteBody) => api.post<InviteResult | Batch>(base(orgId), body),
+  invite: (orgId: string, body: InviteBody) => api.post<InviteAnswer>(base(orgId), body),
   batch: (orgId: string, batchId: string) => api.get<Batch>(`${base(orgId)}/batches/${batchId}`),
-  list: (orgId: string, query: InvitationFilters & { limit: number; cursor?: string }) => api.get<Page<Invitation>>(base(orgId), { query }),
+  list: (orgId: string, query: InvitationFilters & { limit: number; cursor?: string }) =>
+    api.get<ApiResponse<'/api/v1/orgs/{orgId}/invitations'>>(base(orgId), { query }),
   resendOne: (orgId: string, invitationId: string) => api.post<Invitation>(`${base(orgId)}/${invitationId}/resend`),
-  resend: (orgId: string, invitationIds: string[]) => api.post<{ resent: number }>(`${base(orgId)}/resend`, { invitationIds }),
+  resend: (orgId: string, invitationIds: string[]) =>
+    api.post<ApiResponse<'/api/v1/orgs/{orgId}/invitations/resend', 'post'>>(`${base(orgId)}/resend`, { invitationIds }),
   cancelOne: (orgId: string, invitationId: string) => api.post<Invitation>(`${base(orgId)}/${invitationId}/cancel`),
   cancelByIds: (orgId: string, invitationIds: string[]) => api.post<CancelResult>(`${base(orgId)}/cancel`, { invitationIds }),
   cancelByEmails: (orgId: string, text: string) => api.post<CancelResult>(`${base(orgId)}/cancel`, { emails: [text] }),
   changeEmail: (orgId: string, invitationId: string, email: string) =>
     api.post<Invitation>(`${base(orgId)}/${invitationId}/change-email`, { email }),
 
-  passcodes: (orgId: string) => api.get<Page<Passcode>>(passcodesBase(orgId)),
+  passcodes: (orgId: string) => api.get<ApiResponse<'/api/v1/orgs/{orgId}/passcode-invitations'>>(passcodesBase(orgId)),
   createPasscode: (orgId: string, body: PasscodeBody) => api.post<Passcode>(passcodesBase(orgId), body),
-  updatePasscode: (orgId: string, passcodeId: string, body: { enabled?: boolean; name?: string; capacity?: number }) =>
+  updatePasscode: (orgId: string, passcodeId: string, body: ApiBody<'/api/v1/orgs/{orgId}/passcode-invitations/{passcodeId}', 'patch'>) =>
     api.patch<Passcode>(`${passcodesBase(orgId)}/${passcodeId}`, body),
-  redemptions: (orgId: string, passcodeId: string) => api.get<{ items: Redemption[] }>(`${passcodesBase(orgId)}/${passcodeId}/redemptions`),
+  redemptions: (orgId: string, passcodeId: string) =>
+    api.get<ApiResponse<'/api/v1/orgs/{orgId}/passcode-invitations/{passcodeId}/redemptions'>>(
+      `${passcodesBase(orgId)}/${passcodeId}/redemptions`,
+    ),
 };
 
-export function isBatch(result: InviteResult | Batch): result is Batch {
+export function isBatch(result: InviteAnswer): result is Extract<InviteAnswer, { batchId: string }> {
   return 'batchId' in result;
 }
 

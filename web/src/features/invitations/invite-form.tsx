@@ -4,7 +4,7 @@ import dayjs from 'dayjs';
 import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { ROLES, type Role } from '../../api/types';
+import type { Role } from '../../api/types';
 import { useFormat } from '../../app/format';
 import { DateTimeField, toInstant } from '../../components/date-time-field';
 import { GatedButton } from '../../components/gated-button';
@@ -28,13 +28,6 @@ import {
 /** How many addresses of a long list are written out before "and N more". */
 const SHOW_AT_MOST = 20;
 
-/** Roles a viewer may hand out (the server's rule in members.service assertCanGrant). */
-export function grantableRoles(viewer: Role | undefined): readonly Role[] {
-  if (viewer === 'owner') return ROLES;
-  if (viewer === 'admin') return ROLES.filter((r) => r !== 'owner');
-  return ['manager_limited', 'learner', 'guest'];
-}
-
 /** A list cut after a few entries, saying how many more there are. */
 export function ShortList({ items, max = SHOW_AT_MOST }: { items: string[]; max?: number }) {
   const { t } = useTranslation();
@@ -54,13 +47,13 @@ export function InviteForm({ orgId, canManage }: { orgId: string; canManage: boo
   const { number, dateTime } = useFormat();
   const describe = useInvitationError();
   const [params, setParams] = useSearchParams();
-  const { role: viewerRole } = usePermissions(orgId);
+  // The roles the server says this viewer may give (/api/v1/me), never a table of our own.
+  const roles = usePermissions(orgId).grantableRoles;
   const groups = useAllGroups(orgId);
   const locations = useLocations(orgId);
   const invalidate = useInvalidateInvitations(orgId);
   const options = useMemo(() => groupOptions(groups.data ?? []), [groups.data]);
   const locationOptions = (locations.data?.items ?? []).filter((l) => !l.archivedAt).map((l) => ({ value: l.id, label: l.name }));
-  const roles = grantableRoles(viewerRole);
 
   const [text, setText] = useState('');
   const [groupIds, setGroupIds] = useState<string[]>([]);
@@ -223,7 +216,7 @@ export function InviteForm({ orgId, canManage }: { orgId: string; canManage: boo
             <Group grow align="flex-start" gap="md" wrap="wrap">
               <Select
                 label={t('invitations.invite.role')}
-                data={ROLES.filter((r) => roles.includes(r)).map((r) => ({ value: r, label: t(`roles.${r}`) }))}
+                data={roles.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
                 value={role}
                 onChange={(value) => setRole((value as Role | null) ?? 'learner')}
                 allowDeselect={false}

@@ -1,48 +1,19 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
+import type { ApiBody, ApiResponse } from '../../api/types';
 
-// The join page (server/src/modules/join-page/join-page.schemas.ts).
+// The join page (server/src/modules/join-page/join-page.schemas.ts, through the generated types).
 
-export type JoinPageSettings = {
-  enabled: boolean;
-  slug: string;
-  allowedDomains: string[];
-  groupIds: string[];
-  locationIds: string[];
-  url: string;
-  updatedAt: string | null;
-};
-
-export type JoinPageInput = Pick<JoinPageSettings, 'enabled' | 'slug' | 'allowedDomains' | 'groupIds' | 'locationIds'>;
-
-export type OfferedGroup = { id: string; name: string; welcomeMessage: string | null };
-export type OfferedLocation = { id: string; name: string };
-export type Branding = { logoUrl: string | null };
-
-export type PublicJoinPage = {
-  slug: string;
-  organization: { name: string };
-  branding: Branding;
-  allowedDomains: string[];
-  groups: OfferedGroup[];
-  locations: OfferedLocation[];
-};
-
-export type JoinLinkState = 'open' | 'accepted' | 'declined' | 'cancelled' | 'expired' | 'replaced';
-
-export type JoinLink = {
-  state: JoinLinkState;
-  email: string;
-  accountExists: boolean;
-  slug: string;
-  organization: { name: string };
-  branding: Branding;
-  group: OfferedGroup | null;
-  location: OfferedLocation | null;
-  expiresAt: string | null;
-};
-
-export type Joined = { orgId: string; groupId: string | null; alreadyAccepted: boolean };
+export type JoinPageSettings = ApiResponse<'/api/v1/orgs/{orgId}/join-page'>;
+/** The settings form sends every field. */
+export type JoinPageInput = Required<ApiBody<'/api/v1/orgs/{orgId}/join-page', 'put'>>;
+export type PublicJoinPage = ApiResponse<'/api/v1/join/{slug}'>;
+export type OfferedGroup = PublicJoinPage['groups'][number];
+export type OfferedLocation = PublicJoinPage['locations'][number];
+export type Branding = PublicJoinPage['branding'];
+export type JoinLink = ApiResponse<'/api/v1/join/{slug}/verify/{token}'>;
+export type JoinLinkState = JoinLink['state'];
+export type Joined = ApiResponse<'/api/v1/join/{slug}/verify/{token}/accept', 'post'>;
 
 const settingsKey = (orgId: string) => ['orgs', orgId, 'join-page'] as const;
 const enc = encodeURIComponent;
@@ -51,12 +22,15 @@ export const joinPageApi = {
   settings: (orgId: string) => api.get<JoinPageSettings>(`/api/v1/orgs/${orgId}/join-page`),
   save: (orgId: string, body: JoinPageInput) => api.put<JoinPageSettings>(`/api/v1/orgs/${orgId}/join-page`, body),
   page: (slug: string) => api.get<PublicJoinPage>(`/api/v1/join/${enc(slug)}`),
-  join: (slug: string, body: { email: string; groupId: string; locationId?: string }) =>
-    api.post<{ status: 'verification_sent' }>(`/api/v1/join/${enc(slug)}`, body),
+  join: (slug: string, body: ApiBody<'/api/v1/join/{slug}', 'post'>) =>
+    api.post<ApiResponse<'/api/v1/join/{slug}', 'post'>>(`/api/v1/join/${enc(slug)}`, body),
   link: (slug: string, token: string) => api.get<JoinLink>(`/api/v1/join/${enc(slug)}/verify/${enc(token)}`),
   accept: (slug: string, token: string) => api.post<Joined>(`/api/v1/join/${enc(slug)}/verify/${enc(token)}/accept`),
-  register: (slug: string, token: string, body: { name: string; password: string; locale?: string }) =>
-    api.post<Joined>(`/api/v1/join/${enc(slug)}/verify/${enc(token)}/register`, body),
+  register: (slug: string, token: string, body: ApiBody<'/api/v1/join/{slug}/verify/{token}/register', 'post'>) =>
+    api.post<ApiResponse<'/api/v1/join/{slug}/verify/{token}/register', 'post'>>(
+      `/api/v1/join/${enc(slug)}/verify/${enc(token)}/register`,
+      body,
+    ),
 };
 
 export function useJoinPageSettings(orgId: string) {

@@ -4,7 +4,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/client';
-import { ROLES, type Role } from '../../api/types';
+import type { Role } from '../../api/types';
 import { ErrorAlert, useDescribeError, useServerErrors } from '../../components/api-error';
 import { notify } from '../../components/notify';
 import { rules } from '../../components/validators';
@@ -13,13 +13,6 @@ import { usePermissions } from '../orgs/orgs.api';
 import { membersApi, useInvalidateMembers } from './members.api';
 
 type Values = { email: string; name: string; role: Role; groupIds: string[] };
-
-/** Roles a viewer may hand out (the server's rule): owners any, admins all but owner, managers below themselves. */
-export function assignableRoles(viewer: Role | undefined): readonly Role[] {
-  if (viewer === 'owner') return ROLES;
-  if (viewer === 'admin') return ROLES.filter((r) => r !== 'owner');
-  return ['manager_limited', 'learner', 'guest'];
-}
 
 /** A managed account: the organization creates it, the person gets an email to choose a password. */
 export function CreateLearnerModal({ orgId, opened, onClose }: { orgId: string; opened: boolean; onClose: () => void }) {
@@ -40,7 +33,7 @@ export function CreateLearnerModal({ orgId, opened, onClose }: { orgId: string; 
 function CreateLearnerForm({ orgId, onClose }: { orgId: string; onClose: () => void }) {
   const { t } = useTranslation();
   const describe = useDescribeError();
-  const { role: viewerRole } = usePermissions(orgId);
+  const { grantableRoles } = usePermissions(orgId);
   const groups = useAllGroups(orgId);
   const options = useMemo(() => groupOptions(groups.data ?? []), [groups.data]);
   const invalidate = useInvalidateMembers(orgId);
@@ -84,7 +77,7 @@ function CreateLearnerForm({ orgId, onClose }: { orgId: string; onClose: () => v
         <TextInput label={t('fields.name')} autoComplete="off" withAsterisk {...form.getInputProps('name')} />
         <Select
           label={t('learners.columns.role')}
-          data={assignableRoles(viewerRole).map((role) => ({ value: role, label: t(`roles.${role}`) }))}
+          data={grantableRoles.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
           allowDeselect={false}
           comboboxProps={{ withinPortal: true }}
           {...form.getInputProps('role')}

@@ -19,7 +19,7 @@ import { useUrlFilters } from '../../components/url-filters';
 import { groupOptions, useAllGroups } from '../groups/groups.api';
 import { usePermissions } from '../orgs/orgs.api';
 import { BulkActionModal } from './bulk-action-modal';
-import { assignableRoles, CreateLearnerModal } from './create-learner-modal';
+import { CreateLearnerModal } from './create-learner-modal';
 import { type MemberFilters, membersApi, useInvalidateMembers, useMemberCounts, useMembers } from './members.api';
 
 const BULK_ACTIONS: BulkAction[] = ['add_to_group', 'remove_from_group', 'archive', 'restore'];
@@ -29,7 +29,8 @@ export function LearnersPage() {
   const { t } = useTranslation();
   const { number, date, dateTime } = useFormat();
   const { orgId = '' } = useParams();
-  const canManage = usePermissions(orgId).can('members.manage');
+  const permissions = usePermissions(orgId);
+  const canManage = permissions.can('members.manage');
   const selection = useRowSelection((m: Member) => m.id);
   const { params, q, setParam, search, onSearchChange, reset } = useUrlFilters(selection.clear);
 
@@ -180,7 +181,13 @@ export function LearnersPage() {
                     {m.lastLoginAt ? <time dateTime={m.lastLoginAt}>{dateTime(m.lastLoginAt)}</time> : t('learners.never')}
                   </Table.Td>
                   <Table.Td ta="right">
-                    <RowMenu orgId={orgId} member={m} canManage={canManage} onChangeRole={() => setRoleFor(m)} />
+                    <RowMenu
+                      orgId={orgId}
+                      member={m}
+                      canManage={canManage}
+                      grantableRoles={permissions.grantableRoles}
+                      onChangeRole={() => setRoleFor(m)}
+                    />
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -210,11 +217,14 @@ function RowMenu({
   orgId,
   member,
   canManage,
+  grantableRoles,
   onChangeRole,
 }: {
   orgId: string;
   member: Member;
   canManage: boolean;
+  /** From /api/v1/me: a member whose role the viewer may not give is out of its reach. */
+  grantableRoles: readonly Role[];
   onChangeRole: () => void;
 }) {
   const { t } = useTranslation();
@@ -231,6 +241,8 @@ function RowMenu({
     onError: (error) => notify.error(describe(error)),
   });
   const hasAccount = member.accountId !== null;
+  const outranked = !grantableRoles.includes(member.role);
+  const locked = !canManage || !hasAccount || outranked;
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
@@ -241,15 +253,16 @@ function RowMenu({
       <Menu.Dropdown>
         {!canManage && <Menu.Label maw={240}>{t('permissions.membersManage')}</Menu.Label>}
         {canManage && !hasAccount && <Menu.Label maw={240}>{t('learners.noAccountYet')}</Menu.Label>}
-        <Menu.Item disabled={!canManage || !hasAccount} onClick={onChangeRole}>
+        {canManage && hasAccount && outranked && <Menu.Label maw={240}>{t('learners.outranked')}</Menu.Label>}
+        <Menu.Item disabled={locked} onClick={onChangeRole}>
           {t('learners.changeRole')}
         </Menu.Item>
         {member.status === 'archived' ? (
-          <Menu.Item disabled={!canManage || !hasAccount} onClick={() => toggleArchive.mutate()}>
+          <Menu.Item disabled={locked} onClick={() => toggleArchive.mutate()}>
             {t('learners.restore')}
           </Menu.Item>
         ) : (
-          <Menu.Item disabled={!canManage || !hasAccount || member.status !== 'active'} c="red.9" onClick={() => toggleArchive.mutate()}>
+          <Menu.Item disabled={locked || member.status !== 'active'} c="red.9" onClick={() => toggleArchive.mutate()}>
             {t('learners.archive')}
           </Menu.Item>
         )}
@@ -260,8 +273,7 @@ function RowMenu({
 
 function RoleModal({ orgId, member, onClose }: { orgId: string; member: Member | null; onClose: () => void }) {
   const { t } = useTranslation();
-  const { role: viewerRole } = usePermissions(orgId);
-  const roles = assignableRoles(viewerRole);
+  const roles = usePermissions(orgId).grantableRoles;
   const invalidate = useInvalidateMembers(orgId);
   const [role, setRole] = useState<Role | null>(null);
   const save = useMutation({

@@ -1,22 +1,26 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
-import type { BulkAction, MemberCounts, MemberStatus, Member, Page, Role } from '../../api/types';
+import type { ApiBody, ApiQuery, ApiResponse, MemberCounts, Role } from '../../api/types';
 
-export type MemberFilters = { status?: MemberStatus; role?: Role; groupId?: string; q?: string };
+type ListQuery = ApiQuery<'/api/v1/orgs/{orgId}/members'>;
+export type MemberFilters = Pick<ListQuery, 'status' | 'role' | 'groupId' | 'q'>;
+type BulkBody = ApiBody<'/api/v1/orgs/{orgId}/members/bulk', 'post'>;
 
 const membersRoot = (orgId: string) => ['orgs', orgId, 'members'] as const;
 const base = (orgId: string) => `/api/v1/orgs/${orgId}/members`;
 
 export const membersApi = {
-  list: (orgId: string, query: MemberFilters & { limit?: number; cursor?: string }) => api.get<Page<Member>>(base(orgId), { query }),
+  list: (orgId: string, query: ListQuery) => api.get<ApiResponse<'/api/v1/orgs/{orgId}/members'>>(base(orgId), { query }),
   counts: (orgId: string, query: Omit<MemberFilters, 'status'>) => api.get<MemberCounts>(`${base(orgId)}/counts`, { query }),
-  create: (orgId: string, body: { email: string; name: string; role?: Role; groupIds?: string[] }) =>
-    api.post<{ accountId: string; email: string; name: string; role: Role; status: 'active' }>(base(orgId), body),
-  setRole: (orgId: string, accountId: string, role: Role) => api.patch<unknown>(`${base(orgId)}/${accountId}`, { role }),
-  archive: (orgId: string, accountId: string) => api.post<unknown>(`${base(orgId)}/${accountId}/archive`),
-  restore: (orgId: string, accountId: string) => api.post<unknown>(`${base(orgId)}/${accountId}/restore`),
-  bulk: (orgId: string, body: { action: BulkAction; accountIds: string[]; groupId?: string }) =>
-    api.post<{ affected: number }>(`${base(orgId)}/bulk`, body),
+  create: (orgId: string, body: ApiBody<'/api/v1/orgs/{orgId}/members', 'post'>) =>
+    api.post<ApiResponse<'/api/v1/orgs/{orgId}/members', 'post'>>(base(orgId), body),
+  setRole: (orgId: string, accountId: string, role: Role) =>
+    api.patch<ApiResponse<'/api/v1/orgs/{orgId}/members/{accountId}', 'patch'>>(`${base(orgId)}/${accountId}`, { role }),
+  archive: (orgId: string, accountId: string) =>
+    api.post<ApiResponse<'/api/v1/orgs/{orgId}/members/{accountId}/archive', 'post'>>(`${base(orgId)}/${accountId}/archive`),
+  restore: (orgId: string, accountId: string) =>
+    api.post<ApiResponse<'/api/v1/orgs/{orgId}/members/{accountId}/restore', 'post'>>(`${base(orgId)}/${accountId}/restore`),
+  bulk: (orgId: string, body: BulkBody) => api.post<ApiResponse<'/api/v1/orgs/{orgId}/members/bulk', 'post'>>(`${base(orgId)}/bulk`, body),
 };
 
 export function useMembers(orgId: string, filters: MemberFilters, pageSize = 50) {
@@ -61,7 +65,7 @@ export function useInvalidateMembers(orgId: string) {
 export function useBulkMembers(orgId: string) {
   const invalidate = useInvalidateMembers(orgId);
   return useMutation({
-    mutationFn: (body: { action: BulkAction; accountIds: string[]; groupId?: string }) => membersApi.bulk(orgId, body),
+    mutationFn: (body: BulkBody) => membersApi.bulk(orgId, body),
     onSuccess: () => invalidate(),
   });
 }

@@ -1,29 +1,29 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
-import type { OrgEnrolment, Page, Program, ProgramSession } from '../../api/types';
+import type { ApiBody, ApiQuery, ApiResponse, Program, ProgramSession } from '../../api/types';
 
 export const programsRoot = (orgId: string) => ['orgs', orgId, 'programs'] as const;
 const base = (orgId: string) => `/api/v1/orgs/${orgId}/programs`;
 
-export type ProgramInput = { title?: string; description?: string | null; referentId?: string | null };
-export type SessionInput = { opensAt: string; closesAt?: string | null };
+export type ProgramInput = ApiBody<'/api/v1/orgs/{orgId}/programs/{programId}', 'patch'>;
+export type SessionInput = ApiBody<'/api/v1/orgs/{orgId}/programs/{programId}/sessions', 'post'>;
+type ListQuery = { limit: number; cursor?: string };
 
 export const programsApi = {
-  list: (orgId: string, query: { q?: string; limit: number; cursor?: string }) => api.get<Page<Program>>(base(orgId), { query }),
+  list: (orgId: string, query: ApiQuery<'/api/v1/orgs/{orgId}/programs'>) =>
+    api.get<ApiResponse<'/api/v1/orgs/{orgId}/programs'>>(base(orgId), { query }),
   get: (orgId: string, programId: string) => api.get<Program>(`${base(orgId)}/${programId}`),
-  create: (orgId: string, body: ProgramInput & { title: string }) => api.post<Program>(base(orgId), body),
+  create: (orgId: string, body: ApiBody<'/api/v1/orgs/{orgId}/programs', 'post'>) => api.post<Program>(base(orgId), body),
   update: (orgId: string, programId: string, body: ProgramInput) => api.patch<Program>(`${base(orgId)}/${programId}`, body),
   remove: (orgId: string, programId: string) => api.delete<void>(`${base(orgId)}/${programId}`),
-  sessions: (orgId: string, programId: string, query: { limit: number; cursor?: string }) =>
-    api.get<Page<ProgramSession>>(`${base(orgId)}/${programId}/sessions`, { query }),
+  sessions: (orgId: string, programId: string, query: ListQuery) =>
+    api.get<ApiResponse<'/api/v1/orgs/{orgId}/programs/{programId}/sessions'>>(`${base(orgId)}/${programId}/sessions`, { query }),
   createSession: (orgId: string, programId: string, body: SessionInput) =>
     api.post<ProgramSession>(`${base(orgId)}/${programId}/sessions`, body),
   removeSession: (orgId: string, programId: string, sessionId: string) =>
     api.delete<void>(`${base(orgId)}/${programId}/sessions/${sessionId}`),
-  enrolments: (
-    orgId: string,
-    query: { programId?: string; groupId?: string; sessionId?: string; accountId?: string; limit: number; cursor?: string },
-  ) => api.get<Page<OrgEnrolment>>(`/api/v1/orgs/${orgId}/enrolments`, { query }),
+  enrolments: (orgId: string, query: ApiQuery<'/api/v1/orgs/{orgId}/enrolments'>) =>
+    api.get<ApiResponse<'/api/v1/orgs/{orgId}/enrolments'>>(`/api/v1/orgs/${orgId}/enrolments`, { query }),
 };
 
 export function usePrograms(orgId: string, q: string) {

@@ -42,14 +42,14 @@ function countLines(buf: Buffer, offset: number): number {
 export function firstInvalidUtf8(buf: Buffer, start = 0): number {
   let i = start;
   while (i < buf.length) {
-    const b = buf[i];
+    const b = buf[i]!; // i < buf.length
     let n = 0;
     if (b < 0x80) n = 0;
     else if (b >= 0xc2 && b <= 0xdf) n = 1;
     else if (b >= 0xe0 && b <= 0xef) n = 2;
     else if (b >= 0xf0 && b <= 0xf4) n = 3;
     else return i;
-    for (let k = 1; k <= n; k++) if (i + k >= buf.length || (buf[i + k] & 0xc0) !== 0x80) return i;
+    for (let k = 1; k <= n; k++) if (i + k >= buf.length || (buf[i + k]! & 0xc0) !== 0x80) return i;
     i += n + 1;
   }
   return -1;

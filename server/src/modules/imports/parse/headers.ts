@@ -89,13 +89,13 @@ export function roleFromCell(cell: string): string | null {
 export function distance(a: string, b: string): number {
   const d = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
-    let prev = d[0];
+    let prev = i - 1; // d[0] before this row
     d[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const tmp = d[j];
-      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const tmp = d[j]!; // j <= b.length
+      d[j] = Math.min(tmp + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
       prev = tmp;
     }
   }
-  return d[b.length];
+  return d[b.length] ?? a.length;
 }

@@ -24,13 +24,18 @@ export function detectKind(buf: Buffer, fileName: string): TableKind {
 /** The delimiter of a text table: the most frequent of , ; and tab in its first line (outside quotes). */
 export function detectDelimiter(text: string): string {
   let inQuotes = false;
-  const counts: Record<string, number> = { ',': 0, ';': 0, '\t': 0 };
+  const counts = new Map<string, number>([
+    [',', 0],
+    [';', 0],
+    ['\t', 0],
+  ]);
   for (const ch of text.slice(0, 20_000)) {
     if (ch === '"') inQuotes = !inQuotes;
     else if (!inQuotes && (ch === '\n' || ch === '\r')) break;
-    else if (!inQuotes && ch in counts) counts[ch]++;
+    else if (!inQuotes && counts.has(ch)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
   }
-  return Object.entries(counts).sort((a, b) => b[1] - a[1])[0][1] > 0 ? Object.entries(counts).sort((a, b) => b[1] - a[1])[0][0] : ',';
+  const [top] = [...counts].sort((a, b) => b[1] - a[1]);
+  return top && top[1] > 0 ? top[0] : ',';
 }
 
 /** Streams the rows of a CSV/TSV text (quoted fields with new lines, CRLF, ragged rows). */
