@@ -4,7 +4,7 @@ import { openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { systemClock } from '../src/lib/clock.js';
 import { attachSession, detachSession } from '../src/modules/groups/assignments.service.js';
-import { addAccountsToGroups } from '../src/modules/groups/group-membership.js';
+import { addAccountsToGroups } from '../src/modules/groups/group-membership.service.js';
 import { type Benchmark, ensureDatabase, median, round, timed } from './lib.js';
 import { one as oneRow } from '../src/lib/rows.js';
 

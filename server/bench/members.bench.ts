@@ -2,7 +2,7 @@ import os from 'node:os';
 import type pg from 'pg';
 import { openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
-import { groupStats } from '../src/modules/groups/group-stats.js';
+import { groupStats } from '../src/modules/groups/group-stats.service.js';
 import { countMembers, listMembers } from '../src/modules/members/members.repo.js';
 import {
   type Benchmark,

@@ -8,9 +8,11 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { TrustProxy } from './config.js';
 import type { AppContext } from './context.js';
 import { registerAuth } from './http/auth.js';
-import { AppError, registerErrorHandling } from './http/errors.js';
+import { AppError, frameworkError, registerErrorHandling, sendAppError } from './http/errors.js';
+import { registerInputGuard } from './http/input-guard.js';
 import { mailboxRoutes } from './modules/dev/mailbox.routes.js';
 import { registerIdempotency } from './modules/api-keys/idempotency.js';
 import { featureRoutes } from './modules/index.js';
@@ -22,11 +24,17 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   const app = Fastify({
     loggerInstance: opts.logger === false ? undefined : ctx.log,
     bodyLimit: BODY_LIMIT,
-    trustProxy: true,
+    trustProxy: trustProxyOption(ctx.config.trustProxy),
+    // Malformed percent-encoding and over-long path parameters, answered in the API's error format.
+    frameworkErrors: (err, req, reply) => {
+      const known = frameworkError(err) ?? new AppError(400, 'bad_request', 'The request is not valid.');
+      return sendAppError(known, req, reply);
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  registerInputGuard(app);
 
   await app.register(cookie);
   await app.register(rateLimit, {
@@ -89,6 +97,11 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   return app;
 }
 
+/** Fastify's trustProxy: a hop count becomes "trust the n nearest hops" (its types omit the number form). */
+function trustProxyOption(tp: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof tp === 'number' ? (_address, hop) => hop < tp : tp;
+}
+
 /** Serves the built web app, with every non-API path answered by index.html (client-side routing). */
 function serveWebApp(app: FastifyInstance, ctx: AppContext): void {
   const root = ctx.config.webDist;
@@ -103,6 +116,13 @@ function serveWebApp(app: FastifyInstance, ctx: AppContext): void {
         .type('text/html; charset=utf-8')
         .send('<!doctype html><title>Troupe</title><p>The web app is not built yet: run <code>npm run build</code>.</p>');
     }
-    return reply.code(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${url}.` } });
+    return sendAppError(
+      new AppError(404, 'not_found', `No route ${req.method} ${url}.`, undefined, {
+        key: 'errors.no_route',
+        params: { method: req.method, url: url ?? '' },
+      }),
+      req,
+      reply,
+    );
   });
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 const envSchema = z.object({
@@ -27,7 +28,42 @@ const envSchema = z.object({
     .regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, 'seconds, comma-separated, e.g. 5,300,1800')
     .default('5,300,1800,7200,18000,36000,86400'),
   WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false', '']).default('false'),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, c) => parseTrustProxy(v, c)),
 });
+
+/** Which proxies may tell the client's address (X-Forwarded-For), as Fastify's `trustProxy` takes it. */
+export type TrustProxy = boolean | number | string[];
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function parseTrustProxy(raw: string | undefined, c: z.RefinementCtx): TrustProxy {
+  const v = raw?.trim().toLowerCase() ?? '';
+  if (v === '' || v === 'false' || v === 'off') return false;
+  if (v === 'true' || v === 'on') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = list.filter((s) => !PROXY_NAMES.has(s) && !isAddressOrCidr(s));
+  if (bad.length) c.addIssue({ code: 'custom', message: `not an address, CIDR range or hop count: ${bad.join(', ')}` });
+  return list;
+}
+
+function isAddressOrCidr(s: string): boolean {
+  if (s.includes('/')) {
+    try {
+      ipaddr.parseCIDR(s);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return ipaddr.isValid(s);
+}
 
 export type Config = {
   port: number;
@@ -53,6 +89,8 @@ export type Config = {
   apiKeys: { rateLimitMax: number };
   /** issue 12: retry delays in seconds; whether http:// and private addresses are allowed (development, tests). */
   webhooks: { retrySchedule: number[]; allowPrivate: boolean };
+  /** Proxies trusted to report the client's address; false (default): the socket's address is the client's. */
+  trustProxy: TrustProxy;
 };
 
 /** Reads the environment once; a generated session secret is kept in the data folder so restarts keep sessions. */
@@ -85,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: { auth: { max: e.RATE_LIMIT_AUTH_MAX, windowMs: 60_000 } },
     apiKeys: { rateLimitMax: e.API_KEY_RATE_LIMIT_MAX },
     webhooks: { retrySchedule: e.WEBHOOK_RETRY_SCHEDULE.split(',').map(Number), allowPrivate: e.WEBHOOKS_ALLOW_PRIVATE === 'true' },
+    trustProxy: e.TRUST_PROXY,
   };
 }
 

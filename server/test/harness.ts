@@ -22,10 +22,10 @@ export type TestApp = {
 
 /** A real app on a real database: in-memory PGlite, or DATABASE_URL when set. Jobs live in a schema of their own. */
 export async function createTestApp(
-  over: { smtpUrl?: string; rateLimitMax?: number; retryDelaySeconds?: number; clock?: Clock } = {},
+  over: { smtpUrl?: string; rateLimitMax?: number; retryDelaySeconds?: number; clock?: Clock; env?: Record<string, string> } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'troupe-test-'));
-  const base = loadConfig({ ...process.env, DATA_DIR: dataDir, APP_URL: 'http://troupe.test', SMTP_URL: over.smtpUrl ?? '' });
+  const base = loadConfig({ ...process.env, ...over.env, DATA_DIR: dataDir, APP_URL: 'http://troupe.test', SMTP_URL: over.smtpUrl ?? '' });
   const config: Config = {
     ...base,
     pgliteDir: 'memory://',

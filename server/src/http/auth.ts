@@ -92,7 +92,11 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
     if (!orgId || !UUID.test(orgId)) throw notFound('Organization');
     req.org = await loadAccess(ctx, req.account.id, orgId);
     if (!req.org) throw notFound('Organization');
-    if (!can(req.org.role, auth)) throw forbidden(`Your role (${req.org.role}) does not allow this action (${auth}).`);
+    if (!can(req.org.role, auth))
+      throw forbidden(`Your role (${req.org.role}) does not allow this action (${auth}).`, {
+        key: 'errors.role_forbidden',
+        params: { role: req.org.role, action: auth },
+      });
     // One group, invitation or passcode outside the viewer's groups does not exist for it.
     if (req.org.scope) {
       const params = (req.params ?? {}) as Record<string, string | undefined>;

@@ -23,3 +23,15 @@ export function translator(locale: string): TFunction {
 export function localeFromHeader(header: string | undefined): Locale {
   return header && /^fr\b/i.test(header.trim()) ? 'fr' : 'en';
 }
+
+/** The raw text of a key in one locale (no fallback), or undefined when that locale lacks it. */
+export function template(locale: Locale, key: string): string | undefined {
+  const value: unknown = instance.getResource(locale, 'translation', key);
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The locale of a reader: their account's, else their browser's (Accept-Language), else English. */
+export function readerLocale(accountLocale: string | null | undefined, acceptLanguage: string | undefined): Locale {
+  if (accountLocale && LOCALES.includes(accountLocale as Locale)) return accountLocale as Locale;
+  return localeFromHeader(acceptLanguage);
+}

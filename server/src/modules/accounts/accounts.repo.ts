@@ -83,7 +83,15 @@ export async function listMembershipsOf(db: Db, accountId: string) {
  */
 export async function insertProvenAccount(
   tx: Db,
-  o: { email: string; emailKey: string; name: string; passwordHash: string; locale?: string; now: Date; signInTo: 'accept' | 'join' },
+  o: {
+    email: string;
+    emailKey: string;
+    name: string;
+    passwordHash: string | null;
+    locale?: string;
+    now: Date;
+    signInTo: 'accept' | 'join';
+  },
 ) {
   const [account] = await tx
     .insert(accounts)

@@ -5,7 +5,6 @@ import { actorOf } from '../../http/auth.js';
 import { grantableRoles, permissionsOf, type Role } from '../../http/permissions.js';
 import { endSession, startSession } from '../../http/sessions.js';
 import { toIso } from '../../lib/time.js';
-import { findAccountById, listMembershipsOf } from './accounts.repo.js';
 import * as s from './accounts.schemas.js';
 import * as svc from './accounts.service.js';
 
@@ -128,8 +127,8 @@ export const accountsRoutes =
       '/api/v1/me',
       { config: { auth: 'account' }, schema: { tags, summary: 'The signed-in account and its memberships', response: { 200: s.meOut } } },
       async (req) => {
-        const account = await findAccountById(ctx.db, actorOf(req).id);
-        const memberships = await listMembershipsOf(ctx.db, actorOf(req).id);
+        const account = await svc.findAccount(ctx, actorOf(req).id);
+        const memberships = await svc.listActiveMemberships(ctx, actorOf(req).id);
         return {
           account: present(account!),
           memberships: memberships.map((m) => ({

@@ -7,8 +7,19 @@ import { normalizeEmail } from '../../lib/email-address.js';
 import { hashPassword, verifyDummy, verifyPassword } from '../../lib/passwords.js';
 import { queueEmails } from '../../mail/outbox.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { consumeAuthToken, createAuthToken, findAccountByKey, peekAuthToken, type TokenPurpose } from './accounts.repo.js';
+import {
+  consumeAuthToken,
+  createAuthToken,
+  findAccountById,
+  findAccountByKey,
+  insertProvenAccount,
+  listMembershipsOf,
+  peekAuthToken,
+  type TokenPurpose,
+} from './accounts.repo.js';
 import { one } from '../../lib/rows.js';
+
+export { createAuthToken } from './accounts.repo.js';
 
 const HOUR = 3600_000;
 export const TOKEN_TTL: Record<TokenPurpose, number> = { verify_email: 24 * HOUR, reset_password: HOUR, set_password: 7 * 24 * HOUR };
@@ -194,4 +205,38 @@ export async function updateProfile(ctx: AppContext, o: { accountId: string; nam
     'account',
   );
   return acc;
+}
+
+/** The account (null when deleted since the session started). */
+export async function findAccount(ctx: Pick<AppContext, 'db'>, accountId: string) {
+  return findAccountById(ctx.db, accountId);
+}
+
+/** The organizations the account is an active member of, by name: what the switcher lists. */
+export async function listActiveMemberships(ctx: Pick<AppContext, 'db'>, accountId: string) {
+  return listMembershipsOf(ctx.db, accountId);
+}
+
+/**
+ * The account of an address a link or an identity provider proved. `register` creates it and answers
+ * 409 when the address already has one (sign in instead); `find-or-create` takes the existing one.
+ */
+export async function provenAccount(
+  tx: Db,
+  o: {
+    email: string;
+    emailKey: string;
+    mode: 'register' | 'find-or-create';
+    name: string;
+    passwordHash: string | null;
+    locale?: string;
+    now: Date;
+    signInTo: 'accept' | 'join';
+  },
+): Promise<{ account: typeof accounts.$inferSelect; created: boolean }> {
+  if (o.mode === 'find-or-create') {
+    const existing = await findAccountByKey(tx, o.emailKey);
+    if (existing) return { account: existing, created: false };
+  }
+  return { account: await insertProvenAccount(tx, o), created: true };
 }

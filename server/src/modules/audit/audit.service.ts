@@ -1,6 +1,7 @@
 import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { auditEvents } from '../../db/schema.js';
+import { toStorable } from '../../http/input-guard.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
 
 export type AuditInput = {
@@ -14,7 +15,9 @@ export type AuditInput = {
 };
 
 /** Records who did what to whom, when, from where; call it inside the change's transaction. */
-export async function recordAudit(db: Db, e: AuditInput): Promise<void> {
+export async function recordAudit(db: Db, input: AuditInput): Promise<void> {
+  // jsonb refuses NUL and unpaired surrogates: an audit entry must never fail the change it records.
+  const e = toStorable(input);
   await db.insert(auditEvents).values({
     orgId: e.orgId ?? null,
     actorId: e.actor?.id ?? null,

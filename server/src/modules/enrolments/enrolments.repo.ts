@@ -255,3 +255,10 @@ export async function listOrgEnrolments(
   );
   return toPage(rows, o.limit, (r) => [r.sortKey, r.id]);
 }
+
+/** Enrols one account in one session; already enrolled is fine. */
+export async function enrolInSession(tx: Db, o: { orgId: string; sessionId: string; accountId: string; now: Date }): Promise<void> {
+  await tx.execute(
+    sql`INSERT INTO enrolments (org_id, session_id, account_id, created_at) VALUES (${o.orgId}, ${o.sessionId}, ${o.accountId}, ${o.now.toISOString()}::timestamptz) ON CONFLICT DO NOTHING`,
+  );
+}

@@ -3,11 +3,11 @@ import type { AppContext } from '../../context.js';
 import { actorOf, orgOf } from '../../http/auth.js';
 import { page } from '../../lib/pagination.js';
 import { toIso } from '../../lib/time.js';
-import { actorFrom } from '../groups/actor.js';
+import { actorFrom } from '../../http/actor.js';
 import { imageUrl } from '../groups/group-images.service.js';
 import { statusAt } from '../programs/programs.schemas.js';
-import type { MyEnrolmentRow, OrgEnrolmentRow } from './enrolments.repo.js';
 import * as s from './enrolments.schemas.js';
+import type { MyEnrolmentRow, OrgEnrolmentRow } from './enrolments.service.js';
 import * as svc from './enrolments.service.js';
 import { z } from 'zod';
 

@@ -8,12 +8,16 @@ import { statusAt } from '../programs/programs.schemas.js';
 import { recordEvent } from '../webhooks/events.service.js';
 import * as repo from './enrolments.repo.js';
 
+export type { MyEnrolmentRow, OrgEnrolmentRow } from './enrolments.repo.js';
+
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'jobs'>;
 
 export const listMyEnrolments = (ctx: Pick<AppContext, 'db'>, o: Parameters<typeof repo.listMyEnrolments>[1]) =>
   repo.listMyEnrolments(ctx.db, o);
 export const listOrgEnrolments = (ctx: Pick<AppContext, 'db'>, o: Parameters<typeof repo.listOrgEnrolments>[1]) =>
   repo.listOrgEnrolments(ctx.db, o);
+/** Enrols one account in a session inside the caller's transaction (a session invitation accepted); idempotent. */
+export const enrolInSession = repo.enrolInSession;
 
 /** The learner's home: per organization, their groups (while active) and their visible enrolments. */
 export async function getHome(ctx: Pick<AppContext, 'db'>, o: { accountId: string }) {

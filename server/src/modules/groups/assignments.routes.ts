@@ -5,7 +5,7 @@ import { orgOf } from '../../http/auth.js';
 import { listQuery, page } from '../../lib/pagination.js';
 import { toIso } from '../../lib/time.js';
 import { statusAt } from '../programs/programs.schemas.js';
-import { actorFrom } from './actor.js';
+import { actorFrom } from '../../http/actor.js';
 import * as svc from './assignments.service.js';
 import * as s from './groups.schemas.js';
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../http/errors.js';
 import { orgOf } from '../../http/auth.js';
-import { actorFrom } from './actor.js';
+import { actorFrom } from '../../http/actor.js';
 import { findGroupImage, type ImageKind, invalidImage, removeGroupImage, setGroupImage } from './group-images.service.js';
 import * as s from './groups.schemas.js';
 

@@ -5,9 +5,9 @@ import { orgOf } from '../../http/auth.js';
 import type { Role } from '../../http/permissions.js';
 import { page } from '../../lib/pagination.js';
 import { toIso } from '../../lib/time.js';
-import type { PersonRow } from './group-people.repo.js';
+import type { PersonRow } from './group-people.service.js';
 import * as svc from './group-people.service.js';
-import { actorFrom } from './actor.js';
+import { actorFrom } from '../../http/actor.js';
 import * as s from './groups.schemas.js';
 
 const presentMember = (p: PersonRow) => ({

@@ -1,12 +1,14 @@
 import type { AppContext } from '../../context.js';
 import { AppError, notFound } from '../../http/errors.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { addAccountsToGroups, removeAccountsFromGroup } from './group-membership.js';
+import { addAccountsToGroups, removeAccountsFromGroup } from './group-membership.service.js';
 import * as people from './group-people.repo.js';
 import { activeMembersAmong, findGroup } from './groups.repo.js';
 import type { Actor } from './groups.service.js';
 import { cleanIds } from '../../lib/sql.js';
 import { recordBatchEvents, recordEvent } from '../webhooks/events.service.js';
+
+export type { PersonRow } from './group-people.repo.js';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'jobs'>;
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectStatus, orgWithOwner, seedMembers } from '../../../test/factories-groups.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
-import { addAccountsToGroups, existingGroupIds, removeAccountsFromGroup } from './group-membership.js';
+import { addAccountsToGroups, existingGroupIds, removeAccountsFromGroup } from './group-membership.service.js';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -6,14 +6,14 @@ import { orgOf } from '../../http/auth.js';
 import type { Role } from '../../http/permissions.js';
 import { page } from '../../lib/pagination.js';
 import { toIso } from '../../lib/time.js';
-import { actorFrom } from './actor.js';
+import { actorFrom } from '../../http/actor.js';
 import { assignmentRoutes } from './assignments.routes.js';
 import { groupImageRoutes } from './group-images.routes.js';
 import { IMAGE_MAX_BYTES, imageUrl } from './group-images.service.js';
-import { groupStatsRoutes } from './group-stats.js';
+import { groupStatsRoutes } from './group-stats.routes.js';
 import { groupPeopleRoutes } from './group-people.routes.js';
-import type { GroupListRow } from './groups.repo.js';
 import * as s from './groups.schemas.js';
+import type { GroupListRow } from './groups.service.js';
 import * as svc from './groups.service.js';
 
 export const presentGroup = (orgId: string, g: GroupListRow) => ({

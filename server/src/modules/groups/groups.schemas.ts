@@ -91,3 +91,33 @@ export const assignmentOut = z.object({
   assignedAt: z.string(),
 });
 export const attachedOut = assignmentOut.extend({ enrolled: z.number().int().describe('Enrolments created by this attachment.') });
+
+/** What observers follow in a group (GET …/groups/:groupId/stats). */
+export const groupStatsOut = z.object({
+  members: z.object({
+    active: z.number().int().describe('Active members of the group and of its sub-groups, each once.'),
+    neverSignedIn: z.number().int(),
+    signedInRecently: z.number().int().describe('Signed in within the last 30 days.'),
+  }),
+  enrolments: z.object({
+    total: z.number().int(),
+    notStarted: z.number().int(),
+    inProgress: z.number().int(),
+    completed: z.number().int(),
+    late: z.number().int().describe('Not completed in a session that has closed.'),
+  }),
+  sessions: z.array(
+    z.object({
+      sessionId: z.string(),
+      programId: z.string(),
+      programTitle: z.string(),
+      opensAt: z.string(),
+      closesAt: z.string().nullable(),
+      status: sessionStatus,
+      enrolled: z.number().int(),
+      notStarted: z.number().int(),
+      inProgress: z.number().int(),
+      completed: z.number().int(),
+    }),
+  ),
+});

@@ -9,6 +9,8 @@ import * as repo from './groups.repo.js';
 import { groupNameKey } from './groups.schemas.js';
 import { uuidArray } from '../../lib/sql.js';
 
+export type { GroupListRow } from './groups.repo.js';
+
 export type Actor = { id: string; email: string; ip?: string };
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'storage'>;
 

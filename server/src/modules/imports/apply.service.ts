@@ -4,7 +4,7 @@ import { accounts, imports, organizations } from '../../db/schema.js';
 import { queryRows } from '../../lib/sql.js';
 import { queueEmails } from '../../mail/outbox.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { enrolJoinedInGroupSessions, enrolNewAccountsInGroupSessions } from '../groups/enrolment-rules.js';
+import { enrolJoinedInGroupSessions, enrolNewAccountsInGroupSessions } from '../groups/group-membership.service.js';
 import { createAccounts } from './apply-create.js';
 import { type ApplyCtx, createMissingGroups, decideRows } from './apply-decide.js';
 import { inviteRows, retireCurrentInvitations } from './apply-invite.js';

@@ -1,12 +1,13 @@
 import { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
+import { storableText } from '../../http/input-guard.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { actorOf, orgOf } from '../../http/auth.js';
 import { AppError } from '../../http/errors.js';
 import { page } from '../../lib/pagination.js';
-import { findImport, listImports, listRows, presentImport } from './imports.repo.js';
+import * as history from './history.service.js';
 import * as s from './imports.schemas.js';
 import { approveImport, recheckImport, rejectImport, resultsCsv } from './imports.service.js';
 import { createImport, IMPORT_LIMITS, type ImportInput } from './preview.service.js';
@@ -70,7 +71,7 @@ export const importsRoutes =
           let file: { bytes: Buffer; name: string } | null = null;
           try {
             for await (const part of req.parts()) {
-              if (part.type === 'file') file = { bytes: await part.toBuffer(), name: part.filename || 'upload.csv' };
+              if (part.type === 'file') file = { bytes: await part.toBuffer(), name: storableText(part.filename) || 'upload.csv' };
               else if (part.fieldname === 'mode' && (part.value === 'invite' || part.value === 'create')) mode = part.value;
               else if (part.fieldname === 'createMissingGroups') createMissingGroups = part.value === 'true';
             }
@@ -91,9 +92,7 @@ export const importsRoutes =
           createMissingGroups = body.data.createMissingGroups;
         }
         const id = await createImport(ctx, { actor: actor(req), orgId: orgOf(req).orgId, mode, input, createMissingGroups });
-        const imp = presentImport(await findImport(ctx.db, orgOf(req).orgId, id));
-        const rows = await listRows(ctx.db, { importId: id, limit: 100 }, new Map(imp.unknownGroups.map((u) => [u.name, u.suggestion])));
-        return reply.code(201).send({ ...imp, rows: rows.items });
+        return reply.code(201).send(await history.getPreview(ctx, orgOf(req).orgId, id));
       },
     );
 
@@ -110,8 +109,7 @@ export const importsRoutes =
         },
       },
       async (req) => {
-        const res = await listImports(ctx.db, { orgId: orgOf(req).orgId, ...req.query });
-        return { items: res.items.map(presentImport), nextCursor: res.nextCursor };
+        return history.listImports(ctx, { orgId: orgOf(req).orgId, ...req.query });
       },
     );
 
@@ -122,7 +120,7 @@ export const importsRoutes =
         schema: { tags, summary: 'Status, progress (0–100), counts and result', params: s.importParams, response: { 200: s.importOut } },
       },
       async (req) => {
-        return presentImport(await findImport(ctx.db, orgOf(req).orgId, req.params.importId));
+        return history.getImport(ctx, orgOf(req).orgId, req.params.importId);
       },
     );
 
@@ -133,8 +131,7 @@ export const importsRoutes =
         schema: { tags, params: s.importParams, querystring: s.rowsQuery, response: { 200: page(s.rowOut) } },
       },
       async (req) => {
-        const imp = presentImport(await findImport(ctx.db, orgOf(req).orgId, req.params.importId));
-        return listRows(ctx.db, { importId: imp.id, ...req.query }, new Map(imp.unknownGroups.map((u) => [u.name, u.suggestion])));
+        return history.listImportRows(ctx, { orgId: orgOf(req).orgId, importId: req.params.importId, ...req.query });
       },
     );
 
@@ -142,7 +139,7 @@ export const importsRoutes =
       `${base}/:importId/results.csv`,
       { config: { auth: 'imports.read' }, schema: { tags, summary: 'Per-row result as CSV', params: s.importParams } },
       async (req, reply) => {
-        const imp = await findImport(ctx.db, orgOf(req).orgId, req.params.importId);
+        const imp = await history.getImport(ctx, orgOf(req).orgId, req.params.importId);
         return reply
           .type('text/csv; charset=utf-8')
           .header('Content-Disposition', `attachment; filename="import-${imp.id}-results.csv"`)
@@ -154,13 +151,9 @@ export const importsRoutes =
       `${base}/:importId/file`,
       { config: { auth: 'imports.read' }, schema: { tags, summary: 'The uploaded file', params: s.importParams } },
       async (req, reply) => {
-        const imp = await findImport(ctx.db, orgOf(req).orgId, req.params.importId);
-        if (!imp.fileKey) throw new AppError(404, 'not_found', 'This import was pasted, not uploaded: there is no file.');
-        const safeName = (imp.fileName ?? 'import').replace(/[^\w.-]+/g, '_');
-        return reply
-          .type('application/octet-stream')
-          .header('Content-Disposition', `attachment; filename="${safeName}"`)
-          .send(await ctx.storage.get(imp.fileKey));
+        const file = await history.importFile(ctx, orgOf(req).orgId, req.params.importId);
+        const safeName = file.fileName.replace(/[^\w.-]+/g, '_');
+        return reply.type('application/octet-stream').header('Content-Disposition', `attachment; filename="${safeName}"`).send(file.bytes);
       },
     );
 
@@ -178,7 +171,7 @@ export const importsRoutes =
       },
       async (req, reply) => {
         await approveImport(ctx, { actor: actor(req), orgId: orgOf(req).orgId, importId: req.params.importId, ...(req.body ?? {}) });
-        return reply.code(202).send(presentImport(await findImport(ctx.db, orgOf(req).orgId, req.params.importId)));
+        return reply.code(202).send(await history.getImport(ctx, orgOf(req).orgId, req.params.importId));
       },
     );
 
@@ -190,7 +183,7 @@ export const importsRoutes =
       },
       async (req) => {
         await rejectImport(ctx, { actor: actor(req), orgId: orgOf(req).orgId, importId: req.params.importId });
-        return presentImport(await findImport(ctx.db, orgOf(req).orgId, req.params.importId));
+        return history.getImport(ctx, orgOf(req).orgId, req.params.importId);
       },
     );
 
@@ -213,13 +206,7 @@ export const importsRoutes =
           importId: req.params.importId,
           createMissingGroups: req.body.createMissingGroups,
         });
-        const imp = presentImport(await findImport(ctx.db, orgOf(req).orgId, req.params.importId));
-        const rows = await listRows(
-          ctx.db,
-          { importId: imp.id, limit: 100 },
-          new Map(imp.unknownGroups.map((u) => [u.name, u.suggestion])),
-        );
-        return { ...imp, rows: rows.items };
+        return history.getPreview(ctx, orgOf(req).orgId, req.params.importId);
       },
     );
   };

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
@@ -127,6 +127,19 @@ describe('the catalogue of awkward files', () => {
       if ('line' in extra) expect(res.data.error.details.line).toBe(extra.line);
     });
   }
+
+  it('keeps no file in the data folder when the preview is refused, and one when it is stored', async () => {
+    const o = await setup();
+    const folder = path.join(t.ctx.config.dataDir, 'files', 'imports');
+    const files = () => (existsSync(folder) ? readdirSync(folder).length : 0);
+    const before = files();
+    for (const name of ['invalid-utf8.csv', 'binary.csv', 'empty.csv', 'no-email.csv']) expect((await o.upload(name)).statusCode).toBe(422);
+    const noRows = await upload(o.owner.agent, `${o.base}/imports`, { name: 'header-only.csv', bytes: Buffer.from('email,first name\n') });
+    expect(noRows.data.error.code).toBe('no_rows');
+    expect(files()).toBe(before);
+    expectStatus(await o.upload('bom.csv'), 201);
+    expect(files()).toBe(before + 1);
+  });
 
   it('refuses an Excel name on bytes that are not an .xlsx workbook', async () => {
     const o = await setup();

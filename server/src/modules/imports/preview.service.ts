@@ -82,60 +82,76 @@ export async function createImport(
   o: { actor: Actor; orgId: string; mode: ImportMode; input: ImportInput; createMissingGroups: boolean },
 ) {
   const { rows } = readTable(o.input);
-  const fileKey =
-    o.input.kind === 'file'
-      ? await ctx.storage.put('imports', o.input.bytes, o.input.fileName.match(/\.(csv|tsv|txt|xlsx)$/i)?.[1]?.toLowerCase() ?? 'bin')
-      : null;
-  return ctx.db.transaction(async (tx) => {
-    const imp = one(
-      await tx
-        .insert(imports)
-        .values({
-          orgId: o.orgId,
-          createdBy: o.actor.id,
-          mode: o.mode,
-          source: o.input.kind === 'file' ? 'file' : 'paste',
-          fileKey,
-          fileName: o.input.kind === 'file' ? o.input.fileName.slice(0, 255) : null,
-          fileSize: o.input.kind === 'file' ? o.input.bytes.length : Buffer.byteLength(o.input.text),
-          options: { createMissingGroups: o.createMissingGroups },
-        })
-        .returning(),
-      'import',
-    );
-    // Group names are matched while reading (one lookup table per import), the other checks in SQL afterwards.
-    const orgGroups = await queryRows<{ id: string; key: string }>(
-      tx,
-      sql`SELECT DISTINCT ON (name_key) id, name_key AS key FROM groups WHERE org_id = ${o.orgId} ORDER BY name_key, created_at`,
-    );
-    const lookup: GroupLookup = { byKey: new Map(orgGroups.map((g) => [g.key, g.id])), createMissing: o.createMissingGroups };
-    const { columns, ignored, duplicates } = await readRows(tx, imp.id, rows, lookup);
-    const allowed = allowedRoles(o.actor.role, o.mode);
-    const summary = await validateImport(tx, {
-      importId: imp.id,
-      orgId: o.orgId,
-      createMissingGroups: o.createMissingGroups,
-      allowedRoles: allowed,
-      fresh: true,
-      analyze: ctx.database.kind === 'pg',
-    });
-    if (summary.counts.rows === 0) throw new AppError(422, 'no_rows', 'The table has a header line but no rows.');
-    const columnsInfo = { matched: Object.fromEntries(Object.entries(columns)), ignored, duplicates };
+  // The file is stored once the table has been read and checked, and removed again when the
+  // transaction does not commit: a refused preview leaves nothing in the data folder.
+  const stored: { key: string | null } = { key: null };
+  try {
+    return await ctx.db.transaction((tx) => storePreview(ctx, tx, o, rows, stored));
+  } catch (e) {
+    if (stored.key) await ctx.storage.remove(stored.key).catch(() => {});
+    throw e;
+  }
+}
+
+/** Inside the preview transaction: the import row, its rows read and checked, then the file and the audit event. */
+async function storePreview(
+  ctx: AppContext,
+  tx: Db,
+  o: { actor: Actor; orgId: string; mode: ImportMode; input: ImportInput; createMissingGroups: boolean },
+  rows: AsyncGenerator<TableRow>,
+  stored: { key: string | null },
+) {
+  const imp = one(
     await tx
-      .update(imports)
-      .set({ counts: { ...summary.counts, unknownGroups: summary.unknownGroups }, columns: columnsInfo })
-      .where(eq(imports.id, imp.id));
-    await recordAudit(tx, {
-      orgId: o.orgId,
-      actor: o.actor,
-      action: 'import.uploaded',
-      targetType: 'import',
-      targetId: imp.id,
-      ip: o.actor.ip,
-      data: { mode: o.mode, rows: summary.counts.rows, fileName: imp.fileName },
-    });
-    return imp.id;
+      .insert(imports)
+      .values({
+        orgId: o.orgId,
+        createdBy: o.actor.id,
+        mode: o.mode,
+        source: o.input.kind === 'file' ? 'file' : 'paste',
+        fileName: o.input.kind === 'file' ? o.input.fileName.slice(0, 255) : null,
+        fileSize: o.input.kind === 'file' ? o.input.bytes.length : Buffer.byteLength(o.input.text),
+        options: { createMissingGroups: o.createMissingGroups },
+      })
+      .returning(),
+    'import',
+  );
+  // Group names are matched while reading (one lookup table per import), the other checks in SQL afterwards.
+  const orgGroups = await queryRows<{ id: string; key: string }>(
+    tx,
+    sql`SELECT DISTINCT ON (name_key) id, name_key AS key FROM groups WHERE org_id = ${o.orgId} ORDER BY name_key, created_at`,
+  );
+  const lookup: GroupLookup = { byKey: new Map(orgGroups.map((g) => [g.key, g.id])), createMissing: o.createMissingGroups };
+  const { columns, ignored, duplicates } = await readRows(tx, imp.id, rows, lookup);
+  const allowed = allowedRoles(o.actor.role, o.mode);
+  const summary = await validateImport(tx, {
+    importId: imp.id,
+    orgId: o.orgId,
+    createMissingGroups: o.createMissingGroups,
+    allowedRoles: allowed,
+    fresh: true,
+    analyze: ctx.database.kind === 'pg',
   });
+  if (summary.counts.rows === 0) throw new AppError(422, 'no_rows', 'The table has a header line but no rows.');
+  const columnsInfo = { matched: Object.fromEntries(Object.entries(columns)), ignored, duplicates };
+  if (o.input.kind === 'file') {
+    const extension = o.input.fileName.match(/\.(csv|tsv|txt|xlsx)$/i)?.[1]?.toLowerCase() ?? 'bin';
+    stored.key = await ctx.storage.put('imports', o.input.bytes, extension);
+  }
+  await tx
+    .update(imports)
+    .set({ counts: { ...summary.counts, unknownGroups: summary.unknownGroups }, columns: columnsInfo, fileKey: stored.key })
+    .where(eq(imports.id, imp.id));
+  await recordAudit(tx, {
+    orgId: o.orgId,
+    actor: o.actor,
+    action: 'import.uploaded',
+    targetType: 'import',
+    targetId: imp.id,
+    ip: o.actor.ip,
+    data: { mode: o.mode, rows: summary.counts.rows, fileName: imp.fileName },
+  });
+  return imp.id;
 }
 
 /** Streams table lines into import_rows in batches; the header is the first non-empty line. */

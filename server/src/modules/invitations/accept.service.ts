@@ -3,26 +3,15 @@ import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { accounts, invitations, organizations } from '../../db/schema.js';
 import type { AuthAccount } from '../../http/auth.js';
-import { AppError } from '../../http/errors.js';
+import { AppError, notFound } from '../../http/errors.js';
 import { hashPassword } from '../../lib/passwords.js';
-import { insertProvenAccount } from '../accounts/accounts.repo.js';
-import { auditAccountEvent } from '../accounts/accounts.service.js';
-import { recordAudit } from '../audit/audit.service.js';
 import { queryRows } from '../../lib/sql.js';
-import { joinOrganization } from '../members/membership.js';
-import { effectiveStatus, findByToken, type Invitation } from './invitations.repo.js';
-import { recordEvent } from '../webhooks/events.service.js';
+import { findAccount } from '../accounts/accounts.service.js';
+import { admitProvenAddress, type Person } from '../admission/admission.service.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { findLink, type LinkState, linkState, markLinkAccepted } from './links.service.js';
 import { one } from '../../lib/rows.js';
-
-export type LinkState = 'open' | 'accepted' | 'declined' | 'cancelled' | 'expired' | 'replaced';
-
-const stateOf = (inv: Invitation, replaced: boolean, now: Date): LinkState => {
-  const s = effectiveStatus(inv, now);
-  if (s === 'active') return 'accepted';
-  if (replaced) return 'replaced';
-  if (s === 'prospect' || s === 'pending') return 'open';
-  return s as LinkState;
-};
+import { recordEvent } from '../webhooks/events.service.js';
 
 const CLOSED: Record<Exclude<LinkState, 'open' | 'accepted'>, [number, string]> = {
   declined: [410, 'You declined this invitation. Ask your manager for a new one if you changed your mind.'],
@@ -38,7 +27,7 @@ function closedError(state: LinkState): AppError {
 }
 
 async function requireLink(db: Db, token: string, lock = false) {
-  const found = await findByToken(db, token, { lock });
+  const found = await findLink(db, token, { lock });
   // Join-page links have their own pages and checks (page on, allow-list): they are not invitations here.
   if (!found || found.invitation.kind === 'join_page')
     throw new AppError(404, 'invitation_not_found', 'This invitation link is not valid. Check that you copied the whole link.');
@@ -59,7 +48,7 @@ export async function viewInvitation(ctx: AppContext, token: string) {
   const [inviter] = inv.invitedBy ? await ctx.db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, inv.invitedBy)) : [];
   const [existing] = await ctx.db.select({ id: accounts.id }).from(accounts).where(eq(accounts.emailKey, inv.emailKey));
   return {
-    state: stateOf(inv, replaced, ctx.clock.now()),
+    state: linkState(inv, replaced, ctx.clock.now()),
     kind: inv.kind as 'email' | 'passcode' | 'join_page' | 'session',
     email: inv.email,
     accountExists: Boolean(existing),
@@ -75,14 +64,19 @@ export async function viewInvitation(ctx: AppContext, token: string) {
   };
 }
 
+type Who = { accountId: string } | { register: { name: string; passwordHash: string; locale?: string } };
+
 /** Accepts inside a transaction: the invitation row is locked, so two tabs give one membership. */
-async function acceptLocked(ctx: AppContext, tx: Db, token: string, account: { id: string; email: string; emailKey: string }, ip?: string) {
+async function acceptLocked(ctx: AppContext, tx: Db, token: string, who: Who, ip?: string) {
   const { invitation: inv, replaced } = await requireLink(tx, token, true);
   const now = ctx.clock.now();
-  const state = stateOf(inv, replaced, now);
-  if (state === 'accepted' && inv.accountId === account.id) return { orgId: inv.orgId, alreadyAccepted: true };
+  const state = linkState(inv, replaced, now);
+  const account = 'accountId' in who ? await findAccount({ db: tx }, who.accountId) : null;
+  if ('accountId' in who && !account) throw notFound('Account');
+  if (state === 'accepted' && account && inv.accountId === account.id)
+    return { orgId: inv.orgId, alreadyAccepted: true, accountId: account.id };
   if (state !== 'open') throw closedError(state);
-  if (inv.emailKey !== account.emailKey) {
+  if (account && inv.emailKey !== account.emailKey) {
     throw new AppError(
       403,
       'email_mismatch',
@@ -90,50 +84,48 @@ async function acceptLocked(ctx: AppContext, tx: Db, token: string, account: { i
       { invitedEmail: inv.email },
     );
   }
-  await joinOrganization(tx, {
-    orgId: inv.orgId,
-    accountId: account.id,
-    emailKey: account.emailKey,
-    role: inv.role,
-    source: inv.kind === 'session' ? 'session' : 'invitation',
-    groupIds: inv.groupIds,
+  const person: Person =
+    'register' in who
+      ? { kind: 'register', ...who.register, signInTo: 'accept', registeredAction: 'account.registered_from_invitation' }
+      : { kind: 'account', account: account! };
+  const admitted = await admitProvenAddress(tx, {
+    address: { email: inv.email, emailKey: inv.emailKey },
+    person,
+    grant: {
+      orgId: inv.orgId,
+      role: inv.role,
+      source: inv.kind === 'session' ? 'session' : 'invitation',
+      groupIds: inv.groupIds,
+      locationId: inv.locationId,
+      sessionId: inv.sessionId,
+      archived: 'restore',
+    },
+    proof: { action: 'invitation.accepted', targetType: 'invitation', targetId: inv.id, ip },
     now,
   });
-  if (inv.sessionId) {
-    await tx.execute(
-      sql`INSERT INTO enrolments (org_id, session_id, account_id, created_at) VALUES (${inv.orgId}, ${inv.sessionId}, ${account.id}, ${now.toISOString()}::timestamptz) ON CONFLICT DO NOTHING`,
-    );
-  }
-  await tx
-    .update(invitations)
-    .set({ status: 'active', acceptedAt: now.toISOString(), accountId: account.id, updatedAt: sql`now()` })
-    .where(eq(invitations.id, inv.id));
-  await recordAudit(tx, {
-    orgId: inv.orgId,
-    actor: { id: account.id, email: account.email },
-    action: 'invitation.accepted',
-    targetType: 'invitation',
-    targetId: inv.id,
-    ip,
-    data: { role: inv.role, groupIds: inv.groupIds },
-  });
+  await markLinkAccepted(tx, { invitationId: inv.id, accountId: admitted.accountId, now });
   // issue 12: webhooks
-  await recordEvent(tx, ctx.jobs, inv.orgId, 'invitation.accepted', { invitationId: inv.id, accountId: account.id, email: account.email });
-  await recordEvent(tx, ctx.jobs, inv.orgId, 'member.joined', {
-    accountId: account.id,
-    email: account.email,
-    role: inv.role,
-    groupIds: inv.groupIds,
-    source: 'invitation',
+  await recordEvent(tx, ctx.jobs, inv.orgId, 'invitation.accepted', {
+    invitationId: inv.id,
+    accountId: admitted.accountId,
+    email: inv.email,
   });
-  return { orgId: inv.orgId, alreadyAccepted: false };
+  if (admitted.newMember)
+    await recordEvent(tx, ctx.jobs, inv.orgId, 'member.joined', {
+      accountId: admitted.accountId,
+      email: inv.email,
+      role: admitted.role,
+      groupIds: inv.groupIds,
+      source: 'invitation',
+    });
+  return { orgId: inv.orgId, alreadyAccepted: false, accountId: admitted.accountId };
 }
 
 /** The signed-in person accepts; the address must be the invited one and the role comes from the invitation. */
 export async function acceptInvitation(ctx: AppContext, o: { token: string; account: AuthAccount; ip?: string }) {
   return ctx.db.transaction(async (tx) => {
-    const acc = one(await tx.select().from(accounts).where(eq(accounts.id, o.account.id)), 'account');
-    return acceptLocked(ctx, tx, o.token, acc, o.ip);
+    const { orgId, alreadyAccepted } = await acceptLocked(ctx, tx, o.token, { accountId: o.account.id }, o.ip);
+    return { orgId, alreadyAccepted };
   });
 }
 
@@ -143,30 +135,14 @@ export async function registerAndAccept(
   o: { token: string; name: string; password: string; locale?: string; ip?: string },
 ) {
   const passwordHash = await hashPassword(o.password);
-  return ctx.db.transaction(async (tx) => {
-    const { invitation: inv, replaced } = await requireLink(tx, o.token, true);
-    const state = stateOf(inv, replaced, ctx.clock.now());
-    if (state !== 'open') throw closedError(state);
-    const account = await insertProvenAccount(tx, {
-      email: inv.email,
-      emailKey: inv.emailKey,
-      name: o.name,
-      passwordHash,
-      locale: o.locale,
-      now: ctx.clock.now(),
-      signInTo: 'accept',
-    });
-    await auditAccountEvent(tx, account, 'account.registered_from_invitation', { ip: o.ip });
-    const res = await acceptLocked(ctx, tx, o.token, account, o.ip);
-    return { ...res, accountId: account.id };
-  });
+  return ctx.db.transaction((tx) => acceptLocked(ctx, tx, o.token, { register: { name: o.name, passwordHash, locale: o.locale } }, o.ip));
 }
 
 /** Declining is one click and needs no account. */
 export async function declineInvitation(ctx: AppContext, o: { token: string; ip?: string }) {
   await ctx.db.transaction(async (tx) => {
     const { invitation: inv, replaced } = await requireLink(tx, o.token, true);
-    const state = stateOf(inv, replaced, ctx.clock.now());
+    const state = linkState(inv, replaced, ctx.clock.now());
     if (state === 'declined') return;
     if (state !== 'open') throw closedError(state);
     await tx

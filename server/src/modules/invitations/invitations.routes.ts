@@ -9,7 +9,7 @@ import { toIso } from '../../lib/time.js';
 import { parseAddressList } from './address-list.js';
 import { getBatch, queueInviteBatch } from './batch.service.js';
 import { INLINE_LIMIT, inviteByEmail } from './invite.service.js';
-import { countInvitations, effectiveStatus, type Invitation, listInvitations } from './invitations.repo.js';
+import { countInvitations, effectiveStatus, type Invitation, listInvitations } from './list.service.js';
 import * as s from './invitations.schemas.js';
 import * as life from './lifecycle.service.js';
 import { inviteToSession } from './session-invite.service.js';
@@ -90,7 +90,7 @@ export const invitationsRoutes =
         schema: { tags, params: s.orgParams, querystring: s.listInvitationsQuery, response: { 200: page(s.invitationOut) } },
       },
       async (req) => {
-        const res = await listInvitations(ctx.db, { ...req.query, orgId: orgOf(req).orgId, scope: orgOf(req).scope, now: now() });
+        const res = await listInvitations(ctx, { ...req.query, orgId: orgOf(req).orgId, scope: orgOf(req).scope, now: now() });
         return { items: res.items.map((i) => presentInvitation(i, now())), nextCursor: res.nextCursor };
       },
     );
@@ -115,7 +115,7 @@ export const invitationsRoutes =
         },
       },
       async (req) => {
-        return countInvitations(ctx.db, { ...req.query, orgId: orgOf(req).orgId, scope: orgOf(req).scope, now: now() });
+        return countInvitations(ctx, { ...req.query, orgId: orgOf(req).orgId, scope: orgOf(req).scope, now: now() });
       },
     );
 

@@ -3,11 +3,9 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { actorOf } from '../../http/auth.js';
 import { startSession } from '../../http/sessions.js';
-import { findGroupImage } from '../groups/group-images.service.js';
 import { acceptInvitation, declineInvitation, registerAndAccept, viewInvitation } from './accept.service.js';
-import { findByToken } from './invitations.repo.js';
-import { AppError } from '../../http/errors.js';
 import * as s from './invitations.schemas.js';
+import { linkGroupLogo } from './links.service.js';
 
 /** The routes an invited person uses from the link in the email. Opening the link never acts: only these POSTs do. */
 export const invitationLinkRoutes =
@@ -80,9 +78,7 @@ export const invitationLinkRoutes =
         },
       },
       async (req, reply) => {
-        const found = await findByToken(ctx.db, req.params.token);
-        if (!found?.invitation.groupIds.includes(req.params.groupId)) throw new AppError(404, 'not_found', 'Logo not found.');
-        const img = await findGroupImage(ctx, { orgId: found.invitation.orgId, groupId: req.params.groupId, kind: 'logo' });
+        const img = await linkGroupLogo(ctx, { token: req.params.token, groupId: req.params.groupId });
         reply.type(img.mime).header('Cache-Control', 'private, max-age=300');
         return reply.send(ctx.storage.stream(img.key));
       },

@@ -1,35 +1,15 @@
-import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.js';
-import { invitations } from '../../db/schema.js';
 import { actorOf, orgOf } from '../../http/auth.js';
 import { startSession } from '../../http/sessions.js';
 import { localeFromHeader } from '../../i18n/index.js';
 import { toIso } from '../../lib/time.js';
-import { onEmailFailed, onEmailSent } from '../../mail/outbox.js';
 import * as s from './join-page.schemas.js';
-import { JOIN_MAIL_TEMPLATE, joinPageLogo, requestToJoin, viewJoinPage } from './request.service.js';
+import { joinPageLogo, registerJoinPageMailHooks, requestToJoin, viewJoinPage } from './request.service.js';
 import { getJoinPageSettings, type JoinPageSettings, updateJoinPageSettings } from './settings.service.js';
 import { acceptJoinLink, registerFromJoinLink, viewJoinLink } from './verify.service.js';
 
-// Delivery moves a join request from prospect to pending, as for email invitations. Registered when the
-// module loads, so worker-only processes (which build no routes) update the invitation too.
-function registerJoinPageMailHooks(): void {
-  onEmailSent(JOIN_MAIL_TEMPLATE, async (ctx, email) => {
-    if (!email.refId) return;
-    await ctx.db
-      .update(invitations)
-      .set({ status: 'pending', sentAt: sql`now()`, lastError: null, updatedAt: sql`now()` })
-      .where(and(eq(invitations.id, email.refId), eq(invitations.status, 'prospect')));
-  });
-  onEmailFailed(JOIN_MAIL_TEMPLATE, async (ctx, email, error) => {
-    if (!email.refId) return;
-    await ctx.db
-      .update(invitations)
-      .set({ lastError: error.slice(0, 500), updatedAt: sql`now()` })
-      .where(and(eq(invitations.id, email.refId), eq(invitations.status, 'prospect')));
-  });
-}
+// Registered when the module loads, so worker-only processes (which build no routes) update the invitation too.
 registerJoinPageMailHooks();
 
 /** The join page: its settings for staff, the public page, and the verification link it mails. */

@@ -449,7 +449,8 @@ describe('verifying and joining', () => {
 
 describe('rate limits', () => {
   it('limits requests per IP and per address (429 with Retry-After), without telling anything about accounts', async () => {
-    const limited = await createTestApp({ rateLimitMax: 3 });
+    // Behind a trusted proxy (TRUST_PROXY), so each request's X-Forwarded-For is its client's address.
+    const limited = await createTestApp({ rateLimitMax: 3, env: { TRUST_PROXY: '127.0.0.1' } });
     try {
       const o = await withPage({ app: limited });
       const post = (email: string, ip: string) =>

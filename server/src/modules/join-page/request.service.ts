@@ -4,12 +4,12 @@ import type { Db } from '../../db/client.js';
 import { invitations, organizations } from '../../db/schema.js';
 import { AppError, invalidField } from '../../http/errors.js';
 import { isDomainAllowed } from '../../lib/email-address.js';
-import { queueEmails } from '../../mail/outbox.js';
+import { onEmailFailed, onEmailSent, queueEmails } from '../../mail/outbox.js';
 import { requireEmail } from '../accounts/accounts.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { findGroupImage } from '../groups/group-images.service.js';
 import { queryRows } from '../../lib/sql.js';
-import { issueTokens } from '../invitations/invitations.repo.js';
+import { issueLinks, markLinkMailFailed, markLinkMailSent } from '../invitations/links.service.js';
 import { findEnabledBySlug, type JoinPage, type OfferedGroup, offeredGroups, offeredLocations, recentJoinMails } from './join-page.repo.js';
 import { one } from '../../lib/rows.js';
 
@@ -153,7 +153,7 @@ export async function requestToJoin(
         sql`UPDATE invitations SET is_current = false, updated_at = now() WHERE org_id = ${page.orgId} AND email_key = ${addr.key} AND is_current AND id <> ${inv.id}`,
       );
     }
-    const token = (await issueTokens(tx, [inv.id])).get(inv.id);
+    const token = (await issueLinks(tx, [inv.id])).get(inv.id);
     await queueEmails(tx, ctx.jobs, [
       {
         to: inv.email,
@@ -172,5 +172,15 @@ export async function requestToJoin(
       ip: o.ip,
       data: { email: inv.email, groupId: group.id, locationId },
     });
+  });
+}
+
+/** Delivery moves a join request from prospect to pending, as for email invitations. */
+export function registerJoinPageMailHooks(): void {
+  onEmailSent(JOIN_MAIL_TEMPLATE, async (ctx, email) => {
+    if (email.refId) await markLinkMailSent(ctx.db, email.refId);
+  });
+  onEmailFailed(JOIN_MAIL_TEMPLATE, async (ctx, email, error) => {
+    if (email.refId) await markLinkMailFailed(ctx.db, email.refId, error);
   });
 }

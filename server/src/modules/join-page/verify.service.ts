@@ -1,16 +1,14 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
-import { accounts, invitations, memberships, organizations } from '../../db/schema.js';
+import { accounts, organizations } from '../../db/schema.js';
 import type { AuthAccount } from '../../http/auth.js';
-import { AppError } from '../../http/errors.js';
+import { AppError, notFound } from '../../http/errors.js';
 import { hashPassword } from '../../lib/passwords.js';
 import { toIso } from '../../lib/time.js';
-import { insertProvenAccount } from '../accounts/accounts.repo.js';
-import { auditAccountEvent } from '../accounts/accounts.service.js';
-import { recordAudit } from '../audit/audit.service.js';
-import { effectiveStatus, findByToken, type Invitation } from '../invitations/invitations.repo.js';
-import { joinOrganization } from '../members/membership.js';
+import { findAccount } from '../accounts/accounts.service.js';
+import { admitProvenAddress, type Person } from '../admission/admission.service.js';
+import { findLink, linkState, markLinkAccepted } from '../invitations/links.service.js';
 import { findEnabledOfOrg, offeredGroups, offeredLocations } from './join-page.repo.js';
 import type { LINK_STATES } from './join-page.schemas.js';
 import { brandingOf, unavailable } from './request.service.js';
@@ -21,14 +19,6 @@ import { one } from '../../lib/rows.js';
 // as the address the link was sent to, or registering that very address.
 
 type LinkState = (typeof LINK_STATES)[number];
-
-const stateOf = (inv: Invitation, replaced: boolean, now: Date): LinkState => {
-  const s = effectiveStatus(inv, now);
-  if (s === 'active') return 'accepted';
-  if (replaced) return 'replaced';
-  if (s === 'prospect' || s === 'pending') return 'open';
-  return s as LinkState;
-};
 
 const CLOSED: Record<Exclude<LinkState, 'open' | 'accepted'>, string> = {
   expired: 'This link has expired: links work for 24 hours. Ask again on the join page.',
@@ -45,7 +35,7 @@ function closedError(state: LinkState): AppError {
 
 /** The join-page invitation behind a link; other kinds of invitation links are not found here. */
 async function requireJoinLink(db: Db, token: string, lock = false) {
-  const found = await findByToken(db, token, { lock });
+  const found = await findLink(db, token, { lock });
   if (found?.invitation.kind !== 'join_page') {
     throw new AppError(
       404,
@@ -73,7 +63,7 @@ export async function viewJoinLink(ctx: AppContext, token: string) {
   ]);
   const group = groups[0];
   return {
-    state: stateOf(inv, replaced, ctx.clock.now()),
+    state: linkState(inv, replaced, ctx.clock.now()),
     email: inv.email,
     accountExists: existing.length > 0,
     slug: page.slug,
@@ -85,17 +75,20 @@ export async function viewJoinLink(ctx: AppContext, token: string) {
   };
 }
 
-type LinkAccount = { id: string; email: string; emailKey: string };
+type Who = { accountId: string } | { register: { name: string; passwordHash: string; locale?: string } };
 
 /** Joins inside the caller's transaction with the invitation row locked, so two tabs give one membership. */
-async function joinLocked(ctx: AppContext, tx: Db, token: string, account: LinkAccount, ip?: string) {
+async function joinLocked(ctx: AppContext, tx: Db, token: string, who: Who, ip?: string) {
   const { invitation: inv, replaced } = await requireJoinLink(tx, token, true);
   const now = ctx.clock.now();
-  const state = stateOf(inv, replaced, now);
+  const state = linkState(inv, replaced, now);
   const groupId = inv.groupIds[0] ?? null;
-  if (state === 'accepted' && inv.accountId === account.id) return { orgId: inv.orgId, groupId, alreadyAccepted: true };
+  const account = 'accountId' in who ? await findAccount({ db: tx }, who.accountId) : null;
+  if ('accountId' in who && !account) throw notFound('Account');
+  if (state === 'accepted' && account && inv.accountId === account.id)
+    return { orgId: inv.orgId, groupId, alreadyAccepted: true, accountId: account.id };
   if (state !== 'open') throw closedError(state);
-  if (inv.emailKey !== account.emailKey) {
+  if (account && inv.emailKey !== account.emailKey) {
     throw new AppError(
       403,
       'email_mismatch',
@@ -103,51 +96,40 @@ async function joinLocked(ctx: AppContext, tx: Db, token: string, account: LinkA
       { invitedEmail: inv.email },
     );
   }
-  const [membership] = await tx
-    .select({ status: memberships.status })
-    .from(memberships)
-    .where(and(eq(memberships.orgId, inv.orgId), eq(memberships.accountId, account.id)));
-  if (membership?.status === 'archived') {
-    throw new AppError(403, 'membership_archived', 'Your membership of this organization was archived. Ask your manager to restore it.');
-  }
-  const joined = await joinOrganization(tx, {
-    orgId: inv.orgId,
-    accountId: account.id,
-    emailKey: account.emailKey,
-    role: inv.role,
-    source: 'join_page',
-    groupIds: inv.groupIds,
+  const person: Person =
+    'register' in who
+      ? { kind: 'register', ...who.register, signInTo: 'join', registeredAction: 'account.registered_from_join_page' }
+      : { kind: 'account', account: account! };
+  const admitted = await admitProvenAddress(tx, {
+    address: { email: inv.email, emailKey: inv.emailKey },
+    person,
+    grant: {
+      orgId: inv.orgId,
+      role: inv.role,
+      source: 'join_page',
+      groupIds: inv.groupIds,
+      locationId: inv.locationId,
+      archived: 'refuse',
+    },
+    proof: { action: 'joinpage.joined', targetType: 'invitation', targetId: inv.id, ip },
     now,
   });
-  await tx
-    .update(invitations)
-    .set({ status: 'active', acceptedAt: now.toISOString(), accountId: account.id, updatedAt: sql`now()` })
-    .where(eq(invitations.id, inv.id));
-  await recordAudit(tx, {
-    orgId: inv.orgId,
-    actor: { id: account.id, email: account.email },
-    action: 'joinpage.joined',
-    targetType: 'invitation',
-    targetId: inv.id,
-    ip,
-    data: { groupIds: inv.groupIds, locationId: inv.locationId, role: joined.role, newMember: joined.created },
-  });
-  if (joined.created)
+  await markLinkAccepted(tx, { invitationId: inv.id, accountId: admitted.accountId, now });
+  if (admitted.newMember)
     await recordEvent(tx, ctx.jobs, inv.orgId, 'member.joined', {
-      accountId: account.id,
-      email: account.email,
-      role: joined.role,
+      accountId: admitted.accountId,
+      role: admitted.role,
       groupIds: inv.groupIds,
       source: 'join_page',
     }); // issue 12: webhook
-  return { orgId: inv.orgId, groupId, alreadyAccepted: false };
+  return { orgId: inv.orgId, groupId, alreadyAccepted: false, accountId: admitted.accountId };
 }
 
 /** The signed-in person confirms; the account's address must be the one the link was sent to. */
 export async function acceptJoinLink(ctx: AppContext, o: { token: string; account: AuthAccount; ip?: string }) {
   return ctx.db.transaction(async (tx) => {
-    const acc = one(await tx.select().from(accounts).where(eq(accounts.id, o.account.id)), 'account');
-    return joinLocked(ctx, tx, o.token, acc, o.ip);
+    const { accountId: _, ...res } = await joinLocked(ctx, tx, o.token, { accountId: o.account.id }, o.ip);
+    return res;
   });
 }
 
@@ -157,21 +139,5 @@ export async function registerFromJoinLink(
   o: { token: string; name: string; password: string; locale?: string; ip?: string },
 ) {
   const passwordHash = await hashPassword(o.password);
-  return ctx.db.transaction(async (tx) => {
-    const { invitation: inv, replaced } = await requireJoinLink(tx, o.token, true);
-    const state = stateOf(inv, replaced, ctx.clock.now());
-    if (state !== 'open') throw closedError(state);
-    const account = await insertProvenAccount(tx, {
-      email: inv.email,
-      emailKey: inv.emailKey,
-      name: o.name,
-      passwordHash,
-      locale: o.locale,
-      now: ctx.clock.now(),
-      signInTo: 'join',
-    });
-    const res = await joinLocked(ctx, tx, o.token, account, o.ip);
-    await auditAccountEvent(tx, account, 'account.registered_from_join_page', { ip: o.ip });
-    return { ...res, accountId: account.id };
-  });
+  return ctx.db.transaction((tx) => joinLocked(ctx, tx, o.token, { register: { name: o.name, passwordHash, locale: o.locale } }, o.ip));
 }

@@ -6,7 +6,7 @@ import { invalidField } from '../../http/errors.js';
 import { ROLES, type Role } from '../../http/permissions.js';
 import { page } from '../../lib/pagination.js';
 import { toIso } from '../../lib/time.js';
-import { countMembers, listMembers, type MemberRow } from './members.repo.js';
+import { countMembers, listMembers, type MemberRow } from './list.service.js';
 import * as s from './members.schemas.js';
 import * as svc from './members.service.js';
 
@@ -31,7 +31,7 @@ export const membersRoutes =
         },
       },
       async (req) => {
-        const res = await listMembers(ctx.db, { ...req.query, orgId: orgOf(req).orgId, scope: orgOf(req).scope, now: ctx.clock.now() });
+        const res = await listMembers(ctx, { ...req.query, orgId: orgOf(req).orgId, scope: orgOf(req).scope, now: ctx.clock.now() });
         return { items: res.items.map(present), nextCursor: res.nextCursor };
       },
     );
@@ -49,7 +49,7 @@ export const membersRoutes =
         },
       },
       async (req) => {
-        return countMembers(ctx.db, { ...req.query, orgId: orgOf(req).orgId, scope: orgOf(req).scope, now: ctx.clock.now() });
+        return countMembers(ctx, { ...req.query, orgId: orgOf(req).orgId, scope: orgOf(req).scope, now: ctx.clock.now() });
       },
     );
 

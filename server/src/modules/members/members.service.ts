@@ -6,11 +6,10 @@ import { AppError, conflict, forbidden, invalidField, notFound } from '../../htt
 import type { Role } from '../../http/permissions.js';
 import { hashPassword } from '../../lib/passwords.js';
 import { queueEmails } from '../../mail/outbox.js';
-import { createAuthToken } from '../accounts/accounts.repo.js';
-import { TOKEN_TTL, requireEmail } from '../accounts/accounts.service.js';
+import { createAuthToken, TOKEN_TTL, requireEmail } from '../accounts/accounts.service.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { addAccountsToGroups, existingGroupIds, removeAccountsFromGroup } from '../groups/group-membership.js';
-import { joinOrganization } from './membership.js';
+import { addAccountsToGroups, existingGroupIds, removeAccountsFromGroup } from '../groups/group-membership.service.js';
+import { joinOrganization } from './membership.service.js';
 import { recordBatchEvents, recordEvent } from '../webhooks/events.service.js';
 import { one } from '../../lib/rows.js';
 

@@ -4,7 +4,7 @@ import type { AppContext } from '../../context.js';
 import type { JobDefinition } from '../../jobs/queue.js';
 import { queryRows } from '../../lib/sql.js';
 import { queueEmails } from '../../mail/outbox.js';
-import { groupStats, groupWatchList } from '../groups/group-stats.js';
+import { groupStats, groupWatchList } from '../groups/group-stats.service.js';
 
 // Observers follow their groups: every Monday morning each one gets a digest of the groups they
 // observe — who never signed in, who is late, how many completed. One email per observer and

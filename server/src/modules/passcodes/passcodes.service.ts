@@ -10,7 +10,7 @@ import { queueEmails } from '../../mail/outbox.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { queryRows } from '../../lib/sql.js';
 import { type Actor, assertCanGrant, requireGroups } from '../members/members.service.js';
-import { joinOrganization } from '../members/membership.js';
+import { joinOrganization } from '../members/membership.service.js';
 import { recordEvent } from '../webhooks/events.service.js';
 import { one } from '../../lib/rows.js';
 

@@ -4,9 +4,9 @@ import type { AppContext } from '../../context.js';
 import { orgOf } from '../../http/auth.js';
 import { page } from '../../lib/pagination.js';
 import { toIso } from '../../lib/time.js';
-import { actorFrom } from '../groups/actor.js';
-import type { ProgramRow, SessionRow } from './programs.repo.js';
+import { actorFrom } from '../../http/actor.js';
 import * as s from './programs.schemas.js';
+import type { ProgramRow, SessionRow } from './programs.service.js';
 import * as svc from './programs.service.js';
 
 const presentProgram = (p: ProgramRow) => ({

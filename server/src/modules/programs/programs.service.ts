@@ -5,6 +5,8 @@ import { type Actor, requireStaff } from '../groups/groups.service.js';
 import * as repo from './programs.repo.js';
 import type { SessionStatus } from './programs.schemas.js';
 
+export type { ProgramRow, SessionRow } from './programs.repo.js';
+
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
 
 export async function getProgram(ctx: Pick<AppContext, 'db'>, o: { orgId: string; programId: string }) {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { addAccountsToGroups } from '../groups/group-membership.js';
+import { addAccountsToGroups } from '../groups/group-membership.service.js';
 import { queryRows } from '../../lib/sql.js';
 import { one } from '../../lib/rows.js';
 
@@ -40,4 +40,13 @@ export async function joinOrganization(
   );
   if (o.groupIds.length) await addAccountsToGroups(tx, { orgId: o.orgId, groupIds: o.groupIds, accountIds: [o.accountId], now: o.now });
   return { created: Boolean(row.created), role: row.role };
+}
+
+/** The status of the account's membership of the organization, or null when it has none. */
+export async function membershipStatus(db: Db, orgId: string, accountId: string): Promise<string | null> {
+  const [row] = await queryRows<{ status: string }>(
+    db,
+    sql`SELECT status FROM memberships WHERE org_id = ${orgId} AND account_id = ${accountId}`,
+  );
+  return row?.status ?? null;
 }

@@ -7,6 +7,9 @@ import { cleanIds, queryCount, queryRows, tsParam, uuidArray } from '../../lib/s
 // inside the caller's transaction: the membership rows, the enrolments and the caller's audit event
 // then commit together.
 
+/** Set-based enrolment of people an import put in groups (joined members, new accounts). */
+export { enrolJoinedInGroupSessions, enrolNewAccountsInGroupSessions } from './enrolment-rules.js';
+
 /**
  * Locks the groups and their ancestors against a concurrent attachment (which takes FOR NO KEY
  * UPDATE on its group), so a member joining while a session is being attached is enrolled either way.

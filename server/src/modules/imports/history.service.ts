@@ -1,0 +1,40 @@
+import type { AppContext } from '../../context.js';
+import { AppError } from '../../http/errors.js';
+import * as repo from './imports.repo.js';
+
+type Ctx = Pick<AppContext, 'db' | 'storage'>;
+
+/** An import of the organization as the API presents it; another organization's is not found. */
+export async function getImport(ctx: Ctx, orgId: string, importId: string) {
+  return repo.presentImport(await repo.findImport(ctx.db, orgId, importId));
+}
+
+/** The organization's imports, newest first. */
+export async function listImports(ctx: Ctx, o: { orgId: string; limit: number; cursor?: string }) {
+  const res = await repo.listImports(ctx.db, o);
+  return { items: res.items.map(repo.presentImport), nextCursor: res.nextCursor };
+}
+
+/** One page of an import's rows; unknown group names carry the suggestion made at preview. */
+export async function listImportRows(
+  ctx: Ctx,
+  o: { orgId: string; importId: string; limit: number; cursor?: string; outcome?: string; result?: string },
+) {
+  const { orgId, ...q } = o;
+  const imp = await getImport(ctx, orgId, o.importId);
+  return repo.listRows(ctx.db, { ...q, importId: imp.id }, new Map(imp.unknownGroups.map((u: any) => [u.name, u.suggestion])));
+}
+
+/** The import with its first 100 rows: what the preview (and a re-check) answers. */
+export async function getPreview(ctx: Ctx, orgId: string, importId: string) {
+  const imp = await getImport(ctx, orgId, importId);
+  const rows = await listImportRows(ctx, { orgId, importId, limit: 100 });
+  return { ...imp, rows: rows.items };
+}
+
+/** The uploaded file of an import; a pasted import has none (404). */
+export async function importFile(ctx: Ctx, orgId: string, importId: string) {
+  const imp = await repo.findImport(ctx.db, orgId, importId);
+  if (!imp.fileKey) throw new AppError(404, 'not_found', 'This import was pasted, not uploaded: there is no file.');
+  return { fileName: imp.fileName ?? 'import', bytes: await ctx.storage.get(imp.fileKey) };
+}
