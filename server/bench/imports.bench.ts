@@ -163,9 +163,8 @@ const bench: Benchmark = {
     chmodSync(copyDir, 0o777);
     const database = await openDatabase({ databaseUrl: url, poolMax: 4 });
     const pool = database.pool!;
-    const q = <T extends pg.QueryResultRow = any>(text: string, values: unknown[] = []) => pool.query<T>(text, values);
-    const one = async <T extends pg.QueryResultRow = any>(text: string, values: unknown[] = []) =>
-      oneRow((await q<T>(text, values)).rows, text);
+    const q = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => pool.query<T>(text, values);
+    const one = async <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => oneRow((await q<T>(text, values)).rows, text);
     const modes = (process.env.BENCH_IMPORTS_MODES?.split(',') ?? ['invite', 'create']) as ImportMode[];
     const history = process.env.BENCH_IMPORTS_HISTORY !== '0';
     const importIds: string[] = [];

@@ -160,6 +160,7 @@ export type TraceOptions = {
  * first. `last` keeps the most recent statements' text and parameters (to EXPLAIN them), when asked.
  */
 export function traceQueries(o: TraceOptions = {}) {
+  // biome-ignore lint/suspicious/noExplicitAny: wraps pg's overloaded Client.query, whatever its arguments and result
   const proto = pg.Client.prototype as unknown as { query: (...args: any[]) => any };
   const original = proto.query;
   const byLabel = new Map<string, QueryTrace>();
@@ -181,6 +182,7 @@ export function traceQueries(o: TraceOptions = {}) {
       if (last.length > o.keepLast) last.shift();
     }
   };
+  // biome-ignore lint/suspicious/noExplicitAny: the same overloads: a text, a config object or a Submittable, with or without a callback
   proto.query = function (this: unknown, config: any, values?: any, callback?: any) {
     if (!on || (config && typeof config.submit === 'function')) return original.call(this, config, values, callback);
     const text: string = typeof config === 'string' ? config : (config?.text ?? '');

@@ -7,12 +7,15 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { TrustProxy } from './config.js';
 import type { AppContext } from './context.js';
 import { registerAuth } from './http/auth.js';
 import { AppError, frameworkError, registerErrorHandling, sendAppError } from './http/errors.js';
+import { healthRoutes } from './http/health.js';
 import { registerInputGuard } from './http/input-guard.js';
+import { requestIdOf } from './http/logging.js';
+import { registerHttpMetrics, registerMetricsRoute } from './http/metrics.js';
+import { databaseRateLimitStore } from './http/rate-limit-store.js';
 import { mailboxRoutes } from './modules/dev/mailbox.routes.js';
 import { registerIdempotency } from './modules/api-keys/idempotency.js';
 import { featureRoutes } from './modules/index.js';
@@ -30,7 +33,14 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
       const known = frameworkError(err) ?? new AppError(400, 'bad_request', 'The request is not valid.');
       return sendAppError(known, req, reply);
     },
+    // Every log line of a request carries its id; the caller's X-Request-Id is kept when it is safe.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
   }).withTypeProvider<ZodTypeProvider>();
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  registerHttpMetrics(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
@@ -39,6 +49,8 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
+    // Counted in the database: every web process shares the same counts, and restarts keep them.
+    store: databaseRateLimitStore(ctx.database, { keyPrefix: ctx.config.rateLimits.keyPrefix }),
     errorResponseBuilder: (_req, c) =>
       new AppError(429, 'rate_limited', `Too many attempts; try again in ${Math.ceil(c.ttl / 1000)} seconds.`, {
         retryAfterSeconds: Math.ceil(c.ttl / 1000),
@@ -71,24 +83,8 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   registerAuth(app, ctx);
   registerIdempotency(app, ctx); // issue 12: Idempotency-Key on POSTs made with an API key
 
-  app.get(
-    '/healthz',
-    {
-      config: { auth: 'public' },
-      schema: {
-        tags: ['health'],
-        response: { 200: z.object({ status: z.literal('ok') }), 503: z.object({ status: z.literal('unavailable') }) },
-      },
-    },
-    async (_req, reply) => {
-      try {
-        await ctx.database.query('SELECT 1');
-        return { status: 'ok' as const };
-      } catch {
-        return reply.code(503).send({ status: 'unavailable' as const });
-      }
-    },
-  );
+  await app.register(healthRoutes(ctx));
+  registerMetricsRoute(app, ctx);
   app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   for (const routes of featureRoutes) await app.register(routes(ctx));
@@ -109,7 +105,7 @@ function serveWebApp(app: FastifyInstance, ctx: AppContext): void {
   if (hasIndex) void app.register(fastifyStatic, { root, wildcard: false, index: false });
   app.setNotFoundHandler((req, reply) => {
     const [url = ''] = req.url.split('?');
-    const isApi = /^\/(api|scim|dev|healthz)(\/|$)/.test(url);
+    const isApi = /^\/(api|scim|dev|healthz|readyz|metrics)(\/|$)/.test(url);
     if (req.method === 'GET' && !isApi && !/\.[a-z0-9]+$/i.test(url)) {
       if (hasIndex) return reply.type('text/html; charset=utf-8').sendFile('index.html');
       return reply

@@ -32,6 +32,10 @@ const envSchema = z.object({
     .string()
     .optional()
     .transform((v, c) => parseTrustProxy(v, c)),
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .refine((v) => !v || v.length >= 16, 'use at least 16 characters'),
 });
 
 /** Which proxies may tell the client's address (X-Forwarded-For), as Fastify's `trustProxy` takes it. */
@@ -84,13 +88,15 @@ export type Config = {
   secureCookies: boolean;
   jobs: { retryDelaySeconds: number; retryLimit: number; pollingIntervalSeconds: number; schema: string };
   /** Requests allowed per window on sign-in, registration, reset, passcodes and the join page. */
-  rateLimits: { auth: { max: number; windowMs: number } };
   /** issue 12: requests per minute and API key. */
   apiKeys: { rateLimitMax: number };
   /** issue 12: retry delays in seconds; whether http:// and private addresses are allowed (development, tests). */
   webhooks: { retrySchedule: number[]; allowPrivate: boolean };
   /** Proxies trusted to report the client's address; false (default): the socket's address is the client's. */
   trustProxy: TrustProxy;
+  rateLimits: { auth: { max: number; windowMs: number }; keyPrefix?: string };
+  /** Bearer token that `GET /metrics` requires; without it the route does not exist (404). */
+  metricsToken?: string;
 };
 
 /** Reads the environment once; a generated session secret is kept in the data folder so restarts keep sessions. */
@@ -124,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKeys: { rateLimitMax: e.API_KEY_RATE_LIMIT_MAX },
     webhooks: { retrySchedule: e.WEBHOOK_RETRY_SCHEDULE.split(',').map(Number), allowPrivate: e.WEBHOOKS_ALLOW_PRIVATE === 'true' },
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN || undefined,
   };
 }
 

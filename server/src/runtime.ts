@@ -2,6 +2,7 @@ import pino from 'pino';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { openDatabase } from './db/client.js';
+import { loggerOptions } from './http/logging.js';
 import { migrate } from './db/migrate.js';
 import { createJobQueue } from './jobs/queue.js';
 import { type Clock, systemClock } from './lib/clock.js';
@@ -11,7 +12,7 @@ import { featureJobs } from './modules/index.js';
 
 /** Opens the database, applies migrations and prepares the job queue: everything but HTTP. */
 export async function createContext(config: Config, o: { clock?: Clock; logger?: pino.Logger } = {}): Promise<AppContext> {
-  const log = o.logger ?? pino({ level: config.logLevel });
+  const log = o.logger ?? pino(loggerOptions(config.logLevel));
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     pgliteDir: config.pgliteDir,

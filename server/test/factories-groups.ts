@@ -57,8 +57,11 @@ export async function orgWithOwner(t: TestApp) {
     learner: (role = 'learner') => addMember(t, org.id, role, { email: `learner-${uid()}@example.com` }),
     /** Enrolments of the organization straight from the database, as `accountId:sessionId` → percent. */
     async enrolments(): Promise<Map<string, number>> {
-      const res: any = await t.ctx.db.execute(sql`SELECT account_id, session_id, percent FROM enrolments WHERE org_id = ${org.id}`);
-      return new Map((res.rows ?? res).map((r: any) => [`${r.account_id}:${r.session_id}`, Number(r.percent)]));
+      const rows = await queryRows<{ account_id: string; session_id: string; percent: number }>(
+        t.ctx.db,
+        sql`SELECT account_id, session_id, percent FROM enrolments WHERE org_id = ${org.id}`,
+      );
+      return new Map(rows.map((r) => [`${r.account_id}:${r.session_id}`, Number(r.percent)]));
     },
   };
 }
@@ -117,5 +120,5 @@ export function multipart(field: string, filename: string, contentType: string, 
 
 /** Uploads a file through the agent (cookies and CSRF header included). */
 export function upload(agent: Agent, url: string, file: ReturnType<typeof multipart>) {
-  return agent.request('PUT', url, file.payload as any, file.headers);
+  return agent.request('PUT', url, file.payload, file.headers);
 }

@@ -22,20 +22,43 @@ export type TestApp = {
 
 /** A real app on a real database: in-memory PGlite, or DATABASE_URL when set. Jobs live in a schema of their own. */
 export async function createTestApp(
-  over: { smtpUrl?: string; rateLimitMax?: number; retryDelaySeconds?: number; clock?: Clock; env?: Record<string, string> } = {},
+  over: {
+    smtpUrl?: string;
+    rateLimitMax?: number;
+    retryDelaySeconds?: number;
+    clock?: Clock;
+    env?: Record<string, string>;
+    /** Apps given the same prefix share rate-limit counts (on one database); by default each app counts alone. */
+    rateLimitKeyPrefix?: string;
+    logger?: pino.Logger;
+    metricsToken?: string;
+    /** Another PostgreSQL database than DATABASE_URL's (e.g. a fresh one). */
+    databaseUrl?: string;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'troupe-test-'));
-  const base = loadConfig({ ...process.env, ...over.env, DATA_DIR: dataDir, APP_URL: 'http://troupe.test', SMTP_URL: over.smtpUrl ?? '' });
+  const base = loadConfig({
+    ...process.env,
+    ...over.env,
+    DATABASE_URL: over.databaseUrl ?? process.env.DATABASE_URL ?? '',
+    DATA_DIR: dataDir,
+    APP_URL: 'http://troupe.test',
+    SMTP_URL: over.smtpUrl ?? '',
+  });
   const config: Config = {
     ...base,
     pgliteDir: 'memory://',
     pgliteTemplate: base.databaseUrl ? undefined : inject('pgliteTemplate'),
     smtpUrl: over.smtpUrl,
-    rateLimits: { auth: { max: over.rateLimitMax ?? 10_000, windowMs: 60_000 } },
+    rateLimits: { auth: { max: over.rateLimitMax ?? 10_000, windowMs: 60_000 }, keyPrefix: over.rateLimitKeyPrefix ?? `test-${uid()}:` },
+    metricsToken: over.metricsToken,
     jobs: { ...base.jobs, retryDelaySeconds: over.retryDelaySeconds ?? 1, schema: `jobs_${randomBytes(4).toString('hex')}` },
   };
   const clock = manualClock();
-  const ctx = await createContext(config, { clock: over.clock ?? clock, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  const ctx = await createContext(config, {
+    clock: over.clock ?? clock,
+    logger: over.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  });
   const app = await buildApp(ctx);
   await app.ready();
   return {

@@ -23,5 +23,5 @@ export function upload(
   fields: Record<string, string> = {},
 ) {
   const { body, contentType } = multipartBody(file, fields);
-  return agent.request('POST', url, body as any, { 'content-type': contentType });
+  return agent.request('POST', url, body, { 'content-type': contentType });
 }

@@ -5,11 +5,24 @@ import type { Database } from './client.js';
 const MIGRATIONS_DIR = path.join(import.meta.dirname, 'migrations');
 const LOCK_ID = 724_411; // advisory lock so several processes starting at once migrate once
 
-/** Applies the ordered SQL files in db/migrations that this database has not seen yet. */
-export async function migrate(database: Database): Promise<string[]> {
-  const files = readdirSync(MIGRATIONS_DIR)
+/** The migration files this code expects, in order. */
+export function migrationFiles(): string[] {
+  return readdirSync(MIGRATIONS_DIR)
     .filter((f) => f.endsWith('.sql'))
     .sort();
+}
+
+/** The migrations this code expects that the database has not applied (throws when the database does not answer). */
+export async function pendingMigrations(database: Database): Promise<string[]> {
+  const { rows: found } = await database.query<{ t: string | null }>(`SELECT to_regclass('schema_migrations')::text AS t`);
+  const rows = found[0]?.t ? (await database.query<{ name: string }>('SELECT name FROM schema_migrations')).rows : [];
+  const done = new Set(rows.map((r) => r.name));
+  return migrationFiles().filter((f) => !done.has(f));
+}
+
+/** Applies the ordered SQL files in db/migrations that this database has not seen yet. */
+export async function migrate(database: Database): Promise<string[]> {
+  const files = migrationFiles();
   const applied: string[] = [];
   const run = async (
     q: (text: string, values?: unknown[]) => Promise<{ rows: { name: string }[] }>,

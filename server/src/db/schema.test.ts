@@ -36,7 +36,10 @@ it('builds from the migrations a database whose tables and columns match the dec
   for (const table of tables) {
     const cfg = getTableConfig(table);
     for (const c of cfg.columns) {
-      const type = c.columnType === 'PgArray' ? `_${udt[(c as any).baseColumn.columnType]}` : (udt[c.columnType] ?? c.columnType);
+      const type =
+        c.columnType === 'PgArray'
+          ? `_${udt[(c as unknown as { baseColumn: { columnType: string } }).baseColumn.columnType]}`
+          : (udt[c.columnType] ?? c.columnType);
       declared.set(`${cfg.name}.${c.name}`, `${type}${c.notNull ? ' not null' : ''}`);
     }
   }

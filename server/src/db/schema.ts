@@ -9,3 +9,4 @@ export * from './schema/observers.js';
 export * from './schema/api-keys.js';
 export * from './schema/webhooks.js';
 export * from './schema/people.js';
+export * from './schema/operations.js';

@@ -10,7 +10,11 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** The API's error format, and nothing of Fastify's own (`statusCode`, `error: 'Bad Request'`). */
-const expectApiError = (res: { statusCode: number; json(): any; headers: Record<string, unknown> }, status: number, code: string) => {
+const expectApiError = (
+  res: { statusCode: number; json(): { error: { message: string } }; headers: Record<string, unknown> },
+  status: number,
+  code: string,
+) => {
   expect(res.statusCode).toBe(status);
   expect(String(res.headers['content-type'])).toContain('application/json');
   const body = res.json();

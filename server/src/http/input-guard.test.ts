@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const expectInvalidCharacters = (res: { statusCode: number; json(): any }, field: string) => {
+const expectInvalidCharacters = (res: { statusCode: number; json(): { error: Record<string, unknown> } }, field: string) => {
   expect(res.statusCode).toBe(422);
   expect(res.json().error).toMatchObject({ code: 'invalid_characters', details: { field } });
   expect(res.json().error.message).toContain(field);

@@ -5,6 +5,7 @@ import type { Database, Db, SqlExecutor } from '../db/client.js';
 import { executorFor } from '../db/client.js';
 
 /** A job: a name, a payload of ids only, and a handler that can run twice safely. */
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of every payload type; each handler is typed by its own schema
 export type JobDefinition<S extends z.ZodType = z.ZodType<any>> = {
   name: string;
   schema: S;
@@ -43,10 +44,10 @@ function pgliteExecutor(database: Database): SqlExecutor {
     executeSql(text, values = []) {
       const run = async () => {
         if (values.length === 0 && text.includes(';')) {
-          const results: any = await database.pglite!.exec(text);
-          return { rows: results[results.length - 1]?.rows ?? [] };
+          const results = await database.pglite!.exec(text);
+          return { rows: results.at(-1)?.rows ?? [] };
         }
-        return database.pglite!.query(text, values as any[]) as Promise<{ rows: any[] }>;
+        return database.pglite!.query(text, values);
       };
       const next = chain.then(run, run);
       chain = next.catch(() => {});
@@ -89,13 +90,15 @@ export function createJobQueue(
     async start() {
       await boss.start();
       for (const d of defs.values()) {
-        await boss.createQueue(d.name, {
-          name: d.name,
-          retryLimit: d.retryLimit ?? opts.retryLimit,
-          retryDelay: d.retryDelaySeconds ?? opts.retryDelaySeconds,
-          retryBackoff: true,
-          ...(d.expireInSeconds ? { expireInSeconds: d.expireInSeconds } : {}),
-        });
+        await retryStartRace(() =>
+          boss.createQueue(d.name, {
+            name: d.name,
+            retryLimit: d.retryLimit ?? opts.retryLimit,
+            retryDelay: d.retryDelaySeconds ?? opts.retryDelaySeconds,
+            retryBackoff: true,
+            ...(d.expireInSeconds ? { expireInSeconds: d.expireInSeconds } : {}),
+          }),
+        );
         if (d.cron) await boss.schedule(d.name, d.cron, {});
       }
     },
@@ -129,7 +132,9 @@ export function createJobQueue(
       for (let i = 0; i < items.length; i += 1000) {
         const slice = items.slice(i, i + 1000).map((data) => ({ data, startAfter: o.startAfter }));
         await boss.insert(
+          // biome-ignore lint/suspicious/noExplicitAny: pg-boss 10 types neither a job's name in insert() nor its db option, which it honours
           slice.map((j) => ({ name, data: j.data, startAfter: j.startAfter })) as any,
+          // biome-ignore lint/suspicious/noExplicitAny: as above
           { db: o.tx ? executorFor(o.tx) : undefined } as any,
         );
       }
@@ -159,4 +164,21 @@ export function createJobQueue(
       return ran;
     },
   };
+}
+
+/**
+ * Several processes starting at once on a fresh database create the same queues at the same time,
+ * and pg-boss 10's create_queue can deadlock there (40P01) or collide (23505): the loser tries again
+ * (creating a queue that exists does nothing), instead of the process dying at start.
+ */
+export async function retryStartRace<T>(fn: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (i >= attempts || (code !== '40P01' && code !== '23505')) throw err;
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 200 * i));
+    }
+  }
 }

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../test/agent.js';
 import { PASSWORD } from '../../test/factories.js';
 import { createTestApp, type TestApp, uid } from '../../test/harness.js';
+import { one } from '../lib/rows.js';
+import { queryRows } from '../lib/sql.js';
 
 type Received = { to: string[]; raw: string };
 
@@ -49,9 +51,13 @@ afterAll(async () => {
   await sink.close();
 });
 
-const rowsFor = async (to: string) =>
-  ((await t.ctx.db.execute(sql`SELECT status, attempts, last_error, text_body, params FROM emails WHERE to_address = ${to}`)) as any)
-    .rows as any[];
+type EmailRow = { status: string; attempts: number; last_error: string | null; text_body: string | null; params: unknown };
+/** The one email row sent to an address. */
+const emailRowFor = async (to: string) =>
+  one(
+    await queryRows<EmailRow>(t.ctx.db, sql`SELECT status, attempts, last_error, text_body, params FROM emails WHERE to_address = ${to}`),
+    'email',
+  );
 
 describe('email over SMTP', () => {
   it('delivers through a real SMTP conversation, with a text part holding the full link, and keeps no token afterwards', async () => {
@@ -64,7 +70,7 @@ describe('email over SMTP', () => {
     expect(mail!.raw).toContain('Content-Type: text/plain');
     expect(mail!.raw).toContain('Content-Type: text/html');
     expect(mail!.raw.replace(/=\r\n/g, '')).toMatch(/http:\/\/troupe\.test\/verify-email\?token=3D[\w-]{40,}/);
-    const [row] = await rowsFor(email);
+    const row = await emailRowFor(email);
     expect(row.status).toBe('sent');
     expect(row.text_body).toBeNull();
     expect(row.params).toEqual({});
@@ -77,7 +83,7 @@ describe('email over SMTP', () => {
     sink.state.failing = true;
     await new Agent(t.app).post('/api/v1/auth/register', { email, password: PASSWORD, name: 'Rita' });
     await t.drain();
-    let [row] = await rowsFor(email);
+    let row = await emailRowFor(email);
     expect(row.status).toBe('failed');
     expect(row.attempts).toBe(1);
     expect(row.last_error).toMatch(/451|unavailable/i);
@@ -87,7 +93,7 @@ describe('email over SMTP', () => {
     for (let i = 0; i < 20 && row.status !== 'sent'; i++) {
       await new Promise((r) => setTimeout(r, 500));
       await t.drain();
-      [row] = await rowsFor(email);
+      row = await emailRowFor(email);
     }
     expect(row.status).toBe('sent');
     await t.drain();
@@ -97,8 +103,8 @@ describe('email over SMTP', () => {
   it('does not send a message twice when its job runs twice', async () => {
     const email = `twice-${uid()}@example.com`;
     await new Agent(t.app).post('/api/v1/auth/register', { email, password: PASSWORD, name: 'Tom' });
-    const { rows } = (await t.ctx.db.execute(sql`SELECT id FROM emails WHERE to_address = ${email}`)) as any;
-    await t.ctx.jobs.send('email.send', { emailId: rows[0].id });
+    const [row] = await queryRows<{ id: string }>(t.ctx.db, sql`SELECT id FROM emails WHERE to_address = ${email}`);
+    await t.ctx.jobs.send('email.send', { emailId: row?.id });
     await t.drain();
     expect(sink.received.filter((m) => m.to.includes(email))).toHaveLength(1);
   });
@@ -108,9 +114,9 @@ describe('email over SMTP', () => {
     const items = Array.from({ length: 120 }, (_, i) => ({ to: `batch-${i}-${tag}@example.com`, template: 'account-exists' }));
     await t.ctx.db.transaction((tx) => queueEmails(tx, t.ctx.jobs, items));
     const [jobs] = (
-      (await t.ctx.database.query(`SELECT count(*)::int AS n FROM ${t.ctx.config.jobs.schema}.job WHERE name = 'email.batch'`)) as any
+      await t.ctx.database.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t.ctx.config.jobs.schema}.job WHERE name = 'email.batch'`)
     ).rows;
-    expect(jobs.n).toBeGreaterThanOrEqual(1);
+    expect(jobs?.n).toBeGreaterThanOrEqual(1);
     await t.drain();
     const got = sink.received.filter((m) => m.to.some((a) => a.endsWith(`-${tag}@example.com`)));
     expect(got).toHaveLength(120);

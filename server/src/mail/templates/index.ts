@@ -8,6 +8,7 @@ import { observerDigest } from './observers.js';
 export type TemplateEnv = { t: TFunction; appUrl: string; locale: string };
 export type RenderedTemplate = { subject: string; element: ReactElement };
 /** A template turns stored params (ids, names, a token) into a subject and a React email. */
+// biome-ignore lint/suspicious/noExplicitAny: each template declares its own params; the registry maps names to all of them
 export type MailTemplate = (params: any, env: TemplateEnv) => RenderedTemplate | Promise<RenderedTemplate>;
 
 const templates = new Map<string, MailTemplate>([

@@ -12,6 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read raw SQL rows loosely and check them with expect
 const rows = async (q: ReturnType<typeof sql>) => ((await t.ctx.db.execute(q)) as any).rows as any[];
 
 /** An organization with a group attached to an open session, and its join page on (offering that group). */

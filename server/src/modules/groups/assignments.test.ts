@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectStatus, orgWithOwner, seedMembers, setMembershipStatus } from '../../../test/factories-groups.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
+import { queryRows } from '../../lib/sql.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -100,8 +101,8 @@ describe('consistency', () => {
       const ids = await seedMembers(t, o.org.id, 300);
       await o.addToGroup(g.id, ids.slice(0, 100));
       await Promise.all([o.attach(g.id, s.id), o.addToGroup(g.id, ids.slice(100))]);
-      const [row] = ((await t.ctx.db.execute(sql`SELECT count(*)::int AS n FROM enrolments WHERE session_id = ${s.id}`)) as any).rows;
-      expect(row.n).toBe(300);
+      const [row] = await queryRows<{ n: number }>(t.ctx.db, sql`SELECT count(*)::int AS n FROM enrolments WHERE session_id = ${s.id}`);
+      expect(row?.n).toBe(300);
     }
   });
 
@@ -197,13 +198,12 @@ describe('joining and leaving groups', () => {
     const winter = await o.session(p.id, 60 * DAY, DAY);
     await o.attach(g3.id, winter.id);
     await o.addToGroup(g3.id, [y]);
-    const [row] = (
-      (await t.ctx.db.execute(
-        sql`SELECT percent, completed_at FROM enrolments WHERE account_id = ${y} AND session_id = ${winter.id}`,
-      )) as any
-    ).rows;
-    expect(row.percent).toBe(100);
-    expect(row.completed_at).not.toBeNull();
+    const [row] = await queryRows<{ percent: number; completed_at: string | null }>(
+      t.ctx.db,
+      sql`SELECT percent, completed_at FROM enrolments WHERE account_id = ${y} AND session_id = ${winter.id}`,
+    );
+    expect(row?.percent).toBe(100);
+    expect(row?.completed_at).not.toBeNull();
   });
 
   it('re-applies the rule when a group moves: new ancestors’ sessions join, the old ones’ not-started go', async () => {

@@ -205,7 +205,7 @@ describe('group permissions and organization scoping', () => {
       ['POST', `${bBase}/groups/${ga.id}/members`, { accountIds: [b.owner.id] }],
       ['GET', `${bBase}/groups/${ga.id}/assignments`],
       ['GET', `${bBase}/groups/${ga.id}/observers`],
-    ] as [string, string, any][]) {
+    ] as [string, string, Record<string, unknown>?][]) {
       const res = await agent.request(method, url, body);
       expect(res.statusCode, `${method} ${url}`).toBe(404);
     }

@@ -22,7 +22,7 @@ export async function listImportRows(
 ) {
   const { orgId, ...q } = o;
   const imp = await getImport(ctx, orgId, o.importId);
-  return repo.listRows(ctx.db, { ...q, importId: imp.id }, new Map(imp.unknownGroups.map((u: any) => [u.name, u.suggestion])));
+  return repo.listRows(ctx.db, { ...q, importId: imp.id }, new Map(imp.unknownGroups.map((u) => [u.name, u.suggestion])));
 }
 
 /** The import with its first 100 rows: what the preview (and a re-check) answers. */

@@ -8,6 +8,7 @@ import { addMember } from '../../../test/factories.js';
 import { expectStatus, orgWithOwner } from '../../../test/factories-groups.js';
 import { createTestApp, type TestApp, uid } from '../../../test/harness.js';
 import { upload } from '../../../test/upload.js';
+import { queryRows } from '../../lib/sql.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -29,7 +30,7 @@ async function setup() {
 }
 
 describe('the catalogue of awkward files', () => {
-  const cases: [string, { rows: number; valid: number }, (rows: any[]) => void][] = [
+  const cases: [string, { rows: number; valid: number }, (rows: Record<string, string>[]) => void][] = [
     [
       'bom.csv',
       { rows: 2, valid: 2 },
@@ -45,7 +46,7 @@ describe('the catalogue of awkward files', () => {
       (r) => expect(r[0]).toMatchObject({ email: 'kim@example.com', firstName: 'Kim', lastName: 'Ng', groups: ['Sales'] }),
     ],
     ['ten-columns.csv', { rows: 2, valid: 2 }, (r) => expect(r.map((x) => x.externalId)).toEqual(['L1', 'L2'])],
-    ['duplicate-headers.csv', { rows: 1, valid: 1 }, (r) => expect(r[0].email).toBe('ned@example.com')],
+    ['duplicate-headers.csv', { rows: 1, valid: 1 }, (r) => expect(r[0]?.email).toBe('ned@example.com')],
     [
       'excel-dates.xlsx',
       { rows: 2, valid: 2 },
@@ -198,8 +199,11 @@ describe('approving', () => {
     expect(xia).toMatchObject({ status: 'active', role: 'admin', source: 'import', name: 'Xia Li' });
     const groups = (await o.owner.agent.get(`${o.base}/groups?q=new team`)).data.items;
     expect(groups.map((g: { name: unknown }) => g.name)).toEqual(['New team']);
-    const enrolled: any = await t.ctx.db.execute(sql`SELECT count(*)::int AS n FROM enrolments WHERE session_id = ${session.id}`);
-    expect(enrolled.rows[0].n).toBe(3);
+    const [enrolled] = await queryRows<{ n: number }>(
+      t.ctx.db,
+      sql`SELECT count(*)::int AS n FROM enrolments WHERE session_id = ${session.id}`,
+    );
+    expect(enrolled?.n).toBe(3);
     expect((await lastMail(t, `wes-${u}@example.com`))!.link).toContain('/set-password?token=');
     const rerun = expectStatus(await o.owner.agent.post(`${o.base}/imports`, { text, mode: 'create' }), 201);
     expect(rerun.data.counts.alreadyMembers).toBe(3);
@@ -249,7 +253,7 @@ describe('approving', () => {
     expect(csv.body).toContain('email,first name,last name,groups,role,location,external id');
     const xlsx = await o.owner.agent.get(`${o.base}/imports/template.xlsx`);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(xlsx.rawPayload as any);
+    await wb.xlsx.load(new Uint8Array(xlsx.rawPayload).buffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Learners', 'Help']);
     const limited = await addMember(t, o.org.id, 'manager_limited');
     expect((await limited.agent.post(`${o.base}/imports`, { text: 'email\na@example.com\n' })).statusCode).toBe(403);

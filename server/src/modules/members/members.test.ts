@@ -4,6 +4,7 @@ import { Agent } from '../../../test/agent.js';
 import { PASSWORD, addMember, lastMail } from '../../../test/factories.js';
 import { expectStatus, orgWithOwner } from '../../../test/factories-groups.js';
 import { createTestApp, type TestApp, uid } from '../../../test/harness.js';
+import { queryRows } from '../../lib/sql.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -114,10 +115,10 @@ describe('the members list', () => {
       emails: ['pending-one@example.com', 'pending-two@example.com'],
       groupIds: [group.id],
     });
-    const all: any[] = [];
+    const all: { id: string }[] = [];
     let cursor: string | null = null;
     do {
-      const res: any = await o.owner.agent.get(`${o.base}/members?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      const res = await o.owner.agent.get(`${o.base}/members?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
       all.push(...res.data.items);
       cursor = res.data.nextCursor;
     } while (cursor);
@@ -149,7 +150,7 @@ describe('the members list', () => {
     expect((await other.owner.agent.get(`${o.base}/members`)).statusCode).toBe(404);
     const learner = await addMember(t, o.org.id, 'learner');
     expect((await learner.agent.get(`${o.base}/members`)).statusCode).toBe(403);
-    const rows: any = await t.ctx.db.execute(sql`SELECT count(*)::int AS n FROM memberships WHERE org_id = ${o.org.id}`);
-    expect(rows.rows[0].n).toBe(2);
+    const [count] = await queryRows<{ n: number }>(t.ctx.db, sql`SELECT count(*)::int AS n FROM memberships WHERE org_id = ${o.org.id}`);
+    expect(count?.n).toBe(2);
   });
 });

@@ -5,6 +5,7 @@ import { addMember, lastMail, signUp } from '../../../test/factories.js';
 import { expectStatus, orgWithOwner } from '../../../test/factories-groups.js';
 import { createTestApp, type TestApp, uid } from '../../../test/harness.js';
 import { hashToken, newToken } from '../../lib/tokens.js';
+import { queryRows } from '../../lib/sql.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -77,8 +78,11 @@ describe('passcode invitations', () => {
     expect(codes.filter((c) => c === 200)).toHaveLength(50);
     expect(codes.filter((c) => c === 409)).toHaveLength(150);
     expect(results.find((r) => r.statusCode === 409)!.data.error.code).toBe('capacity_reached');
-    const [row] = ((await t.ctx.db.execute(sql`SELECT count(*)::int AS n FROM group_members WHERE group_id = ${o.group.id}`)) as any).rows;
-    expect(row.n).toBe(50);
+    const [row] = await queryRows<{ n: number }>(
+      t.ctx.db,
+      sql`SELECT count(*)::int AS n FROM group_members WHERE group_id = ${o.group.id}`,
+    );
+    expect(row?.n).toBe(50);
     expect((await o.owner.agent.get(`${o.base}/passcode-invitations/${o.pc.id}`)).data.used).toBe(50);
   });
 
