@@ -17,6 +17,7 @@ import { requestIdOf } from './http/logging.js';
 import { registerHttpMetrics, registerMetricsRoute } from './http/metrics.js';
 import { databaseRateLimitStore } from './http/rate-limit-store.js';
 import { mailboxRoutes } from './modules/dev/mailbox.routes.js';
+import { registerIdempotency } from './modules/api-keys/idempotency.js';
 import { featureRoutes } from './modules/index.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -59,14 +60,28 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Troupe API', version: '1.0.0', description: 'Bring learners into organizations, groups and programs.' },
+      security: [{ session: [] }, { bearer: [] }],
       components: {
-        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'troupe_session' }, bearer: { type: 'http', scheme: 'bearer' } },
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'troupe_session' },
+          // issue 12: organization API keys
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'An organization API key: `Authorization: Bearer trp_…` (Settings → API keys, or POST /api/v1/orgs/{orgId}/api-keys). ' +
+              'It works on /api/v1/orgs/{orgId}/… routes its scopes allow, needs no CSRF token, is never accepted in a query string, ' +
+              'and is rate-limited per key (429 with Retry-After). POSTs may carry `Idempotency-Key`: the same key and body within 24 h ' +
+              'return the first answer; the same key with another body is a 422.',
+          },
+        },
       },
     },
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   registerAuth(app, ctx);
+  registerIdempotency(app, ctx); // issue 12: Idempotency-Key on POSTs made with an API key
 
   await app.register(healthRoutes(ctx));
   registerMetricsRoute(app, ctx);

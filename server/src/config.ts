@@ -24,6 +24,13 @@ const envSchema = z.object({
   MAIL_POOL_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
   MAIL_POOL_MESSAGES: z.coerce.number().int().min(1).default(1000),
   MAIL_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
+  // issue 12: API keys and webhooks
+  API_KEY_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, 'seconds, comma-separated, e.g. 5,300,1800')
+    .default('5,300,1800,7200,18000,36000,86400'),
+  WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false', '']).default('false'),
   TRUST_PROXY: z
     .string()
     .optional()
@@ -87,6 +94,10 @@ export type Config = {
   /** Requests allowed per window on sign-in, registration, reset, passcodes and the join page. */
   /** SMTP pool (connections kept open, messages per connection) and the sending cap (0: none) per process. */
   mail: { poolConnections: number; poolMessages: number; ratePerSecond: number };
+  /** issue 12: requests per minute and API key. */
+  apiKeys: { rateLimitMax: number };
+  /** issue 12: retry delays in seconds; whether http:// and private addresses are allowed (development, tests). */
+  webhooks: { retrySchedule: number[]; allowPrivate: boolean };
   /** Proxies trusted to report the client's address; false (default): the socket's address is the client's. */
   trustProxy: TrustProxy;
   rateLimits: { auth: { max: number; windowMs: number }; keyPrefix?: string };
@@ -125,6 +136,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobs: { retryDelaySeconds: 5, retryLimit: 8, pollingIntervalSeconds: 1, schema: e.JOBS_SCHEMA },
     rateLimits: { auth: { max: e.RATE_LIMIT_AUTH_MAX, windowMs: 60_000 } },
     mail: { poolConnections: e.MAIL_POOL_CONNECTIONS, poolMessages: e.MAIL_POOL_MESSAGES, ratePerSecond: e.MAIL_RATE_PER_SECOND },
+    apiKeys: { rateLimitMax: e.API_KEY_RATE_LIMIT_MAX },
+    webhooks: { retrySchedule: e.WEBHOOK_RETRY_SCHEDULE.split(',').map(Number), allowPrivate: e.WEBHOOKS_ALLOW_PRIVATE === 'true' },
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN || undefined,
     notifyBatchSeconds: e.NOTIFY_BATCH_SECONDS,

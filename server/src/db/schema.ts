@@ -6,5 +6,8 @@ export * from './schema/invitations.js';
 export * from './schema/join-page.js';
 export * from './schema/imports.js';
 export * from './schema/observers.js';
+export * from './schema/api-keys.js';
+export * from './schema/webhooks.js';
+export * from './schema/people.js';
 export * from './schema/operations.js';
 export * from './schema/space.js';

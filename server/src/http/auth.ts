@@ -13,11 +13,25 @@ export type OrgAccess = { orgId: string; role: string; permissions: Permission[]
 /** Who may call a route: anyone, any signed-in account, or members holding a permission in `:orgId`. */
 export type RouteAuth = 'public' | 'account' | Permission;
 
+// --- issue 12: API keys (`Authorization: Bearer trp_…`) -------------------------------------------
+/** What a bearer key grants: one organization, the permissions of its scopes, and the account it acts as. */
+export type BearerAccess = { keyId: string; orgId: string; role: string; permissions: Permission[]; account: AuthAccount };
+export type BearerResolver = (ctx: AppContext, secret: string, ip: string) => Promise<BearerAccess>;
+let bearerResolver: BearerResolver | null = null;
+/** Installed by the api-keys module (modules/index.ts), so http/ does not depend on a feature. */
+export function setBearerResolver(fn: BearerResolver): void {
+  bearerResolver = fn;
+}
+const KEY_IN_QUERY = /[?&][^#]*trp_[A-Za-z0-9_-]{20}/;
+// ---------------------------------------------------------------------------------------------------
+
 declare module 'fastify' {
   interface FastifyRequest {
     account: AuthAccount | null;
     sessionHash: string | null;
     org: OrgAccess | null;
+    /** Set when the request is authenticated by an API key (issue 12). */
+    bearer: BearerAccess | null;
   }
   interface FastifyContextConfig {
     auth?: RouteAuth;
@@ -35,8 +49,24 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('account', null);
   app.decorateRequest('sessionHash', null);
   app.decorateRequest('org', null);
+  app.decorateRequest('bearer', null);
+  const keyLimiter = app.createRateLimit({
+    max: () => ctx.config.apiKeys.rateLimitMax,
+    timeWindow: 60_000,
+    keyGenerator: (req) => `api-key:${req.bearer?.keyId ?? req.ip}`,
+  });
 
   app.addHook('onRequest', async (req, reply) => {
+    // issue 12: a key is taken from the Authorization header only; one in the address is refused (logs keep addresses).
+    if (KEY_IN_QUERY.test(req.url))
+      throw new AppError(400, 'api_key_in_query', 'Send the API key in the Authorization header, never in the address.');
+    const bearer = /^Bearer\s+(trp_\S*)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (bearer) {
+      if (!bearerResolver) throw new AppError(401, 'invalid_api_key', 'The API key is not valid.');
+      req.bearer = await bearerResolver(ctx, bearer, req.ip);
+      req.account = req.bearer.account;
+      return;
+    }
     const raw = req.cookies[sessionCookieName(ctx)];
     if (raw) {
       const found = await findSession(ctx, raw);
@@ -52,6 +82,7 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
   app.addHook('preValidation', async (req, reply) => {
     const auth = req.routeOptions.config?.auth;
     if (auth === undefined) return; // static files, docs, not-found
+    if (req.bearer) return authorizeBearer(req, req.bearer, auth, keyLimiter); // no CSRF: browsers never add this header
     const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
     if (unsafe) checkCsrf(ctx, req);
     if (auth === 'public') return;
@@ -74,6 +105,29 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
     }
     void reply;
   });
+}
+
+/** issue 12: a key works on its own organization's routes its scopes allow, within its rate limit. */
+async function authorizeBearer(
+  req: FastifyRequest,
+  bearer: BearerAccess,
+  auth: RouteAuth,
+  limiter: (
+    req: FastifyRequest,
+  ) => Promise<{ isAllowed: true; key: string } | { isAllowed: false; isExceeded: boolean; ttlInSeconds: number }>,
+): Promise<void> {
+  const limit = await limiter(req);
+  if (!limit.isAllowed && limit.isExceeded)
+    throw new AppError(429, 'rate_limited', `Too many requests with this API key; try again in ${limit.ttlInSeconds} seconds.`, {
+      retryAfterSeconds: limit.ttlInSeconds,
+    });
+  if (auth === 'public') return;
+  if (auth === 'account') throw new AppError(403, 'api_key_not_allowed', 'API keys work only on /api/v1/orgs/:orgId/… routes.');
+  const orgId = (req.params as Record<string, string> | undefined)?.orgId;
+  if (orgId !== bearer.orgId) throw notFound('Organization');
+  if (!bearer.permissions.includes(auth))
+    throw new AppError(403, 'insufficient_scope', `This API key's scopes do not allow this action (${auth}).`);
+  req.org = { orgId, role: bearer.role, permissions: bearer.permissions, scope: null };
 }
 
 function checkCsrf(ctx: AppContext, req: FastifyRequest): void {

@@ -23,6 +23,9 @@ export const PERMISSIONS = [
   'imports.manage',
   'joinpage.manage',
   'apikeys.manage',
+  // issue 12 (API keys, webhooks): managing webhook endpoints; reporting progress from another system.
+  'webhooks.manage',
+  'enrolments.report',
   'learning.self',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -48,7 +51,15 @@ const MANAGER_FULL: Permission[] = [
   'imports.manage',
   'joinpage.manage',
 ];
-const ADMIN: Permission[] = [...MANAGER_FULL, 'org.update', 'locations.manage', 'audit.read', 'apikeys.manage'];
+const ADMIN: Permission[] = [
+  ...MANAGER_FULL,
+  'org.update',
+  'locations.manage',
+  'audit.read',
+  'apikeys.manage',
+  'webhooks.manage',
+  'enrolments.report',
+];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: ADMIN,

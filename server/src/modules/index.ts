@@ -3,6 +3,13 @@ import type { AppContext } from '../context.js';
 import type { JobDefinition, JobQueue } from '../jobs/queue.js';
 import { indexMailHooks, type MailHook } from '../mail/hooks.js';
 import { emailJobs } from '../mail/outbox.js';
+import { setBearerResolver } from '../http/auth.js';
+import { apiKeysRoutes } from './api-keys/api-keys.routes.js';
+import { resolveApiKey } from './api-keys/bearer.js';
+import { webhookJobs } from './webhooks/delivery-job.js';
+import { registerWebhookTemplates } from './webhooks/disabled-mail.js';
+import { webhooksRoutes } from './webhooks/webhooks.routes.js';
+import { peopleRoutes } from './people/people.routes.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { enrolmentsRoutes } from './enrolments/enrolments.routes.js';
@@ -37,20 +44,30 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
   passcodesRoutes,
   importsRoutes,
   joinPageRoutes,
+  apiKeysRoutes,
+  webhooksRoutes,
+  peopleRoutes,
   postsRoutes,
 ];
 
-/** What follows each template's delivery, for every feature. */
-export const featureMailHooks: MailHook[] = [invitationMailHooks(['invitation', 'session-invitation']), joinPageMailHooks];
+/** What follows each template's delivery, for every feature (delivery events go to the webhooks outbox). */
+export function featureMailHooks(jobs: JobQueue): MailHook[] {
+  return [invitationMailHooks(['invitation', 'session-invitation'], jobs), joinPageMailHooks];
+}
 
 /** Registers every feature's background jobs (the email jobs bound to the mail hooks): called once at start. */
 export function registerFeatureJobs(jobs: JobQueue): void {
   const list: JobDefinition[] = [
-    ...emailJobs(indexMailHooks(featureMailHooks)),
+    ...emailJobs(indexMailHooks(featureMailHooks(jobs))),
     ...invitationJobs,
     ...importJobs,
     ...observerJobs,
+    ...webhookJobs,
     ...spaceJobs,
   ];
   jobs.register(list);
 }
+
+// API keys authenticate bearer requests; the webhooks module adds its email template.
+setBearerResolver(resolveApiKey);
+registerWebhookTemplates();

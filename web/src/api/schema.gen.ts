@@ -510,6 +510,8 @@ export interface paths {
                   | 'imports.manage'
                   | 'joinpage.manage'
                   | 'apikeys.manage'
+                  | 'webhooks.manage'
+                  | 'enrolments.report'
                   | 'learning.self'
                 )[];
                 /** @description Roles this member may give in this organization (invitations, imports, role changes). */
@@ -656,6 +658,8 @@ export interface paths {
                 | 'imports.manage'
                 | 'joinpage.manage'
                 | 'apikeys.manage'
+                | 'webhooks.manage'
+                | 'enrolments.report'
                 | 'learning.self'
               )[];
               createdAt: string;
@@ -2399,6 +2403,58 @@ export interface paths {
                 name: string;
                 email: string;
               } | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/enrolments/{enrolmentId}/progress': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Report progress from another system (0–100, never decreasing; 100 completes and issues a certificate) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          enrolmentId: string;
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Progress never decreases: a lower value keeps the current one. 100 completes the enrolment and issues a certificate. */
+            percent: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              enrolmentId: string;
+              accountId: string;
+              sessionId: string;
+              percent: number;
+              completed: boolean;
             };
           };
         };
@@ -5244,6 +5300,744 @@ export interface paths {
       };
     };
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/api-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The organization API keys, with when and from where each was last used (never the secrets) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                name: string;
+                /** @description The first characters of the secret, to recognise the key. */
+                prefix: string;
+                scopes: (
+                  | 'members:read'
+                  | 'members:write'
+                  | 'groups:read'
+                  | 'groups:write'
+                  | 'invitations:write'
+                  | 'imports:write'
+                  | 'enrolments:read'
+                  | 'enrolments:write'
+                  | 'webhooks:write'
+                )[];
+                expiresAt: string | null;
+                revokedAt: string | null;
+                lastUsedAt: string | null;
+                lastUsedIp: string | null;
+                createdAt: string;
+              }[];
+              nextCursor: null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Create an API key; its secret (`trp_…`) is in this answer only
+     * @description Send the secret as `Authorization: Bearer trp_…` on `/api/v1/orgs/:orgId/…` routes its scopes allow. Keys are never accepted in a query string. A key cannot create keys, nor give or change the owner and admin roles.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            scopes: (
+              | 'members:read'
+              | 'members:write'
+              | 'groups:read'
+              | 'groups:write'
+              | 'invitations:write'
+              | 'imports:write'
+              | 'enrolments:read'
+              | 'enrolments:write'
+              | 'webhooks:write'
+            )[];
+            expiresAt?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              /** @description The first characters of the secret, to recognise the key. */
+              prefix: string;
+              scopes: (
+                | 'members:read'
+                | 'members:write'
+                | 'groups:read'
+                | 'groups:write'
+                | 'invitations:write'
+                | 'imports:write'
+                | 'enrolments:read'
+                | 'enrolments:write'
+                | 'webhooks:write'
+              )[];
+              expiresAt: string | null;
+              revokedAt: string | null;
+              lastUsedAt: string | null;
+              lastUsedIp: string | null;
+              createdAt: string;
+              /** @description The key itself (`trp_…`): shown in this answer only, never again. */
+              secret: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/api-keys/{keyId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke an API key; it stops working at once */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          keyId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/webhooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Webhook endpoints
+     * @description Deliveries follow Standard Webhooks 1.0: headers `webhook-id` (the same across retries and redeliveries), `webhook-timestamp` and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body` with the secret; two signatures, space-separated, while a rotated secret overlaps). The body is `{type, timestamp, data}`. Per-person events of bulk changes come grouped, up to 500 people in `data.items` per message. An endpoint's messages are delivered in order. Failures (5xx, 429, timeouts after 15 s, connection errors) are retried after about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 24 h (with jitter; `Retry-After` honoured); redirects are not followed; 410 turns the endpoint off, and so does failing for 3 days (the owners are emailed). Only https URLs to public addresses.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                url: string;
+                events: (
+                  | 'invitation.created'
+                  | 'invitation.delivered'
+                  | 'invitation.accepted'
+                  | 'invitation.declined'
+                  | 'invitation.cancelled'
+                  | 'member.joined'
+                  | 'member.updated'
+                  | 'member.archived'
+                  | 'member.restored'
+                  | 'group.member_added'
+                  | 'group.member_removed'
+                  | 'enrolment.created'
+                  | 'enrolment.completed'
+                  | 'import.completed'
+                  | 'passcode.capacity_reached'
+                )[];
+                enabled: boolean;
+                /** @description Why Troupe turned it off: 410 Gone, or failing for 3 days. */
+                disabledReason: ('gone' | 'failing') | null;
+                /** @description Until then, deliveries are signed with the previous secret as well. */
+                previousSecretUntil: string | null;
+                createdAt: string;
+              }[];
+              nextCursor: null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Add an endpoint; its signing secret (`whsec_…`) is in this answer only
+     * @description Deliveries follow Standard Webhooks 1.0: headers `webhook-id` (the same across retries and redeliveries), `webhook-timestamp` and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body` with the secret; two signatures, space-separated, while a rotated secret overlaps). The body is `{type, timestamp, data}`. Per-person events of bulk changes come grouped, up to 500 people in `data.items` per message. An endpoint's messages are delivered in order. Failures (5xx, 429, timeouts after 15 s, connection errors) are retried after about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 24 h (with jitter; `Retry-After` honoured); redirects are not followed; 410 turns the endpoint off, and so does failing for 3 days (the owners are emailed). Only https URLs to public addresses.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            url: string;
+            events: (
+              | 'invitation.created'
+              | 'invitation.delivered'
+              | 'invitation.accepted'
+              | 'invitation.declined'
+              | 'invitation.cancelled'
+              | 'member.joined'
+              | 'member.updated'
+              | 'member.archived'
+              | 'member.restored'
+              | 'group.member_added'
+              | 'group.member_removed'
+              | 'enrolment.created'
+              | 'enrolment.completed'
+              | 'import.completed'
+              | 'passcode.capacity_reached'
+            )[];
+            enabled?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              url: string;
+              events: (
+                | 'invitation.created'
+                | 'invitation.delivered'
+                | 'invitation.accepted'
+                | 'invitation.declined'
+                | 'invitation.cancelled'
+                | 'member.joined'
+                | 'member.updated'
+                | 'member.archived'
+                | 'member.restored'
+                | 'group.member_added'
+                | 'group.member_removed'
+                | 'enrolment.created'
+                | 'enrolment.completed'
+                | 'import.completed'
+                | 'passcode.capacity_reached'
+              )[];
+              enabled: boolean;
+              /** @description Why Troupe turned it off: 410 Gone, or failing for 3 days. */
+              disabledReason: ('gone' | 'failing') | null;
+              /** @description Until then, deliveries are signed with the previous secret as well. */
+              previousSecretUntil: string | null;
+              createdAt: string;
+              /** @description The signing secret (`whsec_…`): in this answer only. Verify deliveries with a Standard Webhooks library. */
+              secret: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/webhooks/{webhookId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove an endpoint */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          webhookId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change the URL or events, turn it on or off */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          webhookId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            url?: string;
+            events?: (
+              | 'invitation.created'
+              | 'invitation.delivered'
+              | 'invitation.accepted'
+              | 'invitation.declined'
+              | 'invitation.cancelled'
+              | 'member.joined'
+              | 'member.updated'
+              | 'member.archived'
+              | 'member.restored'
+              | 'group.member_added'
+              | 'group.member_removed'
+              | 'enrolment.created'
+              | 'enrolment.completed'
+              | 'import.completed'
+              | 'passcode.capacity_reached'
+            )[];
+            enabled?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              url: string;
+              events: (
+                | 'invitation.created'
+                | 'invitation.delivered'
+                | 'invitation.accepted'
+                | 'invitation.declined'
+                | 'invitation.cancelled'
+                | 'member.joined'
+                | 'member.updated'
+                | 'member.archived'
+                | 'member.restored'
+                | 'group.member_added'
+                | 'group.member_removed'
+                | 'enrolment.created'
+                | 'enrolment.completed'
+                | 'import.completed'
+                | 'passcode.capacity_reached'
+              )[];
+              enabled: boolean;
+              /** @description Why Troupe turned it off: 410 Gone, or failing for 3 days. */
+              disabledReason: ('gone' | 'failing') | null;
+              /** @description Until then, deliveries are signed with the previous secret as well. */
+              previousSecretUntil: string | null;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/webhooks/{webhookId}/rotate-secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A new signing secret; the previous one signs too during the overlap */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          webhookId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @default 24 */
+            overlapHours?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              secret: string;
+              previousSecretUntil: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/webhooks/{webhookId}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The delivery log: each delivery with its attempts (status, duration, response excerpt) */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          orgId: string;
+          webhookId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                /** @description The `webhook-id` header: the same across retries and redeliveries. */
+                messageId: string;
+                type: string;
+                /** @enum {string} */
+                status: 'pending' | 'delivered' | 'failed';
+                attempts: number;
+                lastStatusCode: number | null;
+                nextAttemptAt: string | null;
+                deliveredAt: string | null;
+                createdAt: string;
+                /** @description The latest attempts, newest first. */
+                attemptLog: {
+                  statusCode: number | null;
+                  durationMs: number;
+                  responseExcerpt: string | null;
+                  error: string | null;
+                  createdAt: string;
+                }[];
+              }[];
+              nextCursor: null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/webhooks/{webhookId}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a `webhook.test` event to this endpoint */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          webhookId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              deliveryId: string;
+              messageId: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Deliver a message again, with the same `webhook-id` */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          webhookId: string;
+          deliveryId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              deliveryId: string;
+              messageId: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/people/{externalId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Create or update a person by your own id (a managed account or an invitation); the same call again changes nothing
+     * @description Sets name, locale (managed accounts), role (never owner or admin) and groups (`groupsMode`: `replace` or `add`); the groups' programs enrol them. 201 when the person is new, 200 otherwise (`changed: false` when nothing was done).
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          externalId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            email: string;
+            name: string;
+            /**
+             * @description `create`: a managed account at once; `invite`: an invitation the person accepts.
+             * @enum {string}
+             */
+            mode: 'create' | 'invite';
+            /** @enum {string} */
+            locale?: 'en' | 'fr';
+            /**
+             * @default learner
+             * @enum {string}
+             */
+            role?: 'manager_full' | 'manager_limited' | 'learner' | 'guest';
+            /** Format: uuid */
+            locationId?: string;
+            /** @default [] */
+            groupIds?: string[];
+            /**
+             * @default replace
+             * @enum {string}
+             */
+            groupsMode?: 'replace' | 'add';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              externalId: string;
+              email: string;
+              accountId: string | null;
+              invitationId: string | null;
+              /** @enum {string} */
+              status: 'active' | 'invited';
+              /** @description false when the same request was already applied: nothing was done. */
+              changed: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              externalId: string;
+              email: string;
+              accountId: string | null;
+              invitationId: string | null;
+              /** @enum {string} */
+              status: 'active' | 'invited';
+              /** @description false when the same request was already applied: nothing was done. */
+              changed: boolean;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Archive the person (started training is kept), or cancel their open invitation */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          externalId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
     options?: never;
     head?: never;
     patch?: never;

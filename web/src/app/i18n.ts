@@ -8,6 +8,8 @@ import invitationsEn from '../locales/invitations.en.json';
 import invitationsFr from '../locales/invitations.fr.json';
 import importsEn from '../locales/imports.en.json';
 import importsFr from '../locales/imports.fr.json';
+import apiKeysEn from '../locales/api-keys.en.json';
+import apiKeysFr from '../locales/api-keys.fr.json';
 import spaceEn from '../locales/space.en.json';
 import spaceFr from '../locales/space.fr.json';
 
@@ -80,6 +82,9 @@ i18n.addResourceBundle('en', 'translation', { invitations: invitationsEn }, true
 i18n.addResourceBundle('fr', 'translation', { invitations: invitationsFr }, true, true);
 // Imports (upload, preview, progress, history): merged deeply under `imports` (keeps `imports.empty`).
 i18n.addResourceBundle('en', 'translation', { imports: importsEn }, true, true);
+// issue 12: Settings → API keys, under `apiKeys`.
+i18n.addResourceBundle('en', 'translation', { apiKeys: apiKeysEn }, true, true);
+i18n.addResourceBundle('fr', 'translation', { apiKeys: apiKeysFr }, true, true);
 i18n.addResourceBundle('fr', 'translation', { imports: importsFr }, true, true);
 // The group space (posts, comments, the learner's feed), under `space`.
 i18n.addResourceBundle('en', 'translation', { space: spaceEn }, true, true);

@@ -109,18 +109,24 @@ export type ProgressTarget = {
   opensAt: Ts;
   closesAt: Ts | null;
   memberStatus: string | null;
+  accountId: string;
 };
 
 /** Locks one of the learner's enrolments for a progress update. */
-export async function lockMyEnrolment(tx: Db, o: { accountId: string; enrolmentId: string }): Promise<ProgressTarget | null> {
+export async function lockMyEnrolment(
+  tx: Db,
+  o: { accountId: string; enrolmentId: string } | { orgId: string; enrolmentId: string },
+): Promise<ProgressTarget | null> {
+  // issue 12: another system reports progress for any enrolment of its organization.
+  const owner = 'accountId' in o ? sql`e.account_id = ${o.accountId}` : sql`e.org_id = ${o.orgId}`;
   const [row] = await queryRows<ProgressTarget>(
     tx,
     sql`SELECT e.id, e.org_id AS "orgId", e.session_id AS "sessionId", s.program_id AS "programId", e.percent, e.completed_at AS "completedAt",
-        s.opens_at AS "opensAt", s.closes_at AS "closesAt", m.status AS "memberStatus"
+        s.opens_at AS "opensAt", s.closes_at AS "closesAt", m.status AS "memberStatus", e.account_id AS "accountId"
       FROM enrolments e
       JOIN program_sessions s ON s.id = e.session_id
       LEFT JOIN memberships m ON m.org_id = e.org_id AND m.account_id = e.account_id
-      WHERE e.id = ${o.enrolmentId} AND e.account_id = ${o.accountId}
+      WHERE e.id = ${o.enrolmentId} AND ${owner}
       FOR UPDATE OF e`,
   );
   return row ?? null;

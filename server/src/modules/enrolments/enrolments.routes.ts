@@ -111,6 +111,46 @@ export const enrolmentsRoutes =
       },
     );
 
+    // issue 12: progress reported by another system (API key with enrolments:write).
+    app.post(
+      '/api/v1/orgs/:orgId/enrolments/:enrolmentId/progress',
+      {
+        config: { auth: 'enrolments.report' },
+        schema: {
+          tags,
+          summary: 'Report progress from another system (0–100, never decreasing; 100 completes and issues a certificate)',
+          params: s.enrolmentParams.extend({ orgId: z.string() }),
+          body: s.progressBody.meta({ example: { percent: 100 } }),
+          response: {
+            200: z
+              .object({
+                enrolmentId: z.string(),
+                accountId: z.string(),
+                sessionId: z.string(),
+                percent: z.number(),
+                completed: z.boolean(),
+              })
+              .meta({
+                example: {
+                  enrolmentId: '01938a7e-0000-7000-8000-000000000010',
+                  accountId: '01938a7e-0000-7000-8000-000000000020',
+                  sessionId: '01938a7e-0000-7000-8000-000000000030',
+                  percent: 100,
+                  completed: true,
+                },
+              }),
+          },
+        },
+      },
+      async (req) =>
+        svc.reportProgress(ctx, {
+          actor: actorFrom(req),
+          orgId: orgOf(req).orgId,
+          enrolmentId: req.params.enrolmentId,
+          percent: req.body.percent,
+        }),
+    );
+
     app.get(
       '/api/v1/certificates/:certificateId',
       {

@@ -5,11 +5,12 @@ import { newToken } from '../../lib/tokens.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from '../groups/groups.service.js';
 import { statusAt } from '../programs/programs.schemas.js';
+import { recordEvent } from '../webhooks/events.service.js';
 import * as repo from './enrolments.repo.js';
 
 export type { MyEnrolmentRow, OrgEnrolmentRow } from './enrolments.repo.js';
 
-type Ctx = Pick<AppContext, 'db' | 'clock'>;
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'jobs'>;
 
 export const listMyEnrolments = (ctx: Pick<AppContext, 'db'>, o: Parameters<typeof repo.listMyEnrolments>[1]) =>
   repo.listMyEnrolments(ctx.db, o);
@@ -42,12 +43,29 @@ export async function getHome(ctx: Pick<AppContext, 'db'>, o: { accountId: strin
  * 100 completes the enrolment and issues the learner's certificate for the program.
  */
 export async function recordProgress(ctx: Ctx, o: { actor: Actor; enrolmentId: string; percent: number }) {
+  await applyProgress(ctx, { ...o, target: { accountId: o.actor.id, enrolmentId: o.enrolmentId } });
+  const { items } = await repo.listMyEnrolments(ctx.db, { accountId: o.actor.id, enrolmentId: o.enrolmentId, limit: 1 });
+  if (!items[0]) throw notFound('Enrolment');
+  return items[0];
+}
+
+/** Progress reported by another system (the LMS where the training happens) for an enrolment of the organization. */
+export async function reportProgress(ctx: Ctx, o: { actor: Actor; orgId: string; enrolmentId: string; percent: number }) {
+  const e = await applyProgress(ctx, { ...o, target: { orgId: o.orgId, enrolmentId: o.enrolmentId } });
+  const percent = Math.max(e.percent, o.percent);
+  return { enrolmentId: e.id, accountId: e.accountId, sessionId: e.sessionId, percent, completed: percent === 100 };
+}
+
+async function applyProgress(
+  ctx: Ctx,
+  o: { actor: Actor; percent: number; target: Parameters<typeof repo.lockMyEnrolment>[1] },
+): Promise<repo.ProgressTarget> {
   const now = ctx.clock.now();
-  await ctx.db.transaction(async (tx) => {
-    const e = await repo.lockMyEnrolment(tx, { accountId: o.actor.id, enrolmentId: o.enrolmentId });
+  return ctx.db.transaction(async (tx) => {
+    const e = await repo.lockMyEnrolment(tx, o.target);
     // An archived learner keeps what they started; what they never started is no longer theirs to open.
     if (!e || (e.memberStatus !== 'active' && e.percent === 0 && !e.completedAt)) throw notFound('Enrolment');
-    if (o.percent <= e.percent) return;
+    if (o.percent <= e.percent) return e;
     const status = statusAt(e.opensAt, e.closesAt, now);
     if (status === 'scheduled') throw new AppError(409, 'session_not_open', 'This session has not opened yet.');
     if (status === 'closed') throw new AppError(409, 'session_closed', 'This session is closed; progress can no longer be recorded.');
@@ -57,11 +75,18 @@ export async function recordProgress(ctx: Ctx, o: { actor: Actor; enrolmentId: s
       await repo.issueCertificate(tx, {
         id: newToken(16),
         orgId: e.orgId,
-        accountId: o.actor.id,
+        accountId: e.accountId,
         programId: e.programId,
         sessionId: e.sessionId,
         enrolmentId: e.id,
         now,
+      });
+      // issue 12: webhook
+      await recordEvent(tx, ctx.jobs, e.orgId, 'enrolment.completed', {
+        enrolmentId: e.id,
+        accountId: e.accountId,
+        sessionId: e.sessionId,
+        programId: e.programId,
       });
     }
     await recordAudit(tx, {
@@ -73,10 +98,8 @@ export async function recordProgress(ctx: Ctx, o: { actor: Actor; enrolmentId: s
       ip: o.actor.ip,
       data: { sessionId: e.sessionId, from: e.percent, to: o.percent },
     });
+    return e;
   });
-  const { items } = await repo.listMyEnrolments(ctx.db, { accountId: o.actor.id, enrolmentId: o.enrolmentId, limit: 1 });
-  if (!items[0]) throw notFound('Enrolment');
-  return items[0];
 }
 
 /** A certificate, for its owner or for staff of the organization that issued it; 404 for anyone else. */

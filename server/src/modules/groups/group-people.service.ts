@@ -6,10 +6,11 @@ import * as people from './group-people.repo.js';
 import { activeMembersAmong, findGroup } from './groups.repo.js';
 import type { Actor } from './groups.service.js';
 import { cleanIds } from '../../lib/sql.js';
+import { recordBatchEvents, recordEvent } from '../webhooks/events.service.js';
 
 export type { PersonRow } from './group-people.repo.js';
 
-type Ctx = Pick<AppContext, 'db' | 'clock'>;
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'jobs'>;
 
 /** The audit event keeps the first ids only: a 10,000-member addition must not write a megabyte of JSON. */
 const sample = (ids: string[]) => ids.slice(0, 100);
@@ -64,6 +65,15 @@ export async function addMembers(ctx: Ctx, o: { actor: Actor; orgId: string; gro
       ip: o.actor.ip,
       data: { added, accountIds: sample(accountIds) },
     });
+    if (added > 0)
+      await recordBatchEvents(
+        tx,
+        ctx.jobs,
+        o.orgId,
+        'group.member_added',
+        accountIds.map((accountId) => ({ accountId })),
+        { groupId: o.groupId },
+      ); // issue 12: webhook
     return added;
   });
 }
@@ -83,6 +93,7 @@ export async function removeMember(ctx: Ctx, o: { actor: Actor; orgId: string; g
       ip: o.actor.ip,
       data: { accountId: o.accountId },
     });
+    await recordEvent(tx, ctx.jobs, o.orgId, 'group.member_removed', { groupId: o.groupId, accountId: o.accountId }); // issue 12: webhook
   });
 }
 

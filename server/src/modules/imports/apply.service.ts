@@ -9,6 +9,7 @@ import { createAccounts } from './apply-create.js';
 import { type ApplyCtx, createMissingGroups, decideRows } from './apply-decide.js';
 import { inviteRows, retireCurrentInvitations } from './apply-invite.js';
 import { allowedRoles, type ImportMode } from './preview.service.js';
+import { recordEvent } from '../webhooks/events.service.js';
 import { one } from '../../lib/rows.js';
 
 /** Lines applied per statement: progress moves after each slice. */
@@ -140,6 +141,7 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
       targetId: importId,
       data: result,
     });
+    await recordEvent(tx, ctx.jobs, imp.orgId, 'import.completed', { importId, mode, ...result }); // issue 12: webhook
   });
 }
 

@@ -11,6 +11,7 @@ import { admitProvenAddress, type Person } from '../admission/admission.service.
 import { recordAudit } from '../audit/audit.service.js';
 import { findLink, type LinkState, linkState, markLinkAccepted } from './links.service.js';
 import { one } from '../../lib/rows.js';
+import { recordEvent } from '../webhooks/events.service.js';
 
 const CLOSED: Record<Exclude<LinkState, 'open' | 'accepted'>, [number, string]> = {
   declined: [410, 'You declined this invitation. Ask your manager for a new one if you changed your mind.'],
@@ -103,6 +104,20 @@ async function acceptLocked(ctx: AppContext, tx: Db, token: string, who: Who, ip
     now,
   });
   await markLinkAccepted(tx, { invitationId: inv.id, accountId: admitted.accountId, now });
+  // issue 12: webhooks
+  await recordEvent(tx, ctx.jobs, inv.orgId, 'invitation.accepted', {
+    invitationId: inv.id,
+    accountId: admitted.accountId,
+    email: inv.email,
+  });
+  if (admitted.newMember)
+    await recordEvent(tx, ctx.jobs, inv.orgId, 'member.joined', {
+      accountId: admitted.accountId,
+      email: inv.email,
+      role: admitted.role,
+      groupIds: inv.groupIds,
+      source: 'invitation',
+    });
   return { orgId: inv.orgId, alreadyAccepted: false, accountId: admitted.accountId };
 }
 
@@ -142,5 +157,6 @@ export async function declineInvitation(ctx: AppContext, o: { token: string; ip?
       ip: o.ip,
       data: { email: inv.email },
     });
+    await recordEvent(tx, ctx.jobs, inv.orgId, 'invitation.declined', { invitationId: inv.id, email: inv.email }); // issue 12: webhook
   });
 }

@@ -10,6 +10,7 @@ import { queryRows } from '../../lib/sql.js';
 import { type Actor, assertCanGrant, requireGroups } from '../members/members.service.js';
 import { parseAddressList, type Skipped, screenAddresses } from './address-list.js';
 import { type Invitation, issueTokens } from './invitations.repo.js';
+import { recordBatchEvents } from '../webhooks/events.service.js';
 import { one } from '../../lib/rows.js';
 
 export type InviteRequest = {
@@ -166,6 +167,13 @@ export async function createEmailInvitations(
     ip: o.actor.ip,
     data: { count: items.length, groupIds: o.groupIds, role: o.role, sendAt: o.sendAt?.toISOString() ?? null },
   });
+  await recordBatchEvents(
+    tx,
+    ctx.jobs,
+    o.orgId,
+    'invitation.created',
+    items.map((i) => ({ invitationId: i.id, email: i.email, role: i.role, groupIds: i.groupIds, sendAt: i.sendAt })),
+  ); // issue 12: webhook
   return { items, skipped };
 }
 

@@ -5,11 +5,13 @@ import { AppError, conflict, notFound } from '../../http/errors.js';
 import { normalizeEmail } from '../../lib/email-address.js';
 import { queryRows, uuidArray } from '../../lib/sql.js';
 import type { MailHook } from '../../mail/hooks.js';
+import type { JobQueue } from '../../jobs/queue.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from '../members/members.service.js';
 import { requireEmail } from '../accounts/accounts.service.js';
 import { createEmailInvitations, queueInvitationEmails } from './invite.service.js';
 import { effectiveStatus, type Invitation } from './invitations.repo.js';
+import { recordBatchEvents, recordEvent } from '../webhooks/events.service.js';
 import { one } from '../../lib/rows.js';
 
 const CANCELLABLE = ['prospect', 'pending'];
@@ -42,6 +44,13 @@ export async function cancelInvitations(
         ip: o.actor.ip,
         data: { count: ids.length, emails: rows.slice(0, 100).map((r) => r.email) },
       });
+      await recordBatchEvents(
+        tx,
+        ctx.jobs,
+        o.orgId,
+        'invitation.cancelled',
+        rows.map((r) => ({ invitationId: r.id, email: r.email })),
+      ); // issue 12: webhook
     }
     return rows;
   });
@@ -210,14 +219,24 @@ export async function changeAddress(ctx: AppContext, o: { actor: Actor; orgId: s
  * Delivery updates the invitation (email invitations, program-session invitations and join-page
  * requests): prospect → pending once the SMTP server accepted the message; a failure is noted on it.
  */
-export function invitationMailHooks(templates: string[]): MailHook {
+export function invitationMailHooks(templates: string[], jobs?: JobQueue): MailHook {
   return {
     templates,
     async sent(tx, refIds) {
-      await tx
+      const sent = await tx
         .update(invitations)
         .set({ status: 'pending', sentAt: sql`now()`, lastError: null, updatedAt: sql`now()` })
-        .where(and(sql`${invitations.id} = ANY(${uuidArray(refIds)})`, eq(invitations.status, 'prospect')));
+        .where(and(sql`${invitations.id} = ANY(${uuidArray(refIds)})`, eq(invitations.status, 'prospect')))
+        .returning({ id: invitations.id, orgId: invitations.orgId, email: invitations.email });
+      if (!jobs) return;
+      // issue 12: invitation.delivered, one event per invitation or grouped when a chunk holds several.
+      const byOrg = new Map<string, { invitationId: string; email: string }[]>();
+      for (const i of sent) byOrg.set(i.orgId, [...(byOrg.get(i.orgId) ?? []), { invitationId: i.id, email: i.email }]);
+      for (const [orgId, items] of byOrg) {
+        const [only] = items;
+        if (items.length === 1 && only) await recordEvent(tx, jobs, orgId, 'invitation.delivered', only);
+        else await recordBatchEvents(tx, jobs, orgId, 'invitation.delivered', items);
+      }
     },
     async failed(tx, failures) {
       await queryRows(

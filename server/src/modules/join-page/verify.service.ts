@@ -12,6 +12,7 @@ import { findLink, linkState, markLinkAccepted } from '../invitations/links.serv
 import { findEnabledOfOrg, offeredGroups, offeredLocations } from './join-page.repo.js';
 import type { LINK_STATES } from './join-page.schemas.js';
 import { brandingOf, unavailable } from './request.service.js';
+import { recordEvent } from '../webhooks/events.service.js';
 import { one } from '../../lib/rows.js';
 
 // The link in the verification email. Opening it (GET) never acts: only the POSTs below do, signed in
@@ -114,6 +115,13 @@ async function joinLocked(ctx: AppContext, tx: Db, token: string, who: Who, ip?:
     now,
   });
   await markLinkAccepted(tx, { invitationId: inv.id, accountId: admitted.accountId, now });
+  if (admitted.newMember)
+    await recordEvent(tx, ctx.jobs, inv.orgId, 'member.joined', {
+      accountId: admitted.accountId,
+      role: admitted.role,
+      groupIds: inv.groupIds,
+      source: 'join_page',
+    }); // issue 12: webhook
   return { orgId: inv.orgId, groupId, alreadyAccepted: false, accountId: admitted.accountId };
 }
 

@@ -10,6 +10,7 @@ import { createAuthToken, TOKEN_TTL, requireEmail } from '../accounts/accounts.s
 import { recordAudit } from '../audit/audit.service.js';
 import { addAccountsToGroups, existingGroupIds, removeAccountsFromGroup } from '../groups/group-membership.service.js';
 import { joinOrganization } from './membership.service.js';
+import { recordBatchEvents, recordEvent } from '../webhooks/events.service.js';
 import { one } from '../../lib/rows.js';
 
 export type Actor = AuthAccount & { ip?: string; role: string };
@@ -116,6 +117,15 @@ export async function createManagedMember(
       ip: o.actor.ip,
       data: { email: addr.email, role: o.role, groupIds },
     });
+    // issue 12: webhook
+    await recordEvent(tx, ctx.jobs, o.orgId, 'member.joined', {
+      accountId: account.id,
+      email: account.email,
+      name: account.name,
+      role: o.role,
+      groupIds,
+      source: 'managed',
+    });
     return { accountId: account.id, email: account.email, name: account.name, role: o.role as Role, status: 'active' as const };
   });
 }
@@ -154,6 +164,12 @@ export async function changeRole(ctx: AppContext, o: { actor: Actor; orgId: stri
       ip: o.actor.ip,
       data: { from: m.role, to: o.role },
     });
+    if (m.role !== o.role)
+      await recordEvent(tx, ctx.jobs, o.orgId, 'member.updated', {
+        accountId: o.accountId,
+        changes: { role: { from: m.role, to: o.role } },
+      }); // issue 12
+
     return { accountId: o.accountId, role: o.role as Role };
   });
 }
@@ -204,6 +220,13 @@ export async function setArchived(ctx: AppContext, o: { actor: Actor; orgId: str
       ip: o.actor.ip,
       data: { accountIds: ids },
     });
+    await recordBatchEvents(
+      tx,
+      ctx.jobs,
+      o.orgId,
+      o.archived ? 'member.archived' : 'member.restored',
+      ids.map((accountId) => ({ accountId })),
+    ); // issue 12: webhook
     return ids.length;
   });
 }
@@ -227,6 +250,15 @@ export async function changeGroup(
       ip: o.actor.ip,
       data: { count: n },
     });
+    if (n > 0)
+      await recordBatchEvents(
+        tx,
+        ctx.jobs,
+        o.orgId,
+        o.add ? 'group.member_added' : 'group.member_removed',
+        o.accountIds.map((accountId) => ({ accountId })),
+        { groupId: o.groupId },
+      ); // issue 12: webhook
     return n;
   });
 }

@@ -11,6 +11,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { queryRows } from '../../lib/sql.js';
 import { type Actor, assertCanGrant, requireGroups } from '../members/members.service.js';
 import { joinOrganization } from '../members/membership.service.js';
+import { recordEvent } from '../webhooks/events.service.js';
 import { one } from '../../lib/rows.js';
 
 /** Passcodes compare case-insensitively: the stored hash is of the upper-cased code. */
@@ -224,6 +225,16 @@ export async function redeemPasscode(ctx: AppContext, o: { account: AuthAccount;
       ip: o.ip,
       data: { used: seat.used, capacity: pc.capacity },
     });
+    // issue 12: webhooks
+    await recordEvent(tx, ctx.jobs, pc.orgId, 'member.joined', {
+      accountId: acc.id,
+      email: acc.email,
+      role: pc.role,
+      groupIds: pc.groupIds,
+      source: 'passcode',
+    });
+    if (seat.used >= pc.capacity)
+      await recordEvent(tx, ctx.jobs, pc.orgId, 'passcode.capacity_reached', { passcodeId: pc.id, capacity: pc.capacity });
     return { orgId: pc.orgId, orgName: org.name, groupIds: pc.groupIds, alreadyRedeemed: false };
   });
 }

@@ -2,6 +2,7 @@ import { Stack, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
+import { ApiKeysCard } from '../api-keys/api-keys-card';
 import { AuditLogCard } from './audit-log-card';
 import { LocationsCard } from './locations-card';
 import { OrgDetailsCard } from './org-details-card';
@@ -15,6 +16,7 @@ export function SettingsPage() {
       <Title order={1}>{t('nav.settings')}</Title>
       <OrgDetailsCard orgId={orgId} />
       <LocationsCard orgId={orgId} />
+      <ApiKeysCard orgId={orgId} />
       <AuditLogCard orgId={orgId} />
     </Stack>
   );

@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import { AppError, conflict, forbidden, notFound } from '../../http/errors.js';
+import type { Permission } from '../../http/permissions.js';
+import { requireEmail } from '../accounts/accounts.service.js';
+import { inviteByEmail } from '../invitations/invite.service.js';
+import { cancelInvitations } from '../invitations/lifecycle.service.js';
+import { type Actor, changeGroup, changeRole, createManagedMember, requireGroups, setArchived } from '../members/members.service.js';
+import * as repo from './people.repo.js';
+import type { upsertPersonBody } from './people.schemas.js';
+
+type Body = z.infer<typeof upsertPersonBody>;
+type Caller = { actor: Actor; orgId: string; permissions: Permission[] };
+
+const hashOf = (externalId: string, b: Body) =>
+  createHash('sha256')
+    .update(
+      JSON.stringify([
+        externalId,
+        b.email.toLowerCase(),
+        b.name,
+        b.mode,
+        b.locale,
+        b.role,
+        b.locationId,
+        [...b.groupIds].sort(),
+        b.groupsMode,
+      ]),
+    )
+    .digest('hex');
+
+/**
+ * Creates or updates the person another system knows as `externalId`: a managed account or an
+ * invitation (the caller chooses), then name, role and groups. The same request again does nothing.
+ */
+export async function upsertPerson(ctx: AppContext, o: Caller & { externalId: string; body: Body }) {
+  const b = o.body;
+  const addr = requireEmail(b.email);
+  const hash = hashOf(o.externalId, b);
+  const link = await repo.findLink(ctx.db, o.orgId, o.externalId);
+  if (link && link.emailKey !== addr.key)
+    throw conflict('external_id_taken', `The id ${o.externalId} belongs to another address; change it with change-email.`, {
+      fields: { email: 'Another address has this external id.' },
+    });
+  const member = await repo.findMemberByEmail(ctx.db, o.orgId, addr.key);
+  if (link && link.requestHash === hash && (member ? link.accountId === member.accountId : link.invitationId))
+    return {
+      externalId: o.externalId,
+      email: addr.email,
+      accountId: link.accountId,
+      invitationId: link.invitationId,
+      status: member ? 'active' : 'invited',
+      changed: false,
+      created: false,
+    } as const;
+  const groupIds = await requireGroups(ctx, o.orgId, b.groupIds);
+  let accountId: string | null = null;
+  let invitationId: string | null = link?.invitationId ?? null;
+  if (!member && b.mode === 'create') {
+    accountId = (
+      await createManagedMember(ctx, {
+        actor: o.actor,
+        orgId: o.orgId,
+        email: addr.email,
+        name: b.name,
+        role: b.role,
+        groupIds,
+        locale: b.locale,
+      })
+    ).accountId;
+  } else if (!member) {
+    if (!o.permissions.includes('invitations.manage')) throw forbidden('Inviting needs the invitations:write scope.');
+    const res = await inviteByEmail(ctx, {
+      actor: o.actor,
+      orgId: o.orgId,
+      emails: [addr.email],
+      groupIds,
+      role: b.role,
+      locationId: b.locationId,
+    });
+    const skipped = res.skipped[0];
+    if (res.items[0]) invitationId = res.items[0].id;
+    else if (skipped?.reason !== 'already_invited')
+      throw new AppError(422, 'cannot_invite', `${addr.email} cannot be invited (${skipped?.reason}).`, {
+        fields: { email: skipped?.reason },
+      });
+  } else {
+    accountId = member.accountId;
+    await updateMember(ctx, o, member, b, groupIds);
+  }
+  await repo.saveLink(ctx.db, { orgId: o.orgId, externalId: o.externalId, emailKey: addr.key, accountId, invitationId, requestHash: hash });
+  return {
+    externalId: o.externalId,
+    email: addr.email,
+    accountId,
+    invitationId,
+    status: accountId ? 'active' : 'invited',
+    changed: true,
+    created: !link,
+  } as const;
+}
+
+async function updateMember(
+  ctx: AppContext,
+  o: Caller,
+  m: NonNullable<Awaited<ReturnType<typeof repo.findMemberByEmail>>>,
+  b: Body,
+  groupIds: string[],
+) {
+  const base = { actor: o.actor, orgId: o.orgId, accountIds: [m.accountId] };
+  if (m.status === 'archived') await setArchived(ctx, { ...base, archived: false });
+  if (m.role !== b.role) await changeRole(ctx, { actor: o.actor, orgId: o.orgId, accountId: m.accountId, role: b.role });
+  if (m.managed && (m.name !== b.name || (b.locale && m.locale !== b.locale)))
+    await repo.updateManagedAccount(ctx.db, m.accountId, { name: m.name !== b.name ? b.name : undefined, locale: b.locale });
+  for (const g of groupIds.filter((g) => !m.groupIds.includes(g))) await changeGroup(ctx, { ...base, groupId: g, add: true });
+  if (b.groupsMode === 'replace')
+    for (const g of m.groupIds.filter((g) => !groupIds.includes(g))) await changeGroup(ctx, { ...base, groupId: g, add: false });
+}
+
+/** Archives the person (their started training is kept), or cancels their open invitation. */
+export async function removePerson(ctx: AppContext, o: Caller & { externalId: string }) {
+  const link = await repo.findLink(ctx.db, o.orgId, o.externalId);
+  if (!link) throw notFound('Person');
+  const member = await repo.findMemberByEmail(ctx.db, o.orgId, link.emailKey);
+  if (member) {
+    if (member.role === 'owner' || member.role === 'admin') throw forbidden('Owners and admins are not archived through the API.');
+    await setArchived(ctx, { actor: o.actor, orgId: o.orgId, accountIds: [member.accountId], archived: true });
+  } else if (link.invitationId) {
+    await cancelInvitations(ctx, { actor: o.actor, orgId: o.orgId, invitationIds: [link.invitationId] });
+  }
+}
