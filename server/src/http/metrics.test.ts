@@ -59,8 +59,8 @@ describe('GET /metrics', () => {
     expect(sample(text, 'troupe_http_request_duration_seconds_sum', { route: '/api/v1/orgs/:orgId', status: '200' })).toBeGreaterThan(0);
 
     // Installation-wide figures from the database.
-    expect(sample(text, 'troupe_jobs', { name: 'email.send', state: 'queued' })).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'troupe_jobs', { name: 'email.send', state: 'failed' })).toBe(0);
+    expect(sample(text, 'troupe_jobs', { name: 'email.batch', state: 'queued' })).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'troupe_jobs', { name: 'email.batch', state: 'failed' })).toBe(0);
     expect(sample(text, 'troupe_emails', { status: 'sent' })).toBeGreaterThanOrEqual(1); // the owner's verification email
     expect(sample(text, 'troupe_emails', { status: 'queued' })).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'troupe_import_rows_applied', { mode: 'invite' })).toBe(0);
@@ -71,7 +71,7 @@ describe('GET /metrics', () => {
     // Once the job ran, the email counts as sent and the queue is empty.
     await t.drain();
     const after = (await scrape(`Bearer ${TOKEN}`)).body;
-    expect(sample(after, 'troupe_jobs', { name: 'email.send', state: 'queued' })).toBe(0);
+    expect(sample(after, 'troupe_jobs', { name: 'email.batch', state: 'queued' })).toBe(0);
     // (On PostgreSQL other test files write emails to the same table meanwhile: only the embedded database is exact.)
     const sentBefore = sample(text, 'troupe_emails', { status: 'sent' }) ?? 0;
     if (onPostgres) expect(sample(after, 'troupe_emails', { status: 'sent' })).toBeGreaterThanOrEqual(sentBefore + 1);
