@@ -51,6 +51,7 @@ function startSink() {
       });
     },
   });
+  server.on('error', () => {}); // the killed worker resets its connections: not the sink's failure
   return new Promise<{ url: string; messages: typeof messages; close: () => Promise<void> }>((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.server.address() as { port: number };
