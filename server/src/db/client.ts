@@ -40,6 +40,11 @@ export async function openDatabase(opts: {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolMax ?? 10 });
     pool.on('error', () => {}); // an idle client's error must not crash the process
+    // A process that dies mid-statement leaves its server backend running (and holding its locks)
+    // until the backend next writes to the socket; PostgreSQL 14+ checks the client every 2 s instead.
+    pool.on('connect', (client) => {
+      client.query('SET client_connection_check_interval = 2000').catch(() => {});
+    });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return {
       kind: 'pg',

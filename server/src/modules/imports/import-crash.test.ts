@@ -69,7 +69,19 @@ describe.runIf(DATABASE_URL)('an import whose worker is killed', () => {
     expect((await one('SELECT count(*)::int AS n FROM invitations WHERE org_id = $1', [o.org.id])).n).toBe(0);
     expect((await one('SELECT count(*)::int AS n FROM import_rows WHERE import_id = $1 AND result IS NOT NULL', [prev.data.id])).n).toBe(0);
 
-    // Two minutes without a heartbeat later, the sweeper queues the run again; it completes once.
+    // The killed worker's server backend ends on its own (it held the import's lock); then, two
+    // minutes without a heartbeat later, the sweeper queues the run again; it completes once.
+    let lockHeld = true;
+    for (let i = 0; i < 300 && lockHeld; i++) {
+      const row = await one(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted
+           AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('import:' || $1, 0)`,
+        [prev.data.id],
+      );
+      lockHeld = row.n > 0;
+      if (lockHeld) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(lockHeld).toBe(false);
     await t.ctx.database.query(`UPDATE imports SET heartbeat_at = now() - interval '3 minutes' WHERE id = $1`, [prev.data.id]);
     await t.ctx.jobs.send('imports.sweep', {});
     await t.ctx.jobs.drain(t.ctx, { names: ['imports.sweep', 'imports.run'] });
