@@ -154,12 +154,15 @@ export function readUser(body: unknown, opts: { requireSchema: boolean }): { rec
   for (const k of Object.keys(enterprise))
     if (!USER_SHAPE.extensions[ENTERPRISE_SCHEMA.toLowerCase()]?.[k.toLowerCase()])
       throw invalidValue(`Unknown attribute ${k} of ${ENTERPRISE_SCHEMA}.`);
+  const email = emailOf(pick(body, 'emails'), userName);
+  // Kept as sent; without any, the address is the work email (so reading and writing back changes nothing).
+  if (!Array.isArray(extra.emails) || extra.emails.length === 0) extra.emails = [{ value: email, type: 'work', primary: true }];
   return {
     password: typeof password === 'string' && password ? password : null,
     record: {
       userName,
       externalId: text(pick(body, 'externalId'), 'externalId'),
-      email: emailOf(pick(body, 'emails'), userName),
+      email,
       active: activeRaw === undefined || activeRaw === null ? true : readBoolean(activeRaw, 'active'),
       givenName: text(pick(n, 'givenName'), 'name.givenName'),
       familyName: text(pick(n, 'familyName'), 'name.familyName'),

@@ -34,11 +34,24 @@ export function requireId(id: string, what: string): string {
 
 const within = (ctx: AppContext, tx: Db): AppContext => ({ ...ctx, db: tx });
 const uniqueness = (userName: string) => new ScimError(409, `A user with the userName ${userName} already exists.`, 'uniqueness');
+// Two records of one person would archive or remove each other's membership.
+const emailTaken = (email: string) => new ScimError(409, `Another user of this organization has the email ${email}.`, 'uniqueness');
 
 function addressOf(email: string) {
   const addr = normalizeEmail(email);
   if (!addr) throw invalidValue(`${email} is not a valid email address.`);
   return addr;
+}
+
+/** JSON with object keys sorted (jsonb does not keep the order they were sent in). */
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v ?? null);
 }
 
 const columns = (r: UserRecord) => ({
@@ -92,6 +105,7 @@ export async function createUser(ctx: AppContext, c: ScimCaller, body: unknown) 
   return ctx.db.transaction(async (tx) => {
     const sub = within(ctx, tx);
     if (await repo.userNameOwner(tx, c.orgId, record.userName.toLowerCase())) throw uniqueness(record.userName);
+    if (await repo.emailOwner(tx, c.orgId, addr.key)) throw emailTaken(addr.email);
     const groupIds = await existingGroupIds(tx, c.orgId, c.settings.defaultGroupIds);
     const found = await repo.accountByEmail(tx, c.orgId, addr.key);
     let accountId: string | null = null;
@@ -189,9 +203,10 @@ async function changeUser(
     const addr = addressOf(record.email);
     const key = record.userName.toLowerCase();
     if (key !== row.userNameKey && (await repo.userNameOwner(tx, c.orgId, key, row.id))) throw uniqueness(record.userName);
+    if (addr.key !== row.emailKey && (await repo.emailOwner(tx, c.orgId, addr.key, row.id))) throw emailTaken(addr.email);
     const before = presentUser(row, c.baseUrl);
     const changed = Object.entries({ ...columns(record), email: addr.email }).filter(
-      ([k, v]) => JSON.stringify(v) !== JSON.stringify((row as Record<string, unknown>)[k]),
+      ([k, v]) => stableJson(v) !== stableJson((row as Record<string, unknown>)[k]),
     );
     if (changed.length === 0) return before;
     if (row.accountId) {

@@ -96,6 +96,15 @@ export async function userNameOwner(db: Db, orgId: string, userNameKey: string, 
   return row?.id ?? null;
 }
 
+/** The id of the organization's user with this address, other than `exceptId`. */
+export async function emailOwner(db: Db, orgId: string, emailKey: string, exceptId?: string): Promise<string | null> {
+  const [row] = await queryRows<{ id: string }>(
+    db,
+    sql`SELECT id FROM scim_users WHERE org_id = ${orgId} AND email_key = ${emailKey} ${exceptId ? sql`AND id <> ${exceptId}` : sql``} LIMIT 1`,
+  );
+  return row?.id ?? null;
+}
+
 export async function insertUser(db: Db, v: typeof scimUsers.$inferInsert): Promise<UserRow> {
   const [row] = await db.insert(scimUsers).values(v).onConflictDoNothing().returning();
   return row as UserRow;

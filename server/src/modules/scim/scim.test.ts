@@ -4,11 +4,13 @@ import { lastMail, signUp } from '../../../test/factories.js';
 import { expectStatus, orgWithOwner } from '../../../test/factories-groups.js';
 import { createTestApp, type TestApp, uid } from '../../../test/harness.js';
 import { queryRows } from '../../lib/sql.js';
+import { drainUntil, startReceiver } from '../../../test/webhook-receiver.js';
 import { ENTRA_TYPE, expectScimError, GROUP, PATCH_OP, scimClient, scimOrg, USER } from './scim.fixtures.js';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
+  t.ctx.config.webhooks.allowPrivate = true;
 });
 afterAll(() => t.close());
 
@@ -227,5 +229,45 @@ describe('SCIM bad input', () => {
     const one = await o.entra.get(`/Schemas/${USER}`);
     expect(one.data.id).toBe(USER);
     expectScimError(await o.entra.get('/Schemas/urn:nope'), 404);
+  });
+});
+
+describe('SCIM webhooks', () => {
+  it('sends the member and group events of what the identity provider changed', async () => {
+    const o = await scimOrg(t);
+    const rx = await startReceiver();
+    try {
+      const events = [
+        'member.joined',
+        'member.updated',
+        'member.archived',
+        'member.restored',
+        'group.member_added',
+        'group.member_removed',
+      ];
+      expectStatus(await o.owner.agent.post(`${o.base}/webhooks`, { url: rx.url, events }), 201);
+      const email = `hook.${uid()}@example.com`;
+      const u = expectStatus(await o.entra.post('/Users', newUser(email)), 201).data;
+      const g = expectStatus(
+        await o.entra.post('/Groups', { schemas: [GROUP], displayName: `Hooks ${uid()}`, members: [{ value: u.id }] }),
+        201,
+      ).data;
+      await o.entra.patch(`/Users/${u.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'title', value: 'Chef' }] });
+      await o.entra.patch(`/Groups/${g.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Remove', path: `members[value eq "${u.id}"]` }] });
+      await o.entra.patch(`/Users/${u.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] });
+      await o.entra.patch(`/Users/${u.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'True' }] });
+      await drainUntil(t.drain, () => rx.received.length >= 6);
+      const types = rx.received.map((r) => (JSON.parse(r.body) as { type: string }).type);
+      expect(types).toEqual([
+        'member.joined',
+        'group.member_added',
+        'member.updated',
+        'group.member_removed',
+        'member.archived',
+        'member.restored',
+      ]);
+    } finally {
+      await rx.close();
+    }
   });
 });
