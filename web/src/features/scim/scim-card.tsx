@@ -121,7 +121,9 @@ export function ScimCard({ orgId }: { orgId: string }) {
                       <Table.Td>{dateTime(k.lastUsedAt)}</Table.Td>
                       <Table.Td>
                         {k.revokedAt ? (
-                          <Badge color="gray">{t('scim.revoked')}</Badge>
+                          <Badge color="gray" variant="light" c="dark.9">
+                            {t('scim.revoked')}
+                          </Badge>
                         ) : (
                           <Group gap="xs">
                             <Button size="xs" variant="subtle" loading={action.isPending} onClick={() => tokenAction({ tokenId: k.id })}>
@@ -176,7 +178,10 @@ export function ScimCard({ orgId }: { orgId: string }) {
                         {l.resourceType} {l.resourceId && <Code>{l.resourceId}</Code>}
                       </Table.Td>
                       <Table.Td>
-                        <Badge color={l.status < 400 ? 'green' : 'red'}>{l.status}</Badge> {l.error}
+                        <Badge color={l.status < 400 ? 'green' : 'red'} variant="light" c="dark.9">
+                          {l.status}
+                        </Badge>{' '}
+                        {l.error}
                       </Table.Td>
                     </Table.Tr>
                   ))}
