@@ -116,8 +116,9 @@ function setKey(obj: Json, name: string, value: unknown) {
   obj[name] = value;
 }
 
-const sameElement = (a: unknown, b: unknown) =>
-  isObject(a) && isObject(b) && a.value !== undefined ? String(a.value).toLowerCase() === String(b.value).toLowerCase() : a === b;
+/** What makes two values of a multi-valued attribute the same (their `value`, case-insensitively), for set-based adds and removes. */
+const identity = (el: unknown): string =>
+  isObject(el) && el.value !== undefined ? `v:${String(el.value).toLowerCase()}` : `j:${JSON.stringify(el)}`;
 
 function applyAt(doc: Json, t: Target, op: 'add' | 'replace' | 'remove', value: unknown, shape: Shape) {
   const c = containerOf(doc, t, op !== 'remove');
@@ -176,12 +177,12 @@ function applyAt(doc: Json, t: Target, op: 'add' | 'replace' | 'remove', value: 
   if (op === 'remove') {
     if (isMulti && value !== undefined && value !== null) {
       // Entra removes members with `value: [{value: id}, …]`.
-      const gone = Array.isArray(value) ? value : [value];
+      const gone = new Set((Array.isArray(value) ? value : [value]).map(identity));
       const list = Array.isArray(current) ? current : [];
       setKey(
         c,
         t.attr,
-        list.filter((el) => !gone.some((g) => sameElement(el, g))),
+        list.filter((el) => !gone.has(identity(el))),
       );
       return;
     }
@@ -194,7 +195,14 @@ function applyAt(doc: Json, t: Target, op: 'add' | 'replace' | 'remove', value: 
     if (op === 'replace') setKey(c, t.attr, incoming);
     else {
       const list = Array.isArray(current) ? [...current] : [];
-      for (const v of incoming) if (!list.some((el) => sameElement(el, v))) list.push(v);
+      const seen = new Set(list.map(identity));
+      for (const v of incoming) {
+        const id = identity(v);
+        if (!seen.has(id)) {
+          seen.add(id);
+          list.push(v);
+        }
+      }
       setKey(c, t.attr, list);
     }
     return;

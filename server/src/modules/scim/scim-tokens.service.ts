@@ -135,11 +135,13 @@ export async function authenticate(ctx: AppContext, header: string | undefined, 
   if (!token) throw unauthorized();
   const found = await repo.findToken(ctx.db, hashToken(token));
   if (!found || found.token.revokedAt || !found.token.createdBy || !found.creatorEmail) throw unauthorized();
-  if (!found.enabled) throw new ScimError(403, 'SCIM provisioning is turned off for this organization.');
+  const st = found.settings;
+  if (!st?.enabled) throw new ScimError(403, 'SCIM provisioning is turned off for this organization.');
   const t = found.token;
   const lastUsed = t.lastUsedAt ? new Date(toIso(t.lastUsedAt)).getTime() : 0;
   if (Date.now() - lastUsed > 60_000) await repo.touchToken(ctx.db, t.id); // at most once a minute
-  const settings = await getSettings(ctx, { orgId: t.orgId });
+  const baseUrl = `${ctx.config.appUrl.replace(/\/$/, '')}/scim/v2`;
+  const settings = { accountMode: st.accountMode, role: st.role, defaultGroupIds: st.defaultGroupIds };
   return {
     orgId: t.orgId,
     tokenId: t.id,
@@ -147,7 +149,7 @@ export async function authenticate(ctx: AppContext, header: string | undefined, 
     // Services record an actor: the token acts under its creator's account, as an admin, named after the token.
     actor: { id: t.createdBy as string, email: found.creatorEmail, name: `SCIM ${t.name} (${t.prefix}…)`, locale: 'en', role: 'admin', ip },
     settings,
-    baseUrl: settings.baseUrl,
+    baseUrl,
   };
 }
 

@@ -12,7 +12,7 @@ import { invalidValue, ScimError, scimNotFound } from './scim-errors.js';
 import { filterToSql, USER_FILTER_COLUMNS } from './scim-filter.js';
 import { applyPatch } from './scim-patch.js';
 import * as repo from './scim.repo.js';
-import { checkIfMatch, fullNameOf, LIST_SCHEMA, presentUser, readUser, type UserRecord, USER_SHAPE } from './scim-users.model.js';
+import { checkIfMatch, fullNameOf, project, LIST_SCHEMA, presentUser, readUser, type UserRecord, USER_SHAPE } from './scim-users.model.js';
 
 /** Who is calling: the organization the token names, the token, and the account it acts as. */
 export type ScimCaller = {
@@ -23,7 +23,7 @@ export type ScimCaller = {
   settings: { accountMode: string; role: string; defaultGroupIds: string[] };
   baseUrl: string;
 };
-export type Paging = { filter?: string; startIndex: number; count: number };
+export type Paging = { filter?: string; startIndex: number; count: number; attributes?: string; excludedAttributes?: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A SCIM id that is not one of ours (Okta's `00919288221112222`) is simply not found. */
@@ -163,12 +163,12 @@ async function applyActive(ctx: AppContext, c: ScimCaller, accountId: string, ac
 }
 
 /** A user by id (404 for another organization's or an unknown id). */
-export async function getUser(ctx: AppContext, c: ScimCaller, id: string) {
+export async function getUser(ctx: AppContext, c: ScimCaller, id: string, o: { attributes?: string; excludedAttributes?: string } = {}) {
   const uid = requireId(id, 'User');
   await linkAcceptedUsers(ctx, c.orgId);
   const row = await repo.findUser(ctx.db, c.orgId, uid);
   if (!row) throw scimNotFound('User', id);
-  return presentUser(row, c.baseUrl);
+  return project(presentUser(row, c.baseUrl), o.attributes, o.excludedAttributes);
 }
 
 /** Users matching a filter, one page (`startIndex` from 1), in a stable order. */
@@ -181,7 +181,7 @@ export async function listUsers(ctx: AppContext, c: ScimCaller, p: Paging) {
     totalResults: total,
     itemsPerPage: rows.length,
     startIndex: p.startIndex,
-    Resources: rows.map((r) => presentUser(r, c.baseUrl)),
+    Resources: rows.map((r) => project(presentUser(r, c.baseUrl), p.attributes, p.excludedAttributes)),
   };
 }
 

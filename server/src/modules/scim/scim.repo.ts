@@ -33,7 +33,7 @@ export async function revokeToken(db: Db, orgId: string, tokenId: string): Promi
 /** The live token with this hash, its creator, and whether SCIM is on for its organization. */
 export async function findToken(db: Db, tokenHash: string) {
   const [row] = await db
-    .select({ token: scimTokens, creatorEmail: accounts.email, enabled: scimSettings.enabled })
+    .select({ token: scimTokens, creatorEmail: accounts.email, settings: scimSettings })
     .from(scimTokens)
     .leftJoin(accounts, eq(accounts.id, scimTokens.createdBy))
     .leftJoin(scimSettings, eq(scimSettings.orgId, scimTokens.orgId))

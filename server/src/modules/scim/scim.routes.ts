@@ -150,7 +150,7 @@ export const scimRoutes =
           return send(reply, 201, r, etagOfResource(r));
         });
         app.get('/Users/:id', { ...pub, schema: { tags, summary: 'SCIM: one user' } }, async (req, reply) => {
-          const r = await users.getUser(ctx, caller(req), idParam(req));
+          const r = await users.getUser(ctx, caller(req), idParam(req), paging(req.query));
           return send(reply, 200, r, etagOfResource(r));
         });
         app.put('/Users/:id', { ...pub, schema: { tags, summary: 'SCIM: replace a user' } }, async (req, reply) => {

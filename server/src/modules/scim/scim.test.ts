@@ -155,6 +155,11 @@ describe('SCIM bad input', () => {
     expect(await countRows('scim_users', o.org.id)).toBe(0);
     expect(await countRows('accounts')).toBe(accountsBefore);
     const u = expectStatus(await c.post('/Users', newUser(`ok${uid()}@example.com`)), 201).data;
+    const only = (await c.get(`/Users/${u.id}?attributes=userName`)).data;
+    expect(Object.keys(only).sort()).toEqual(['id', 'meta', 'schemas', 'userName']);
+    const without = (await c.get(`/Users?excludedAttributes=emails`)).data.Resources[0];
+    expect(without).not.toHaveProperty('emails');
+    expect(without).toHaveProperty('userName');
     // Unknown PATCH paths, ops, and bodies: nothing half-written (the first valid operation is not kept).
     const bad = await c.patch(`/Users/${u.id}`, {
       schemas: [PATCH_OP],
