@@ -23,7 +23,7 @@ const body = z.string().max(1_000_000).describe(`Plain text, at most ${BODY_MAX}
 
 export const createPostBody = z.strictObject({ body });
 /** The JSON body is optional on the schema: a post with an image comes as multipart/form-data (`body` field, `image` file). */
-export const createPostJson = createPostBody.optional();
+export const createPostJson = createPostBody.nullish();
 export const updatePostBody = z.strictObject({
   body: body.optional(),
   pinned: z.boolean().optional().describe('Admins, owners and the group’s observers only.'),
