@@ -5,6 +5,8 @@ import { baseUrl, checkA11y, closeBrowser, firstLink, newPage, readMailbox, uniq
 afterAll(closeBrowser);
 
 const isSpaceMail = (m: { subject: string }) => /new messages? in your groups/.test(m.subject);
+/** The smallest valid PNG (1×1 pixel). */
+const PNG_1PX = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 describe('[SPACE]', () => {
   it('[SPACE] a learner posts in a group; the observer gets one email, opens the Space tab and comments; the learner sees the comment on the home feed', async () => {
@@ -35,16 +37,28 @@ describe('[SPACE]', () => {
     const added = await apiFromPage(admin, 'POST', `/api/v1/orgs/${orgId}/groups/${group.body.id}/observers`, { accountIds: [observerId] });
     expect(added.status, JSON.stringify(added.body)).toBe(200);
 
-    // The learner opens the group's space from her home and posts; HTML stays text, the link is a link.
+    // The learner's home names the group's team: its observer.
     const learner = await newPage();
     await signIn(learner, learnerEmail, password);
     await learner.waitForURL('**/home');
+    await learner.getByRole('region', { name: 'The team of Sales' }).getByText('Linus Observer').waitFor();
+
+    // She opens the group's space and posts; a file that is not an image is refused and nothing is posted.
     await learner.getByRole('link', { name: 'Open the group space' }).click();
     await learner.getByRole('heading', { level: 1, name: 'Group space' }).waitFor();
     await learner.getByRole('textbox', { name: 'Write to the group' }).fill('Hello <b>team</b>!\nThe guide: https://example.com/guide.');
+    const fileInput = learner.locator('input[type="file"]');
+    await fileInput.setInputFiles({ name: 'board.png', mimeType: 'image/png', buffer: Buffer.from('<script>alert(1)</script>') });
+    await learner.getByRole('button', { name: 'Post', exact: true }).click();
+    await learner.getByText('The attached file is not an image', { exact: false }).waitFor();
+    expect(await learner.getByRole('article').count()).toBe(0);
+    // With a real picture it goes through; HTML stays text, the link is a link, the image shows.
+    await fileInput.setInputFiles({ name: 'board.png', mimeType: 'image/png', buffer: PNG_1PX });
     await learner.getByRole('button', { name: 'Post', exact: true }).click();
     const post = learner.getByRole('article', { name: 'Post by Grace Hopper' });
     await post.getByText('Hello <b>team</b>!', { exact: false }).waitFor();
+    await post.getByRole('img', { name: 'Image posted by Grace Hopper' }).waitFor();
+    expect(await post.getByRole('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
     const link = post.getByRole('link', { name: 'https://example.com/guide' });
     expect(await link.getAttribute('rel')).toBe('noopener noreferrer nofollow');
     expect(await post.locator('b').count()).toBe(0);
@@ -65,6 +79,10 @@ describe('[SPACE]', () => {
     await observer.getByRole('tab', { name: 'Space', selected: true }).waitFor();
     const seen = observer.getByRole('article', { name: 'Post by Grace Hopper' });
     await seen.getByText('Hello <b>team</b>!', { exact: false }).waitFor();
+    await seen.getByRole('img', { name: 'Image posted by Grace Hopper' }).waitFor();
+    // The observer chooses how to hear of this group: every post until she says otherwise.
+    const choice = observer.getByRole('textbox', { name: 'Email me about this group’s posts' });
+    expect(await choice.inputValue()).toBe('Every new post (grouped)');
     // Observers may delete and pin, not rewrite.
     await seen.getByRole('button', { name: 'Pin' }).waitFor();
     expect(await seen.getByRole('button', { name: 'Edit' }).count()).toBe(0);

@@ -59,7 +59,6 @@ export function Composer({ label, submitLabel, initial = '', minRows = 2, onSubm
         <FileInput
           label={t('space.image')}
           description={t('space.imageHelp')}
-          placeholder={t('space.imagePlaceholder')}
           accept="image/png,image/jpeg,image/gif,image/webp"
           value={image}
           onChange={(f) => {
