@@ -81,8 +81,12 @@ describe('[SPACE]', () => {
     await seen.getByText('Hello <b>team</b>!', { exact: false }).waitFor();
     await seen.getByRole('img', { name: 'Image posted by Grace Hopper' }).waitFor();
     // The observer chooses how to hear of this group: every post until she says otherwise.
-    const choice = observer.getByRole('textbox', { name: 'Email me about this group’s posts' });
+    const choice = observer.getByRole('combobox', { name: 'Email me about this group’s posts' });
     expect(await choice.inputValue()).toBe('Every new post (grouped)');
+    await choice.click();
+    await observer.getByRole('option', { name: 'A daily summary' }).click();
+    await observer.getByText('Your email choice is saved.').waitFor();
+    expect(await choice.inputValue()).toBe('A daily summary');
     // Observers may delete and pin, not rewrite.
     await seen.getByRole('button', { name: 'Pin' }).waitFor();
     expect(await seen.getByRole('button', { name: 'Edit' }).count()).toBe(0);
