@@ -105,3 +105,70 @@ describe('[SPACE]', () => {
     expect((await readMailbox(baseUrl(), observerEmail)).filter(isSpaceMail)).toHaveLength(1);
   });
 });
+
+describe('[SPACE] session discussion', () => {
+  it('[SPACE] a learner writes in her program’s discussion; its referent is emailed, opens it and answers', async () => {
+    const admin = await newPage();
+    const { orgId } = await ownerWithOrg(admin, 'Pier Academy');
+    const password = 'a long enough password';
+    const learnerEmail = uniqueEmail('learner');
+    const referentEmail = uniqueEmail('referent');
+    const group = await apiFromPage<{ id: string }>(admin, 'POST', `/api/v1/orgs/${orgId}/groups`, { name: 'Dock crew' });
+    const learnerRes = await apiFromPage(admin, 'POST', `/api/v1/orgs/${orgId}/members`, {
+      email: learnerEmail,
+      name: 'Mary Jackson',
+      password,
+      groupIds: [group.body.id],
+    });
+    expect(learnerRes.status, JSON.stringify(learnerRes.body)).toBe(201);
+    const referent = await apiFromPage<{ accountId: string }>(admin, 'POST', `/api/v1/orgs/${orgId}/members`, {
+      email: referentEmail,
+      name: 'Rosa Referent',
+      password,
+      role: 'manager_full',
+    });
+    expect(referent.status, JSON.stringify(referent.body)).toBe(201);
+    const program = await apiFromPage<{ id: string }>(admin, 'POST', `/api/v1/orgs/${orgId}/programs`, {
+      title: 'Crane safety',
+      referentId: referent.body.accountId,
+    });
+    expect(program.status, JSON.stringify(program.body)).toBe(201);
+    const session = await apiFromPage<{ id: string }>(admin, 'POST', `/api/v1/orgs/${orgId}/programs/${program.body.id}/sessions`, {
+      opensAt: new Date(Date.now() - 3_600_000).toISOString(),
+    });
+    expect(session.status, JSON.stringify(session.body)).toBe(201);
+    const assigned = await apiFromPage(admin, 'POST', `/api/v1/orgs/${orgId}/groups/${group.body.id}/assignments`, {
+      sessionId: session.body.id,
+    });
+    expect(assigned.status, JSON.stringify(assigned.body)).toBe(201);
+
+    const learner = await newPage();
+    await signIn(learner, learnerEmail, password);
+    await learner.waitForURL('**/home');
+    await learner.getByRole('link', { name: 'Open the session discussion' }).click();
+    await learner.getByRole('heading', { level: 1, name: 'Session discussion' }).waitFor();
+    await learner.getByRole('textbox', { name: 'Write to the session' }).fill('Do we need our own helmets?');
+    await learner.getByRole('button', { name: 'Post', exact: true }).click();
+    await learner.getByRole('article', { name: 'Post by Mary Jackson' }).getByText('Do we need our own helmets?').waitFor();
+    await checkA11y(learner);
+
+    const mail = await waitForMail(baseUrl(), referentEmail, isSpaceMail);
+    expect(mail.text).toContain('Crane safety — Mary Jackson posted:');
+    const link = firstLink(mail.text);
+    expect(link).toBe(`${baseUrl()}/home/sessions/${orgId}/${session.body.id}`);
+
+    const ref = await newPage();
+    await signIn(ref, referentEmail, password);
+    await ref.waitForURL(/\/(orgs|home)/);
+    await ref.goto(link);
+    const post = ref.getByRole('article', { name: 'Post by Mary Jackson' });
+    await post.getByText('Do we need our own helmets?').waitFor();
+    await post.getByRole('button', { name: 'Pin' }).waitFor(); // the referent answers for the discussion
+    await post.getByRole('textbox', { name: 'Your comment' }).fill('No, they are provided.');
+    await post.getByRole('button', { name: 'Comment', exact: true }).click();
+    await post.getByText('No, they are provided.').waitFor();
+
+    await learner.goto('/home');
+    await learner.getByRole('region', { name: 'Recent posts in my groups' }).getByText('No, they are provided.').waitFor();
+  });
+});
