@@ -21,6 +21,9 @@ declare module 'fastify' {
 
 const TYPE = 'application/scim+json; charset=utf-8';
 const tags = ['scim'];
+// SCIM describes itself (ServiceProviderConfig, ResourceTypes, Schemas) and answers in its own format
+// (application/scim+json, SCIM errors): it stays out of the OpenAPI document of the JSON API.
+const hide = true;
 
 function send(reply: FastifyReply, status: number, body?: unknown, etag?: string) {
   reply.code(status).type(TYPE);
@@ -119,51 +122,51 @@ export const scimRoutes =
         const base = async (req: FastifyRequest) => req.scim?.baseUrl ?? `${ctx.config.appUrl.replace(/\/$/, '')}/scim/v2`;
         const pub = { config: { auth: 'public' as const } };
 
-        app.get('/ServiceProviderConfig', { ...pub, schema: { tags, summary: 'SCIM: what Troupe supports' } }, async (req, reply) =>
+        app.get('/ServiceProviderConfig', { ...pub, schema: { hide, tags, summary: 'SCIM: what Troupe supports' } }, async (req, reply) =>
           send(reply, 200, serviceProviderConfig(await base(req))),
         );
-        app.get('/ResourceTypes', { ...pub, schema: { tags, summary: 'SCIM: User and Group' } }, async (req, reply) =>
+        app.get('/ResourceTypes', { ...pub, schema: { hide, tags, summary: 'SCIM: User and Group' } }, async (req, reply) =>
           send(reply, 200, listOf(resourceTypes(await base(req)))),
         );
-        app.get('/ResourceTypes/:id', { ...pub, schema: { tags, summary: 'SCIM: one resource type' } }, async (req, reply) => {
+        app.get('/ResourceTypes/:id', { ...pub, schema: { hide, tags, summary: 'SCIM: one resource type' } }, async (req, reply) => {
           const found = resourceTypes(await base(req)).find((r) => r.id === idParam(req));
           if (!found) throw scimNotFound('ResourceType', idParam(req));
           return send(reply, 200, found);
         });
-        app.get('/Schemas', { ...pub, schema: { tags, summary: 'SCIM: the schemas' } }, async (req, reply) =>
+        app.get('/Schemas', { ...pub, schema: { hide, tags, summary: 'SCIM: the schemas' } }, async (req, reply) =>
           send(reply, 200, listOf(schemas(await base(req)))),
         );
-        app.get('/Schemas/:id', { ...pub, schema: { tags, summary: 'SCIM: one schema by URN' } }, async (req, reply) => {
+        app.get('/Schemas/:id', { ...pub, schema: { hide, tags, summary: 'SCIM: one schema by URN' } }, async (req, reply) => {
           const found = schemas(await base(req)).find((s) => s.id.toLowerCase() === idParam(req).toLowerCase());
           if (!found) throw scimNotFound('Schema', idParam(req));
           return send(reply, 200, found);
         });
 
         // --- Users ----------------------------------------------------------------------------------
-        app.get('/Users', { ...pub, schema: { tags, summary: 'SCIM: list or filter users (eq, and, or)' } }, async (req, reply) => {
+        app.get('/Users', { ...pub, schema: { hide, tags, summary: 'SCIM: list or filter users (eq, and, or)' } }, async (req, reply) => {
           const p = paging(req.query);
           return send(reply, 200, await users.listUsers(ctx, caller(req), p));
         });
-        app.post('/Users', { ...pub, schema: { tags, summary: 'SCIM: provision a person' } }, async (req, reply) => {
+        app.post('/Users', { ...pub, schema: { hide, tags, summary: 'SCIM: provision a person' } }, async (req, reply) => {
           const r = await users.createUser(ctx, caller(req), req.body);
           reply.header('Location', (r.meta as { location: string }).location);
           return send(reply, 201, r, etagOfResource(r));
         });
-        app.get('/Users/:id', { ...pub, schema: { tags, summary: 'SCIM: one user' } }, async (req, reply) => {
+        app.get('/Users/:id', { ...pub, schema: { hide, tags, summary: 'SCIM: one user' } }, async (req, reply) => {
           const r = await users.getUser(ctx, caller(req), idParam(req), paging(req.query));
           return send(reply, 200, r, etagOfResource(r));
         });
-        app.put('/Users/:id', { ...pub, schema: { tags, summary: 'SCIM: replace a user' } }, async (req, reply) => {
+        app.put('/Users/:id', { ...pub, schema: { hide, tags, summary: 'SCIM: replace a user' } }, async (req, reply) => {
           const r = await users.replaceUser(ctx, caller(req), idParam(req), req.body, ifMatch(req));
           return send(reply, 200, r, etagOfResource(r));
         });
-        app.patch('/Users/:id', { ...pub, schema: { tags, summary: 'SCIM: change a user (PatchOp)' } }, async (req, reply) => {
+        app.patch('/Users/:id', { ...pub, schema: { hide, tags, summary: 'SCIM: change a user (PatchOp)' } }, async (req, reply) => {
           const r = await users.patchUser(ctx, caller(req), idParam(req), req.body, ifMatch(req));
           return send(reply, 200, r, etagOfResource(r));
         });
         app.delete(
           '/Users/:id',
-          { ...pub, schema: { tags, summary: 'SCIM: remove a person from the organization' } },
+          { ...pub, schema: { hide, tags, summary: 'SCIM: remove a person from the organization' } },
           async (req, reply) => {
             await users.deleteUser(ctx, caller(req), idParam(req), ifMatch(req));
             return reply.code(204).send();
@@ -171,33 +174,33 @@ export const scimRoutes =
         );
 
         // --- Groups ---------------------------------------------------------------------------------
-        app.get('/Groups', { ...pub, schema: { tags, summary: 'SCIM: list or filter groups' } }, async (req, reply) =>
+        app.get('/Groups', { ...pub, schema: { hide, tags, summary: 'SCIM: list or filter groups' } }, async (req, reply) =>
           send(reply, 200, await groups.listGroups(ctx, caller(req), paging(req.query))),
         );
-        app.post('/Groups', { ...pub, schema: { tags, summary: 'SCIM: create a group' } }, async (req, reply) => {
+        app.post('/Groups', { ...pub, schema: { hide, tags, summary: 'SCIM: create a group' } }, async (req, reply) => {
           const r = await groups.createGroup(ctx, caller(req), req.body);
           reply.header('Location', (r.meta as { location: string }).location);
           return send(reply, 201, r, etagOfResource(r));
         });
-        app.get('/Groups/:id', { ...pub, schema: { tags, summary: 'SCIM: one group' } }, async (req, reply) => {
+        app.get('/Groups/:id', { ...pub, schema: { hide, tags, summary: 'SCIM: one group' } }, async (req, reply) => {
           const p = paging(req.query);
           const r = await groups.getGroup(ctx, caller(req), idParam(req), p);
           return send(reply, 200, r, etagOfResource(r));
         });
-        app.put('/Groups/:id', { ...pub, schema: { tags, summary: 'SCIM: replace a group and its members' } }, async (req, reply) => {
+        app.put('/Groups/:id', { ...pub, schema: { hide, tags, summary: 'SCIM: replace a group and its members' } }, async (req, reply) => {
           const { resource } = await groups.replaceGroup(ctx, caller(req), idParam(req), req.body, ifMatch(req));
           return send(reply, 200, resource, etagOfResource(resource));
         });
         app.patch(
           '/Groups/:id',
-          { ...pub, schema: { tags, summary: 'SCIM: rename a group, add and remove members' } },
+          { ...pub, schema: { hide, tags, summary: 'SCIM: rename a group, add and remove members' } },
           async (req, reply) => {
             const { resource } = await groups.patchGroup(ctx, caller(req), idParam(req), req.body, ifMatch(req));
             reply.header('ETag', etagOfResource(resource));
             return reply.code(204).send();
           },
         );
-        app.delete('/Groups/:id', { ...pub, schema: { tags, summary: 'SCIM: delete a group' } }, async (req, reply) => {
+        app.delete('/Groups/:id', { ...pub, schema: { hide, tags, summary: 'SCIM: delete a group' } }, async (req, reply) => {
           await groups.deleteGroup(ctx, caller(req), idParam(req), ifMatch(req));
           return reply.code(204).send();
         });
