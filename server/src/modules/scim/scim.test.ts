@@ -145,15 +145,16 @@ describe('SCIM bad input', () => {
   it('answers SCIM errors with the right status, never a 5xx, and writes nothing', async () => {
     const o = await scimOrg(t);
     const c = o.entra;
-    const accountsBefore = await countRows('accounts');
+    const tag = `bad-${uid()}`;
     expectScimError(await c.post('/Users', '{"schemas": [', {}), 400, 'invalidSyntax');
-    expectScimError(await c.post('/Users', { schemas: ['urn:nope'], userName: `x${uid()}@example.com` }), 400, 'invalidSyntax');
-    expectScimError(await c.post('/Users', { userName: `x${uid()}@example.com` }), 400, 'invalidSyntax');
-    expectScimError(await c.post('/Users', newUser(`x${uid()}@example.com`, { favouriteColour: 'blue' })), 400, 'invalidValue');
+    expectScimError(await c.post('/Users', { schemas: ['urn:nope'], userName: `${tag}-${uid()}@example.com` }), 400, 'invalidSyntax');
+    expectScimError(await c.post('/Users', { userName: `${tag}-${uid()}@example.com` }), 400, 'invalidSyntax');
+    expectScimError(await c.post('/Users', newUser(`${tag}-${uid()}@example.com`, { favouriteColour: 'blue' })), 400, 'invalidValue');
     expectScimError(await c.post('/Users', newUser('not an address')), 400, 'invalidValue');
-    expectScimError(await c.post('/Users', newUser(`x${uid()}@example.com`, { active: 'maybe' })), 400, 'invalidValue');
+    expectScimError(await c.post('/Users', newUser(`${tag}-${uid()}@example.com`, { active: 'maybe' })), 400, 'invalidValue');
     expect(await countRows('scim_users', o.org.id)).toBe(0);
-    expect(await countRows('accounts')).toBe(accountsBefore);
+    const made = await queryRows<{ n: number }>(t.ctx.db, sql`SELECT count(*)::int AS n FROM accounts WHERE email_key LIKE ${`${tag}-%`}`);
+    expect(made[0]?.n).toBe(0);
     const u = expectStatus(await c.post('/Users', newUser(`ok${uid()}@example.com`)), 201).data;
     const only = (await c.get(`/Users/${u.id}?attributes=userName`)).data;
     expect(Object.keys(only).sort()).toEqual(['id', 'meta', 'schemas', 'userName']);
@@ -216,6 +217,15 @@ describe('SCIM bad input', () => {
     expectScimError(await c.get('/Bulk'), 404);
     expectScimError(await c.post('/Users', newUser(`nul${uid()}@example.com`, { displayName: 'a\u0000b' })), 400, 'invalidValue');
     expectScimError(await c.post('/Groups', { schemas: [GROUP] }), 400, 'invalidValue');
+    // A group whose member list fails after the group was made: the Troupe group is rolled back too.
+    const groupsBefore = await countRows('groups', o.org.id);
+    const half = await c.post('/Groups', {
+      schemas: [GROUP],
+      displayName: `Half ${uid()}`,
+      members: [{ value: u.id }, { value: crypto.randomUUID() }],
+    });
+    expectScimError(half, 400, 'invalidValue');
+    expect(await countRows('groups', o.org.id)).toBe(groupsBefore);
   });
 
   it('describes itself: ServiceProviderConfig, ResourceTypes and Schemas', async () => {
