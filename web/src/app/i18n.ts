@@ -10,6 +10,8 @@ import importsEn from '../locales/imports.en.json';
 import importsFr from '../locales/imports.fr.json';
 import apiKeysEn from '../locales/api-keys.en.json';
 import apiKeysFr from '../locales/api-keys.fr.json';
+import webhooksEn from '../locales/webhooks.en.json';
+import webhooksFr from '../locales/webhooks.fr.json';
 import spaceEn from '../locales/space.en.json';
 import spaceFr from '../locales/space.fr.json';
 
@@ -85,6 +87,9 @@ i18n.addResourceBundle('en', 'translation', { imports: importsEn }, true, true);
 // issue 12: Settings → API keys, under `apiKeys`.
 i18n.addResourceBundle('en', 'translation', { apiKeys: apiKeysEn }, true, true);
 i18n.addResourceBundle('fr', 'translation', { apiKeys: apiKeysFr }, true, true);
+// issue 12: Settings → Webhooks, under `webhooks`.
+i18n.addResourceBundle('en', 'translation', { webhooks: webhooksEn }, true, true);
+i18n.addResourceBundle('fr', 'translation', { webhooks: webhooksFr }, true, true);
 i18n.addResourceBundle('fr', 'translation', { imports: importsFr }, true, true);
 // The group space (posts, comments, the learner's feed), under `space`.
 i18n.addResourceBundle('en', 'translation', { space: spaceEn }, true, true);
