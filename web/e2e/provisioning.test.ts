@@ -48,7 +48,7 @@ describe('[PROVISIONING]', () => {
       const me = await fetch(`${baseUrl()}/api/v1/orgs/${orgId}/people/HR-1`, {
         method: 'PUT',
         headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'ana.lopez@example.com', name: 'Ana Lopez', mode: 'create' }),
+        body: JSON.stringify({ email: `ana.lopez.${Date.now()}@example.com`, name: 'Ana Lopez', mode: 'create' }),
       });
       expect(me.status).toBe(201);
 

@@ -63,8 +63,11 @@ export function WebhooksCard({ orgId }: { orgId: string }) {
         </Title>
         <Text size="sm">{t('webhooks.text')}</Text>
         {secret && (
-          <Alert color="green" title={t('webhooks.secretTitle')}>
+          <Alert color="green" variant="light">
             <Stack gap="xs">
+              <Text fw={700} size="sm">
+                {t('webhooks.secretTitle')}
+              </Text>
               <Text size="sm">{t('webhooks.secretOnce')}</Text>
               <Code block aria-label={t('webhooks.secretLabel')}>
                 {secret}
@@ -170,9 +173,13 @@ function EndpointRow(p: { orgId: string; hook: Webhook; logOpen: boolean; onTogg
       </Table.Td>
       <Table.Td>
         {w.enabled ? (
-          <Badge color="green">{t('webhooks.enabled')}</Badge>
+          <Badge color="green" variant="light" c="dark.9">
+            {t('webhooks.enabled')}
+          </Badge>
         ) : (
-          <Badge color="gray">{w.disabledReason ? t(`webhooks.disabledReason.${w.disabledReason}`) : t('webhooks.disabled')}</Badge>
+          <Badge color="gray" variant="light" c="dark.9">
+            {w.disabledReason ? t(`webhooks.disabledReason.${w.disabledReason}`) : t('webhooks.disabled')}
+          </Badge>
         )}
       </Table.Td>
       <Table.Td>
@@ -200,7 +207,7 @@ function EndpointRow(p: { orgId: string; hook: Webhook; logOpen: boolean; onTogg
           >
             {t('webhooks.rotate')}
           </Button>
-          <Button size="xs" variant="subtle" color="red.9" onClick={() => setConfirming(true)}>
+          <Button size="xs" variant="subtle" color="red" c="red.9" onClick={() => setConfirming(true)}>
             {t('webhooks.delete')}
           </Button>
         </Group>
@@ -255,7 +262,7 @@ function DeliveryLog({ orgId, hook }: { orgId: string; hook: Webhook }) {
                     <Code>{d.type}</Code>
                   </Table.Td>
                   <Table.Td>
-                    <Badge color={d.status === 'delivered' ? 'green' : d.status === 'failed' ? 'red' : 'yellow'}>
+                    <Badge color={d.status === 'delivered' ? 'green' : d.status === 'failed' ? 'red' : 'yellow'} variant="light" c="dark.9">
                       {t(`webhooks.deliveryStatus.${d.status}`)}
                     </Badge>{' '}
                     {d.lastStatusCode ?? ''} {t('webhooks.attempts', { count: d.attempts })}
