@@ -74,7 +74,7 @@ const stopWorkers = (ws: ChildProcess[]) =>
 
 const bench: Benchmark = {
   name: 'webhooks',
-  description: `webhook deliveries to a receiver on loopback: ${DELIVERIES.toLocaleString('en')} deliveries/s over ${ENDPOINTS} endpoints with ${WORKERS} workers, commit-to-delivery p95 when idle`,
+  description: `webhook deliveries to a receiver on loopback: deliveries/s for ${DELIVERIES.toLocaleString('en')} deliveries over ${ENDPOINTS} endpoints with ${WORKERS} workers, commit-to-delivery p95 when idle`,
   async run() {
     const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/troupe_bench';
     await ensureDatabase(url);
