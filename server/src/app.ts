@@ -59,7 +59,30 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Troupe API', version: '1.0.0', description: 'Bring learners into organizations, groups and programs.' },
+      info: {
+        title: 'Troupe API',
+        version: '1.0.0',
+        // issue 12: how another system authenticates, shown at the top of /api/docs.
+        description:
+          'Bring learners into organizations, groups and programs.\n\n' +
+          '## Authenticating with an API key\n' +
+          'An owner or admin creates a key in **Settings → API keys**, choosing its scopes; the secret (`trp_…`) is shown once. ' +
+          'Send it in the `Authorization` header (never in the address) on `/api/v1/orgs/{orgId}/…` routes its scopes allow — ' +
+          'in this page, **Authorize** → `bearer`:\n\n' +
+          '```\ncurl -X PUT https://learn.example.com/api/v1/orgs/$ORG/people/HR-000123 \\\n' +
+          '  -H "Authorization: Bearer $TROUPE_KEY" -H "Content-Type: application/json" \\\n' +
+          '  -d \'{"email":"ana.lopez@example.com","name":"Ana Lopez","mode":"create"}\'\n```\n\n' +
+          'A revoked or expired key answers 401, another organization 404, a missing scope 403, too many requests 429 with `Retry-After`. ' +
+          'Add `Idempotency-Key: <unique value>` to a POST to retry it safely. Browsers use the session cookie and the `X-CSRF-Token` header instead.',
+      },
+      tags: [
+        {
+          name: 'provisioning',
+          description:
+            'For HR systems, ERPs and LMSs: people by your own id (one or up to 10,000 in a batch), progress by (person, program), ' +
+            'API keys and signed webhooks.',
+        },
+      ],
       security: [{ session: [] }, { bearer: [] }],
       components: {
         securitySchemes: {

@@ -10,6 +10,7 @@ import { webhookJobs } from './webhooks/delivery-job.js';
 import { registerWebhookTemplates } from './webhooks/disabled-mail.js';
 import { webhooksRoutes } from './webhooks/webhooks.routes.js';
 import { peopleRoutes } from './people/people.routes.js';
+import { peopleBatchJobs } from './people/people-batch.service.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { enrolmentsRoutes } from './enrolments/enrolments.routes.js';
@@ -68,6 +69,7 @@ export function registerFeatureJobs(jobs: JobQueue): void {
     ...observerJobs,
     ...webhookJobs,
     ...spaceJobs,
+    ...peopleBatchJobs,
   ];
   jobs.register(list);
 }

@@ -6054,6 +6054,273 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/orgs/{orgId}/people-batches': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Create or update up to 10000 people at once, as a background job
+     * @description Each person is what `PUT /people/{externalId}` takes, plus its `externalId`. Answered 202 with the batch; poll `GET /people-batches/{batchId}` until `status` is `done`, then read the per-person results. The batch is applied in one transaction (each person on its own: one refused person does not stop the others), exactly once, and again by another worker if the one running it dies. Send an `Idempotency-Key` to retry the request safely.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            people: {
+              email: string;
+              name: string;
+              /**
+               * @description `create`: a managed account at once; `invite`: an invitation the person accepts.
+               * @enum {string}
+               */
+              mode: 'create' | 'invite';
+              /** @enum {string} */
+              locale?: 'en' | 'fr';
+              /**
+               * @default learner
+               * @enum {string}
+               */
+              role?: 'manager_full' | 'manager_limited' | 'learner' | 'guest';
+              /** Format: uuid */
+              locationId?: string;
+              /** @default [] */
+              groupIds?: string[];
+              /**
+               * @default replace
+               * @enum {string}
+               */
+              groupsMode?: 'replace' | 'add';
+              externalId: string;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @enum {string} */
+              status: 'queued' | 'running' | 'done' | 'failed';
+              total: number;
+              /** @description People applied so far (moves while the batch runs, on PostgreSQL). */
+              rowsDone: number;
+              /** @description 0–100. */
+              progress: number;
+              /** @description Per outcome, once the batch is done. */
+              counts: {
+                created?: number;
+                updated?: number;
+                unchanged?: number;
+                failed?: number;
+              };
+              createdAt: string;
+              finishedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/people-batches/{batchId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A batch: status, progress and counts per outcome */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          batchId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @enum {string} */
+              status: 'queued' | 'running' | 'done' | 'failed';
+              total: number;
+              /** @description People applied so far (moves while the batch runs, on PostgreSQL). */
+              rowsDone: number;
+              /** @description 0–100. */
+              progress: number;
+              /** @description Per outcome, once the batch is done. */
+              counts: {
+                created?: number;
+                updated?: number;
+                unchanged?: number;
+                failed?: number;
+              };
+              createdAt: string;
+              finishedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/people-batches/{batchId}/results': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The per-person results of a batch, in request order */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+          outcome?: 'created' | 'updated' | 'unchanged' | 'failed';
+        };
+        header?: never;
+        path: {
+          orgId: string;
+          batchId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** @description The position of the person in the request, from 0. */
+                line: number;
+                externalId: string;
+                /** @description null until the batch is done. */
+                outcome: ('created' | 'updated' | 'unchanged' | 'failed') | null;
+                accountId: string | null;
+                invitationId: string | null;
+                status: ('active' | 'invited') | null;
+                /** @description Why this person was not applied (the same error the single PUT would answer). */
+                error: {
+                  status: number;
+                  code: string;
+                  message: string;
+                  fields?: {
+                    [key: string]: unknown;
+                  };
+                } | null;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/people/{externalId}/programs/{programId}/progress': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Report progress of a person (by your own id) in a program (0–100, never decreasing; 100 completes)
+     * @description For the LMS where the training happens: the enrolment is the one of the session open now, else the latest. Needs the `enrolments:write` scope. The same as `POST /enrolments/{enrolmentId}/progress`.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          externalId: string;
+          programId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Progress never decreases: a lower value keeps the current one. 100 completes the enrolment and issues a certificate. */
+            percent: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              enrolmentId: string;
+              accountId: string;
+              sessionId: string;
+              percent: number;
+              completed: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/orgs/{orgId}/groups/{groupId}/posts': {
     parameters: {
       query?: never;

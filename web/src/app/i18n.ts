@@ -12,6 +12,8 @@ import apiKeysEn from '../locales/api-keys.en.json';
 import apiKeysFr from '../locales/api-keys.fr.json';
 import scimEn from '../locales/scim.en.json';
 import scimFr from '../locales/scim.fr.json';
+import webhooksEn from '../locales/webhooks.en.json';
+import webhooksFr from '../locales/webhooks.fr.json';
 import spaceEn from '../locales/space.en.json';
 import spaceFr from '../locales/space.fr.json';
 
@@ -92,6 +94,9 @@ i18n.addResourceBundle('en', 'translation', { scim: scimEn }, true, true);
 i18n.addResourceBundle('fr', 'translation', { scim: scimFr }, true, true);
 i18n.addResourceBundle('en', 'translation', { audit: { actions: scimEn.auditActions } }, true, true);
 i18n.addResourceBundle('fr', 'translation', { audit: { actions: scimFr.auditActions } }, true, true);
+// issue 12: Settings → Webhooks, under `webhooks`.
+i18n.addResourceBundle('en', 'translation', { webhooks: webhooksEn }, true, true);
+i18n.addResourceBundle('fr', 'translation', { webhooks: webhooksFr }, true, true);
 i18n.addResourceBundle('fr', 'translation', { imports: importsFr }, true, true);
 // The group space (posts, comments, the learner's feed), under `space`.
 i18n.addResourceBundle('en', 'translation', { space: spaceEn }, true, true);

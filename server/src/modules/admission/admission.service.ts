@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.js';
+import type { JobQueue } from '../../jobs/queue.js';
 import { AppError } from '../../http/errors.js';
 import { auditAccountEvent, provenAccount } from '../accounts/accounts.service.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -59,7 +60,7 @@ const mismatch = (address: ProvenAddress, email: string) =>
  */
 export async function admitProvenAddress(
   tx: Db,
-  o: { address: ProvenAddress; person: Person; grant: Grant; proof: Proof; now: Date },
+  o: { address: ProvenAddress; person: Person; grant: Grant; proof: Proof; now: Date; jobs: JobQueue },
 ): Promise<Admission> {
   const { address, person, grant, now } = o;
   let account: { id: string; email: string; emailKey: string };
@@ -83,8 +84,10 @@ export async function admitProvenAddress(
     source: grant.source,
     groupIds: grant.groupIds,
     now,
+    jobs: o.jobs,
   });
-  if (grant.sessionId) await enrolInSession(tx, { orgId: grant.orgId, sessionId: grant.sessionId, accountId: account.id, now });
+  if (grant.sessionId)
+    await enrolInSession(tx, { orgId: grant.orgId, sessionId: grant.sessionId, accountId: account.id, now, jobs: o.jobs });
   await recordAudit(tx, {
     orgId: grant.orgId,
     actor: { id: account.id, email: account.email },

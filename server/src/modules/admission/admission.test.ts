@@ -132,6 +132,7 @@ describe('one way in for every link that proves an address', () => {
           grant,
           proof: { action: 'sso.signed_in', targetType: 'account', targetId: email },
           now: t.clock.now(),
+          jobs: t.ctx.jobs,
         }),
       );
     const first = await admit();

@@ -1,5 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import type { JobQueue } from '../../jobs/queue.js';
+import { recordBatchEvents } from '../webhooks/events.service.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
 import { queryRows, tsParam } from '../../lib/sql.js';
 import { type GroupScope, memberInScope } from '../../http/group-scope.js';
@@ -274,8 +276,21 @@ export async function listOrgEnrolments(
 }
 
 /** Enrols one account in one session; already enrolled is fine. */
-export async function enrolInSession(tx: Db, o: { orgId: string; sessionId: string; accountId: string; now: Date }): Promise<void> {
-  await tx.execute(
-    sql`INSERT INTO enrolments (org_id, session_id, account_id, created_at) VALUES (${o.orgId}, ${o.sessionId}, ${o.accountId}, ${o.now.toISOString()}::timestamptz) ON CONFLICT DO NOTHING`,
+export async function enrolInSession(
+  tx: Db,
+  o: { orgId: string; sessionId: string; accountId: string; now: Date; jobs: JobQueue },
+): Promise<void> {
+  const [row] = await queryRows<{ id: string; programId: string }>(
+    tx,
+    sql`WITH ins AS (
+        INSERT INTO enrolments (org_id, session_id, account_id, created_at) VALUES (${o.orgId}, ${o.sessionId}, ${o.accountId}, ${o.now.toISOString()}::timestamptz)
+        ON CONFLICT DO NOTHING RETURNING id, session_id
+      )
+      SELECT ins.id, s.program_id AS "programId" FROM ins JOIN program_sessions s ON s.id = ins.session_id`,
   );
+  // issue 12: webhook, in the same transaction
+  if (row)
+    await recordBatchEvents(tx, o.jobs, o.orgId, 'enrolment.created', [
+      { enrolmentId: row.id, accountId: o.accountId, sessionId: o.sessionId, programId: row.programId },
+    ]);
 }

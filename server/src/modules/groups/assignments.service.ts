@@ -9,7 +9,7 @@ import { findGroup } from './groups.repo.js';
 import type { Actor } from './groups.service.js';
 import { queryRows, tsParam } from '../../lib/sql.js';
 
-type Ctx = Pick<AppContext, 'db' | 'clock'>;
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'jobs'>;
 export type AssignmentRow = {
   groupId: string;
   sessionId: string;
@@ -77,7 +77,7 @@ export async function attachSession(ctx: Ctx, o: { actor: Actor; orgId: string; 
     );
     if (inserted.length === 0)
       throw conflict('already_assigned', 'This session is already attached to this group.', { fields: { sessionId: 'Already attached.' } });
-    const enrolled = await enrolGroupInSession(tx, { orgId: o.orgId, groupId: o.groupId, sessionId: o.sessionId, now });
+    const enrolled = await enrolGroupInSession(tx, { orgId: o.orgId, groupId: o.groupId, sessionId: o.sessionId, now, jobs: ctx.jobs });
     await recordAudit(tx, {
       orgId: o.orgId,
       actor: o.actor,

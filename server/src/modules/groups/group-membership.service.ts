@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import type { JobQueue } from '../../jobs/queue.js';
 import { enrolAccountsInGroupSessions, pruneEnrolments } from './enrolment-rules.js';
 import { cleanIds, queryCount, queryRows, tsParam, uuidArray } from '../../lib/sql.js';
 
@@ -26,7 +27,7 @@ export async function lockGroupChains(tx: Db, orgId: string, groupIds: string[])
 /** Adds accounts (already active members of orgId) to groups and enrols them; set-based; idempotent. Returns rows actually added. */
 export async function addAccountsToGroups(
   tx: Db,
-  o: { orgId: string; groupIds: string[]; accountIds: string[]; now: Date },
+  o: { orgId: string; groupIds: string[]; accountIds: string[]; now: Date; jobs: JobQueue },
 ): Promise<number> {
   const groupIds = cleanIds(o.groupIds);
   const accountIds = cleanIds(o.accountIds);
@@ -45,7 +46,7 @@ export async function addAccountsToGroups(
       )
       SELECT count(*)::int AS n FROM ins`,
   );
-  await enrolAccountsInGroupSessions(tx, { orgId: o.orgId, groupIds, accountIds, now: o.now });
+  await enrolAccountsInGroupSessions(tx, { orgId: o.orgId, groupIds, accountIds, now: o.now, jobs: o.jobs });
   return added;
 }
 

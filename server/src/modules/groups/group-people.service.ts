@@ -55,7 +55,13 @@ export async function addMembers(ctx: Ctx, o: { actor: Actor; orgId: string; gro
         },
       );
     }
-    const added = await addAccountsToGroups(tx, { orgId: o.orgId, groupIds: [o.groupId], accountIds, now: ctx.clock.now() });
+    const added = await addAccountsToGroups(tx, {
+      orgId: o.orgId,
+      groupIds: [o.groupId],
+      accountIds,
+      now: ctx.clock.now(),
+      jobs: ctx.jobs,
+    });
     await recordAudit(tx, {
       orgId: o.orgId,
       actor: o.actor,

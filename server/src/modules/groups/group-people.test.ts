@@ -94,12 +94,20 @@ describe('group-membership exports (for invitations, imports, members)', () => {
     const outsiders = await seedMembers(t, other.org.id, 1);
     const now = t.clock.now();
     const added = await t.ctx.db.transaction((tx) =>
-      addAccountsToGroups(tx, { orgId: o.org.id, groupIds: [g1.id, g2.id, foreignGroup.id], accountIds: [...ids, ...outsiders], now }),
+      addAccountsToGroups(tx, {
+        orgId: o.org.id,
+        groupIds: [g1.id, g2.id, foreignGroup.id],
+        accountIds: [...ids, ...outsiders],
+        now,
+        jobs: t.ctx.jobs,
+      }),
     );
     expect(added).toBe(6);
-    expect(await t.ctx.db.transaction((tx) => addAccountsToGroups(tx, { orgId: o.org.id, groupIds: [g1.id], accountIds: ids, now }))).toBe(
-      0,
-    );
+    expect(
+      await t.ctx.db.transaction((tx) =>
+        addAccountsToGroups(tx, { orgId: o.org.id, groupIds: [g1.id], accountIds: ids, now, jobs: t.ctx.jobs }),
+      ),
+    ).toBe(0);
     expect((await existingGroupIds(t.ctx.db, o.org.id, [g1.id, foreignGroup.id, randomUUID(), 'not-a-uuid'])).sort()).toEqual([g1.id]);
     expect(
       await t.ctx.db.transaction((tx) =>

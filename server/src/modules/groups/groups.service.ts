@@ -12,7 +12,7 @@ import { uuidArray } from '../../lib/sql.js';
 export type { GroupListRow } from './groups.repo.js';
 
 export type Actor = { id: string; email: string; ip?: string };
-type Ctx = Pick<AppContext, 'db' | 'clock' | 'storage'>;
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'storage' | 'jobs'>;
 
 const nameTaken = (name: string) =>
   conflict('group_name_taken', `A group named “${name}” already exists at this level; choose another name.`, {
@@ -121,7 +121,7 @@ export async function updateGroup(ctx: Ctx, o: { actor: Actor; orgId: string; gr
     let enrolled = 0;
     let removedEnrolments = 0;
     if (moved) {
-      enrolled = await enrolSubtreeInAncestorSessions(tx, { orgId: o.orgId, groupId: o.groupId, now });
+      enrolled = await enrolSubtreeInAncestorSessions(tx, { orgId: o.orgId, groupId: o.groupId, now, jobs: ctx.jobs });
       if (oldSessions.length > 0) {
         const below = await repo.subtreeIds(tx, o.orgId, o.groupId);
         const subtreeMembers = sql`SELECT gm.account_id FROM group_members gm WHERE gm.org_id = ${o.orgId} AND gm.group_id = ANY(${uuidArray(below)})`;

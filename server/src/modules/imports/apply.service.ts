@@ -10,6 +10,7 @@ import { type ApplyCtx, createMissingGroups, decideRows } from './apply-decide.j
 import { inviteRows, retireCurrentInvitations } from './apply-invite.js';
 import { allowedRoles, type ImportMode } from './preview.service.js';
 import { recordEvent } from '../webhooks/events.service.js';
+import { recordImportPersonEvents } from './apply-events.js';
 import { one } from '../../lib/rows.js';
 
 /** Lines applied per statement: progress moves after each slice. */
@@ -84,8 +85,9 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
       else await inviteRows(c, ctx.jobs, mail, org.invitationTtlDays, lines);
       const joined = (result: string) => sql`SELECT r.account_id, g FROM import_rows r, unnest(r.group_ids) g
         WHERE r.import_id = ${importId} AND r.line >= ${lines.from} AND r.line < ${lines.to} AND r.result = ${result}`;
-      await enrolJoinedInGroupSessions(tx, { orgId: imp.orgId, joined: joined('added_to_groups'), now });
-      if (mode === 'create') await enrolNewAccountsInGroupSessions(tx, { orgId: imp.orgId, joined: joined('created'), now });
+      await enrolJoinedInGroupSessions(tx, { orgId: imp.orgId, joined: joined('added_to_groups'), now, jobs: ctx.jobs });
+      if (mode === 'create')
+        await enrolNewAccountsInGroupSessions(tx, { orgId: imp.orgId, joined: joined('created'), now, jobs: ctx.jobs });
       const done = one(
         await queryRows<{ n: number }>(
           tx,
@@ -141,7 +143,9 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
       targetId: importId,
       data: result,
     });
-    await recordEvent(tx, ctx.jobs, imp.orgId, 'import.completed', { importId, mode, ...result }); // issue 12: webhook
+    // issue 12: webhooks — the per-person events in batches, then the one import.completed
+    await recordImportPersonEvents(tx, ctx.jobs, { orgId: imp.orgId, importId });
+    await recordEvent(tx, ctx.jobs, imp.orgId, 'import.completed', { importId, mode, ...result });
   });
 }
 

@@ -102,6 +102,7 @@ async function acceptLocked(ctx: AppContext, tx: Db, token: string, who: Who, ip
     },
     proof: { action: 'invitation.accepted', targetType: 'invitation', targetId: inv.id, ip },
     now,
+    jobs: ctx.jobs,
   });
   await markLinkAccepted(tx, { invitationId: inv.id, accountId: admitted.accountId, now });
   // issue 12: webhooks

@@ -27,15 +27,15 @@ export type InviteRequest = {
 export const INLINE_LIMIT = 1000;
 
 /** Checks what does not depend on the addresses: groups (at least one), location, role, send time. */
-export async function validateInviteRequest(ctx: AppContext, o: { actor: Actor; orgId: string } & InviteRequest) {
+export async function validateInviteRequest(ctx: AppContext, o: { actor: Actor; orgId: string } & InviteRequest, db: Db = ctx.db) {
   if (o.groupIds.length === 0)
     throw new AppError(422, 'groups_required', 'Choose at least one group; create a group first if there is none.', {
       fields: { groupIds: 'Choose at least one group.' },
     });
   assertCanGrant(o.actor.role, o.role);
-  const groupIds = await requireGroups(ctx, o.orgId, o.groupIds);
+  const groupIds = await requireGroups(ctx, o.orgId, o.groupIds, 'groupIds', db);
   if (o.locationId) {
-    const [loc] = await ctx.db
+    const [loc] = await db
       .select()
       .from(locations)
       .where(sql`${locations.id} = ${o.locationId} AND ${locations.orgId} = ${o.orgId} AND ${locations.archivedAt} IS NULL`);
@@ -57,6 +57,18 @@ export async function inviteByEmail(
     const res = await createEmailInvitations(ctx, tx, { ...o, groupIds, sendAt, now, addresses: valid });
     return { items: res.items, skipped: [...skipped, ...res.skipped] };
   });
+}
+
+/** The same inside the caller's transaction (provisioning writes a person in one transaction). */
+export async function inviteByEmailIn(
+  ctx: AppContext,
+  tx: Db,
+  o: { actor: Actor; orgId: string } & InviteRequest,
+): Promise<{ items: Invitation[]; skipped: Skipped[] }> {
+  const { groupIds, sendAt, now } = await validateInviteRequest(ctx, o, tx);
+  const { valid, skipped } = screenAddresses(parseAddressList(o.emails));
+  const res = await createEmailInvitations(ctx, tx, { ...o, groupIds, sendAt, now, addresses: valid });
+  return { items: res.items, skipped: [...skipped, ...res.skipped] };
 }
 
 /** Set-based creation inside the caller's transaction: skips members and open invitations, writes rows, tokens and emails. */

@@ -1,6 +1,7 @@
 import { isUniqueViolation } from '../../db/errors.js';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
+import type { Db } from '../../db/client.js';
 import { emails, invitations, organizations } from '../../db/schema.js';
 import { AppError, conflict, notFound } from '../../http/errors.js';
 import { normalizeEmail } from '../../lib/email-address.js';
@@ -24,37 +25,45 @@ export async function cancelInvitations(
   o: { actor: Actor; orgId: string; invitationIds: string[] },
 ): Promise<Invitation[]> {
   if (o.invitationIds.length === 0) return [];
-  return ctx.db.transaction(async (tx) => {
-    const rows = await tx
-      .update(invitations)
-      .set({ status: 'cancelled', cancelledAt: sql`now()`, updatedAt: sql`now()` })
-      .where(and(eq(invitations.orgId, o.orgId), inArray(invitations.id, o.invitationIds), inArray(invitations.status, CANCELLABLE)))
-      .returning();
-    const ids = rows.map((r) => r.id);
-    if (ids.length) {
-      await tx
-        .update(emails)
-        .set({ status: 'cancelled' })
-        .where(and(inArray(emails.refId, ids), inArray(emails.status, ['queued', 'failed'])));
-      await recordAudit(tx, {
-        orgId: o.orgId,
-        actor: o.actor,
-        action: 'invitation.cancelled',
-        targetType: 'invitation',
-        targetId: ids.length === 1 ? ids[0] : undefined,
-        ip: o.actor.ip,
-        data: { count: ids.length, emails: rows.slice(0, 100).map((r) => r.email) },
-      });
-      await recordBatchEvents(
-        tx,
-        ctx.jobs,
-        o.orgId,
-        'invitation.cancelled',
-        rows.map((r) => ({ invitationId: r.id, email: r.email })),
-      ); // issue 12: webhook
-    }
-    return rows;
-  });
+  return ctx.db.transaction((tx) => cancelInvitationsIn(ctx, tx, o));
+}
+
+/** The same inside the caller's transaction. */
+export async function cancelInvitationsIn(
+  ctx: AppContext,
+  tx: Db,
+  o: { actor: Actor; orgId: string; invitationIds: string[] },
+): Promise<Invitation[]> {
+  if (o.invitationIds.length === 0) return [];
+  const rows = await tx
+    .update(invitations)
+    .set({ status: 'cancelled', cancelledAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(eq(invitations.orgId, o.orgId), inArray(invitations.id, o.invitationIds), inArray(invitations.status, CANCELLABLE)))
+    .returning();
+  const ids = rows.map((r) => r.id);
+  if (ids.length) {
+    await tx
+      .update(emails)
+      .set({ status: 'cancelled' })
+      .where(and(inArray(emails.refId, ids), inArray(emails.status, ['queued', 'failed'])));
+    await recordAudit(tx, {
+      orgId: o.orgId,
+      actor: o.actor,
+      action: 'invitation.cancelled',
+      targetType: 'invitation',
+      targetId: ids.length === 1 ? ids[0] : undefined,
+      ip: o.actor.ip,
+      data: { count: ids.length, emails: rows.slice(0, 100).map((r) => r.email) },
+    });
+    await recordBatchEvents(
+      tx,
+      ctx.jobs,
+      o.orgId,
+      'invitation.cancelled',
+      rows.map((r) => ({ invitationId: r.id, email: r.email })),
+    ); // issue 12: webhook
+  }
+  return rows;
 }
 
 /** Cancels one invitation; 404 for another organization's, 409 when it is no longer open. */

@@ -113,6 +113,7 @@ async function joinLocked(ctx: AppContext, tx: Db, token: string, who: Who, ip?:
     },
     proof: { action: 'joinpage.joined', targetType: 'invitation', targetId: inv.id, ip },
     now,
+    jobs: ctx.jobs,
   });
   await markLinkAccepted(tx, { invitationId: inv.id, accountId: admitted.accountId, now });
   if (admitted.newMember)

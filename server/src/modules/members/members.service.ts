@@ -12,6 +12,7 @@ import { addAccountsToGroups, existingGroupIds, removeAccountsFromGroup } from '
 import { type JoinSource, joinOrganization } from './membership.service.js';
 import { recordBatchEvents, recordEvent } from '../webhooks/events.service.js';
 import { one } from '../../lib/rows.js';
+import type { Db } from '../../db/client.js';
 
 export type Actor = AuthAccount & { ip?: string; role: string };
 
@@ -27,9 +28,15 @@ export function assertCanManage(actorRole: string, targetRole: string): void {
 }
 
 /** Validates that every group id belongs to the organization; 422 naming `groupIds` otherwise. */
-export async function requireGroups(ctx: AppContext, orgId: string, groupIds: string[], field = 'groupIds'): Promise<string[]> {
+export async function requireGroups(
+  ctx: AppContext,
+  orgId: string,
+  groupIds: string[],
+  field = 'groupIds',
+  db: Db = ctx.db,
+): Promise<string[]> {
   const unique = [...new Set(groupIds)];
-  const found = await existingGroupIds(ctx.db, orgId, unique);
+  const found = await existingGroupIds(db, orgId, unique);
   const missing = unique.filter((g) => !found.includes(g));
   if (missing.length)
     throw new AppError(422, 'unknown_group', `Unknown group: ${missing.join(', ')}.`, { fields: { [field]: 'Unknown group.' }, missing });
@@ -57,133 +64,157 @@ export async function createManagedMember(
   assertCanGrant(o.actor.role, o.role);
   const groupIds = await requireGroups(ctx, o.orgId, o.groupIds);
   const passwordHash = o.password ? await hashPassword(o.password) : null;
+  return ctx.db.transaction((tx) => createManagedMemberIn(ctx, tx, { ...o, email: addr.email, groupIds, passwordHash }));
+}
+
+/** The same inside the caller's transaction; `groupIds` already checked, the role already allowed. */
+export async function createManagedMemberIn(
+  ctx: AppContext,
+  tx: Db,
+  o: {
+    actor: Actor;
+    orgId: string;
+    email: string;
+    name: string;
+    role: string;
+    groupIds: string[];
+    passwordHash: string | null;
+    locale?: string;
+    /** issue 13: SCIM with single sign-on sends no set-password email; its members come from `scim`. */
+    notify?: boolean;
+    source?: JoinSource;
+  },
+) {
+  const addr = requireEmail(o.email);
+  assertCanGrant(o.actor.role, o.role);
+  const { groupIds, passwordHash } = o;
   const now = ctx.clock.now();
-  return ctx.db.transaction(async (tx) => {
-    const [known] = await tx.select().from(accounts).where(eq(accounts.emailKey, addr.key));
-    if (known) {
-      const [existing] = await tx
-        .select()
-        .from(memberships)
-        .where(and(eq(memberships.orgId, o.orgId), eq(memberships.accountId, known.id)));
-      if (existing)
-        throw conflict('already_member', `${addr.email} is already a member of this organization.`, {
-          fields: { email: 'Already a member.' },
-        });
-      // An existing account is never taken over: it must accept an invitation (double opt-in).
-      throw conflict('account_exists', `${addr.email} already has a Troupe account; invite it instead, so the person can accept.`, {
-        fields: { email: 'Already has an account: send an invitation.' },
+  const [known] = await tx.select().from(accounts).where(eq(accounts.emailKey, addr.key));
+  if (known) {
+    const [existing] = await tx
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.orgId, o.orgId), eq(memberships.accountId, known.id)));
+    if (existing)
+      throw conflict('already_member', `${addr.email} is already a member of this organization.`, {
+        fields: { email: 'Already a member.' },
       });
-    }
-    const account = one(
-      await tx
-        .insert(accounts)
-        .values({
-          email: addr.email,
-          emailKey: addr.key,
-          name: o.name,
-          passwordHash,
-          locale: o.locale ?? o.actor.locale ?? 'en',
-          verifiedAt: passwordHash ? now.toISOString() : null,
-        })
-        .returning(),
-      'account',
-    );
-    await joinOrganization(tx, {
-      orgId: o.orgId,
+    // An existing account is never taken over: it must accept an invitation (double opt-in).
+    throw conflict('account_exists', `${addr.email} already has a Troupe account; invite it instead, so the person can accept.`, {
+      fields: { email: 'Already has an account: send an invitation.' },
+    });
+  }
+  const account = one(
+    await tx
+      .insert(accounts)
+      .values({
+        email: addr.email,
+        emailKey: addr.key,
+        name: o.name,
+        passwordHash,
+        locale: o.locale ?? o.actor.locale ?? 'en',
+        verifiedAt: passwordHash ? now.toISOString() : null,
+      })
+      .returning(),
+    'account',
+  );
+  await joinOrganization(tx, {
+    orgId: o.orgId,
+    accountId: account.id,
+    emailKey: addr.key,
+    role: o.role,
+    source: o.source ?? 'managed',
+    managed: true,
+    groupIds,
+    now,
+    jobs: ctx.jobs,
+  });
+  if (!passwordHash && o.notify !== false) {
+    const token = await createAuthToken(tx, {
       accountId: account.id,
       emailKey: addr.key,
-      role: o.role,
-      source: o.source ?? 'managed',
-      managed: true,
-      groupIds,
-      now,
+      purpose: 'set_password',
+      expiresAt: new Date(now.getTime() + TOKEN_TTL.set_password),
     });
-    if (!passwordHash && o.notify !== false) {
-      const token = await createAuthToken(tx, {
-        accountId: account.id,
-        emailKey: addr.key,
-        purpose: 'set_password',
-        expiresAt: new Date(now.getTime() + TOKEN_TTL.set_password),
-      });
-      const org = one(
-        await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, o.orgId)),
-        'organization',
-      );
-      const orgName = org.name;
-      await queueEmails(tx, ctx.jobs, [
-        {
-          to: account.email,
-          template: 'welcome-set-password',
-          locale: account.locale,
-          orgId: o.orgId,
-          params: { token, name: account.name, orgName, inviterName: o.actor.name },
-        },
-      ]);
-    }
-    await recordAudit(tx, {
-      orgId: o.orgId,
-      actor: o.actor,
-      action: 'member.created',
-      targetType: 'account',
-      targetId: account.id,
-      ip: o.actor.ip,
-      data: { email: addr.email, role: o.role, groupIds },
-    });
-    // issue 12: webhook
-    await recordEvent(tx, ctx.jobs, o.orgId, 'member.joined', {
-      accountId: account.id,
-      email: account.email,
-      name: account.name,
-      role: o.role,
-      groupIds,
-      source: 'managed',
-    });
-    return { accountId: account.id, email: account.email, name: account.name, role: o.role as Role, status: 'active' as const };
+    const org = one(await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, o.orgId)), 'organization');
+    const orgName = org.name;
+    await queueEmails(tx, ctx.jobs, [
+      {
+        to: account.email,
+        template: 'welcome-set-password',
+        locale: account.locale,
+        orgId: o.orgId,
+        params: { token, name: account.name, orgName, inviterName: o.actor.name },
+      },
+    ]);
+  }
+  await recordAudit(tx, {
+    orgId: o.orgId,
+    actor: o.actor,
+    action: 'member.created',
+    targetType: 'account',
+    targetId: account.id,
+    ip: o.actor.ip,
+    data: { email: addr.email, role: o.role, groupIds },
   });
+  // issue 12: webhook
+  await recordEvent(tx, ctx.jobs, o.orgId, 'member.joined', {
+    accountId: account.id,
+    email: account.email,
+    name: account.name,
+    role: o.role,
+    groupIds,
+    source: o.source ?? 'managed',
+  });
+  return { accountId: account.id, email: account.email, name: account.name, role: o.role as Role, status: 'active' as const };
 }
 
 /** Changes a member's role; the last owner cannot be demoted. */
 export async function changeRole(ctx: AppContext, o: { actor: Actor; orgId: string; accountId: string; role: string }) {
   assertCanGrant(o.actor.role, o.role);
-  return ctx.db.transaction(async (tx) => {
-    const [m] = await tx
-      .select()
-      .from(memberships)
-      .where(and(eq(memberships.orgId, o.orgId), eq(memberships.accountId, o.accountId)))
-      .for('update');
-    if (!m) throw notFound('Member');
-    assertCanManage(o.actor.role, m.role);
-    if (m.role === 'owner' && o.role !== 'owner') {
-      const owners = await tx
-        .select({ id: memberships.accountId })
-        .from(memberships)
-        .where(and(eq(memberships.orgId, o.orgId), eq(memberships.role, 'owner'), eq(memberships.status, 'active')));
-      if (owners.length <= 1)
-        throw conflict('last_owner', 'An organization keeps at least one owner; make someone else owner first.', {
-          fields: { role: 'Last owner.' },
-        });
-    }
-    await tx
-      .update(memberships)
-      .set({ role: o.role })
-      .where(and(eq(memberships.orgId, o.orgId), eq(memberships.accountId, o.accountId)));
-    await recordAudit(tx, {
-      orgId: o.orgId,
-      actor: o.actor,
-      action: 'member.role_changed',
-      targetType: 'account',
-      targetId: o.accountId,
-      ip: o.actor.ip,
-      data: { from: m.role, to: o.role },
-    });
-    if (m.role !== o.role)
-      await recordEvent(tx, ctx.jobs, o.orgId, 'member.updated', {
-        accountId: o.accountId,
-        changes: { role: { from: m.role, to: o.role } },
-      }); // issue 12
+  return ctx.db.transaction((tx) => changeRoleIn(ctx, tx, o));
+}
 
-    return { accountId: o.accountId, role: o.role as Role };
+/** The same inside the caller's transaction. */
+export async function changeRoleIn(ctx: AppContext, tx: Db, o: { actor: Actor; orgId: string; accountId: string; role: string }) {
+  assertCanGrant(o.actor.role, o.role);
+  const [m] = await tx
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.orgId, o.orgId), eq(memberships.accountId, o.accountId)))
+    .for('update');
+  if (!m) throw notFound('Member');
+  assertCanManage(o.actor.role, m.role);
+  if (m.role === 'owner' && o.role !== 'owner') {
+    const owners = await tx
+      .select({ id: memberships.accountId })
+      .from(memberships)
+      .where(and(eq(memberships.orgId, o.orgId), eq(memberships.role, 'owner'), eq(memberships.status, 'active')));
+    if (owners.length <= 1)
+      throw conflict('last_owner', 'An organization keeps at least one owner; make someone else owner first.', {
+        fields: { role: 'Last owner.' },
+      });
+  }
+  await tx
+    .update(memberships)
+    .set({ role: o.role })
+    .where(and(eq(memberships.orgId, o.orgId), eq(memberships.accountId, o.accountId)));
+  await recordAudit(tx, {
+    orgId: o.orgId,
+    actor: o.actor,
+    action: 'member.role_changed',
+    targetType: 'account',
+    targetId: o.accountId,
+    ip: o.actor.ip,
+    data: { from: m.role, to: o.role },
   });
+  if (m.role !== o.role)
+    await recordEvent(tx, ctx.jobs, o.orgId, 'member.updated', {
+      accountId: o.accountId,
+      changes: { role: { from: m.role, to: o.role } },
+    }); // issue 12
+
+  return { accountId: o.accountId, role: o.role as Role };
 }
 
 /**
@@ -203,57 +234,66 @@ export async function setArchived(
 ) {
   if (o.archived && o.accountIds.includes(o.actor.id))
     throw invalidField('accountIds', 'You cannot archive yourself.', 'cannot_archive_self');
+  return ctx.db.transaction((tx) => setArchivedIn(ctx, tx, o));
+}
+
+/** The same inside the caller's transaction. */
+export async function setArchivedIn(
+  ctx: AppContext,
+  tx: Db,
+  o: { actor: Actor; orgId: string; accountIds: string[]; archived: boolean; managedSessionsOnly?: boolean },
+) {
+  if (o.archived && o.accountIds.includes(o.actor.id))
+    throw invalidField('accountIds', 'You cannot archive yourself.', 'cannot_archive_self');
   const wanted = [...new Set(o.accountIds)];
-  return ctx.db.transaction(async (tx) => {
-    const found = await tx
-      .select({ accountId: memberships.accountId, role: memberships.role })
-      .from(memberships)
-      .where(and(eq(memberships.orgId, o.orgId), inArray(memberships.accountId, wanted)))
-      .for('update');
-    const known = new Set(found.map((m) => m.accountId));
-    const missing = wanted.filter((id) => !known.has(id));
-    if (missing.length) throw new AppError(404, 'not_found', 'Member not found.', { accountIds: missing });
-    const above = found.filter((m) => !canManageMember(o.actor.role, m.role)).map((m) => m.accountId);
-    if (above.length)
-      throw new AppError(403, 'forbidden', `Your role (${o.actor.role}) cannot archive or restore a member whose role is equal or above.`, {
-        accountIds: above,
-      });
-    const changed = await tx
-      .update(memberships)
-      .set(o.archived ? { status: 'archived', archivedAt: sql`now()` } : { status: 'active', archivedAt: null })
-      .where(
-        and(
-          eq(memberships.orgId, o.orgId),
-          inArray(memberships.accountId, wanted),
-          eq(memberships.status, o.archived ? 'active' : 'archived'),
-        ),
-      )
-      .returning({ accountId: memberships.accountId });
-    const ids = changed.map((c) => c.accountId);
-    if (o.archived && ids.length)
-      await tx.execute(
-        sql`DELETE FROM sessions WHERE account_id = ANY(string_to_array(${ids.join(',')}, ',')::uuid[])${
-          o.managedSessionsOnly ? sql` AND account_id IN (SELECT account_id FROM memberships WHERE org_id = ${o.orgId} AND managed)` : sql``
-        }`,
-      );
-    await recordAudit(tx, {
-      orgId: o.orgId,
-      actor: o.actor,
-      action: o.archived ? 'member.archived' : 'member.restored',
-      targetType: 'account',
-      targetId: ids.length === 1 ? ids[0] : undefined,
-      ip: o.actor.ip,
-      data: { accountIds: ids },
+  const found = await tx
+    .select({ accountId: memberships.accountId, role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.orgId, o.orgId), inArray(memberships.accountId, wanted)))
+    .for('update');
+  const known = new Set(found.map((m) => m.accountId));
+  const missing = wanted.filter((id) => !known.has(id));
+  if (missing.length) throw new AppError(404, 'not_found', 'Member not found.', { accountIds: missing });
+  const above = found.filter((m) => !canManageMember(o.actor.role, m.role)).map((m) => m.accountId);
+  if (above.length)
+    throw new AppError(403, 'forbidden', `Your role (${o.actor.role}) cannot archive or restore a member whose role is equal or above.`, {
+      accountIds: above,
     });
-    await recordBatchEvents(
-      tx,
-      ctx.jobs,
-      o.orgId,
-      o.archived ? 'member.archived' : 'member.restored',
-      ids.map((accountId) => ({ accountId })),
-    ); // issue 12: webhook
-    return ids.length;
+  const changed = await tx
+    .update(memberships)
+    .set(o.archived ? { status: 'archived', archivedAt: sql`now()` } : { status: 'active', archivedAt: null })
+    .where(
+      and(
+        eq(memberships.orgId, o.orgId),
+        inArray(memberships.accountId, wanted),
+        eq(memberships.status, o.archived ? 'active' : 'archived'),
+      ),
+    )
+    .returning({ accountId: memberships.accountId });
+  const ids = changed.map((c) => c.accountId);
+  if (o.archived && ids.length)
+    await tx.execute(
+      sql`DELETE FROM sessions WHERE account_id = ANY(string_to_array(${ids.join(',')}, ',')::uuid[])${
+        o.managedSessionsOnly ? sql` AND account_id IN (SELECT account_id FROM memberships WHERE org_id = ${o.orgId} AND managed)` : sql``
+      }`,
+    );
+  await recordAudit(tx, {
+    orgId: o.orgId,
+    actor: o.actor,
+    action: o.archived ? 'member.archived' : 'member.restored',
+    targetType: 'account',
+    targetId: ids.length === 1 ? ids[0] : undefined,
+    ip: o.actor.ip,
+    data: { accountIds: ids },
   });
+  await recordBatchEvents(
+    tx,
+    ctx.jobs,
+    o.orgId,
+    o.archived ? 'member.archived' : 'member.restored',
+    ids.map((accountId) => ({ accountId })),
+  ); // issue 12: webhook
+  return ids.length;
 }
 
 /** Adds members to a group or removes them, as one transaction. */
@@ -262,30 +302,43 @@ export async function changeGroup(
   o: { actor: Actor; orgId: string; accountIds: string[]; groupId: string; add: boolean },
 ) {
   await requireGroups(ctx, o.orgId, [o.groupId], 'groupId');
-  return ctx.db.transaction(async (tx) => {
-    const n = o.add
-      ? await addAccountsToGroups(tx, { orgId: o.orgId, groupIds: [o.groupId], accountIds: o.accountIds, now: ctx.clock.now() })
-      : await removeAccountsFromGroup(tx, { orgId: o.orgId, groupId: o.groupId, accountIds: o.accountIds });
-    await recordAudit(tx, {
-      orgId: o.orgId,
-      actor: o.actor,
-      action: o.add ? 'group.members_added' : 'group.members_removed',
-      targetType: 'group',
-      targetId: o.groupId,
-      ip: o.actor.ip,
-      data: { count: n },
-    });
-    if (n > 0)
-      await recordBatchEvents(
-        tx,
-        ctx.jobs,
-        o.orgId,
-        o.add ? 'group.member_added' : 'group.member_removed',
-        o.accountIds.map((accountId) => ({ accountId })),
-        { groupId: o.groupId },
-      ); // issue 12: webhook
-    return n;
+  return ctx.db.transaction((tx) => changeGroupIn(ctx, tx, o));
+}
+
+/** The same inside the caller's transaction (the group already checked). */
+export async function changeGroupIn(
+  ctx: AppContext,
+  tx: Db,
+  o: { actor: Actor; orgId: string; accountIds: string[]; groupId: string; add: boolean },
+) {
+  const n = o.add
+    ? await addAccountsToGroups(tx, {
+        orgId: o.orgId,
+        groupIds: [o.groupId],
+        accountIds: o.accountIds,
+        now: ctx.clock.now(),
+        jobs: ctx.jobs,
+      })
+    : await removeAccountsFromGroup(tx, { orgId: o.orgId, groupId: o.groupId, accountIds: o.accountIds });
+  await recordAudit(tx, {
+    orgId: o.orgId,
+    actor: o.actor,
+    action: o.add ? 'group.members_added' : 'group.members_removed',
+    targetType: 'group',
+    targetId: o.groupId,
+    ip: o.actor.ip,
+    data: { count: n },
   });
+  if (n > 0)
+    await recordBatchEvents(
+      tx,
+      ctx.jobs,
+      o.orgId,
+      o.add ? 'group.member_added' : 'group.member_removed',
+      o.accountIds.map((accountId) => ({ accountId })),
+      { groupId: o.groupId },
+    ); // issue 12: webhook
+  return n;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import type { JobQueue } from '../../jobs/queue.js';
 import { addAccountsToGroups } from '../groups/group-membership.service.js';
 import { queryRows } from '../../lib/sql.js';
 import { one } from '../../lib/rows.js';
@@ -22,6 +23,7 @@ export async function joinOrganization(
     managed?: boolean;
     groupIds: string[];
     now: Date;
+    jobs: JobQueue;
   },
 ): Promise<{ created: boolean; role: string }> {
   const row = one(
@@ -38,7 +40,8 @@ export async function joinOrganization(
     sql`UPDATE invitations SET is_current = false, updated_at = now()
         WHERE org_id = ${o.orgId} AND email_key = ${o.emailKey} AND is_current AND status <> 'active'`,
   );
-  if (o.groupIds.length) await addAccountsToGroups(tx, { orgId: o.orgId, groupIds: o.groupIds, accountIds: [o.accountId], now: o.now });
+  if (o.groupIds.length)
+    await addAccountsToGroups(tx, { orgId: o.orgId, groupIds: o.groupIds, accountIds: [o.accountId], now: o.now, jobs: o.jobs });
   return { created: Boolean(row.created), role: row.role };
 }
 

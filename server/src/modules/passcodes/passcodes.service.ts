@@ -215,6 +215,7 @@ export async function redeemPasscode(ctx: AppContext, o: { account: AuthAccount;
       source: 'passcode',
       groupIds: pc.groupIds,
       now,
+      jobs: ctx.jobs,
     });
     await recordAudit(tx, {
       orgId: pc.orgId,

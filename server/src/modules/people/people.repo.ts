@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { accounts, memberships, provisionedPeople } from '../../db/schema.js';
+import { queryRows } from '../../lib/sql.js';
 
 export type PersonLink = typeof provisionedPeople.$inferSelect;
 
@@ -49,4 +50,20 @@ export async function updateManagedAccount(db: Db, accountId: string, set: { nam
     .update(accounts)
     .set({ ...set, updatedAt: sql`now()` })
     .where(eq(accounts.id, accountId));
+}
+
+/**
+ * The person's enrolment in a session of the program: the one open now first, then the latest to
+ * open. Undefined when they have none.
+ */
+export async function findProgramEnrolment(db: Db, o: { orgId: string; accountId: string; programId: string; now: Date }) {
+  const now = o.now.toISOString();
+  const [row] = await queryRows<{ id: string }>(
+    db,
+    sql`SELECT e.id FROM enrolments e JOIN program_sessions s ON s.id = e.session_id
+      WHERE e.org_id = ${o.orgId} AND e.account_id = ${o.accountId} AND s.program_id = ${o.programId}
+      ORDER BY (s.opens_at <= ${now}::timestamptz AND (s.closes_at IS NULL OR s.closes_at > ${now}::timestamptz)) DESC, s.opens_at DESC
+      LIMIT 1`,
+  );
+  return row;
 }

@@ -89,7 +89,8 @@ export async function linkAcceptedUsers(ctx: AppContext, orgId: string): Promise
     const linked = await repo.linkAccepted(tx, orgId);
     for (const l of linked) {
       const groupIds = await repo.groupIdsOfUser(tx, orgId, l.id);
-      if (groupIds.length) await addAccountsToGroups(tx, { orgId, groupIds, accountIds: [l.accountId], now: ctx.clock.now() });
+      if (groupIds.length)
+        await addAccountsToGroups(tx, { orgId, groupIds, accountIds: [l.accountId], now: ctx.clock.now(), jobs: ctx.jobs });
     }
   });
 }

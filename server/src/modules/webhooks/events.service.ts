@@ -54,3 +54,12 @@ export async function recordBatchEvents(
     await recordEvent(tx, jobs, orgId, type, { ...extra, items: slice, count: slice.length });
   }
 }
+
+/** Whether an enabled endpoint of the organization wants this event (before collecting per-row data for it). */
+export async function hasSubscribers(tx: Db, orgId: string, type: EventType): Promise<boolean> {
+  const res = await tx.execute(
+    rawSql(`SELECT 1 FROM webhook_endpoints WHERE org_id = $1 AND enabled AND $2 = ANY(events) LIMIT 1`, [orgId, type]),
+  );
+  const rows = (res as { rows?: unknown[] }).rows ?? (res as unknown as unknown[]);
+  return rows.length > 0;
+}

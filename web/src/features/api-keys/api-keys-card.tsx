@@ -46,8 +46,11 @@ export function ApiKeysCard({ orgId }: { orgId: string }) {
         </Title>
         <Text size="sm">{t('apiKeys.text')}</Text>
         {secret && (
-          <Alert color="green" title={t('apiKeys.secretTitle')}>
+          <Alert color="green" variant="light">
             <Stack gap="xs">
+              <Text fw={700} size="sm">
+                {t('apiKeys.secretTitle')}
+              </Text>
               <Text size="sm">{t('apiKeys.secretOnce')}</Text>
               <Code block aria-label={t('apiKeys.secretLabel')}>
                 {secret}
