@@ -11,6 +11,7 @@ import { registerWebhookTemplates } from './webhooks/disabled-mail.js';
 import { webhooksRoutes } from './webhooks/webhooks.routes.js';
 import { peopleRoutes } from './people/people.routes.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
+import { emailChangeRoutes } from './accounts/email-change.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { enrolmentsRoutes } from './enrolments/enrolments.routes.js';
 import { groupsRoutes } from './groups/groups.routes.js';
@@ -48,6 +49,7 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
   webhooksRoutes,
   peopleRoutes,
   postsRoutes,
+  emailChangeRoutes,
 ];
 
 /** What follows each template's delivery, for every feature (delivery events go to the webhooks outbox). */

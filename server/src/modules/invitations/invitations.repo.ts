@@ -49,13 +49,35 @@ export type InvitationFilters = {
   limit: number;
   cursor?: string;
   scope?: GroupScope;
+  groupId?: string;
+  includeSubgroups?: 'true' | 'false';
 };
+
+/** The condition of the group filter: the invitation leads to the group (or, with sub-groups, to one of its tree). */
+function groupFilter(f: { orgId: string; groupId?: string; includeSubgroups?: 'true' | 'false' }): SQL {
+  if (!f.groupId) return sql`true`;
+  if (f.includeSubgroups !== 'true') return sql`group_ids @> ARRAY[${f.groupId}::uuid]`;
+  return sql`group_ids && ARRAY(WITH RECURSIVE tree(id) AS (
+      SELECT id FROM groups WHERE org_id = ${f.orgId} AND id = ${f.groupId}
+      UNION
+      SELECT g.id FROM groups g JOIN tree ON g.parent_id = tree.id WHERE g.org_id = ${f.orgId}
+    ) SELECT id FROM tree)`;
+}
+
+/** Whether the group is one of the organization's. */
+export async function groupExists(db: Db, orgId: string, groupId: string): Promise<boolean> {
+  const rows = await queryRows<{ ok: boolean }>(
+    db,
+    sql`SELECT EXISTS (SELECT 1 FROM groups WHERE org_id = ${orgId} AND id = ${groupId}) AS ok`,
+  );
+  return Boolean(rows[0]?.ok);
+}
 
 /** One page of an organization's invitations, newest first. */
 export async function listInvitations(db: Db, f: InvitationFilters) {
   const c = decodeCursor(f.cursor, 2) as [string, string] | null;
   const now = f.now.toISOString();
-  const conds: SQL[] = [sql`org_id = ${f.orgId}`, invitationInScope(f.scope ?? null, sql`group_ids`)];
+  const conds: SQL[] = [sql`org_id = ${f.orgId}`, invitationInScope(f.scope ?? null, sql`group_ids`), groupFilter(f)];
   if (f.kind) conds.push(sql`kind = ${f.kind}`);
   if (f.q) conds.push(sql`email ILIKE ${`%${f.q.replace(/[\\%_]/g, (x) => `\\${x}`)}%`}`);
   if (f.status === 'expired')
@@ -73,12 +95,15 @@ export async function listInvitations(db: Db, f: InvitationFilters) {
 }
 
 /** How many invitations of each status match the filters (for the status tabs of the invitations page). */
-export async function countInvitations(db: Db, f: { orgId: string; kind?: string; q?: string; now: Date; scope?: GroupScope }) {
+export async function countInvitations(
+  db: Db,
+  f: { orgId: string; kind?: string; q?: string; now: Date; scope?: GroupScope; groupId?: string; includeSubgroups?: 'true' | 'false' },
+) {
   const now = f.now.toISOString();
   const rows = await queryRows<{ status: string; n: number }>(
     db,
     sql`SELECT CASE WHEN status IN ('prospect','pending') AND expires_at <= ${now}::timestamptz THEN 'expired' ELSE status END AS status, count(*)::int AS n
-        FROM invitations WHERE org_id = ${f.orgId} AND ${invitationInScope(f.scope ?? null, sql`group_ids`)}
+        FROM invitations WHERE org_id = ${f.orgId} AND ${invitationInScope(f.scope ?? null, sql`group_ids`)} AND ${groupFilter(f)}
           ${f.kind ? sql`AND kind = ${f.kind}` : sql``}
           ${f.q ? sql`AND email ILIKE ${`%${f.q.replace(/[\\%_]/g, (x) => `\\${x}`)}%`}` : sql``}
         GROUP BY 1`,
