@@ -6,7 +6,7 @@ import { type MailTemplate, registerTemplates } from '../../mail/templates/index
 type Common = { name: string; orgName: string; byAdmin: boolean; requesterName: string };
 
 /** To the new address: the link that proves it (the change happens only then). */
-const confirm: MailTemplate = (p: Common & { token: string; oldEmail: string }, env) => {
+const confirm: MailTemplate = (p: Common & { token: string; oldEmail: string; signInFirst?: boolean }, env) => {
   const vars = { name: p.name, org: p.orgName, requester: p.requesterName, oldEmail: p.oldEmail };
   return {
     subject: env.t('mail.emailChange.confirm.subject'),
@@ -17,7 +17,7 @@ const confirm: MailTemplate = (p: Common & { token: string; oldEmail: string }, 
         heading={env.t('mail.emailChange.confirm.heading', vars)}
         paragraphs={[
           env.t(p.byAdmin ? 'mail.emailChange.confirm.bodyAdmin' : 'mail.emailChange.confirm.bodySelf', vars),
-          env.t('mail.emailChange.confirm.until', vars),
+          env.t(p.signInFirst ? 'mail.emailChange.confirm.signInFirst' : 'mail.emailChange.confirm.until', vars),
           env.t('mail.ignore'),
         ]}
         action={{

@@ -121,3 +121,16 @@ export async function findOpenEmailChange(db: Db, accountId: string, now: Date) 
     .limit(1);
   return row ?? null;
 }
+
+/**
+ * Whether the organization wholly owns the account: it created it (managed) and the account belongs to
+ * no other organization. Only then may a change an admin asked for be confirmed without the person's session.
+ */
+export async function ownedSolelyBy(db: Db, accountId: string, orgId: string | null): Promise<boolean> {
+  if (!orgId) return false;
+  const rows = await db
+    .select({ orgId: memberships.orgId, managed: memberships.managed })
+    .from(memberships)
+    .where(eq(memberships.accountId, accountId));
+  return rows.length === 1 && rows[0]?.orgId === orgId && rows[0].managed;
+}

@@ -45,6 +45,7 @@ async function requestChange(
     expiresAt,
   });
   const byAdmin = o.actor.id !== o.account.id;
+  const signInFirst = byAdmin && !(await repo.ownedSolelyBy(tx, o.account.id, o.orgId));
   const common = { name: o.account.name, orgName: o.orgName ?? '', byAdmin, requesterName: o.actor.name };
   await queueEmails(tx, ctx.jobs, [
     taken
@@ -54,7 +55,7 @@ async function requestChange(
           template: 'email-change-confirm',
           locale: o.account.locale,
           orgId: o.orgId ?? undefined,
-          params: { ...common, token, oldEmail: o.account.email },
+          params: { ...common, token, oldEmail: o.account.email, signInFirst },
         },
     {
       to: o.account.email,
@@ -121,6 +122,12 @@ export async function pendingEmailChange(ctx: AppContext, accountId: string) {
 /**
  * Confirms the new address with the link mailed to it (single use, 24 hours): the account moves to it,
  * its other sessions end, the audit log of each of its organizations records both addresses.
+ *
+ * A change an admin asked for moves an account that may be the person's own (they accepted an
+ * invitation, or belong to other organizations too): holding the new mailbox is then not enough, or an
+ * admin could point the account at an address of theirs and take it over. The person confirms while
+ * signed in (with the old address). Only an account the organization created and that belongs to it
+ * alone is confirmed from the link by itself.
  */
 export async function confirmEmailChange(
   ctx: AppContext,
@@ -131,6 +138,13 @@ export async function confirmEmailChange(
     const result = await ctx.db.transaction(async (tx) => {
       const change = await repo.consumeEmailChange(tx, o.token, now);
       if (!change) return null;
+      const byAdmin = change.requestedBy !== change.accountId;
+      if (byAdmin && o.sessionAccountId !== change.accountId && !(await repo.ownedSolelyBy(tx, change.accountId, change.orgId)))
+        throw new AppError(
+          403,
+          'sign_in_to_confirm',
+          'Sign in with your current address first, then open the link again to confirm the new one.',
+        );
       if (await repo.addressTakenByOther(tx, change.newEmailKey, change.accountId)) throw emailTaken();
       const account = await repo.moveAccountAddress(tx, change);
       if (!account) return null; // the address changed since the link was sent

@@ -54,9 +54,17 @@ describe('an admin changes a member’s email address', () => {
     );
     expect(hashes.map((h) => h.token_hash)).not.toContain(link!.token);
     expect((await laptop.agent.get('/api/v1/me')).statusCode).toBe(200);
+    expect(link?.text).toContain('when asked'); // an account the person owns: they confirm signed in
 
-    expectStatus(await new Agent(t.app).post('/api/v1/auth/confirm-email-change', { token: link!.token }), 200);
+    // The learner accepted an invitation (the account is theirs): holding the new mailbox is not enough.
+    const anonymous = await new Agent(t.app).post('/api/v1/auth/confirm-email-change', { token: link!.token });
+    expect(anonymous.statusCode).toBe(403);
+    expect(anonymous.data.error.code).toBe('sign_in_to_confirm');
+    expect(await emailOf(learner.id)).toBe(learner.email);
+
+    expectStatus(await learner.agent.post('/api/v1/auth/confirm-email-change', { token: link!.token }), 200);
     expect(await emailOf(learner.id)).toBe(stored);
+    expect((await learner.agent.get('/api/v1/me')).data.account.email).toBe(stored);
     expect((await laptop.agent.get('/api/v1/me')).statusCode).toBe(401);
     expect((await signIn(learner.email)).status).toBe(401);
     expect((await signIn(stored.toLowerCase())).status).toBe(200);
@@ -81,8 +89,29 @@ describe('an admin changes a member’s email address', () => {
     const old = await new Agent(t.app).post('/api/v1/auth/confirm-email-change', { token: (await lastMail(t, first))!.token });
     expect(old.data.error.code).toBe('invalid_token');
     expect(await emailOf(created.accountId)).toBe(email);
+    // The organization created the account and it belongs nowhere else: the link alone confirms.
     expectStatus(await new Agent(t.app).post('/api/v1/auth/confirm-email-change', { token: (await lastMail(t, second))!.token }), 200);
     expect(await emailOf(created.accountId)).toBe(second);
+  });
+
+  it('asks for the person’s session when a managed account also belongs to another organization', async () => {
+    const o = await orgWithOwner(t);
+    const email = `shared-${uid()}@example.com`;
+    const created = expectStatus(await o.owner.agent.post(`${o.base}/members`, { email, name: 'Shared', password: PASSWORD }), 201).data;
+    const other = await orgWithOwner(t);
+    await t.ctx.db.execute(
+      sql`INSERT INTO memberships (org_id, account_id, role, status) VALUES (${other.org.id}, ${created.accountId}, 'owner', 'active')`,
+    );
+    const next = `admin-owned-${uid()}@example.com`;
+    expectStatus(await o.owner.agent.post(`${o.base}/members/${created.accountId}/change-email`, { email: next }), 202);
+    const token = (await lastMail(t, next))!.token;
+    const refused = await o.owner.agent.post('/api/v1/auth/confirm-email-change', { token });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.data.error.code).toBe('sign_in_to_confirm');
+    expect(await emailOf(created.accountId)).toBe(email);
+    const person = await signIn(email);
+    expectStatus(await person.agent.post('/api/v1/auth/confirm-email-change', { token }), 200);
+    expect(await emailOf(created.accountId)).toBe(next);
   });
 
   it('refuses an address another account holds without saying so: same answer, no link, nothing changes', async () => {
@@ -113,13 +142,13 @@ describe('an admin changes a member’s email address', () => {
     expectStatus(await o.owner.agent.post(`${o.base}/members/${b.id}/change-email`, { email: wanted }), 202);
     const linkB = (await lastMail(t, wanted))!.token;
     expect(linkB).not.toBe(linkA);
-    expectStatus(await new Agent(t.app).post('/api/v1/auth/confirm-email-change', { token: linkB }), 200);
-    const late = await new Agent(t.app).post('/api/v1/auth/confirm-email-change', { token: linkA });
+    expectStatus(await b.agent.post('/api/v1/auth/confirm-email-change', { token: linkB }), 200);
+    const late = await a.agent.post('/api/v1/auth/confirm-email-change', { token: linkA });
     expect(late.statusCode).toBe(409);
     expect(late.data.error.code).toBe('email_taken');
     expect(await emailOf(a.id)).toBe(a.email);
     // Nothing half-written: the refused link can still be tried again (and is refused again).
-    expect((await new Agent(t.app).post('/api/v1/auth/confirm-email-change', { token: linkA })).statusCode).toBe(409);
+    expect((await a.agent.post('/api/v1/auth/confirm-email-change', { token: linkA })).statusCode).toBe(409);
   });
 
   it('follows the permission model: below one’s own rank only; another organization’s member is a 404', async () => {

@@ -1,4 +1,6 @@
 import { Button, Text } from '@mantine/core';
+import { Link, useLocation } from 'react-router';
+import { isApiError } from '../../api/client';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/api-error';
@@ -11,6 +13,7 @@ export function ConfirmEmailPage() {
   const { t } = useTranslation();
   const token = useLinkToken();
   const queryClient = useQueryClient();
+  const location = useLocation();
   const confirm = useMutation({
     mutationFn: () => emailChangeApi.confirm(token),
     onSuccess: async () => {
@@ -27,11 +30,25 @@ export function ConfirmEmailPage() {
       doneText={t('emailChange.confirm.doneText', { email: confirm.data?.email ?? '' })}
     >
       <Text>{t('emailChange.confirm.text')}</Text>
-      <ErrorAlert error={confirm.error}>
-        <Text size="sm" mt="xs">
-          {t('emailChange.confirm.failedHelp')}
-        </Text>
-      </ErrorAlert>
+      {isApiError(confirm.error, 'sign_in_to_confirm') ? (
+        <ErrorAlert error={confirm.error}>
+          <Button
+            component={Link}
+            to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`}
+            variant="light"
+            size="xs"
+            mt="sm"
+          >
+            {t('emailChange.confirm.signIn')}
+          </Button>
+        </ErrorAlert>
+      ) : (
+        <ErrorAlert error={confirm.error}>
+          <Text size="sm" mt="xs">
+            {t('emailChange.confirm.failedHelp')}
+          </Text>
+        </ErrorAlert>
+      )}
       <Button onClick={() => confirm.mutate()} loading={confirm.isPending} fullWidth>
         {t('emailChange.confirm.action')}
       </Button>
