@@ -16,3 +16,8 @@ CREATE TABLE email_changes (
   created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX email_changes_account_idx ON email_changes (account_id);
+
+-- Invitations per group (issue 14): the list newest first for any status (the list index above is
+-- partial), and the group filter through the groups an invitation leads to.
+CREATE INDEX invitations_org_created_idx ON invitations (org_id, created_at DESC, id DESC);
+CREATE INDEX invitations_group_ids_idx ON invitations USING gin (group_ids);

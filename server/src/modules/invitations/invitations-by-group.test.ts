@@ -59,4 +59,32 @@ describe('invitations of one group, with or without its sub-groups', () => {
     expect((await o.owner.agent.get(`${o.base}/invitations?groupId=nope`)).statusCode).toBe(422);
     expect((await o.owner.agent.get(`${o.base}/invitations?groupId=${parent.id}&includeSubgroups=yes`)).statusCode).toBe(422);
   });
+
+  it('pages a group with many invitations newest first, the same as a group with few', async () => {
+    const o = await orgWithOwner(t);
+    const parent = await o.group('Big parent');
+    const child = await o.group('Big child', { parentId: parent.id });
+    const tag = uid();
+    const many = Array.from({ length: 520 }, (_, i) => `many${String(i).padStart(3, '0')}-${tag}@example.com`);
+    expectStatus(await o.owner.agent.post(`${o.base}/invitations`, { emails: many, groupIds: [child.id] }), 201);
+    t.clock.advance(1000);
+    try {
+      expectStatus(await o.owner.agent.post(`${o.base}/invitations`, { emails: [`top-${tag}@example.com`], groupIds: [parent.id] }), 201);
+    } finally {
+      t.clock.advance(-1000);
+    }
+    const all: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `groupId=${parent.id}&includeSubgroups=true&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const res = expectStatus(await o.owner.agent.get(`${o.base}/invitations?${query}`), 200);
+      all.push(...(res.data.items as { email: string }[]).map((i) => i.email));
+      cursor = res.data.nextCursor;
+    } while (cursor);
+    expect(all).toHaveLength(521);
+    expect(new Set(all).size).toBe(521);
+    expect(all[0]).toBe(`top-${tag}@example.com`); // newest first, across both groups
+    const direct = expectStatus(await o.owner.agent.get(`${o.base}/invitations?groupId=${parent.id}`), 200);
+    expect((direct.data.items as { email: string }[]).map((i) => i.email)).toEqual([`top-${tag}@example.com`]);
+  });
 });

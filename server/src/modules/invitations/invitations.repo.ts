@@ -64,6 +64,18 @@ function groupFilter(f: { orgId: string; groupId?: string; includeSubgroups?: 't
     ) SELECT id FROM tree)`;
 }
 
+const SPARSE_GROUP = 500;
+
+/** Whether a group filter matches fewer than SPARSE_GROUP invitations (a capped count through the group index). */
+async function isSparseGroup(db: Db, f: InvitationFilters): Promise<boolean> {
+  if (!f.groupId) return false;
+  const rows = await queryRows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM invitations WHERE org_id = ${f.orgId} AND ${groupFilter(f)} LIMIT ${SPARSE_GROUP}) s`,
+  );
+  return Number(rows[0]?.n ?? 0) < SPARSE_GROUP;
+}
+
 /** Whether the group is one of the organization's. */
 export async function groupExists(db: Db, orgId: string, groupId: string): Promise<boolean> {
   const rows = await queryRows<{ ok: boolean }>(
@@ -85,12 +97,24 @@ export async function listInvitations(db: Db, f: InvitationFilters) {
   else if (f.status) conds.push(sql`status = ${f.status}`);
   if (f.status === 'prospect' || f.status === 'pending') conds.push(sql`(expires_at IS NULL OR expires_at > ${now}::timestamptz)`);
   if (c) conds.push(sql`(created_at, id) < (${c[0]}::timestamptz, ${c[1]}::uuid)`);
-  const rows = await db
-    .select()
-    .from(invitations)
-    .where(sql`${sql.join(conds, sql` AND `)}`)
-    .orderBy(sql`created_at DESC, id DESC`)
-    .limit(f.limit + 1);
+  const where = sql.join(conds, sql` AND `);
+  // A group with few invitations in a large organization: walking the newest-first index would read
+  // most of the organization's rows to find them, so its rows are found through the group index
+  // (GIN on group_ids) and sorted. A group with many is read newest first as usual.
+  const rows = (await isSparseGroup(db, f))
+    ? await db
+        .select()
+        .from(invitations)
+        .where(
+          sql`id IN (WITH m AS MATERIALIZED (SELECT id, created_at FROM invitations WHERE ${where}) SELECT id FROM m ORDER BY created_at DESC, id DESC LIMIT ${f.limit + 1})`,
+        )
+        .orderBy(sql`created_at DESC, id DESC`)
+    : await db
+        .select()
+        .from(invitations)
+        .where(sql`${where}`)
+        .orderBy(sql`created_at DESC, id DESC`)
+        .limit(f.limit + 1);
   return toPage(rows, f.limit, (r) => [r.createdAt, r.id]);
 }
 
