@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { apiFromPage, ownerWithOrg, signIn } from './flows';
+import { apiFromPage, ownerWithOrg, registerVerified, signIn } from './flows';
 import { baseUrl, checkA11y, closeBrowser, firstLink, newPage, uniqueEmail, waitForMail } from './support';
 
 afterAll(closeBrowser);
@@ -76,5 +76,38 @@ describe('[ACCOUNT CHANGES]', () => {
       `/api/v1/orgs/${orgId}/audit-events`,
     );
     expect(audit.body.items.find((e) => e.action === 'account.email_changed')?.data).toMatchObject({ from: oldEmail, to: newEmail });
+  });
+
+  it('[ACCOUNT CHANGES] a person changes their own address from the account page, sees it pending, and confirms it from the new mailbox', async () => {
+    const page = await newPage();
+    const { email, password } = await registerVerified(page, 'Noor Self');
+    await signIn(page, email, password);
+    await page.waitForURL('**/orgs/new');
+    await page.goto('/account');
+    await page.getByRole('button', { name: /Account menu/ }).click();
+    await page.getByRole('menuitem', { name: 'My account' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('heading', { level: 1, name: 'My account' }).waitFor();
+
+    const next = uniqueEmail('noor-new');
+    await page.getByRole('textbox', { name: 'New email address' }).fill(email);
+    await page.getByRole('button', { name: 'Send a confirmation link' }).click();
+    await page.getByText('This is already the account’s address.').waitFor();
+    await page.getByRole('textbox', { name: 'New email address' }).fill(next);
+    await page.getByRole('button', { name: 'Send a confirmation link' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `A link was sent to ${next}` })
+      .waitFor();
+    await checkA11y(page);
+
+    const mail = await waitForMail(baseUrl(), next, (m) => m.subject === 'Confirm your new email address');
+    await page.goto(firstLink(mail.text));
+    await page.getByRole('button', { name: 'Confirm my new address' }).click();
+    await page.getByRole('heading', { name: 'Email address changed' }).waitFor();
+    // The session that confirmed stays signed in, now under the new address.
+    await page.goto('/account');
+    await page.getByText(`You sign in with ${next}.`).waitFor();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'A link was sent' }).count()).toBe(0);
   });
 });
