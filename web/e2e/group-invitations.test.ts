@@ -30,7 +30,8 @@ describe('[INVITATIONS]', () => {
     await expect.poll(() => table.getByRole('row').filter({ hasText: inChild }).count()).toBe(0);
 
     // The switch adds the sub-groups' invitations.
-    await admin.getByRole('switch', { name: 'Include sub-groups' }).check();
+    await admin.getByRole('switch', { name: 'Include sub-groups' }).click(); // a controlled switch: its state follows the address once updated
+    await expect.poll(() => admin.getByRole('switch', { name: 'Include sub-groups' }).isChecked()).toBe(true);
     await table.getByRole('row').filter({ hasText: inChild }).waitFor();
     await checkA11y(admin);
 
