@@ -12,3 +12,4 @@ export * from './schema/people.js';
 export * from './schema/operations.js';
 export * from './schema/space.js';
 export * from './schema/email-changes.js';
+export * from './schema/scim.js';

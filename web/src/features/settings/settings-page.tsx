@@ -3,6 +3,7 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { ApiKeysCard } from '../api-keys/api-keys-card';
+import { ScimCard } from '../scim/scim-card';
 import { AuditLogCard } from './audit-log-card';
 import { LocationsCard } from './locations-card';
 import { OrgDetailsCard } from './org-details-card';
@@ -17,6 +18,7 @@ export function SettingsPage() {
       <OrgDetailsCard orgId={orgId} />
       <LocationsCard orgId={orgId} />
       <ApiKeysCard orgId={orgId} />
+      <ScimCard orgId={orgId} />
       <AuditLogCard orgId={orgId} />
     </Stack>
   );

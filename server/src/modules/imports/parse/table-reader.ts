@@ -38,11 +38,33 @@ export function detectDelimiter(text: string): string {
   return top && top[1] > 0 ? top[0] : ',';
 }
 
-/** Streams the rows of a CSV/TSV text (quoted fields with new lines, CRLF, ragged rows). */
-export async function* readTextTable(text: string): AsyncGenerator<TableRow> {
-  const parser = Readable.from([text]).pipe(
+/**
+ * The text in slices of about 64 KiB (never between the two halves of a surrogate pair). The parser
+ * turns one chunk into rows at once: given the whole text as one chunk, it would queue every row of a
+ * 1,000,000-row file in memory (a gigabyte) before the first one is read.
+ */
+function* slices(text: string, size = 65_536): Generator<string> {
+  for (let start = 0; start < text.length; ) {
+    let end = Math.min(start + size, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    yield text.slice(start, end);
+    start = end;
+  }
+}
+
+/** The bytes in slices of 64 KiB, without copying; the parser keeps a character cut in two whole. */
+function* byteSlices(buf: Buffer, size = 65_536): Generator<Buffer> {
+  for (let start = 0; start < buf.length; start += size) yield buf.subarray(start, start + size);
+}
+
+/** Streams the rows of a CSV/TSV text or UTF-8 bytes (quoted fields with new lines, CRLF, ragged rows). */
+export async function* readTextTable(input: string | Buffer): AsyncGenerator<TableRow> {
+  const text = typeof input === 'string';
+  const head = text ? input.slice(0, 20_000) : input.toString('utf8', 0, 20_000);
+  const parser = Readable.from(text ? slices(input) : byteSlices(input)).pipe(
     parse({
-      delimiter: detectDelimiter(text),
+      delimiter: detectDelimiter(head),
       relax_column_count: true,
       relax_quotes: true,
       skip_empty_lines: false,
@@ -115,5 +137,6 @@ export function readTable(input: { kind: 'file'; bytes: Buffer; fileName: string
   }
   const kind = detectKind(input.bytes, input.fileName);
   if (kind === 'xlsx') return { kind, rows: readXlsx(input.bytes) };
-  return { kind, rows: readTextTable(decodeText(input.bytes)) };
+  const decoded = decodeText(input.bytes);
+  return { kind, rows: readTextTable('utf8' in decoded ? decoded.utf8 : decoded.text) };
 }
