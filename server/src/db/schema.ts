@@ -11,5 +11,6 @@ export * from './schema/webhooks.js';
 export * from './schema/people.js';
 export * from './schema/operations.js';
 export * from './schema/space.js';
+export * from './schema/email-changes.js';
 export * from './schema/scim.js';
 export * from './schema/people-batches.js';

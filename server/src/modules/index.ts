@@ -12,6 +12,7 @@ import { webhooksRoutes } from './webhooks/webhooks.routes.js';
 import { peopleRoutes } from './people/people.routes.js';
 import { peopleBatchJobs } from './people/people-batch.service.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
+import { emailChangeRoutes } from './accounts/email-change.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { enrolmentsRoutes } from './enrolments/enrolments.routes.js';
 import { groupsRoutes } from './groups/groups.routes.js';
@@ -51,6 +52,7 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
   webhooksRoutes,
   peopleRoutes,
   postsRoutes,
+  emailChangeRoutes,
   scimRoutes, // issue 13
   scimTokensRoutes,
 ];

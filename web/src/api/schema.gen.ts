@@ -2947,6 +2947,10 @@ export interface paths {
           status?: 'prospect' | 'pending' | 'active' | 'declined' | 'cancelled' | 'expired';
           kind?: 'email' | 'passcode' | 'join_page' | 'session';
           q?: string;
+          /** @description Only invitations leading to this group (404 when it is not one the viewer may see). */
+          groupId?: string;
+          /** @description With groupId: also invitations leading to its sub-groups, any depth. */
+          includeSubgroups?: 'true' | 'false';
         };
         header?: never;
         path: {
@@ -3171,6 +3175,10 @@ export interface paths {
         query?: {
           kind?: 'email' | 'passcode' | 'join_page' | 'session';
           q?: string;
+          /** @description Only invitations leading to this group (404 when it is not one the viewer may see). */
+          groupId?: string;
+          /** @description With groupId: also invitations leading to its sub-groups, any depth. */
+          includeSubgroups?: 'true' | 'false';
         };
         header?: never;
         path: {
@@ -7443,6 +7451,193 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/members/{accountId}/change-email': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Change a member’s email address: a link to the new address, a notice to the old one */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          accountId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The new address; a confirmation link is mailed to it. */
+            email: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The same answer whether or not another account already holds the address (that address is told instead). */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'verification_sent';
+              email: string;
+              expiresAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/change-email': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Change one’s own email address: a link to the new address, a notice to the old one */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The new address; a confirmation link is mailed to it. */
+            email: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The same answer whether or not another account already holds the address (that address is told instead). */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'verification_sent';
+              email: string;
+              expiresAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/email-change': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The address change waiting for confirmation */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              pending: {
+                newEmail: string;
+                expiresAt: string;
+                createdAt: string;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/confirm-email-change': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Confirm a new address with the link mailed to it */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            token: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'email_changed';
+              email: string;
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;

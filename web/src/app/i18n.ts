@@ -16,6 +16,8 @@ import webhooksEn from '../locales/webhooks.en.json';
 import webhooksFr from '../locales/webhooks.fr.json';
 import spaceEn from '../locales/space.en.json';
 import spaceFr from '../locales/space.fr.json';
+import accountChangesEn from '../locales/account-changes.en.json';
+import accountChangesFr from '../locales/account-changes.fr.json';
 
 export const LANGUAGES = [
   { code: 'en', label: 'English' },
@@ -101,6 +103,9 @@ i18n.addResourceBundle('fr', 'translation', { imports: importsFr }, true, true);
 // The group space (posts, comments, the learner's feed), under `space`.
 i18n.addResourceBundle('en', 'translation', { space: spaceEn }, true, true);
 i18n.addResourceBundle('fr', 'translation', { space: spaceFr }, true, true);
+// Issue 14, account changes: `emailChange`, the account page, the invitations' group filter (`account`, `invitations`, `groups`, `errors` keys), merged deeply.
+i18n.addResourceBundle('en', 'translation', accountChangesEn, true, true);
+i18n.addResourceBundle('fr', 'translation', accountChangesFr, true, true);
 
 syncDocument(i18n.language);
 i18n.on('languageChanged', syncDocument);

@@ -3,6 +3,7 @@ import { NotFoundPage, NotFoundPanel } from '../components/not-found';
 import { RouteErrorPage, RouteErrorPanel } from '../components/route-error';
 import { InvitationLinkPage } from '../features/accept/invitation-link-page';
 import { PasscodePage } from '../features/accept/passcode-page';
+import { AccountPage } from '../features/account/account-page';
 import { RequireAuth } from '../features/account/require-auth';
 import { ForgotPasswordPage } from '../features/auth/forgot-password-page';
 import { RegisterPage } from '../features/auth/register-page';
@@ -10,6 +11,7 @@ import { ResetPasswordPage } from '../features/auth/reset-password-page';
 import { SetPasswordPage } from '../features/auth/set-password-page';
 import { SignInPage } from '../features/auth/sign-in-page';
 import { VerifyEmailPage } from '../features/auth/verify-email-page';
+import { ConfirmEmailPage } from '../features/email-change/confirm-email-page';
 import { GroupPage } from '../features/groups/group-page';
 import { GroupsPage } from '../features/groups/groups-page';
 import { CertificatePage } from '../features/home/certificate-page';
@@ -43,6 +45,7 @@ export const router = createBrowserRouter([
       { path: '/forgot-password', element: <ForgotPasswordPage /> },
       { path: '/reset-password', element: <ResetPasswordPage /> },
       { path: '/set-password', element: <SetPasswordPage /> },
+      { path: '/confirm-email', element: <ConfirmEmailPage /> },
       // Public: the link in an invitation email, and joining with a passcode (static `code` wins over `/join/:slug`).
       { path: '/invitations/:token', element: <InvitationLinkPage /> },
       { path: '/join/code', element: <PasscodePage /> },
@@ -53,6 +56,7 @@ export const router = createBrowserRouter([
         children: [
           { path: '/orgs/new', element: <CreateOrgPage /> },
           { path: '/home', element: <LearnerHomePage /> },
+          { path: '/account', element: <AccountPage /> },
           { path: '/home/groups/:orgId/:groupId', element: <LearnerSpacePage /> },
           { path: '/home/sessions/:orgId/:sessionId', element: <SessionSpacePage /> },
           { path: '/certificates/:certificateId', element: <CertificatePage /> },

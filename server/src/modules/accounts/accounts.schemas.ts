@@ -31,3 +31,13 @@ export const membershipOut = z.object({
   grantableRoles: z.array(z.enum(ROLES)).describe('Roles this member may give in this organization (invitations, imports, role changes).'),
 });
 export const meOut = z.object({ account: accountOut, memberships: z.array(membershipOut) });
+
+// Email address changes (issue 14).
+export const changeEmailBody = z.strictObject({ email: emailInput.describe('The new address; a confirmation link is mailed to it.') });
+export const emailChangeOut = z
+  .object({ status: z.literal('verification_sent'), email: z.string(), expiresAt: z.string() })
+  .describe('The same answer whether or not another account already holds the address (that address is told instead).');
+export const pendingEmailChangeOut = z.object({
+  pending: z.object({ newEmail: z.string(), expiresAt: z.string(), createdAt: z.string() }).nullable(),
+});
+export const emailChangedOut = z.object({ status: z.literal('email_changed'), email: z.string() });

@@ -103,7 +103,7 @@ export const invitationsRoutes =
           tags,
           summary: 'How many invitations per status',
           params: s.orgParams,
-          querystring: s.listInvitationsQuery.pick({ kind: true, q: true }),
+          querystring: s.listInvitationsQuery.pick({ kind: true, q: true, groupId: true, includeSubgroups: true }),
           response: {
             200: z.object(
               Object.fromEntries(s.INVITATION_STATUSES.map((k) => [k, z.number()])) as Record<

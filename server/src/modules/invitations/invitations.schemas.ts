@@ -60,6 +60,8 @@ export const listInvitationsQuery = z.object({
   status: z.enum(INVITATION_STATUSES).optional(),
   kind: z.enum(INVITATION_KINDS).optional(),
   q: z.string().trim().max(200).optional(),
+  groupId: z.string().uuid().optional().describe('Only invitations leading to this group (404 when it is not one the viewer may see).'),
+  includeSubgroups: z.enum(['true', 'false']).optional().describe('With groupId: also invitations leading to its sub-groups, any depth.'),
 });
 export const bulkCancelBody = z.strictObject({
   emails: z.array(z.string().max(320)).max(100_000).optional(),

@@ -15,6 +15,7 @@ import { usePermissions } from '../orgs/orgs.api';
 import { DeleteGroupModal } from './delete-group-modal';
 import { BrandingTab } from './group-branding-tab';
 import { GroupFormModal } from './group-form-modal';
+import { InvitationsTab } from './group-invitations-tab';
 import { MembersTab } from './group-members-tab';
 import { ObserversTab } from './group-observers-tab';
 import { ProgramsTab } from './group-programs-tab';
@@ -22,7 +23,7 @@ import { StatsTab } from './group-stats-tab';
 import { buildTree, useAllGroups, useGroup } from './groups.api';
 import { SpaceView } from '../space/space-view';
 
-const TABS = ['members', 'space', 'observers', 'programs', 'stats', 'branding'] as const;
+const TABS = ['members', 'space', 'invitations', 'observers', 'programs', 'stats', 'branding'] as const;
 type Tab = (typeof TABS)[number];
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -152,6 +153,7 @@ function GroupView({ orgId, group }: { orgId: string; group: GroupDetail }) {
         <Tabs.List aria-label={t('groups.tabs.label')}>
           <Tabs.Tab value="members">{t('groups.tabs.members')}</Tabs.Tab>
           <Tabs.Tab value="space">{t('space.tab')}</Tabs.Tab>
+          <Tabs.Tab value="invitations">{t('groups.tabs.invitations')}</Tabs.Tab>
           <Tabs.Tab value="observers">{t('groups.tabs.observers')}</Tabs.Tab>
           <Tabs.Tab value="programs">{t('groups.tabs.programs')}</Tabs.Tab>
           <Tabs.Tab value="stats">{t('groups.tabs.stats')}</Tabs.Tab>
@@ -162,6 +164,9 @@ function GroupView({ orgId, group }: { orgId: string; group: GroupDetail }) {
         </Tabs.Panel>
         <Tabs.Panel value="space" pt="md">
           <SpaceView orgId={orgId} groupId={group.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="invitations" pt="md">
+          <InvitationsTab orgId={orgId} group={group} />
         </Tabs.Panel>
         <Tabs.Panel value="observers" pt="md">
           <ObserversTab orgId={orgId} group={group} canManage={canManage} />

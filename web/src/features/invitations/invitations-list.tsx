@@ -1,4 +1,4 @@
-import { ActionIcon, Button, Group, Menu, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Group, Menu, Select, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,7 +14,7 @@ import { StatusBadge } from '../../components/status-badge';
 import { StatusTabs } from '../../components/status-tabs';
 import { ActionsHeader, flattenPages, ListStates, LoadMore } from '../../components/table-states';
 import { useUrlFilters } from '../../components/url-filters';
-import { useAllGroups } from '../groups/groups.api';
+import { groupOptions, useAllGroups } from '../groups/groups.api';
 import { InvitationErrorAlert, useInvitationError } from './errors';
 import { BulkInvitationsModal, CancelOneModal, ChangeEmailModal, PasteCancelModal } from './invitation-modals';
 import {
@@ -25,25 +25,39 @@ import {
   INVITATION_STATUSES,
   type Invitation,
   type InvitationKind,
+  type InvitationCounts,
+  type InvitationFilters,
   type InvitationStatus,
   invitationsApi,
+  invitationsRoot,
   useInvalidateInvitations,
   useInvitations,
 } from './invitations.api';
 
-/** Per-status numbers, from the members counts (one row per person known to the organization). */
-function useStatusCounts(orgId: string) {
+/**
+ * Per-status numbers, from the members counts (one row per person known to the organization); with a
+ * group filter, from the invitations of that group (and its sub-groups when asked).
+ */
+function useStatusCounts(orgId: string, group: Pick<InvitationFilters, 'groupId' | 'includeSubgroups'>) {
   return useQuery({
-    queryKey: ['orgs', orgId, 'members', 'counts', 'invitations-page'],
-    queryFn: () => api.get<MemberCounts>(`/api/v1/orgs/${orgId}/members/counts`),
+    queryKey: group.groupId ? [...invitationsRoot(orgId), 'counts', group] : ['orgs', orgId, 'members', 'counts', 'invitations-page'],
+    queryFn: (): Promise<MemberCounts | InvitationCounts> =>
+      group.groupId ? invitationsApi.counts(orgId, group) : api.get<MemberCounts>(`/api/v1/orgs/${orgId}/members/counts`),
     placeholderData: keepPreviousData,
   });
 }
 
-type Props = { orgId: string; canManage: boolean; canResendAny: boolean; onInvite: () => void };
+type Props = {
+  orgId: string;
+  canManage: boolean;
+  canResendAny: boolean;
+  onInvite: () => void;
+  /** On a group's page: only that group's invitations (the switch still adds its sub-groups). */
+  fixedGroupId?: string;
+};
 
 /** Every invitation, by status, searchable, with selection, bulk resend and cancel, and per-row actions. */
-export function InvitationsList({ orgId, canManage, canResendAny, onInvite }: Props) {
+export function InvitationsList({ orgId, canManage, canResendAny, onInvite, fixedGroupId }: Props) {
   const { t } = useTranslation();
   const { number, date, dateTime } = useFormat();
   const selection = useRowSelection((inv: Invitation) => inv.id);
@@ -52,10 +66,14 @@ export function InvitationsList({ orgId, canManage, canResendAny, onInvite }: Pr
     ? (params.get('status') as InvitationStatus)
     : undefined;
   const kind = INVITATION_KINDS.includes(params.get('kind') as InvitationKind) ? (params.get('kind') as InvitationKind) : undefined;
-  const invitations = useInvitations(orgId, { status, kind, q: q || undefined });
-  const counts = useStatusCounts(orgId);
+  const groupId = fixedGroupId ?? params.get('groupId') ?? undefined;
+  const withSubgroups = params.get('subgroups') === 'true';
+  const groupFilter = { groupId, includeSubgroups: groupId && withSubgroups ? ('true' as const) : undefined };
+  const invitations = useInvitations(orgId, { status, kind, q: q || undefined, ...groupFilter });
+  const counts = useStatusCounts(orgId, groupFilter);
   const groups = useAllGroups(orgId);
   const groupNames = useMemo(() => new Map((groups.data ?? []).map((g) => [g.id, g.name])), [groups.data]);
+  const options = useMemo(() => groupOptions(groups.data ?? []), [groups.data]);
   const rows = flattenPages(invitations.data);
 
   const [bulk, setBulk] = useState<'resend' | 'cancel' | null>(null);
@@ -63,7 +81,7 @@ export function InvitationsList({ orgId, canManage, canResendAny, onInvite }: Pr
   const [changing, setChanging] = useState<Invitation | null>(null);
   const [pasting, setPasting] = useState(false);
 
-  const filtered = Boolean(status || kind || q);
+  const filtered = Boolean(status || kind || q || (groupId && !fixedGroupId));
   const total = status && kind === undefined && !q ? counts.data?.[status] : undefined;
 
   return (
@@ -99,8 +117,31 @@ export function InvitationsList({ orgId, canManage, canResendAny, onInvite }: Pr
             comboboxProps={{ withinPortal: true }}
             clearButtonProps={{ 'aria-label': t('common.clear') }}
           />
+          {!fixedGroupId && (
+            <Select
+              label={t('invitations.list.group')}
+              placeholder={t('invitations.list.anyGroup')}
+              data={options}
+              value={groupId ?? null}
+              onChange={(value) => setParam('groupId', value)}
+              searchable
+              clearable
+              w={240}
+              nothingFoundMessage={t('groups.fields.noGroupFound')}
+              comboboxProps={{ withinPortal: true }}
+              clearButtonProps={{ 'aria-label': t('common.clear') }}
+            />
+          )}
+          <Switch
+            label={t('invitations.list.includeSubgroups')}
+            description={groupId ? undefined : t('invitations.list.includeSubgroupsHelp')}
+            checked={withSubgroups}
+            disabled={!groupId}
+            onChange={(e) => setParam('subgroups', e.currentTarget.checked ? 'true' : null)}
+            mb={6}
+          />
           {filtered && (
-            <Button variant="subtle" onClick={() => reset(['status', 'kind', 'q'])}>
+            <Button variant="subtle" onClick={() => reset(['status', 'kind', 'q', 'subgroups', ...(fixedGroupId ? [] : ['groupId'])])}>
               {t('invitations.list.reset')}
             </Button>
           )}

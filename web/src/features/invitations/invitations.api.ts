@@ -16,7 +16,11 @@ export type InviteResult = Exclude<InviteAnswer, { batchId: string }>;
 export type Skipped = InviteResult['skipped'][number];
 export type SkipReason = Skipped['reason'];
 export type InviteBody = ApiBody<'/api/v1/orgs/{orgId}/invitations', 'post'>;
-export type InvitationFilters = Pick<ApiQuery<'/api/v1/orgs/{orgId}/invitations'>, 'status' | 'kind' | 'q'>;
+export type InvitationFilters = Pick<
+  ApiQuery<'/api/v1/orgs/{orgId}/invitations'>,
+  'status' | 'kind' | 'q' | 'groupId' | 'includeSubgroups'
+>;
+export type InvitationCounts = ApiResponse<'/api/v1/orgs/{orgId}/invitations/counts'>;
 export type CancelResult = ApiResponse<'/api/v1/orgs/{orgId}/invitations/cancel', 'post'>;
 
 export type Passcode = ApiItem<'/api/v1/orgs/{orgId}/passcode-invitations'>;
@@ -35,6 +39,9 @@ export const invitationsApi = {
   batch: (orgId: string, batchId: string) => api.get<Batch>(`${base(orgId)}/batches/${batchId}`),
   list: (orgId: string, query: InvitationFilters & { limit: number; cursor?: string }) =>
     api.get<ApiResponse<'/api/v1/orgs/{orgId}/invitations'>>(base(orgId), { query }),
+  /** Per-status numbers of the invitations matching a group filter (with or without its sub-groups). */
+  counts: (orgId: string, query: Pick<InvitationFilters, 'groupId' | 'includeSubgroups'>) =>
+    api.get<InvitationCounts>(`${base(orgId)}/counts`, { query }),
   resendOne: (orgId: string, invitationId: string) => api.post<Invitation>(`${base(orgId)}/${invitationId}/resend`),
   resend: (orgId: string, invitationIds: string[]) =>
     api.post<ApiResponse<'/api/v1/orgs/{orgId}/invitations/resend', 'post'>>(`${base(orgId)}/resend`, { invitationIds }),

@@ -42,7 +42,7 @@ export function ShortList({ items, max = SHOW_AT_MOST }: { items: string[]; max?
 }
 
 /** "Invite by email": paste any number of addresses, see which are valid, choose groups and send now or later. */
-export function InviteForm({ orgId, canManage }: { orgId: string; canManage: boolean }) {
+export function InviteForm({ orgId, canManage, defaultGroupIds }: { orgId: string; canManage: boolean; defaultGroupIds?: string[] }) {
   const { t } = useTranslation();
   const { number, dateTime } = useFormat();
   const describe = useInvitationError();
@@ -56,7 +56,7 @@ export function InviteForm({ orgId, canManage }: { orgId: string; canManage: boo
   const locationOptions = (locations.data?.items ?? []).filter((l) => !l.archivedAt).map((l) => ({ value: l.id, label: l.name }));
 
   const [text, setText] = useState('');
-  const [groupIds, setGroupIds] = useState<string[]>([]);
+  const [groupIds, setGroupIds] = useState<string[]>(defaultGroupIds ?? []);
   const [role, setRole] = useState<Role>('learner');
   const [locationId, setLocationId] = useState<string | null>(null);
   const [message, setMessage] = useState('');

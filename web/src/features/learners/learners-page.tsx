@@ -16,6 +16,7 @@ import { StatusBadge } from '../../components/status-badge';
 import { StatusTabs } from '../../components/status-tabs';
 import { ActionsHeader, flattenPages, ListStates, LoadMore } from '../../components/table-states';
 import { useUrlFilters } from '../../components/url-filters';
+import { ChangeMemberEmailModal } from '../email-change/change-member-email-modal';
 import { groupOptions, useAllGroups } from '../groups/groups.api';
 import { usePermissions } from '../orgs/orgs.api';
 import { BulkActionModal } from './bulk-action-modal';
@@ -52,6 +53,7 @@ export function LearnersPage() {
   const [bulkAction, setBulkAction] = useState<BulkAction | null>(null);
   const [creating, setCreating] = useState(false);
   const [roleFor, setRoleFor] = useState<Member | null>(null);
+  const [emailFor, setEmailFor] = useState<Member | null>(null);
 
   const filtered = Boolean(status || role || groupId || q);
   const createButton = (
@@ -187,6 +189,7 @@ export function LearnersPage() {
                       canManage={canManage}
                       grantableRoles={permissions.grantableRoles}
                       onChangeRole={() => setRoleFor(m)}
+                      onChangeEmail={() => setEmailFor(m)}
                     />
                   </Table.Td>
                 </Table.Tr>
@@ -209,6 +212,7 @@ export function LearnersPage() {
       />
       <CreateLearnerModal orgId={orgId} opened={creating} onClose={() => setCreating(false)} />
       <RoleModal orgId={orgId} member={roleFor} onClose={() => setRoleFor(null)} />
+      <ChangeMemberEmailModal orgId={orgId} member={emailFor} onClose={() => setEmailFor(null)} />
     </Stack>
   );
 }
@@ -219,6 +223,7 @@ function RowMenu({
   canManage,
   grantableRoles,
   onChangeRole,
+  onChangeEmail,
 }: {
   orgId: string;
   member: Member;
@@ -226,6 +231,7 @@ function RowMenu({
   /** From /api/v1/me: a member whose role the viewer may not give is out of its reach. */
   grantableRoles: readonly Role[];
   onChangeRole: () => void;
+  onChangeEmail: () => void;
 }) {
   const { t } = useTranslation();
   const describe = useDescribeError();
@@ -256,6 +262,9 @@ function RowMenu({
         {canManage && hasAccount && outranked && <Menu.Label maw={240}>{t('learners.outranked')}</Menu.Label>}
         <Menu.Item disabled={locked} onClick={onChangeRole}>
           {t('learners.changeRole')}
+        </Menu.Item>
+        <Menu.Item disabled={locked} onClick={onChangeEmail}>
+          {t('emailChange.menuItem')}
         </Menu.Item>
         {member.status === 'archived' ? (
           <Menu.Item disabled={locked} onClick={() => toggleArchive.mutate()}>
