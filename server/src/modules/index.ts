@@ -24,6 +24,7 @@ import { joinPageRoutes } from './join-page/join-page.routes.js';
 import { joinPageMailHooks } from './join-page/request.service.js';
 import { membersRoutes } from './members/members.routes.js';
 import { observerJobs } from './observers/digest.service.js';
+import { observersRoutes } from './observers/observers.routes.js';
 import { passcodesRoutes } from './passcodes/passcodes.routes.js';
 import { orgsRoutes } from './orgs/orgs.routes.js';
 import { programsRoutes } from './programs/programs.routes.js';
@@ -48,6 +49,7 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
   webhooksRoutes,
   peopleRoutes,
   postsRoutes,
+  observersRoutes,
 ];
 
 /** What follows each template's delivery, for every feature (delivery events go to the webhooks outbox). */
