@@ -20,6 +20,9 @@ import { invitationJobs } from './invitations/batch.service.js';
 import { invitationsRoutes } from './invitations/invitations.routes.js';
 import { invitationMailHooks } from './invitations/lifecycle.service.js';
 import { invitationLinkRoutes } from './invitations/public.routes.js';
+import { registerReminderTemplates } from './invitations/reminder-mail.js';
+import { invitationReminderRoutes } from './invitations/reminders.routes.js';
+import { reminderJobs } from './invitations/reminders.service.js';
 import { joinPageRoutes } from './join-page/join-page.routes.js';
 import { joinPageMailHooks } from './join-page/request.service.js';
 import { membersRoutes } from './members/members.routes.js';
@@ -50,6 +53,7 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
   peopleRoutes,
   postsRoutes,
   observersRoutes,
+  invitationReminderRoutes,
 ];
 
 /** What follows each template's delivery, for every feature (delivery events go to the webhooks outbox). */
@@ -66,6 +70,7 @@ export function registerFeatureJobs(jobs: JobQueue): void {
     ...observerJobs,
     ...webhookJobs,
     ...spaceJobs,
+    ...reminderJobs,
   ];
   jobs.register(list);
 }
@@ -73,3 +78,4 @@ export function registerFeatureJobs(jobs: JobQueue): void {
 // API keys authenticate bearer requests; the webhooks module adds its email template.
 setBearerResolver(resolveApiKey);
 registerWebhookTemplates();
+registerReminderTemplates();

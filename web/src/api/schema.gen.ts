@@ -2974,6 +2974,10 @@ export interface paths {
                 replacesId: string | null;
                 lastError: string | null;
                 createdAt: string;
+                reminded?: {
+                  count: number;
+                  lastAt: string | null;
+                };
               }[];
               nextCursor: string | null;
             };
@@ -3009,6 +3013,12 @@ export interface paths {
             sendCopyToMe?: boolean;
             /** Format: date-time */
             sendAt?: string;
+            reminders?: {
+              /** @default true */
+              enabled?: boolean;
+              afterDays?: number;
+              maxCount?: number;
+            };
           };
         };
       };
@@ -3042,6 +3052,10 @@ export interface paths {
                 replacesId: string | null;
                 lastError: string | null;
                 createdAt: string;
+                reminded?: {
+                  count: number;
+                  lastAt: string | null;
+                };
               }[];
               skipped: {
                 email: string;
@@ -3242,6 +3256,10 @@ export interface paths {
               replacesId: string | null;
               lastError: string | null;
               createdAt: string;
+              reminded?: {
+                count: number;
+                lastAt: string | null;
+              };
             };
           };
         };
@@ -3305,6 +3323,10 @@ export interface paths {
               replacesId: string | null;
               lastError: string | null;
               createdAt: string;
+              reminded?: {
+                count: number;
+                lastAt: string | null;
+              };
             };
           };
         };
@@ -3365,6 +3387,10 @@ export interface paths {
               replacesId: string | null;
               lastError: string | null;
               createdAt: string;
+              reminded?: {
+                count: number;
+                lastAt: string | null;
+              };
             };
           };
         };
@@ -3432,6 +3458,10 @@ export interface paths {
               replacesId: string | null;
               lastError: string | null;
               createdAt: string;
+              reminded?: {
+                count: number;
+                lastAt: string | null;
+              };
             };
           };
         };
@@ -3603,6 +3633,10 @@ export interface paths {
                 replacesId: string | null;
                 lastError: string | null;
                 createdAt: string;
+                reminded?: {
+                  count: number;
+                  lastAt: string | null;
+                };
               }[];
               skipped: {
                 email: string;
@@ -4658,6 +4692,12 @@ export interface paths {
             sendAt?: string;
             createMissingGroups?: boolean;
             sendWelcome?: boolean;
+            reminders?: {
+              /** @default true */
+              enabled?: boolean;
+              afterDays?: number;
+              maxCount?: number;
+            };
           };
         };
       };
@@ -6775,6 +6815,83 @@ export interface paths {
                 /** @enum {string} */
                 frequency: 'weekly' | 'daily' | 'off';
               }[];
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/invitation-reminders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Reminders of pending invitations (defaults: off, 3 days, 2 times) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              enabled: boolean;
+              afterDays: number;
+              maxCount: number;
+            };
+          };
+        };
+      };
+    };
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            enabled: boolean;
+            /** @default 3 */
+            afterDays?: number;
+            /** @default 2 */
+            maxCount?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              enabled: boolean;
+              afterDays: number;
+              maxCount: number;
             };
           };
         };
