@@ -1479,6 +1479,123 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/orgs/{orgId}/groups/{groupId}/dashboard': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The group at a glance: members by status and activity, completion and lateness per session, completions per week */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          groupId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              members: {
+                active: number;
+                archived: number;
+                invited: number;
+                neverSignedIn: number;
+                inactive7: number;
+                inactive30: number;
+              };
+              sessions: {
+                sessionId: string;
+                programId: string;
+                programTitle: string;
+                opensAt: string;
+                closesAt: string | null;
+                /** @enum {string} */
+                status: 'scheduled' | 'ongoing' | 'closed';
+                enrolled: number;
+                completed: number;
+                late: number;
+                completedLate: number;
+              }[];
+              weekly: {
+                week: string;
+                completions: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/groups/{groupId}/dashboard/people': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The people behind one number of the dashboard, as CSV or XLSX (formula-safe) */
+    get: {
+      parameters: {
+        query: {
+          metric:
+            | 'active'
+            | 'archived'
+            | 'invited'
+            | 'never_signed_in'
+            | 'inactive_7'
+            | 'inactive_30'
+            | 'enrolled'
+            | 'completed'
+            | 'late'
+            | 'completed_in_week';
+          format?: 'csv' | 'xlsx';
+          sessionId?: string;
+          week?: string;
+        };
+        header?: never;
+        path: {
+          orgId: string;
+          groupId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/orgs/{orgId}/groups/{groupId}/assignments': {
     parameters: {
       query?: never;
