@@ -31,68 +31,86 @@ const openInvitation = (o: Scope) =>
   sql`i.org_id = ${o.orgId} AND i.status IN ('prospect', 'pending') AND (i.expires_at IS NULL OR i.expires_at > ${tsParam(o.now)})
       AND i.group_ids && ${uuidArray(o.ids)}`;
 
+/** Members by status and activity, and open invitations to the groups: one statement. */
 export async function countMembers(db: Db, o: Scope) {
-  const [row] = await queryRows<{ active: number; archived: number; neverSignedIn: number; inactive7: number; inactive30: number }>(
+  const [row] = await queryRows<{
+    active: number;
+    archived: number;
+    invited: number;
+    neverSignedIn: number;
+    inactive7: number;
+    inactive30: number;
+  }>(
     db,
     sql`WITH ${people(o)}
       SELECT count(*) FILTER (WHERE p.status = 'active')::int AS active,
              count(*) FILTER (WHERE p.status = 'archived')::int AS archived,
+             (SELECT count(*) FROM invitations i WHERE ${openInvitation(o)})::int AS invited,
              count(*) FILTER (WHERE p.status = 'active' AND a.last_login_at IS NULL)::int AS "neverSignedIn",
              count(*) FILTER (WHERE p.status = 'active' AND a.last_login_at <= ${days(o, 7)})::int AS inactive7,
              count(*) FILTER (WHERE p.status = 'active' AND a.last_login_at <= ${days(o, 30)})::int AS inactive30
       FROM people p JOIN accounts a ON a.id = p.account_id`,
   );
-  return row ?? { active: 0, archived: 0, neverSignedIn: 0, inactive7: 0, inactive30: 0 };
+  return row ?? { active: 0, archived: 0, invited: 0, neverSignedIn: 0, inactive7: 0, inactive30: 0 };
 }
 
-export async function countInvited(db: Db, o: Scope): Promise<number> {
-  const [row] = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM invitations i WHERE ${openInvitation(o)}`);
-  return row?.n ?? 0;
-}
+export type SessionRow = { sessionId: string; programId: string; programTitle: string; opensAt: string; closesAt: string | null };
 
-export type SessionRow = {
-  sessionId: string;
-  programId: string;
-  programTitle: string;
-  opensAt: string;
-  closesAt: string | null;
-  enrolled: number;
-  completed: number;
-  late: number;
-  completedLate: number;
-};
-
-/** Per session reaching the group: its active people enrolled, completed, late (not completed at closing), completed late. */
-export async function countSessions(db: Db, o: Scope): Promise<SessionRow[]> {
+/** The sessions reaching the group (a few rows: no counts). */
+export async function listSessions(db: Db, o: Scope): Promise<SessionRow[]> {
   return queryRows<SessionRow>(
     db,
-    sql`WITH RECURSIVE ${people(o)}, ${reaching(o)}
-      SELECT s.id AS "sessionId", p.id AS "programId", p.title AS "programTitle", s.opens_at AS "opensAt", s.closes_at AS "closesAt",
-             count(e.id)::int AS enrolled,
-             count(e.id) FILTER (WHERE e.completed_at IS NOT NULL)::int AS completed,
-             count(e.id) FILTER (WHERE e.completed_at IS NULL AND s.closes_at <= ${tsParam(o.now)})::int AS late,
-             count(e.id) FILTER (WHERE e.completed_at > s.closes_at)::int AS "completedLate"
-      FROM reaching r
-      JOIN program_sessions s ON s.id = r.session_id
-      JOIN programs p ON p.id = s.program_id
-      LEFT JOIN enrolments e ON e.session_id = s.id AND e.account_id IN (SELECT account_id FROM people WHERE status = 'active')
-      GROUP BY s.id, p.id, p.title
+    sql`WITH RECURSIVE ${reaching(o)}
+      SELECT s.id AS "sessionId", p.id AS "programId", p.title AS "programTitle", s.opens_at AS "opensAt", s.closes_at AS "closesAt"
+      FROM reaching r JOIN program_sessions s ON s.id = r.session_id JOIN programs p ON p.id = s.program_id
       ORDER BY s.opens_at, p.title, s.id`,
   );
 }
 
-/** Completions per week (Monday, UTC) since `since`, in the sessions reaching the group, by its active people. */
-export async function countWeekly(db: Db, o: Scope & { since: Date }) {
-  return queryRows<{ week: string; completions: number }>(
+export type EnrolmentCounts = {
+  bySession: Map<string, { enrolled: number; completed: number; late: number; completedLate: number }>;
+  byWeek: Map<string, number>;
+};
+
+/**
+ * Enrolments of the active people in the sessions reaching the group, counted per session (enrolled,
+ * completed, late: not completed at closing, completed late) and completions per week since `since`:
+ * one pass over the enrolments (GROUPING SETS), whatever the number of sessions.
+ */
+export async function countEnrolments(db: Db, o: Scope & { since: Date }): Promise<EnrolmentCounts> {
+  const now = tsParam(o.now);
+  const rows = await queryRows<{
+    sessionId: string | null;
+    week: string | null;
+    enrolled: number;
+    completed: number;
+    late: number;
+    completedLate: number;
+  }>(
     db,
     sql`WITH RECURSIVE ${people(o)}, ${reaching(o)}
-      SELECT to_char(date_trunc('week', e.completed_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week, count(*)::int AS completions
-      FROM enrolments e
-      WHERE e.org_id = ${o.orgId} AND e.completed_at >= ${tsParam(o.since)} AND e.completed_at <= ${tsParam(o.now)}
-        AND e.session_id IN (SELECT session_id FROM reaching)
-        AND e.account_id IN (SELECT account_id FROM people WHERE status = 'active')
-      GROUP BY 1`,
+      SELECT x.session_id AS "sessionId", to_char(x.week, 'YYYY-MM-DD') AS week, count(*)::int AS enrolled,
+             count(*) FILTER (WHERE x.completed_at IS NOT NULL)::int AS completed,
+             count(*) FILTER (WHERE x.completed_at IS NULL AND x.closes_at <= ${now})::int AS late,
+             count(*) FILTER (WHERE x.completed_at > x.closes_at)::int AS "completedLate"
+      FROM (
+        SELECT e.session_id, e.completed_at, s.closes_at,
+               CASE WHEN e.completed_at >= ${tsParam(o.since)} AND e.completed_at <= ${now}
+                    THEN date_trunc('week', e.completed_at AT TIME ZONE 'UTC') END AS week
+        FROM enrolments e
+        JOIN reaching r ON r.session_id = e.session_id
+        JOIN program_sessions s ON s.id = e.session_id
+        WHERE e.org_id = ${o.orgId} AND e.account_id IN (SELECT account_id FROM people WHERE status = 'active')
+      ) x
+      GROUP BY GROUPING SETS ((x.session_id), (x.week))`,
   );
+  const out: EnrolmentCounts = { bySession: new Map(), byWeek: new Map() };
+  for (const r of rows) {
+    if (r.sessionId)
+      out.bySession.set(r.sessionId, { enrolled: r.enrolled, completed: r.completed, late: r.late, completedLate: r.completedLate });
+    else if (r.week) out.byWeek.set(r.week, r.enrolled);
+  }
+  return out;
 }
 
 /** Whether a session reaches the group (an export by session names one). */

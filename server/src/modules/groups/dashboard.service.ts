@@ -1,6 +1,8 @@
+import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import type { z } from 'zod';
 import type { AppContext } from '../../context.js';
+import type { Db } from '../../db/client.js';
 import { AppError, notFound } from '../../http/errors.js';
 import { csvLine, formulaSafe } from '../../lib/csv.js';
 import { toIso } from '../../lib/time.js';
@@ -14,6 +16,21 @@ function mondayOf(d: Date): Date {
   const m = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
   m.setUTCDate(m.getUTCDate() - ((m.getUTCDay() + 6) % 7));
   return m;
+}
+
+/**
+ * Runs a statement over a whole group (100,000 people, 300,000 enrolments) in a read-only transaction
+ * of its own. On PostgreSQL: hash joins, not nested loops — the planner under-estimates the people of a
+ * group and probes the enrolments index once per person (measured: 95,000 probes, 3× slower) — and no
+ * JIT (compiling costs more than it saves at this size).
+ */
+async function bulkRead<T>(ctx: AppContext, fn: (db: Db) => Promise<T>): Promise<T> {
+  if (ctx.database?.kind !== 'pg') return fn(ctx.db);
+  return ctx.db.transaction(async (tx) => {
+    await tx.execute(sql`SET LOCAL enable_nestloop = off`);
+    await tx.execute(sql`SET LOCAL jit = off`);
+    return fn(tx);
+  });
 }
 
 /** At most this many people in one export (a 100,000-member group fits). */
@@ -31,24 +48,24 @@ export async function groupDashboard(ctx: AppContext, o: { orgId: string; groupI
   const firstWeek = mondayOf(scope.now);
   firstWeek.setUTCDate(firstWeek.getUTCDate() - 7 * (DASHBOARD_WEEKS - 1));
   // Independent statements: on PostgreSQL each takes its own pooled connection, side by side.
-  const [members, invited, sessions, weekly] = await Promise.all([
-    repo.countMembers(ctx.db, scope),
-    repo.countInvited(ctx.db, scope),
-    repo.countSessions(ctx.db, scope),
-    repo.countWeekly(ctx.db, { ...scope, since: firstWeek }),
+  const [members, sessions, counts] = await Promise.all([
+    bulkRead(ctx, (db) => repo.countMembers(db, scope)),
+    repo.listSessions(ctx.db, scope),
+    bulkRead(ctx, (db) => repo.countEnrolments(db, { ...scope, since: firstWeek })),
   ]);
-  const byWeek = new Map(weekly.map((w) => [w.week, w.completions]));
+  const none = { enrolled: 0, completed: 0, late: 0, completedLate: 0 };
   return {
-    members: { ...members, invited },
+    members,
     sessions: sessions.map((r) => ({
       ...r,
+      ...(counts.bySession.get(r.sessionId) ?? none),
       opensAt: toIso(r.opensAt) as string,
       closesAt: toIso(r.closesAt),
       status: statusAt(r.opensAt, r.closesAt, scope.now),
     })),
     weekly: Array.from({ length: DASHBOARD_WEEKS }, (_, i) => {
       const d = new Date(firstWeek.getTime() + i * 7 * 86_400_000).toISOString().slice(0, 10);
-      return { week: d, completions: byWeek.get(d) ?? 0 };
+      return { week: d, completions: counts.byWeek.get(d) ?? 0 };
     }),
   };
 }
