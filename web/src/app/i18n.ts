@@ -12,6 +12,8 @@ import apiKeysEn from '../locales/api-keys.en.json';
 import apiKeysFr from '../locales/api-keys.fr.json';
 import spaceEn from '../locales/space.en.json';
 import spaceFr from '../locales/space.fr.json';
+import observersEn from '../locales/observers.en.json';
+import observersFr from '../locales/observers.fr.json';
 
 export const LANGUAGES = [
   { code: 'en', label: 'English' },
@@ -89,6 +91,9 @@ i18n.addResourceBundle('fr', 'translation', { imports: importsFr }, true, true);
 // The group space (posts, comments, the learner's feed), under `space`.
 i18n.addResourceBundle('en', 'translation', { space: spaceEn }, true, true);
 i18n.addResourceBundle('fr', 'translation', { space: spaceFr }, true, true);
+// issue 14: the group dashboard, digest preferences and invitation reminders, under `observers`.
+i18n.addResourceBundle('en', 'translation', { observers: observersEn }, true, true);
+i18n.addResourceBundle('fr', 'translation', { observers: observersFr }, true, true);
 
 syncDocument(i18n.language);
 i18n.on('languageChanged', syncDocument);

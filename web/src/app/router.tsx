@@ -28,6 +28,7 @@ import { OrgShell } from '../features/orgs/org-shell';
 import { ProgramPage } from '../features/programs/program-page';
 import { ProgramsPage } from '../features/programs/programs-page';
 import { SettingsPage } from '../features/settings/settings-page';
+import { DigestLinkPage, MyDigestPrefsPage } from '../features/observers/digest-pages';
 import { RootLayout } from './root-layout';
 
 export const router = createBrowserRouter([
@@ -44,6 +45,7 @@ export const router = createBrowserRouter([
       { path: '/set-password', element: <SetPasswordPage /> },
       // Public: the link in an invitation email, and joining with a passcode (static `code` wins over `/join/:slug`).
       { path: '/invitations/:token', element: <InvitationLinkPage /> },
+      { path: '/digest', element: <DigestLinkPage /> },
       { path: '/join/code', element: <PasscodePage /> },
       { path: '/join/:slug', element: <PublicJoinPageView /> },
       { path: '/join/:slug/verify', element: <JoinVerifyPage /> },
@@ -52,6 +54,7 @@ export const router = createBrowserRouter([
         children: [
           { path: '/orgs/new', element: <CreateOrgPage /> },
           { path: '/home', element: <LearnerHomePage /> },
+          { path: '/account/digests', element: <MyDigestPrefsPage /> },
           { path: '/home/groups/:orgId/:groupId', element: <LearnerSpacePage /> },
           { path: '/certificates/:certificateId', element: <CertificatePage /> },
           {

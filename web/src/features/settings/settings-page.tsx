@@ -3,6 +3,7 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { ApiKeysCard } from '../api-keys/api-keys-card';
+import { InvitationRemindersCard } from '../observers/invitation-reminders-card';
 import { AuditLogCard } from './audit-log-card';
 import { LocationsCard } from './locations-card';
 import { OrgDetailsCard } from './org-details-card';
@@ -16,6 +17,7 @@ export function SettingsPage() {
       <Title order={1}>{t('nav.settings')}</Title>
       <OrgDetailsCard orgId={orgId} />
       <LocationsCard orgId={orgId} />
+      <InvitationRemindersCard orgId={orgId} />
       <ApiKeysCard orgId={orgId} />
       <AuditLogCard orgId={orgId} />
     </Stack>
