@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import type { GroupDetail } from '../../api/types';
 import { useFormat } from '../../app/format';
 import { ErrorAlert } from '../../components/api-error';
+import { StatCards } from '../../components/stat-cards';
 import { ListSkeleton } from '../../components/table-states';
 import { type PeopleMetric, peopleExportUrl, useGroupDashboard } from './observers.api';
 
@@ -40,6 +41,7 @@ export function DashboardTab({ orgId, group }: { orgId: string; group: GroupDeta
   if (dash.isPending) return <ListSkeleton rows={4} />;
   if (dash.isError) return <ErrorAlert error={dash.error} />;
   const { members, sessions, weekly } = dash.data;
+  const sum = (f: (s: (typeof sessions)[number]) => number) => sessions.reduce((n, s) => n + f(s), 0);
   const numbers: { key: string; metric: PeopleMetric; label: string; value: number; help?: string }[] = [
     { key: 'active', metric: 'active', label: t('observers.dashboard.active'), value: members.active },
     { key: 'invited', metric: 'invited', label: t('observers.dashboard.invited'), value: members.invited },
@@ -105,6 +107,13 @@ export function DashboardTab({ orgId, group }: { orgId: string; group: GroupDeta
         <Title order={2} fz="h4" id={ids.sessions}>
           {t('observers.dashboard.sessions')}
         </Title>
+        <StatCards
+          stats={[
+            { key: 'enrolled', label: t('groups.stats.enrolled'), value: sum((s) => s.enrolled) },
+            { key: 'completed', label: t('observers.dashboard.completed'), value: sum((s) => s.completed) },
+            { key: 'late', label: t('observers.dashboard.late'), value: sum((s) => s.late), help: t('groups.stats.lateHelp') },
+          ]}
+        />
         {sessions.length === 0 ? (
           <Card withBorder radius="md" p="lg">
             <Text size="sm" c="dimmed">
