@@ -41,11 +41,12 @@ export type DigestPeriod = 'weekly' | 'daily';
 export const dayOf = (now: Date): string => now.toISOString().slice(0, 10);
 
 /** Sends the digests of this week (weekly) and of today (daily) not sent yet; returns how many were queued. Safe to run again. */
-export async function sendDigests(ctx: AppContext): Promise<number> {
-  return (await sendPeriodDigests(ctx, 'weekly')) + (await sendPeriodDigests(ctx, 'daily'));
+export async function sendDigests(ctx: AppContext, orgId?: string): Promise<number> {
+  return (await sendPeriodDigests(ctx, 'weekly', orgId)) + (await sendPeriodDigests(ctx, 'daily', orgId));
 }
 
-async function sendPeriodDigests(ctx: AppContext, period: DigestPeriod): Promise<number> {
+/** `orgId`: one organization only (a run started by hand, and tests that share a database). */
+async function sendPeriodDigests(ctx: AppContext, period: DigestPeriod, orgId?: string): Promise<number> {
   const now = ctx.clock.now();
   const week = period === 'weekly' ? weekOf(now) : dayOf(now);
   const observers = await queryRows<{
@@ -65,7 +66,7 @@ async function sendPeriodDigests(ctx: AppContext, period: DigestPeriod): Promise
         JOIN organizations org ON org.id = o.org_id
         JOIN groups g ON g.id = o.group_id
         LEFT JOIN observer_digest_prefs pr ON pr.account_id = o.account_id AND pr.group_id = o.group_id
-        WHERE coalesce(pr.frequency, 'weekly') = ${period}
+        WHERE coalesce(pr.frequency, 'weekly') = ${period} ${orgId ? sql`AND o.org_id = ${orgId}` : sql``}
           AND NOT EXISTS (SELECT 1 FROM observer_digests d
                           WHERE d.org_id = o.org_id AND d.account_id = o.account_id AND d.period = ${period} AND d.week = ${week}::date)
         GROUP BY o.org_id, org.name, o.account_id, a.email, a.locale`,
@@ -122,8 +123,8 @@ export const observerJobs: JobDefinition[] = [
   // Every day at 07:00 UTC: the daily digests, and on the first run of the week (Monday) the weekly ones.
   {
     name: DIGEST,
-    schema: z.object({}).passthrough(),
-    handler: async (ctx) => void (await sendDigests(ctx)),
+    schema: z.object({ orgId: z.string().uuid().optional() }).passthrough(),
+    handler: async (ctx, data) => void (await sendDigests(ctx, data.orgId)),
     cron: '0 7 * * *',
   },
 ];
