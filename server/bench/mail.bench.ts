@@ -22,17 +22,27 @@ const POOL = Number(process.env.MAIL_POOL_CONNECTIONS ?? 10);
 
 function startWorkers(n: number, env: Record<string, string>): ChildProcess[] {
   return Array.from({ length: n }, () =>
-    spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../src/main.ts')], {
-      env: {
-        ...process.env,
-        ROLE: 'worker',
-        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'troupe-bench-worker-')),
-        LOG_LEVEL: 'error',
-        MAIL_POOL_CONNECTIONS: String(POOL),
-        ...env,
+    // BENCH_WORKER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the workers.
+    spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+        '--import',
+        'tsx',
+        path.join(import.meta.dirname, '../src/main.ts'),
+      ],
+      {
+        env: {
+          ...process.env,
+          ROLE: 'worker',
+          DATA_DIR: mkdtempSync(path.join(tmpdir(), 'troupe-bench-worker-')),
+          LOG_LEVEL: 'error',
+          MAIL_POOL_CONNECTIONS: String(POOL),
+          ...env,
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    }),
+    ),
   );
 }
 const stopWorkers = (ws: ChildProcess[]) =>

@@ -2363,6 +2363,17 @@ export interface paths {
                   welcomeMessage: string | null;
                   logoUrl: string | null;
                   backgroundUrl: string | null;
+                  /** @description Who looks after the group: its observers and its default referent (names only). */
+                  team: {
+                    observers: {
+                      id: string;
+                      name: string;
+                    }[];
+                    referent: {
+                      id: string;
+                      name: string;
+                    } | null;
+                  };
                 }[];
                 enrolments: {
                   id: string;
@@ -6207,7 +6218,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A page of the group’s posts, pinned first, then newest */
+    /** A page of the group’s space: pinned first, then newest */
     get: {
       parameters: {
         query?: {
@@ -6233,13 +6244,19 @@ export interface paths {
               items: {
                 id: string;
                 orgId: string;
-                groupId: string;
+                /** @description The group whose space holds the post; null for a session’s discussion. */
+                groupId: string | null;
+                /** @description The program session whose discussion holds the post. */
+                sessionId: string | null;
+                /** @description The group’s name, or the program’s title for a session’s discussion. */
                 groupName: string;
                 author: {
                   id: string;
                   name: string;
                 };
                 body: string;
+                /** @description The attached image (PNG, JPEG, GIF or WebP), for those who see the post. */
+                imageUrl: string | null;
                 pinned: boolean;
                 createdAt: string;
                 editedAt: string | null;
@@ -6264,13 +6281,15 @@ export interface paths {
               }[];
               nextCursor: string | null;
               canPost: boolean;
+              /** @description How the viewer hears of this group’s posts, when it observes the group; else null. */
+              notifyMode: ('every' | 'daily' | 'none') | null;
             };
           };
         };
       };
     };
     put?: never;
-    /** Post in the group’s space (observers are told, batched) */
+    /** Post in the group’s space: JSON {body}, or multipart/form-data with a `body` field and an `image` file (PNG, JPEG, GIF or WebP, at most 5 MB) */
     post: {
       parameters: {
         query?: never;
@@ -6286,7 +6305,7 @@ export interface paths {
           'application/json': {
             /** @description Plain text, at most 10000 characters; shown as text, never as HTML. */
             body: string;
-          };
+          } | null;
         };
       };
       responses: {
@@ -6299,13 +6318,19 @@ export interface paths {
             'application/json': {
               id: string;
               orgId: string;
-              groupId: string;
+              /** @description The group whose space holds the post; null for a session’s discussion. */
+              groupId: string | null;
+              /** @description The program session whose discussion holds the post. */
+              sessionId: string | null;
+              /** @description The group’s name, or the program’s title for a session’s discussion. */
               groupName: string;
               author: {
                 id: string;
                 name: string;
               };
               body: string;
+              /** @description The attached image (PNG, JPEG, GIF or WebP), for those who see the post. */
+              imageUrl: string | null;
               pinned: boolean;
               createdAt: string;
               editedAt: string | null;
@@ -6348,7 +6373,7 @@ export interface paths {
     get?: never;
     put?: never;
     post?: never;
-    /** Delete a post (its author, admins, observers) */
+    /** Delete a post (its author, admins, observers, the session’s referent) */
     delete: {
       parameters: {
         query?: never;
@@ -6373,7 +6398,7 @@ export interface paths {
     };
     options?: never;
     head?: never;
-    /** Edit a post (its author) or pin it (admins, observers) */
+    /** Edit a post (its author) or pin it (admins, observers, the session’s referent) */
     patch: {
       parameters: {
         query?: never;
@@ -6405,13 +6430,19 @@ export interface paths {
             'application/json': {
               id: string;
               orgId: string;
-              groupId: string;
+              /** @description The group whose space holds the post; null for a session’s discussion. */
+              groupId: string | null;
+              /** @description The program session whose discussion holds the post. */
+              sessionId: string | null;
+              /** @description The group’s name, or the program’s title for a session’s discussion. */
               groupName: string;
               author: {
                 id: string;
                 name: string;
               };
               body: string;
+              /** @description The attached image (PNG, JPEG, GIF or WebP), for those who see the post. */
+              imageUrl: string | null;
               pinned: boolean;
               createdAt: string;
               editedAt: string | null;
@@ -6438,6 +6469,44 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/groups/{groupId}/posts/{postId}/image': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The image attached to a post, for those who see the post */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          groupId: string;
+          postId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/orgs/{orgId}/groups/{groupId}/posts/{postId}/comments': {
@@ -6551,7 +6620,7 @@ export interface paths {
     get?: never;
     put?: never;
     post?: never;
-    /** Delete a comment (its author, admins, observers) */
+    /** Delete a comment (its author, admins, observers, the session’s referent) */
     delete: {
       parameters: {
         query?: never;
@@ -6624,6 +6693,572 @@ export interface paths {
     };
     trace?: never;
   };
+  '/api/v1/orgs/{orgId}/sessions/{sessionId}/posts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A page of a program session’s discussion: pinned first, then newest */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path: {
+          orgId: string;
+          sessionId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                orgId: string;
+                /** @description The group whose space holds the post; null for a session’s discussion. */
+                groupId: string | null;
+                /** @description The program session whose discussion holds the post. */
+                sessionId: string | null;
+                /** @description The group’s name, or the program’s title for a session’s discussion. */
+                groupName: string;
+                author: {
+                  id: string;
+                  name: string;
+                };
+                body: string;
+                /** @description The attached image (PNG, JPEG, GIF or WebP), for those who see the post. */
+                imageUrl: string | null;
+                pinned: boolean;
+                createdAt: string;
+                editedAt: string | null;
+                commentCount: number;
+                /** @description The last three comments, oldest first. */
+                recentComments: {
+                  id: string;
+                  postId: string;
+                  author: {
+                    id: string;
+                    name: string;
+                  };
+                  body: string;
+                  createdAt: string;
+                  editedAt: string | null;
+                  canEdit: boolean;
+                  canDelete: boolean;
+                }[];
+                canEdit: boolean;
+                canDelete: boolean;
+                canPin: boolean;
+              }[];
+              nextCursor: string | null;
+              canPost: boolean;
+              /** @description How the viewer hears of this group’s posts, when it observes the group; else null. */
+              notifyMode: ('every' | 'daily' | 'none') | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Post in a program session’s discussion: JSON {body}, or multipart/form-data with a `body` field and an `image` file (PNG, JPEG, GIF or WebP, at most 5 MB) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          sessionId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Plain text, at most 10000 characters; shown as text, never as HTML. */
+            body: string;
+          } | null;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              orgId: string;
+              /** @description The group whose space holds the post; null for a session’s discussion. */
+              groupId: string | null;
+              /** @description The program session whose discussion holds the post. */
+              sessionId: string | null;
+              /** @description The group’s name, or the program’s title for a session’s discussion. */
+              groupName: string;
+              author: {
+                id: string;
+                name: string;
+              };
+              body: string;
+              /** @description The attached image (PNG, JPEG, GIF or WebP), for those who see the post. */
+              imageUrl: string | null;
+              pinned: boolean;
+              createdAt: string;
+              editedAt: string | null;
+              commentCount: number;
+              /** @description The last three comments, oldest first. */
+              recentComments: {
+                id: string;
+                postId: string;
+                author: {
+                  id: string;
+                  name: string;
+                };
+                body: string;
+                createdAt: string;
+                editedAt: string | null;
+                canEdit: boolean;
+                canDelete: boolean;
+              }[];
+              canEdit: boolean;
+              canDelete: boolean;
+              canPin: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/sessions/{sessionId}/posts/{postId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a post (its author, admins, observers, the session’s referent) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          sessionId: string;
+          postId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Edit a post (its author) or pin it (admins, observers, the session’s referent) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          sessionId: string;
+          postId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Plain text, at most 10000 characters; shown as text, never as HTML. */
+            body?: string;
+            /** @description Admins, owners and the group’s observers only. */
+            pinned?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              orgId: string;
+              /** @description The group whose space holds the post; null for a session’s discussion. */
+              groupId: string | null;
+              /** @description The program session whose discussion holds the post. */
+              sessionId: string | null;
+              /** @description The group’s name, or the program’s title for a session’s discussion. */
+              groupName: string;
+              author: {
+                id: string;
+                name: string;
+              };
+              body: string;
+              /** @description The attached image (PNG, JPEG, GIF or WebP), for those who see the post. */
+              imageUrl: string | null;
+              pinned: boolean;
+              createdAt: string;
+              editedAt: string | null;
+              commentCount: number;
+              /** @description The last three comments, oldest first. */
+              recentComments: {
+                id: string;
+                postId: string;
+                author: {
+                  id: string;
+                  name: string;
+                };
+                body: string;
+                createdAt: string;
+                editedAt: string | null;
+                canEdit: boolean;
+                canDelete: boolean;
+              }[];
+              canEdit: boolean;
+              canDelete: boolean;
+              canPin: boolean;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/sessions/{sessionId}/posts/{postId}/image': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The image attached to a post, for those who see the post */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          sessionId: string;
+          postId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/sessions/{sessionId}/posts/{postId}/comments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A page of a post’s comments, oldest first */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path: {
+          orgId: string;
+          sessionId: string;
+          postId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                postId: string;
+                author: {
+                  id: string;
+                  name: string;
+                };
+                body: string;
+                createdAt: string;
+                editedAt: string | null;
+                canEdit: boolean;
+                canDelete: boolean;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Comment on a post */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          sessionId: string;
+          postId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Plain text, at most 10000 characters; shown as text, never as HTML. */
+            body: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              postId: string;
+              author: {
+                id: string;
+                name: string;
+              };
+              body: string;
+              createdAt: string;
+              editedAt: string | null;
+              canEdit: boolean;
+              canDelete: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/sessions/{sessionId}/posts/{postId}/comments/{commentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a comment (its author, admins, observers, the session’s referent) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          sessionId: string;
+          postId: string;
+          commentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Edit a comment (its author) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          sessionId: string;
+          postId: string;
+          commentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Plain text, at most 10000 characters; shown as text, never as HTML. */
+            body: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              postId: string;
+              author: {
+                id: string;
+                name: string;
+              };
+              body: string;
+              createdAt: string;
+              editedAt: string | null;
+              canEdit: boolean;
+              canDelete: boolean;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/groups/{groupId}/space-notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How the observer hears of this group’s posts */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          groupId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /**
+               * @description every: each new post and comment (batched over NOTIFY_BATCH_SECONDS); daily: one summary a day; none: no email.
+               * @enum {string}
+               */
+              mode: 'every' | 'daily' | 'none';
+            };
+          };
+        };
+      };
+    };
+    /** Choose how to hear of this group’s posts: every post (batched), a daily summary, or none (its observers only) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          groupId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description every: each new post and comment (batched over NOTIFY_BATCH_SECONDS); daily: one summary a day; none: no email.
+             * @enum {string}
+             */
+            mode: 'every' | 'daily' | 'none';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /**
+               * @description every: each new post and comment (batched over NOTIFY_BATCH_SECONDS); daily: one summary a day; none: no email.
+               * @enum {string}
+               */
+              mode: 'every' | 'daily' | 'none';
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/me/feed': {
     parameters: {
       query?: never;
@@ -6631,7 +7266,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Recent posts of the groups the account is an active member of */
+    /** Recent posts of the groups the account is an active member of and the sessions it is enrolled in */
     get: {
       parameters: {
         query?: {
@@ -6655,13 +7290,19 @@ export interface paths {
               items: {
                 id: string;
                 orgId: string;
-                groupId: string;
+                /** @description The group whose space holds the post; null for a session’s discussion. */
+                groupId: string | null;
+                /** @description The program session whose discussion holds the post. */
+                sessionId: string | null;
+                /** @description The group’s name, or the program’s title for a session’s discussion. */
                 groupName: string;
                 author: {
                   id: string;
                   name: string;
                 };
                 body: string;
+                /** @description The attached image (PNG, JPEG, GIF or WebP), for those who see the post. */
+                imageUrl: string | null;
                 pinned: boolean;
                 createdAt: string;
                 editedAt: string | null;

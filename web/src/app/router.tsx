@@ -15,6 +15,7 @@ import { GroupsPage } from '../features/groups/groups-page';
 import { CertificatePage } from '../features/home/certificate-page';
 import { LearnerHomePage } from '../features/home/learner-home-page';
 import { LearnerSpacePage } from '../features/space/space-page';
+import { SessionSpacePage } from '../features/space/session-space-page';
 import { ImportPage } from '../features/imports/import-page';
 import { ImportsPage } from '../features/imports/imports-page';
 import { InvitationsPage } from '../features/invitations/invitations-page';
@@ -56,6 +57,7 @@ export const router = createBrowserRouter([
           { path: '/home', element: <LearnerHomePage /> },
           { path: '/account/digests', element: <MyDigestPrefsPage /> },
           { path: '/home/groups/:orgId/:groupId', element: <LearnerSpacePage /> },
+          { path: '/home/sessions/:orgId/:sessionId', element: <SessionSpacePage /> },
           { path: '/certificates/:certificateId', element: <CertificatePage /> },
           {
             path: '/orgs/:orgId',

@@ -96,7 +96,24 @@ export async function homeMemberships(db: Db, accountId: string) {
       JOIN memberships m ON m.org_id = gm.org_id AND m.account_id = gm.account_id AND m.status = 'active'
       WHERE gm.account_id = ${accountId} ORDER BY g.name_key, g.id`,
   );
-  return { orgs, groups };
+  // issue 14: "the team" of each group — its observers and its default referent, names only.
+  const team = await queryRows<{ groupId: string; role: 'observer' | 'referent'; id: string; name: string }>(
+    db,
+    sql`SELECT t."groupId", t.role, a.id, a.name FROM (
+        SELECT go.group_id AS "groupId", 'observer' AS role, go.account_id AS id FROM group_members gm
+        JOIN memberships m ON m.org_id = gm.org_id AND m.account_id = gm.account_id AND m.status = 'active'
+        JOIN group_observers go ON go.org_id = gm.org_id AND go.group_id = gm.group_id
+        JOIN memberships om ON om.org_id = go.org_id AND om.account_id = go.account_id AND om.status = 'active'
+        WHERE gm.account_id = ${accountId}
+        UNION
+        SELECT g.id, 'referent', g.default_referent_id FROM group_members gm
+        JOIN memberships m ON m.org_id = gm.org_id AND m.account_id = gm.account_id AND m.status = 'active'
+        JOIN groups g ON g.org_id = gm.org_id AND g.id = gm.group_id
+        JOIN memberships rm ON rm.org_id = g.org_id AND rm.account_id = g.default_referent_id AND rm.status = 'active'
+        WHERE gm.account_id = ${accountId}
+      ) t JOIN accounts a ON a.id = t.id ORDER BY a.name, a.id`,
+  );
+  return { orgs, groups, team };
 }
 
 export type ProgressTarget = {

@@ -65,6 +65,7 @@ export const enrolmentsRoutes =
               welcomeMessage: g.welcomeMessage,
               logoUrl: imageUrl(org.orgId, g.id, 'logo', g.logoKey),
               backgroundUrl: imageUrl(org.orgId, g.id, 'background', g.backgroundKey),
+              team: g.team,
             })),
             enrolments: org.enrolments.map(({ orgId: _o, orgName: _n, ...e }) => {
               const { orgId: _a, orgName: _b, ...rest } = presentMine({ ...e, orgId: org.orgId, orgName: org.orgName });

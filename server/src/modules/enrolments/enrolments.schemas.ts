@@ -47,6 +47,12 @@ const homeGroup = z.object({
   welcomeMessage: z.string().nullable(),
   logoUrl: z.string().nullable(),
   backgroundUrl: z.string().nullable(),
+  team: z
+    .object({
+      observers: z.array(z.object({ id: z.string(), name: z.string() })),
+      referent: z.object({ id: z.string(), name: z.string() }).nullable(),
+    })
+    .describe('Who looks after the group: its observers and its default referent (names only).'),
 });
 export const homeOut = z.object({
   organizations: z.array(

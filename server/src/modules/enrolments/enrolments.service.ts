@@ -21,7 +21,7 @@ export const enrolInSession = repo.enrolInSession;
 
 /** The learner's home: per organization, their groups (while active) and their visible enrolments. */
 export async function getHome(ctx: Pick<AppContext, 'db'>, o: { accountId: string }) {
-  const { orgs, groups } = await repo.homeMemberships(ctx.db, o.accountId);
+  const { orgs, groups, team } = await repo.homeMemberships(ctx.db, o.accountId);
   const enrolments: repo.MyEnrolmentRow[] = [];
   let cursor: string | undefined;
   do {
@@ -32,7 +32,19 @@ export async function getHome(ctx: Pick<AppContext, 'db'>, o: { accountId: strin
   return orgs
     .map((org) => ({
       ...org,
-      groups: groups.filter((g) => g.orgId === org.orgId),
+      groups: groups
+        .filter((g) => g.orgId === org.orgId)
+        .map((g) => {
+          const mine = team.filter((t) => t.groupId === g.id);
+          const referent = mine.find((t) => t.role === 'referent');
+          return {
+            ...g,
+            team: {
+              observers: mine.filter((t) => t.role === 'observer').map((t) => ({ id: t.id, name: t.name })),
+              referent: referent ? { id: referent.id, name: referent.name } : null,
+            },
+          };
+        }),
       enrolments: enrolments.filter((e) => e.orgId === org.orgId),
     }))
     .filter((org) => org.status === 'active' || org.enrolments.length > 0);

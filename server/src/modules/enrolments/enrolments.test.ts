@@ -40,7 +40,14 @@ describe('the learner’s home and enrolments', () => {
     const org = home.data.organizations.find((x: { orgId: unknown }) => x.orgId === o.org.id);
     expect(org).toMatchObject({ orgName: o.org.name, membershipStatus: 'active' });
     expect(org.groups).toEqual([
-      { id: g.id, name: 'Sales', welcomeMessage: 'Welcome to Sales', logoUrl: expect.stringMatching(/\/logo\?v=/), backgroundUrl: null },
+      {
+        id: g.id,
+        name: 'Sales',
+        welcomeMessage: 'Welcome to Sales',
+        logoUrl: expect.stringMatching(/\/logo\?v=/),
+        backgroundUrl: null,
+        team: { observers: [], referent: null },
+      },
     ]);
     expect(org.enrolments).toEqual([
       expect.objectContaining({

@@ -9,6 +9,7 @@ import { expectStatus, orgWithOwner } from '../../../test/factories-groups.js';
 import { createTestApp, type TestApp, uid } from '../../../test/harness.js';
 import { upload } from '../../../test/upload.js';
 import { queryRows } from '../../lib/sql.js';
+import { IMPORT_LIMITS } from './preview.service.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -148,12 +149,13 @@ describe('the catalogue of awkward files', () => {
     expect(res.data.error.code).toBe('invalid_xlsx');
   });
 
-  it('refuses a file over 50 MB with 413 naming the limit', async () => {
+  it('refuses a file over 128 MB (room for 1,000,000 rows) with 413 naming the limit', async () => {
     const o = await setup();
-    const big = Buffer.alloc(51 * 1024 * 1024, 'a');
+    expect(IMPORT_LIMITS.maxBytes).toBe(128 * 1024 * 1024);
+    const big = Buffer.alloc(IMPORT_LIMITS.maxBytes + 1024 * 1024, 'a');
     const res = await upload(o.owner.agent, `${o.base}/imports`, { name: 'big.csv', bytes: big });
     expect(res.statusCode).toBe(413);
-    expect(res.data.error.message).toContain('50 MB');
+    expect(res.data.error.message).toContain('128 MB');
   });
 });
 

@@ -15,7 +15,8 @@ import { insertRows, type ParsedRow, type RowMessage } from './rows.repo.js';
 import { validateImport } from './validate.js';
 import { one } from '../../lib/rows.js';
 
-export const IMPORT_LIMITS = { maxBytes: 50 * 1024 * 1024, maxRows: 1_000_000 };
+// 1,000,000 rows of address, names, groups and role take about 80 MB.
+export const IMPORT_LIMITS = { maxBytes: 128 * 1024 * 1024, maxRows: 1_000_000 };
 export type ImportMode = 'invite' | 'create';
 export type ImportInput = { kind: 'file'; bytes: Buffer; fileName: string } | { kind: 'paste'; text: string };
 

@@ -39,4 +39,28 @@ describe.skipIf(!process.env.DATABASE_URL)('invitations sent at the same time (P
     );
     expect(rows).toEqual([...pool].sort().map((email) => ({ email, open: 1, current: 1 })));
   });
+
+  it('reopens one of an address’s closed invitations when several are resent at once', async () => {
+    const o = await orgWithOwner(t);
+    const group = await o.group('Twice');
+    const email = `twice-${uid()}@example.com`;
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = expectStatus(await o.owner.agent.post(`${o.base}/invitations`, { emails: [email], groupIds: [group.id] }), 201);
+      const id = res.data.items[0].id as string;
+      // The invitee declines (as the decline link does) before the next invitation.
+      await t.ctx.database.query(`UPDATE invitations SET status = 'declined', declined_at = now() WHERE id = $1`, [id]);
+      ids.push(id);
+    }
+    const answers = await Promise.all([
+      ...ids.map((id) => o.owner.agent.post(`${o.base}/invitations/${id}/resend`, {})),
+      o.owner.agent.post(`${o.base}/invitations/resend`, { invitationIds: [...ids].reverse() }),
+    ]);
+    for (const res of answers) expect(res.statusCode, JSON.stringify(res.data)).toBeLessThan(500);
+    const { rows } = await t.ctx.database.query<{ open: number }>(
+      `SELECT count(*)::int AS open FROM invitations WHERE org_id = $1 AND status IN ('prospect', 'pending')`,
+      [o.org.id],
+    );
+    expect(rows[0]?.open).toBe(1);
+  });
 });

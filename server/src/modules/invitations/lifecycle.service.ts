@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../../db/errors.js';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { emails, invitations, organizations } from '../../db/schema.js';
@@ -102,6 +103,19 @@ export async function getInvitation(ctx: AppContext, o: { orgId: string; invitat
 
 /** Sends invitations again with fresh links; old links then say they were replaced. */
 export async function resendInvitations(ctx: AppContext, o: { actor: Actor; orgId: string; invitationIds: string[] }) {
+  // Two requests reopening invitations of the same address at once: the second one's check ran before
+  // the first committed, and the one-open-invitation-per-address index refuses it. Tried again, it sees
+  // the first one's invitation and leaves that address alone.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await reopenAndSend(ctx, o);
+    } catch (err) {
+      if (!isUniqueViolation(err) || attempt >= 3) throw err;
+    }
+  }
+}
+
+async function reopenAndSend(ctx: AppContext, o: { actor: Actor; orgId: string; invitationIds: string[] }) {
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
     const org = one(await tx.select().from(organizations).where(eq(organizations.id, o.orgId)), 'organization');

@@ -67,10 +67,14 @@ export async function inviteToSession(
       return !b;
     });
     if (fresh.length === 0) return { items: [] as Invitation[], skipped };
-    const items = await tx
+    // Rows in address order: two concurrent requests over the same addresses take the unique index's
+    // locks in the same order, so one waits for the other instead of both deadlocking.
+    const ordered = [...fresh].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const position = new Map(fresh.map((a, i) => [a.key, i]));
+    const inOrder = await tx
       .insert(invitations)
       .values(
-        fresh.map((a) => ({
+        ordered.map((a) => ({
           orgId: o.orgId,
           kind: 'session',
           email: a.email,
@@ -85,6 +89,7 @@ export async function inviteToSession(
       )
       .onConflictDoNothing()
       .returning();
+    const items = inOrder.sort((a, b) => (position.get(a.emailKey) ?? 0) - (position.get(b.emailKey) ?? 0));
     // A concurrent request that invited the same address to this session first: its invitation stands.
     const inserted = new Set(items.map((i) => i.emailKey));
     for (const a of fresh) if (!inserted.has(a.key)) skipped.push({ email: a.email, reason: 'already_invited' });

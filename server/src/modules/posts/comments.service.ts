@@ -1,19 +1,19 @@
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../http/errors.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
-import { notifyObservers } from './notify.service.js';
+import { notifySpace } from './notify.service.js';
 import * as repo from './posts.repo.js';
 import { presentComment } from './present.js';
 import { assertSpaceAccess, cleanBody, notYours, type SpaceViewer } from './space-access.js';
 
 // Comments under a post: same audience and same rights as the post's (edit: the author; delete: the
-// author, admins, owners and the group's observers).
+// author, admins, owners and the group's observers or the session's referent).
 
-type Base = { orgId: string; groupId: string; postId: string; viewer: SpaceViewer };
+type Base = { orgId: string; space: repo.SpaceRef; postId: string; viewer: SpaceViewer };
 
 async function livePost(ctx: AppContext, o: Base) {
   await assertSpaceAccess(ctx, o);
-  const post = await repo.findPost(ctx.db, { orgId: o.orgId, groupId: o.groupId, postId: o.postId, viewerId: o.viewer.id });
+  const post = await repo.findPost(ctx.db, { orgId: o.orgId, space: o.space, postId: o.postId, viewerId: o.viewer.id });
   if (!post) throw notFound('Post');
   return post;
 }
@@ -41,9 +41,9 @@ export async function createComment(ctx: AppContext, o: Base & { body: string })
   const now = ctx.clock.now();
   const commentId = await ctx.db.transaction(async (tx) => {
     const id = await repo.insertComment(tx, { orgId: o.orgId, postId: o.postId, authorId: o.viewer.id, body, at: now });
-    await notifyObservers(tx, ctx.jobs, {
+    await notifySpace(tx, ctx.jobs, {
       orgId: o.orgId,
-      groupId: o.groupId,
+      space: o.space,
       postId: o.postId,
       commentId: id,
       authorId: o.viewer.id,

@@ -119,3 +119,86 @@ describe('observers hear of new posts and comments, batched', () => {
     expect(mail?.text).toContain('Ventes — Test User a publié :');
   });
 });
+
+describe('each observer chooses, per group, how to hear of it', () => {
+  /** All scheduled batching jobs, the day-long ones too, become due and run. */
+  async function allWindowsEnd() {
+    await t.ctx.database.query(
+      `UPDATE ${t.ctx.config.jobs.schema}.job SET start_after = now() WHERE name = 'space.notify' AND state = 'created'`,
+    );
+    await t.drain();
+  }
+  async function scheduled(daily: boolean): Promise<number> {
+    const { rows } = await t.ctx.database.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${t.ctx.config.jobs.schema}.job
+        WHERE name = 'space.notify' AND state = 'created' AND coalesce((data->>'daily')::boolean, false) = $1`,
+      [daily],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  it('every post (batched, the default), a daily summary, or none; only the group’s observers may choose', async () => {
+    const o = await orgWithOwner(t);
+    const [sales, support] = [await o.group('Sales'), await o.group('Support')];
+    const learner = await o.learner();
+    const observer = await o.learner('manager_full');
+    await o.addToGroup(sales.id, [learner.id]);
+    await o.addToGroup(support.id, [learner.id]);
+    for (const g of [sales, support])
+      expectStatus(await o.owner.agent.post(`${o.base}/groups/${g.id}/observers`, { accountIds: [observer.id] }), 200);
+    const setting = (g: { id: string }) => `${o.base}/groups/${g.id}/space-notifications`;
+    const posts = (g: { id: string }) => `${o.base}/groups/${g.id}/posts`;
+
+    expect(expectStatus(await observer.agent.get(setting(sales)), 200).data).toEqual({ mode: 'every' });
+    expect(expectStatus(await observer.agent.get(posts(sales)), 200).data.notifyMode).toBe('every');
+    expect(expectStatus(await learner.agent.get(posts(sales)), 200).data.notifyMode).toBeNull();
+    // Not an observer of the group (a member, the owner): nothing to choose.
+    expectStatus(await learner.agent.put(setting(sales), { mode: 'none' }), 404);
+    expectStatus(await o.owner.agent.put(setting(sales), { mode: 'none' }), 404);
+    expect(expectStatus(await observer.agent.put(setting(sales), { mode: 'weekly' }), 422).data.error.details.fields.mode).toBeTruthy();
+
+    // Sales: a daily summary; Support: nothing.
+    expect(expectStatus(await observer.agent.put(setting(sales), { mode: 'daily' }), 200).data).toEqual({ mode: 'daily' });
+    expectStatus(await observer.agent.put(setting(support), { mode: 'none' }), 200);
+    expect(expectStatus(await observer.agent.get(posts(support)), 200).data.notifyMode).toBe('none');
+    expectStatus(await learner.agent.post(posts(sales), { body: 'Morning' }), 201);
+    t.clock.advance(20 * 60_000); // past the short window: still the same day
+    expectStatus(await learner.agent.post(posts(sales), { body: 'Afternoon' }), 201);
+    expectStatus(await learner.agent.post(posts(support), { body: 'Nobody hears this' }), 201);
+    expect(await scheduled(false)).toBe(0);
+    expect(await scheduled(true)).toBe(1); // one day-long window for both Sales posts
+    await allWindowsEnd();
+    const [daily, ...rest] = await spaceMails(observer.email);
+    expect(rest).toHaveLength(0);
+    expect(daily?.subject).toBe(`2 new messages in your groups in ${o.org.name}`);
+    expect(daily?.text).toContain('Your daily summary');
+    expect(daily?.text).toContain('“Morning”');
+    expect(daily?.text).toContain('“Afternoon”');
+    expect(daily?.text).not.toContain('Nobody hears this');
+
+    // Back to every post: two posts within the window, one email.
+    expectStatus(await observer.agent.put(setting(sales), { mode: 'every' }), 200);
+    t.clock.advance(25 * 3_600_000);
+    expectStatus(await learner.agent.post(posts(sales), { body: 'One' }), 201);
+    expectStatus(await learner.agent.post(posts(sales), { body: 'Two' }), 201);
+    expect(await scheduled(false)).toBe(1);
+    await allWindowsEnd();
+    expect(await spaceMails(observer.email)).toHaveLength(2);
+    // Removed as an observer: the setting goes with the link.
+    expectStatus(await o.owner.agent.delete(`${o.base}/groups/${sales.id}/observers/${observer.id}`), 204);
+    expectStatus(await observer.agent.get(setting(sales)), 404);
+  });
+
+  it('drops what is pending in a group the observer mutes before the window ends', async () => {
+    const o = await orgWithOwner(t);
+    const group = await o.group('Sales');
+    const learner = await o.learner();
+    const observer = await o.learner('manager_full');
+    await o.addToGroup(group.id, [learner.id]);
+    expectStatus(await o.owner.agent.post(`${o.base}/groups/${group.id}/observers`, { accountIds: [observer.id] }), 200);
+    expectStatus(await learner.agent.post(`${o.base}/groups/${group.id}/posts`, { body: 'Too late to tell' }), 201);
+    expectStatus(await observer.agent.put(`${o.base}/groups/${group.id}/space-notifications`, { mode: 'none' }), 200);
+    await allWindowsEnd();
+    expect(await spaceMails(observer.email)).toHaveLength(0);
+  });
+});

@@ -74,6 +74,7 @@ export function LearnerHomePage() {
                     {org.groups.map((g) => (
                       <Stack key={g.id} gap={4}>
                         <GroupWelcomeCard {...g} headingLevel={3} />
+                        <GroupTeam team={g.team} groupName={g.name} />
                         {org.membershipStatus === 'active' && (
                           <Anchor component={Link} to={`/home/groups/${org.orgId}/${g.id}`} size="sm">
                             {t('space.open')}
@@ -95,7 +96,7 @@ export function LearnerHomePage() {
                 ) : (
                   <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
                     {org.enrolments.map((e) => (
-                      <EnrolmentCard key={e.id} enrolment={e} />
+                      <EnrolmentCard key={e.id} enrolment={e} orgId={org.orgId} active={org.membershipStatus === 'active'} />
                     ))}
                   </SimpleGrid>
                 )}
@@ -108,7 +109,32 @@ export function LearnerHomePage() {
   );
 }
 
-function EnrolmentCard({ enrolment: e }: { enrolment: Enrolment }) {
+type Team = Home['organizations'][number]['groups'][number]['team'];
+
+/** Who looks after a group: its observers and its referent, by name. */
+function GroupTeam({ team, groupName }: { team: Team; groupName: string }) {
+  const { t } = useTranslation();
+  if (team.observers.length === 0 && !team.referent) return null;
+  return (
+    <Stack gap={2} component="section" aria-label={t('home.teamOf', { group: groupName })}>
+      <Text size="sm" fw={600}>
+        {t('home.team')}
+      </Text>
+      {team.referent && (
+        <Text size="sm">
+          {t('home.teamReferent')} {team.referent.name}
+        </Text>
+      )}
+      {team.observers.length > 0 && (
+        <Text size="sm">
+          {t('home.teamObservers', { count: team.observers.length })} {team.observers.map((o) => o.name).join(', ')}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+function EnrolmentCard({ enrolment: e, orgId, active }: { enrolment: Enrolment; orgId: string; active: boolean }) {
   const { t } = useTranslation();
   const { date } = useFormat();
   const sessionLabel = useSessionLabel();
@@ -167,6 +193,11 @@ function EnrolmentCard({ enrolment: e }: { enrolment: Enrolment }) {
           <Text size="sm">
             {t('home.referent')} <Anchor href={`mailto:${e.referent.email}`}>{e.referent.name}</Anchor>
           </Text>
+        )}
+        {active && (
+          <Anchor component={Link} to={`/home/sessions/${orgId}/${e.sessionId}`} size="sm">
+            {t('space.openDiscussion')}
+          </Anchor>
         )}
         {!open && !completed && (
           <Text size="sm" c="dimmed">

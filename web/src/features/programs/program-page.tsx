@@ -16,6 +16,7 @@ import { notify } from '../../components/notify';
 import { PageHeader } from '../../components/page-header';
 import { SessionStatusBadge } from '../../components/status-badge';
 import { ActionsHeader, EmptyNote, flattenPages, ListSkeleton, ListStates, LoadMore } from '../../components/table-states';
+import { useSignedIn } from '../account/session';
 import { usePermissions } from '../orgs/orgs.api';
 import { ProgramFormModal } from './program-form-modal';
 import { programsApi, useProgram, useProgramEnrolments, useProgramMutation, useSessions } from './programs.api';
@@ -109,6 +110,10 @@ function SessionsCard({ orgId, program, canManage }: { orgId: string; program: P
   const rows = flattenPages(sessions.data);
   const [removing, setRemoving] = useState<ProgramSession | null>(null);
   const removeSession = useProgramMutation(orgId, (s: ProgramSession) => programsApi.removeSession(orgId, program.id, s.id));
+  // issue 14: a session's discussion is open to admins and the program's referent (and those enrolled).
+  const me = useSignedIn();
+  const role = me.memberships.find((m) => m.orgId === orgId)?.role;
+  const canDiscuss = role === 'owner' || role === 'admin' || program.referent?.id === me.account.id;
 
   const form = useForm<SessionValues>({
     initialValues: { opensAt: nowValue(), closesAt: null },
@@ -165,6 +170,17 @@ function SessionsCard({ orgId, program, canManage }: { orgId: string; program: P
                     <Table.Td ta="right">{number(s.groupCount)}</Table.Td>
                     <Table.Td ta="right">{number(s.enrolmentCount)}</Table.Td>
                     <Table.Td ta="right">
+                      {canDiscuss && (
+                        <Anchor
+                          component={Link}
+                          to={`/home/sessions/${orgId}/${s.id}`}
+                          size="sm"
+                          mr="sm"
+                          aria-label={t('space.discussionOf', { opens: dateTime(s.opensAt) })}
+                        >
+                          {t('space.discussion')}
+                        </Anchor>
+                      )}
                       <GatedButton
                         size="compact-sm"
                         variant="subtle"

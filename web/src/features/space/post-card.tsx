@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Divider, Group, Stack, Text } from '@mantine/core';
+import { Badge, Button, Card, Divider, Group, Image, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SpaceComment, SpacePost } from '../../api/types';
@@ -7,7 +7,7 @@ import { ErrorAlert } from '../../components/api-error';
 import { ConfirmModal } from '../../components/confirm-modal';
 import { Composer } from './composer';
 import { LinkedText } from './linked-text';
-import { spaceApi, useAllComments, useSpaceMutation } from './space.api';
+import { spaceApi, spaceOf, useAllComments, useSpaceMutation } from './space.api';
 
 /** Who wrote it, when, and whether it was edited. */
 function Byline({ name, createdAt, editedAt }: { name: string; createdAt: string; editedAt: string | null }) {
@@ -28,10 +28,9 @@ function CommentItem({ post, comment }: { post: SpacePost; comment: SpaceComment
   const { t } = useTranslation();
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
-  const update = useSpaceMutation(post.orgId, post.groupId, (body: string) =>
-    spaceApi.updateComment(post.orgId, post.groupId, post.id, comment.id, body),
-  );
-  const remove = useSpaceMutation(post.orgId, post.groupId, () => spaceApi.removeComment(post.orgId, post.groupId, post.id, comment.id));
+  const space = spaceOf(post);
+  const update = useSpaceMutation(space, (body: string) => spaceApi.updateComment(space, post.id, comment.id, body));
+  const remove = useSpaceMutation(space, () => spaceApi.removeComment(space, post.id, comment.id));
   return (
     <Stack gap={4} component="li" pl="md" style={{ borderLeft: '2px solid var(--mantine-color-gray-3)', listStyle: 'none' }}>
       <Byline name={comment.author.name} createdAt={comment.createdAt} editedAt={comment.editedAt} />
@@ -84,12 +83,11 @@ export function PostCard({ post, showGroup = false }: { post: SpacePost; showGro
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [allShown, setAllShown] = useState(false);
-  const all = useAllComments(post.orgId, post.groupId, post.id, allShown);
-  const update = useSpaceMutation(post.orgId, post.groupId, (patch: { body?: string; pinned?: boolean }) =>
-    spaceApi.update(post.orgId, post.groupId, post.id, patch),
-  );
-  const remove = useSpaceMutation(post.orgId, post.groupId, () => spaceApi.remove(post.orgId, post.groupId, post.id));
-  const comment = useSpaceMutation(post.orgId, post.groupId, (body: string) => spaceApi.comment(post.orgId, post.groupId, post.id, body));
+  const space = spaceOf(post);
+  const all = useAllComments(space, post.id, allShown);
+  const update = useSpaceMutation(space, (patch: { body?: string; pinned?: boolean }) => spaceApi.update(space, post.id, patch));
+  const remove = useSpaceMutation(space, () => spaceApi.remove(space, post.id));
+  const comment = useSpaceMutation(space, (body: string) => spaceApi.comment(space, post.id, body));
   const comments = allShown && all.data ? all.data.items : post.recentComments;
   const hidden = post.commentCount - comments.length;
 
@@ -121,6 +119,17 @@ export function PostCard({ post, showGroup = false }: { post: SpacePost; showGro
           />
         ) : (
           <LinkedText text={post.body} />
+        )}
+        {post.imageUrl && (
+          <Image
+            src={post.imageUrl}
+            alt={t('space.imageAlt', { name: post.author.name })}
+            radius="sm"
+            fit="contain"
+            mah={420}
+            w="auto"
+            maw="100%"
+          />
         )}
         {!editing && (post.canEdit || post.canDelete || post.canPin) && (
           <Group gap="xs">

@@ -38,9 +38,24 @@ export function detectDelimiter(text: string): string {
   return top && top[1] > 0 ? top[0] : ',';
 }
 
+/**
+ * The text in slices of about 64 KiB (never between the two halves of a surrogate pair). The parser
+ * turns one chunk into rows at once: given the whole text as one chunk, it would queue every row of a
+ * 1,000,000-row file in memory (a gigabyte) before the first one is read.
+ */
+function* slices(text: string, size = 65_536): Generator<string> {
+  for (let start = 0; start < text.length; ) {
+    let end = Math.min(start + size, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    yield text.slice(start, end);
+    start = end;
+  }
+}
+
 /** Streams the rows of a CSV/TSV text (quoted fields with new lines, CRLF, ragged rows). */
 export async function* readTextTable(text: string): AsyncGenerator<TableRow> {
-  const parser = Readable.from([text]).pipe(
+  const parser = Readable.from(slices(text)).pipe(
     parse({
       delimiter: detectDelimiter(text),
       relax_column_count: true,
