@@ -11,3 +11,4 @@ export * from './schema/webhooks.js';
 export * from './schema/people.js';
 export * from './schema/operations.js';
 export * from './schema/space.js';
+export * from './schema/scim.js';

@@ -33,6 +33,8 @@ import { orgsRoutes } from './orgs/orgs.routes.js';
 import { programsRoutes } from './programs/programs.routes.js';
 import { postsRoutes } from './posts/posts.routes.js';
 import { spaceJobs } from './posts/posts.service.js';
+import { scimRoutes } from './scim/scim.routes.js';
+import { scimTokensRoutes } from './scim/scim-tokens.routes.js';
 
 /** Every feature's routes, in one list. */
 export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
@@ -54,6 +56,8 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
   postsRoutes,
   observersRoutes,
   invitationReminderRoutes,
+  scimRoutes, // issue 13
+  scimTokensRoutes,
 ];
 
 /** What follows each template's delivery, for every feature (delivery events go to the webhooks outbox). */

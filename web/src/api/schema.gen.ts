@@ -7662,6 +7662,328 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/orgs/{orgId}/scim/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** SCIM settings and base URL */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              enabled: boolean;
+              /**
+               * @description `set_password`: new people get an email to choose a password; `sso`: no email.
+               * @enum {string}
+               */
+              accountMode: 'set_password' | 'sso';
+              /** @enum {string} */
+              role: 'manager_full' | 'manager_limited' | 'learner' | 'guest';
+              defaultGroupIds: string[];
+              /** @description The SCIM base URL to give the identity provider. */
+              baseUrl: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Turn SCIM on or off; choose what a provisioned person becomes */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            enabled?: boolean;
+            /** @enum {string} */
+            accountMode?: 'set_password' | 'sso';
+            /** @enum {string} */
+            role?: 'manager_full' | 'manager_limited' | 'learner' | 'guest';
+            defaultGroupIds?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              enabled: boolean;
+              /**
+               * @description `set_password`: new people get an email to choose a password; `sso`: no email.
+               * @enum {string}
+               */
+              accountMode: 'set_password' | 'sso';
+              /** @enum {string} */
+              role: 'manager_full' | 'manager_limited' | 'learner' | 'guest';
+              defaultGroupIds: string[];
+              /** @description The SCIM base URL to give the identity provider. */
+              baseUrl: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/scim/tokens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** SCIM tokens (never the tokens themselves), with their last use */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                name: string;
+                /** @description The first characters of the token, to recognise it. */
+                prefix: string;
+                revokedAt: string | null;
+                lastUsedAt: string | null;
+                createdAt: string;
+              }[];
+              nextCursor: null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a SCIM bearer token (`scim_…`), in this answer only */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              /** @description The first characters of the token, to recognise it. */
+              prefix: string;
+              revokedAt: string | null;
+              lastUsedAt: string | null;
+              createdAt: string;
+              /** @description The bearer token (`scim_…`): shown in this answer only, never again. */
+              token: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/scim/tokens/{tokenId}/rotate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Replace a token by a new one (the old one stops working) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          tokenId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              /** @description The first characters of the token, to recognise it. */
+              prefix: string;
+              revokedAt: string | null;
+              lastUsedAt: string | null;
+              createdAt: string;
+              /** @description The bearer token (`scim_…`): shown in this answer only, never again. */
+              token: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/scim/tokens/{tokenId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke a SCIM token */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          tokenId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/scim/log': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The provisioning log: each SCIM request, newest first */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                at: string;
+                method: string;
+                operation: string;
+                resourceType: string | null;
+                resourceId: string | null;
+                status: number;
+                error: string | null;
+                durationMs: number;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/dev/mailbox': {
     parameters: {
       query?: never;

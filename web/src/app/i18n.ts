@@ -10,6 +10,8 @@ import importsEn from '../locales/imports.en.json';
 import importsFr from '../locales/imports.fr.json';
 import apiKeysEn from '../locales/api-keys.en.json';
 import apiKeysFr from '../locales/api-keys.fr.json';
+import scimEn from '../locales/scim.en.json';
+import scimFr from '../locales/scim.fr.json';
 import spaceEn from '../locales/space.en.json';
 import spaceFr from '../locales/space.fr.json';
 import observersEn from '../locales/observers.en.json';
@@ -87,6 +89,11 @@ i18n.addResourceBundle('en', 'translation', { imports: importsEn }, true, true);
 // issue 12: Settings → API keys, under `apiKeys`.
 i18n.addResourceBundle('en', 'translation', { apiKeys: apiKeysEn }, true, true);
 i18n.addResourceBundle('fr', 'translation', { apiKeys: apiKeysFr }, true, true);
+// issue 13: Settings → Provisioning (SCIM), under `scim`.
+i18n.addResourceBundle('en', 'translation', { scim: scimEn }, true, true);
+i18n.addResourceBundle('fr', 'translation', { scim: scimFr }, true, true);
+i18n.addResourceBundle('en', 'translation', { audit: { actions: scimEn.auditActions } }, true, true);
+i18n.addResourceBundle('fr', 'translation', { audit: { actions: scimFr.auditActions } }, true, true);
 i18n.addResourceBundle('fr', 'translation', { imports: importsFr }, true, true);
 // The group space (posts, comments, the learner's feed), under `space`.
 i18n.addResourceBundle('en', 'translation', { space: spaceEn }, true, true);

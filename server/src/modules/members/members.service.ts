@@ -9,7 +9,7 @@ import { queueEmails } from '../../mail/outbox.js';
 import { createAuthToken, TOKEN_TTL, requireEmail } from '../accounts/accounts.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { addAccountsToGroups, existingGroupIds, removeAccountsFromGroup } from '../groups/group-membership.service.js';
-import { joinOrganization } from './membership.service.js';
+import { type JoinSource, joinOrganization } from './membership.service.js';
 import { recordBatchEvents, recordEvent } from '../webhooks/events.service.js';
 import { one } from '../../lib/rows.js';
 
@@ -39,7 +39,19 @@ export async function requireGroups(ctx: AppContext, orgId: string, groupIds: st
 /** Creates a managed account at once (no acceptance) and mails it a link to choose a password. */
 export async function createManagedMember(
   ctx: AppContext,
-  o: { actor: Actor; orgId: string; email: string; name: string; role: string; groupIds: string[]; password?: string; locale?: string },
+  o: {
+    actor: Actor;
+    orgId: string;
+    email: string;
+    name: string;
+    role: string;
+    groupIds: string[];
+    password?: string;
+    locale?: string;
+    /** issue 13: SCIM with single sign-on sends no set-password email; its members come from `scim`. */
+    notify?: boolean;
+    source?: JoinSource;
+  },
 ) {
   const addr = requireEmail(o.email);
   assertCanGrant(o.actor.role, o.role);
@@ -81,12 +93,12 @@ export async function createManagedMember(
       accountId: account.id,
       emailKey: addr.key,
       role: o.role,
-      source: 'managed',
+      source: o.source ?? 'managed',
       managed: true,
       groupIds,
       now,
     });
-    if (!passwordHash) {
+    if (!passwordHash && o.notify !== false) {
       const token = await createAuthToken(tx, {
         accountId: account.id,
         emailKey: addr.key,
@@ -179,7 +191,16 @@ export async function changeRole(ctx: AppContext, o: { actor: Actor; orgId: stri
  * that is not a member of this organization is a 404, a member the actor may not manage a 403 (both
  * naming the ids, nothing changed). Returns how many changed (those already in the wanted state are not).
  */
-export async function setArchived(ctx: AppContext, o: { actor: Actor; orgId: string; accountIds: string[]; archived: boolean }) {
+export async function setArchived(
+  ctx: AppContext,
+  o: {
+    actor: Actor;
+    orgId: string;
+    accountIds: string[];
+    archived: boolean /** issue 13: SCIM signs out only accounts the organization manages. */;
+    managedSessionsOnly?: boolean;
+  },
+) {
   if (o.archived && o.accountIds.includes(o.actor.id))
     throw invalidField('accountIds', 'You cannot archive yourself.', 'cannot_archive_self');
   const wanted = [...new Set(o.accountIds)];
@@ -210,7 +231,11 @@ export async function setArchived(ctx: AppContext, o: { actor: Actor; orgId: str
       .returning({ accountId: memberships.accountId });
     const ids = changed.map((c) => c.accountId);
     if (o.archived && ids.length)
-      await tx.execute(sql`DELETE FROM sessions WHERE account_id = ANY(string_to_array(${ids.join(',')}, ',')::uuid[])`);
+      await tx.execute(
+        sql`DELETE FROM sessions WHERE account_id = ANY(string_to_array(${ids.join(',')}, ',')::uuid[])${
+          o.managedSessionsOnly ? sql` AND account_id IN (SELECT account_id FROM memberships WHERE org_id = ${o.orgId} AND managed)` : sql``
+        }`,
+      );
     await recordAudit(tx, {
       orgId: o.orgId,
       actor: o.actor,
@@ -260,5 +285,49 @@ export async function changeGroup(
         { groupId: o.groupId },
       ); // issue 12: webhook
     return n;
+  });
+}
+
+/**
+ * issue 13: removes a person from the organization (SCIM DELETE): their groups (not-started enrolments
+ * no other group justifies go), their membership, and, when the organization made the account and it
+ * belongs nowhere else, the account itself. An account of the person's own or of another organization stays.
+ */
+export async function removeMembership(ctx: AppContext, o: { actor: Actor; orgId: string; accountId: string }) {
+  return ctx.db.transaction(async (tx) => {
+    const [m] = await tx
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.orgId, o.orgId), eq(memberships.accountId, o.accountId)))
+      .for('update');
+    if (!m) return false;
+    assertCanManage(o.actor.role, m.role);
+    const groupRows = await tx.execute(
+      sql`SELECT group_id AS "groupId" FROM group_members WHERE org_id = ${o.orgId} AND account_id = ${o.accountId}`,
+    );
+    const groupIds = ((groupRows as { rows?: { groupId: string }[] }).rows ?? (groupRows as unknown as { groupId: string }[])).map(
+      (r) => r.groupId,
+    );
+    for (const groupId of groupIds) await removeAccountsFromGroup(tx, { orgId: o.orgId, groupId, accountIds: [o.accountId] });
+    await tx.delete(memberships).where(and(eq(memberships.orgId, o.orgId), eq(memberships.accountId, o.accountId)));
+    let accountDeleted = false;
+    if (m.managed) {
+      const others = await tx.select({ id: memberships.orgId }).from(memberships).where(eq(memberships.accountId, o.accountId)).limit(1);
+      if (others.length === 0) {
+        await tx.delete(accounts).where(eq(accounts.id, o.accountId));
+        accountDeleted = true;
+      } else await tx.execute(sql`DELETE FROM sessions WHERE account_id = ${o.accountId}`);
+    }
+    await recordAudit(tx, {
+      orgId: o.orgId,
+      actor: o.actor,
+      action: 'member.removed',
+      targetType: 'account',
+      targetId: o.accountId,
+      ip: o.actor.ip,
+      data: { role: m.role, managed: m.managed, accountDeleted, groupIds },
+    });
+    await recordEvent(tx, ctx.jobs, o.orgId, 'member.archived', { accountId: o.accountId, removed: true });
+    return true;
   });
 }

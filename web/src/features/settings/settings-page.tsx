@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { ApiKeysCard } from '../api-keys/api-keys-card';
 import { InvitationRemindersCard } from '../observers/invitation-reminders-card';
+import { ScimCard } from '../scim/scim-card';
 import { AuditLogCard } from './audit-log-card';
 import { LocationsCard } from './locations-card';
 import { OrgDetailsCard } from './org-details-card';
@@ -19,6 +20,7 @@ export function SettingsPage() {
       <LocationsCard orgId={orgId} />
       <InvitationRemindersCard orgId={orgId} />
       <ApiKeysCard orgId={orgId} />
+      <ScimCard orgId={orgId} />
       <AuditLogCard orgId={orgId} />
     </Stack>
   );

@@ -1,11 +1,14 @@
 import { AppError } from '../../../http/errors.js';
 
-/** Turns the bytes of a text table into a string: UTF-8 (with or without BOM) or UTF-16 as Excel writes it. */
-export function decodeText(buf: Buffer): string {
+/**
+ * The text of a table: UTF-8 (with or without BOM) stays bytes, checked but not copied (a 1,000,000-row
+ * file is read straight from them); UTF-16 as Excel writes it becomes a string.
+ */
+export function decodeText(buf: Buffer): { utf8: Buffer } | { text: string } {
   if (buf.length === 0) throw emptyFile();
-  if (buf[0] === 0xff && buf[1] === 0xfe) return new TextDecoder('utf-16le').decode(buf.subarray(2));
-  if (buf[0] === 0xfe && buf[1] === 0xff) return new TextDecoder('utf-16be').decode(buf.subarray(2));
-  if (looksUtf16le(buf)) return new TextDecoder('utf-16le').decode(buf);
+  if (buf[0] === 0xff && buf[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(buf.subarray(2)) };
+  if (buf[0] === 0xfe && buf[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(buf.subarray(2)) };
+  if (looksUtf16le(buf)) return { text: new TextDecoder('utf-16le').decode(buf) };
   const head = buf.subarray(0, 8192);
   if (head.includes(0))
     throw new AppError(422, 'binary_file', 'This file is not a text table (it looks like a binary file). Upload a CSV, TSV or XLSX file.');
@@ -17,9 +20,24 @@ export function decodeText(buf: Buffer): string {
       line,
     });
   }
-  const text = buf.toString('utf8', start);
-  if (text.trim() === '') throw emptyFile();
-  return text;
+  const utf8 = buf.subarray(start);
+  if (!hasVisibleByte(utf8)) throw emptyFile();
+  return { utf8 };
+}
+
+/** Whether the bytes hold more than white space (ASCII, or the non-breaking and other Unicode spaces). */
+function hasVisibleByte(buf: Buffer): boolean {
+  for (let i = 0; i < buf.length; i++) {
+    const b = buf[i] as number;
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0b && b !== 0x0c) {
+      if (b < 0x80) return true;
+      // A multi-byte character: decide on its text (a few bytes), as String.prototype.trim would.
+      const end = Math.min(buf.length, i + 4);
+      if (buf.toString('utf8', i, end).trim() !== '') return true;
+      while (i + 1 < buf.length && ((buf[i + 1] as number) & 0xc0) === 0x80) i++;
+    }
+  }
+  return false;
 }
 
 export const emptyFile = () => new AppError(422, 'empty_file', 'The file is empty: it has no header line and no rows.');

@@ -53,11 +53,18 @@ function* slices(text: string, size = 65_536): Generator<string> {
   }
 }
 
-/** Streams the rows of a CSV/TSV text (quoted fields with new lines, CRLF, ragged rows). */
-export async function* readTextTable(text: string): AsyncGenerator<TableRow> {
-  const parser = Readable.from(slices(text)).pipe(
+/** The bytes in slices of 64 KiB, without copying; the parser keeps a character cut in two whole. */
+function* byteSlices(buf: Buffer, size = 65_536): Generator<Buffer> {
+  for (let start = 0; start < buf.length; start += size) yield buf.subarray(start, start + size);
+}
+
+/** Streams the rows of a CSV/TSV text or UTF-8 bytes (quoted fields with new lines, CRLF, ragged rows). */
+export async function* readTextTable(input: string | Buffer): AsyncGenerator<TableRow> {
+  const text = typeof input === 'string';
+  const head = text ? input.slice(0, 20_000) : input.toString('utf8', 0, 20_000);
+  const parser = Readable.from(text ? slices(input) : byteSlices(input)).pipe(
     parse({
-      delimiter: detectDelimiter(text),
+      delimiter: detectDelimiter(head),
       relax_column_count: true,
       relax_quotes: true,
       skip_empty_lines: false,
@@ -130,5 +137,6 @@ export function readTable(input: { kind: 'file'; bytes: Buffer; fileName: string
   }
   const kind = detectKind(input.bytes, input.fileName);
   if (kind === 'xlsx') return { kind, rows: readXlsx(input.bytes) };
-  return { kind, rows: readTextTable(decodeText(input.bytes)) };
+  const decoded = decodeText(input.bytes);
+  return { kind, rows: readTextTable('utf8' in decoded ? decoded.utf8 : decoded.text) };
 }
