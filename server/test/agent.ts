@@ -35,6 +35,6 @@ export class Agent {
   get = (url: string, headers?: Record<string, string>) => this.request('GET', url, undefined, headers);
   post = (url: string, body?: Body, headers?: Record<string, string>) => this.request('POST', url, body ?? {}, headers);
   patch = (url: string, body?: Body) => this.request('PATCH', url, body ?? {});
-  put = (url: string, body?: Body) => this.request('PUT', url, body ?? {});
+  put = (url: string, body?: Body, headers?: Record<string, string>) => this.request('PUT', url, body ?? {}, headers);
   delete = (url: string) => this.request('DELETE', url);
 }

@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
-export type Delivery = { to: string[]; messageId: string; at: number };
+/** `head`: the message's first 4 KiB (its headers). */
+export type Delivery = { to: string[]; messageId: string; at: number; head: string };
 
 /** A real SMTP server on loopback that records each accepted message (its Message-ID and when), optionally slowly. */
 export async function startSmtpSink(o: { delayMs?: number } = {}) {
@@ -19,7 +20,7 @@ export async function startSmtpSink(o: { delayMs?: number } = {}) {
       stream.on('end', () => {
         const messageId = /^Message-ID:\s*<([^>]+)>/im.exec(head)?.[1] ?? '';
         const done = () => {
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), messageId, at: Date.now() });
+          received.push({ to: session.envelope.rcptTo.map((r) => r.address), messageId, at: Date.now(), head });
           cb();
         };
         if (o.delayMs) setTimeout(done, o.delayMs);

@@ -12,6 +12,8 @@ export type LayoutProps = {
   linkFallback: string;
   footer: string;
   children?: ReactNode;
+  /** Shown after the button (e.g. how to change or stop these emails). */
+  after?: ReactNode;
   brandColor?: string;
 };
 
@@ -42,6 +44,7 @@ export function MailLayout(p: LayoutProps) {
               </Text>
             </Section>
           )}
+          {p.after}
           <Hr />
           <Text style={{ fontSize: '12px', color: '#7b8794' }}>{p.footer}</Text>
         </Container>

@@ -3,13 +3,13 @@ import { render } from '@react-email/render';
 import { translator } from '../i18n/index.js';
 import { fillFields, getTemplate } from './templates/index.js';
 
-export type RenderedEmail = { subject: string; html: string; text: string };
+export type RenderedEmail = { subject: string; html: string; text: string; headers?: Record<string, string> };
 
 /** Renders a stored email (template + params) to subject, HTML and a plain-text part with every link in full. */
 export async function renderEmail(template: string, locale: string, params: unknown, appUrl: string): Promise<RenderedEmail> {
-  const { subject, element } = await getTemplate(template)(params, { t: translator(locale), appUrl, locale });
+  const { subject, element, headers } = await getTemplate(template)(params, { t: translator(locale), appUrl, locale });
   const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
-  return { subject, html, text };
+  return headers ? { subject, html, text, headers } : { subject, html, text };
 }
 
 const escapeHtml = (s: string) =>
@@ -21,7 +21,7 @@ const NONCE = `zq${randomBytes(6)
 const placeholder = (i: number) => `${NONCE}${'abcdefghij'[i]}q`;
 
 /** A message rendered once with placeholders, and the positions where each recipient's values go. */
-type Skeleton = { fields: string[]; subject: string; html: string; text: string };
+type Skeleton = { fields: string[]; subject: string; html: string; text: string; headers?: Record<string, string> };
 const cache = new Map<string, Skeleton | null>();
 const CACHE_MAX = 500;
 
@@ -68,9 +68,12 @@ export async function renderFilled(template: string, locale: string, params: unk
   if (!skeleton) return renderEmail(template, locale, params, appUrl);
   const values = fields.map((f) => String(p[f]));
   const raw = (s: string) => s;
-  return {
+  const filled: RenderedEmail = {
     subject: fill(skeleton.subject, fields, values, raw, false),
     html: fill(skeleton.html, fields, values, escapeHtml, false),
     text: fill(skeleton.text, fields, values, raw, true),
   };
+  if (skeleton.headers)
+    filled.headers = Object.fromEntries(Object.entries(skeleton.headers).map(([k, v]) => [k, fill(v, fields, values, raw, false)]));
+  return filled;
 }

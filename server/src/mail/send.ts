@@ -3,6 +3,7 @@ import { executorFor } from '../db/client.js';
 import type { JobRun } from '../jobs/queue.js';
 import type { MailHooks } from './hooks.js';
 import { renderFilled } from './render.js';
+import { sealLink } from './sealed-links.js';
 import { MailAborted } from './transport.js';
 
 /** Messages claimed per statement; two chunks are in flight at once, so the SMTP pool never waits for a claim. */
@@ -42,7 +43,7 @@ async function claim(ctx: AppContext, which: Which, runStart: string, n: number)
 }
 
 type Outcome =
-  | { kind: 'sent'; id: string; subject: string; text: string; html: string }
+  | { kind: 'sent'; id: string; subject: string; text: string; html: string; sealed: string | null }
   | { kind: 'failed'; id: string; error: string }
   | { kind: 'released'; id: string };
 
@@ -64,11 +65,20 @@ function recorder(ctx: AppContext, hooks: MailHooks) {
     await ctx.db.transaction(async (tx) => {
       const q = executorFor(tx);
       if (sent.length) {
-        const values = sent.map((s) => ({ id: s.id, subject: s.subject, text: keep ? s.text : null, html: keep ? s.html : null }));
+        const values = sent.map((s) => ({
+          id: s.id,
+          subject: s.subject,
+          text: keep ? s.text : null,
+          html: keep ? s.html : null,
+          sealed: s.sealed,
+        }));
+        // A link that a later reminder repeats is kept sealed (encrypted), never in the clear.
         const { rows } = await q.executeSql(
           `UPDATE emails e SET status = 'sent', sent_at = now(), last_error = NULL, subject = v.subject,
-             text_body = v.text, html_body = v.html, params = CASE WHEN $2::boolean THEN e.params ELSE '{}'::jsonb END
-           FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, subject text, text text, html text)
+             text_body = v.text, html_body = v.html,
+             params = CASE WHEN $2::boolean THEN e.params ELSE '{}'::jsonb END
+               || CASE WHEN v.sealed IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('sealedToken', v.sealed) END
+           FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, subject text, text text, html text, sealed text)
            WHERE e.id = v.id AND e.status = 'sending'
            RETURNING e.template, e.ref_id AS "refId"`,
           [JSON.stringify(values), keep],
@@ -169,9 +179,12 @@ export async function sendClaimed(
   const deliverOne = async (m: Claimed) => {
     try {
       if (run.signal.aborted) throw new MailAborted();
-      const { subject, html, text } = await renderFilled(m.template, m.locale, m.params, ctx.config.appUrl);
-      await ctx.mailer.deliver({ messageId: `<${m.id}@troupe>`, from: ctx.config.mailFrom, to: m.to, subject, text, html }, run.signal);
-      rec.add({ kind: 'sent', id: m.id, subject, text, html });
+      const { subject, html, text, headers } = await renderFilled(m.template, m.locale, m.params, ctx.config.appUrl);
+      await ctx.mailer.deliver(
+        { messageId: `<${m.id}@troupe>`, from: ctx.config.mailFrom, to: m.to, subject, text, html, ...(headers ? { headers } : {}) },
+        run.signal,
+      );
+      rec.add({ kind: 'sent', id: m.id, subject, text, html, sealed: sealLink(m.template, m.params, ctx.config.sessionSecret) });
     } catch (err) {
       if (err instanceof MailAborted) rec.add({ kind: 'released', id: m.id });
       else rec.add({ kind: 'failed', id: m.id, error: String((err as Error).message).slice(0, 500) });

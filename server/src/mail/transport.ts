@@ -1,6 +1,14 @@
 import nodemailer from 'nodemailer';
 
-export type OutgoingMail = { messageId: string; to: string; subject: string; text: string; html: string; from: string };
+export type OutgoingMail = {
+  messageId: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  from: string;
+  headers?: Record<string, string>;
+};
 /** Delivers mail; `kind: 'mailbox'` only records it (the development mailbox shows what was sent). */
 export type Mailer = {
   kind: 'smtp' | 'mailbox';

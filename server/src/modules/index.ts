@@ -22,10 +22,14 @@ import { invitationJobs } from './invitations/batch.service.js';
 import { invitationsRoutes } from './invitations/invitations.routes.js';
 import { invitationMailHooks } from './invitations/lifecycle.service.js';
 import { invitationLinkRoutes } from './invitations/public.routes.js';
+import { registerReminderTemplates } from './invitations/reminder-mail.js';
+import { invitationReminderRoutes } from './invitations/reminders.routes.js';
+import { reminderJobs } from './invitations/reminders.service.js';
 import { joinPageRoutes } from './join-page/join-page.routes.js';
 import { joinPageMailHooks } from './join-page/request.service.js';
 import { membersRoutes } from './members/members.routes.js';
 import { observerJobs } from './observers/digest.service.js';
+import { observersRoutes } from './observers/observers.routes.js';
 import { passcodesRoutes } from './passcodes/passcodes.routes.js';
 import { orgsRoutes } from './orgs/orgs.routes.js';
 import { programsRoutes } from './programs/programs.routes.js';
@@ -53,6 +57,8 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
   peopleRoutes,
   postsRoutes,
   emailChangeRoutes,
+  observersRoutes,
+  invitationReminderRoutes,
   scimRoutes, // issue 13
   scimTokensRoutes,
 ];
@@ -72,6 +78,7 @@ export function registerFeatureJobs(jobs: JobQueue): void {
     ...webhookJobs,
     ...spaceJobs,
     ...peopleBatchJobs,
+    ...reminderJobs,
   ];
   jobs.register(list);
 }
@@ -79,3 +86,4 @@ export function registerFeatureJobs(jobs: JobQueue): void {
 // API keys authenticate bearer requests; the webhooks module adds its email template.
 setBearerResolver(resolveApiKey);
 registerWebhookTemplates();
+registerReminderTemplates();

@@ -1479,6 +1479,123 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/orgs/{orgId}/groups/{groupId}/dashboard': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The group at a glance: members by status and activity, completion and lateness per session, completions per week */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          groupId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              members: {
+                active: number;
+                archived: number;
+                invited: number;
+                neverSignedIn: number;
+                inactive7: number;
+                inactive30: number;
+              };
+              sessions: {
+                sessionId: string;
+                programId: string;
+                programTitle: string;
+                opensAt: string;
+                closesAt: string | null;
+                /** @enum {string} */
+                status: 'scheduled' | 'ongoing' | 'closed';
+                enrolled: number;
+                completed: number;
+                late: number;
+                completedLate: number;
+              }[];
+              weekly: {
+                week: string;
+                completions: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/groups/{groupId}/dashboard/people': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The people behind one number of the dashboard, as CSV or XLSX (formula-safe) */
+    get: {
+      parameters: {
+        query: {
+          metric:
+            | 'active'
+            | 'archived'
+            | 'invited'
+            | 'never_signed_in'
+            | 'inactive_7'
+            | 'inactive_30'
+            | 'enrolled'
+            | 'completed'
+            | 'late'
+            | 'completed_in_week';
+          format?: 'csv' | 'xlsx';
+          sessionId?: string;
+          week?: string;
+        };
+        header?: never;
+        path: {
+          orgId: string;
+          groupId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/orgs/{orgId}/groups/{groupId}/assignments': {
     parameters: {
       query?: never;
@@ -2989,6 +3106,10 @@ export interface paths {
                 replacesId: string | null;
                 lastError: string | null;
                 createdAt: string;
+                reminded?: {
+                  count: number;
+                  lastAt: string | null;
+                };
               }[];
               nextCursor: string | null;
             };
@@ -3024,6 +3145,12 @@ export interface paths {
             sendCopyToMe?: boolean;
             /** Format: date-time */
             sendAt?: string;
+            reminders?: {
+              /** @default true */
+              enabled?: boolean;
+              afterDays?: number;
+              maxCount?: number;
+            };
           };
         };
       };
@@ -3057,6 +3184,10 @@ export interface paths {
                 replacesId: string | null;
                 lastError: string | null;
                 createdAt: string;
+                reminded?: {
+                  count: number;
+                  lastAt: string | null;
+                };
               }[];
               skipped: {
                 email: string;
@@ -3261,6 +3392,10 @@ export interface paths {
               replacesId: string | null;
               lastError: string | null;
               createdAt: string;
+              reminded?: {
+                count: number;
+                lastAt: string | null;
+              };
             };
           };
         };
@@ -3324,6 +3459,10 @@ export interface paths {
               replacesId: string | null;
               lastError: string | null;
               createdAt: string;
+              reminded?: {
+                count: number;
+                lastAt: string | null;
+              };
             };
           };
         };
@@ -3384,6 +3523,10 @@ export interface paths {
               replacesId: string | null;
               lastError: string | null;
               createdAt: string;
+              reminded?: {
+                count: number;
+                lastAt: string | null;
+              };
             };
           };
         };
@@ -3451,6 +3594,10 @@ export interface paths {
               replacesId: string | null;
               lastError: string | null;
               createdAt: string;
+              reminded?: {
+                count: number;
+                lastAt: string | null;
+              };
             };
           };
         };
@@ -3622,6 +3769,10 @@ export interface paths {
                 replacesId: string | null;
                 lastError: string | null;
                 createdAt: string;
+                reminded?: {
+                  count: number;
+                  lastAt: string | null;
+                };
               }[];
               skipped: {
                 email: string;
@@ -4677,6 +4828,12 @@ export interface paths {
             sendAt?: string;
             createMissingGroups?: boolean;
             sendWelcome?: boolean;
+            reminders?: {
+              /** @default true */
+              enabled?: boolean;
+              afterDays?: number;
+              maxCount?: number;
+            };
           };
         };
       };
@@ -7638,6 +7795,329 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/digest-preferences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How often the digest of each observed group comes */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                orgId: string;
+                orgName: string;
+                groupId: string;
+                groupName: string;
+                /** @enum {string} */
+                frequency: 'weekly' | 'daily' | 'off';
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/digest-preferences/{groupId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          groupId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            frequency: 'weekly' | 'daily' | 'off';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                orgId: string;
+                orgName: string;
+                groupId: string;
+                groupName: string;
+                /** @enum {string} */
+                frequency: 'weekly' | 'daily' | 'off';
+              }[];
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/digest/unsubscribe': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Opened by a person (not the one-click POST): goes to the page that asks */
+    get: {
+      parameters: {
+        query: {
+          token: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    /** One-click unsubscribe (RFC 8058, List-Unsubscribe-Post): no session, the signed token decides */
+    post: {
+      parameters: {
+        query: {
+          token: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              frequency: 'off';
+              groups: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/digest/preferences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The groups of a digest and their frequency, from its signed link */
+    get: {
+      parameters: {
+        query: {
+          token: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                orgId: string;
+                orgName: string;
+                groupId: string;
+                groupName: string;
+                /** @enum {string} */
+                frequency: 'weekly' | 'daily' | 'off';
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put: {
+      parameters: {
+        query: {
+          token: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            frequency: 'weekly' | 'daily' | 'off';
+            /** Format: uuid */
+            groupId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                orgId: string;
+                orgName: string;
+                groupId: string;
+                groupName: string;
+                /** @enum {string} */
+                frequency: 'weekly' | 'daily' | 'off';
+              }[];
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/invitation-reminders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Reminders of pending invitations (defaults: off, 3 days, 2 times) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              enabled: boolean;
+              afterDays: number;
+              maxCount: number;
+            };
+          };
+        };
+      };
+    };
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            enabled: boolean;
+            /** @default 3 */
+            afterDays?: number;
+            /** @default 2 */
+            maxCount?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              enabled: boolean;
+              afterDays: number;
+              maxCount: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;

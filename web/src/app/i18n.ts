@@ -18,6 +18,8 @@ import spaceEn from '../locales/space.en.json';
 import spaceFr from '../locales/space.fr.json';
 import accountChangesEn from '../locales/account-changes.en.json';
 import accountChangesFr from '../locales/account-changes.fr.json';
+import observersEn from '../locales/observers.en.json';
+import observersFr from '../locales/observers.fr.json';
 
 export const LANGUAGES = [
   { code: 'en', label: 'English' },
@@ -106,6 +108,9 @@ i18n.addResourceBundle('fr', 'translation', { space: spaceFr }, true, true);
 // Issue 14, account changes: `emailChange`, the account page, the invitations' group filter (`account`, `invitations`, `groups`, `errors` keys), merged deeply.
 i18n.addResourceBundle('en', 'translation', accountChangesEn, true, true);
 i18n.addResourceBundle('fr', 'translation', accountChangesFr, true, true);
+// issue 14: the group dashboard, digest preferences and invitation reminders, under `observers`.
+i18n.addResourceBundle('en', 'translation', { observers: observersEn }, true, true);
+i18n.addResourceBundle('fr', 'translation', { observers: observersFr }, true, true);
 
 syncDocument(i18n.language);
 i18n.on('languageChanged', syncDocument);

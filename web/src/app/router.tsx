@@ -31,6 +31,7 @@ import { OrgShell } from '../features/orgs/org-shell';
 import { ProgramPage } from '../features/programs/program-page';
 import { ProgramsPage } from '../features/programs/programs-page';
 import { SettingsPage } from '../features/settings/settings-page';
+import { DigestLinkPage, MyDigestPrefsPage } from '../features/observers/digest-pages';
 import { RootLayout } from './root-layout';
 
 export const router = createBrowserRouter([
@@ -48,6 +49,7 @@ export const router = createBrowserRouter([
       { path: '/confirm-email', element: <ConfirmEmailPage /> },
       // Public: the link in an invitation email, and joining with a passcode (static `code` wins over `/join/:slug`).
       { path: '/invitations/:token', element: <InvitationLinkPage /> },
+      { path: '/digest', element: <DigestLinkPage /> },
       { path: '/join/code', element: <PasscodePage /> },
       { path: '/join/:slug', element: <PublicJoinPageView /> },
       { path: '/join/:slug/verify', element: <JoinVerifyPage /> },
@@ -57,6 +59,7 @@ export const router = createBrowserRouter([
           { path: '/orgs/new', element: <CreateOrgPage /> },
           { path: '/home', element: <LearnerHomePage /> },
           { path: '/account', element: <AccountPage /> },
+          { path: '/account/digests', element: <MyDigestPrefsPage /> },
           { path: '/home/groups/:orgId/:groupId', element: <LearnerSpacePage /> },
           { path: '/home/sessions/:orgId/:sessionId', element: <SessionSpacePage /> },
           { path: '/certificates/:certificateId', element: <CertificatePage /> },

@@ -6,7 +6,8 @@ import { joinPageVerify } from './join-page.js';
 import { observerDigest } from './observers.js';
 
 export type TemplateEnv = { t: TFunction; appUrl: string; locale: string };
-export type RenderedTemplate = { subject: string; element: ReactElement };
+/** `headers`: extra message headers (e.g. `List-Unsubscribe`, RFC 8058), values filled like the text part. */
+export type RenderedTemplate = { subject: string; element: ReactElement; headers?: Record<string, string> };
 /** A template turns stored params (ids, names, a token) into a subject and a React email. */
 // biome-ignore lint/suspicious/noExplicitAny: each template declares its own params; the registry maps names to all of them
 export type MailTemplate = (params: any, env: TemplateEnv) => RenderedTemplate | Promise<RenderedTemplate>;

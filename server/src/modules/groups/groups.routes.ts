@@ -11,6 +11,7 @@ import { assignmentRoutes } from './assignments.routes.js';
 import { groupImageRoutes } from './group-images.routes.js';
 import { IMAGE_MAX_BYTES, imageUrl } from './group-images.service.js';
 import { groupStatsRoutes } from './group-stats.routes.js';
+import { groupDashboardRoutes } from './dashboard.routes.js';
 import { groupPeopleRoutes } from './group-people.routes.js';
 import * as s from './groups.schemas.js';
 import type { GroupListRow } from './groups.service.js';
@@ -137,6 +138,7 @@ export const groupsRoutes =
 
     await app.register(groupPeopleRoutes(ctx));
     await app.register(groupStatsRoutes(ctx));
+    await app.register(groupDashboardRoutes(ctx));
     await app.register(assignmentRoutes(ctx));
     await app.register(groupImageRoutes(ctx));
   };

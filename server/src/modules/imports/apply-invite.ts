@@ -1,3 +1,4 @@
+import type { ReminderOverride } from '../invitations/reminders.schemas.js';
 import { sql } from 'drizzle-orm';
 import type { JobQueue } from '../../jobs/queue.js';
 import { tsParam } from '../../lib/sql.js';
@@ -5,7 +6,13 @@ import { hashTokenSql, newTokenSql } from '../../lib/sql-tokens.js';
 import { queueEmailsFrom } from '../../mail/outbox.js';
 import type { ApplyCtx } from './apply-decide.js';
 
-export type ImportMail = { orgName: string; actor: { id: string; name: string; email: string; locale: string } | null; sendAt?: Date };
+export type ImportMail = {
+  orgName: string;
+  actor: { id: string; name: string; email: string; locale: string } | null;
+  sendAt?: Date;
+  /** The import's own invitation reminders (issue 14), kept on each invitation it makes. */
+  reminders?: ReminderOverride;
+};
 /** A slice of the file's lines, [from, to). */
 export type Lines = { from: number; to: number };
 
@@ -57,6 +64,14 @@ export async function inviteRows(
         UPDATE invitations i SET is_current = true
         FROM lost WHERE i.org_id = ${orgId} AND i.kind = 'email' AND i.status IN ('prospect', 'pending') AND i.email_key = lost.email_key
       ),
+      ${
+        mail.reminders
+          ? sql`reminder_overrides AS (
+        INSERT INTO invitation_reminders (invitation_id, org_id, enabled, after_days, max_count)
+        SELECT id, ${orgId}::uuid, ${mail.reminders.enabled}, ${mail.reminders.afterDays ?? null}::int, ${mail.reminders.maxCount ?? null}::int FROM invited
+      ),`
+          : sql``
+      }
       tokens AS (
         INSERT INTO invitation_tokens (token_hash, invitation_id, created_at)
         SELECT ${hashTokenSql(sql`token`)}, id, ${tsParam(now)} FROM src WHERE id IN (SELECT id FROM invited)

@@ -1,3 +1,4 @@
+import type { ReminderOverride } from '../invitations/reminders.schemas.js';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { accounts, imports, organizations } from '../../db/schema.js';
@@ -16,7 +17,7 @@ import { one } from '../../lib/rows.js';
 /** Lines applied per statement: progress moves after each slice. */
 const SLICE_LINES = 10_000;
 
-type Options = { createMissingGroups?: boolean; sendAt?: string | null; sendWelcome?: boolean };
+type Options = { createMissingGroups?: boolean; sendAt?: string | null; sendWelcome?: boolean; reminders?: ReminderOverride };
 
 /**
  * Applies an approved import: every valid row or none (one transaction); a rerun after a crash starts
@@ -68,7 +69,7 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
     await progress(10, 0);
     const sendAt = opts.sendAt && new Date(opts.sendAt) > now ? new Date(opts.sendAt) : undefined;
     const org = one(await tx.select().from(organizations).where(eq(organizations.id, imp.orgId)), 'organization');
-    const mail = { orgName: org.name, actor: actor ?? null, sendAt };
+    const mail = { orgName: org.name, actor: actor ?? null, sendAt, reminders: opts.reminders };
     if (mode === 'invite') await retireCurrentInvitations(c);
     // Slices of the file's lines: a few statements each, whatever their size; progress after each.
     const span = one(

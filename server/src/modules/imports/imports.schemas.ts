@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { listQuery } from '../../lib/pagination.js';
+import { reminderOverride } from '../invitations/reminders.schemas.js';
 
 export const IMPORT_STATUSES = ['preview', 'approved', 'running', 'done', 'rejected', 'failed'] as const;
 export const OUTCOMES = ['valid', 'invalid', 'duplicate', 'conflict'] as const;
@@ -20,6 +21,8 @@ export const approveBody = z.strictObject({
   sendAt: z.string().datetime({ offset: true, message: 'Use an ISO 8601 date and time.' }).optional(),
   createMissingGroups: z.boolean().optional(),
   sendWelcome: z.boolean().optional(),
+  /** This import's invitation reminders, instead of the organization's settings (mode `invite`). */
+  reminders: reminderOverride.optional(),
 });
 
 const message = z.object({

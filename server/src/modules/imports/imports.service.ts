@@ -1,3 +1,4 @@
+import type { ReminderOverride } from '../invitations/reminders.schemas.js';
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
@@ -19,7 +20,15 @@ const SWEEP = 'imports.sweep';
 /** Approves a previewed import: the background run starts (its job is written in the same transaction). */
 export async function approveImport(
   ctx: AppContext,
-  o: { actor: Actor; orgId: string; importId: string; sendAt?: string; createMissingGroups?: boolean; sendWelcome?: boolean },
+  o: {
+    actor: Actor;
+    orgId: string;
+    importId: string;
+    sendAt?: string;
+    createMissingGroups?: boolean;
+    sendWelcome?: boolean;
+    reminders?: ReminderOverride;
+  },
 ) {
   return ctx.db.transaction(async (tx) => {
     const [imp] = await tx
@@ -35,6 +44,7 @@ export async function approveImport(
       ...(o.createMissingGroups !== undefined ? { createMissingGroups: o.createMissingGroups } : {}),
       sendAt: o.sendAt ?? null,
       sendWelcome: o.sendWelcome ?? true,
+      ...(o.reminders ? { reminders: o.reminders } : {}),
     };
     await tx
       .update(imports)

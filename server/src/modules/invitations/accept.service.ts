@@ -11,6 +11,7 @@ import { admitProvenAddress, type Person } from '../admission/admission.service.
 import { recordAudit } from '../audit/audit.service.js';
 import { findLink, type LinkState, linkState, markLinkAccepted } from './links.service.js';
 import { one } from '../../lib/rows.js';
+import { dropQueuedReminders } from './reminders.service.js';
 import { recordEvent } from '../webhooks/events.service.js';
 
 const CLOSED: Record<Exclude<LinkState, 'open' | 'accepted'>, [number, string]> = {
@@ -105,6 +106,7 @@ async function acceptLocked(ctx: AppContext, tx: Db, token: string, who: Who, ip
     jobs: ctx.jobs,
   });
   await markLinkAccepted(tx, { invitationId: inv.id, accountId: admitted.accountId, now });
+  await dropQueuedReminders(tx, inv.id);
   // issue 12: webhooks
   await recordEvent(tx, ctx.jobs, inv.orgId, 'invitation.accepted', {
     invitationId: inv.id,
@@ -150,6 +152,7 @@ export async function declineInvitation(ctx: AppContext, o: { token: string; ip?
       .update(invitations)
       .set({ status: 'declined', declinedAt: sql`now()`, updatedAt: sql`now()` })
       .where(eq(invitations.id, inv.id));
+    await dropQueuedReminders(tx, inv.id);
     await recordAudit(tx, {
       orgId: inv.orgId,
       action: 'invitation.declined',

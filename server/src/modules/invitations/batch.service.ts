@@ -8,6 +8,7 @@ import type { Actor } from '../members/members.service.js';
 import { parseAddressList, type Skipped, screenAddresses } from './address-list.js';
 import { createEmailInvitations, type InviteRequest, validateInviteRequest } from './invite.service.js';
 import { one } from '../../lib/rows.js';
+import { saveReminderOverride } from './reminders.service.js';
 
 const BATCH_JOB = 'invitations.batch';
 
@@ -61,6 +62,7 @@ async function runBatch(ctx: AppContext, { batchId }: { batchId: string }) {
       now,
       addresses: valid,
     });
+    await saveReminderOverride(tx, { orgId: batch.orgId, invitationIds: res.items.map((i) => i.id), override: req.reminders });
     const allSkipped: Skipped[] = [...skipped, ...res.skipped];
     await tx
       .update(invitationBatches)

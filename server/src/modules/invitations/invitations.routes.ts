@@ -13,9 +13,10 @@ import { countInvitations, effectiveStatus, type Invitation, listInvitations } f
 import * as s from './invitations.schemas.js';
 import * as life from './lifecycle.service.js';
 import { inviteToSession } from './session-invite.service.js';
+import { remindedByInvitation } from './reminders.service.js';
 
 /** An invitation as admins see it: the address typed, never the account's data. */
-export const presentInvitation = (i: Invitation, now: Date) => ({
+export const presentInvitation = (i: Invitation, now: Date, reminded?: { count: number; lastAt: string | null }) => ({
   id: i.id,
   kind: i.kind as (typeof s.INVITATION_KINDS)[number],
   email: i.email,
@@ -35,6 +36,7 @@ export const presentInvitation = (i: Invitation, now: Date) => ({
   replacesId: i.replacesId,
   lastError: i.lastError,
   createdAt: toIso(i.createdAt),
+  ...(reminded ? { reminded } : {}),
 });
 
 export const invitationsRoutes =
@@ -91,7 +93,12 @@ export const invitationsRoutes =
       },
       async (req) => {
         const res = await listInvitations(ctx, { ...req.query, orgId: orgOf(req).orgId, scope: orgOf(req).scope, now: now() });
-        return { items: res.items.map((i) => presentInvitation(i, now())), nextCursor: res.nextCursor };
+        const reminded = await remindedByInvitation(
+          ctx,
+          orgOf(req).orgId,
+          res.items.map((i) => i.id),
+        );
+        return { items: res.items.map((i) => presentInvitation(i, now(), reminded.get(i.id))), nextCursor: res.nextCursor };
       },
     );
 

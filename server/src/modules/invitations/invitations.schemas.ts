@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../../http/permissions.js';
 import { listQuery } from '../../lib/pagination.js';
+import { remindedOut, reminderOverride } from './reminders.schemas.js';
 
 export const INVITATION_STATUSES = ['prospect', 'pending', 'active', 'declined', 'cancelled', 'expired'] as const;
 export const INVITATION_KINDS = ['email', 'passcode', 'join_page', 'session'] as const;
@@ -18,6 +19,8 @@ export const inviteBody = z.strictObject({
   message: message.optional(),
   sendCopyToMe: z.boolean().default(false),
   sendAt: z.string().datetime({ offset: true, message: 'Use an ISO 8601 date and time.' }).optional(),
+  /** This batch's reminders, instead of the organization's settings. */
+  reminders: reminderOverride.optional(),
 });
 
 export const invitationOut = z.object({
@@ -40,6 +43,8 @@ export const invitationOut = z.object({
   replacesId: z.string().nullable(),
   lastError: z.string().nullable(),
   createdAt: z.string(),
+  /** Reminders sent (issue 14); absent when none was. */
+  reminded: remindedOut.optional(),
 });
 export const skippedOut = z.object({
   email: z.string(),

@@ -12,6 +12,8 @@ import { parseAddressList, type Skipped, screenAddresses } from './address-list.
 import { type Invitation, issueTokens } from './invitations.repo.js';
 import { recordBatchEvents } from '../webhooks/events.service.js';
 import { one } from '../../lib/rows.js';
+import { saveReminderOverride } from './reminders.service.js';
+import type { ReminderOverride } from './reminders.schemas.js';
 
 export type InviteRequest = {
   emails: string[];
@@ -21,6 +23,7 @@ export type InviteRequest = {
   message?: string;
   sendCopyToMe?: boolean;
   sendAt?: string;
+  reminders?: ReminderOverride;
 };
 
 /** Above this many addresses, invitations are created by a background job. */
@@ -55,6 +58,7 @@ export async function inviteByEmail(
   const { valid, skipped } = screenAddresses(parseAddressList(o.emails));
   return ctx.db.transaction(async (tx) => {
     const res = await createEmailInvitations(ctx, tx, { ...o, groupIds, sendAt, now, addresses: valid });
+    await saveReminderOverride(tx, { orgId: o.orgId, invitationIds: res.items.map((i) => i.id), override: o.reminders });
     return { items: res.items, skipped: [...skipped, ...res.skipped] };
   });
 }

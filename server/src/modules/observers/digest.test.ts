@@ -11,8 +11,9 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const HOUR = 3_600_000;
-const runDigest = async () => {
-  await t.ctx.jobs.send('observers.digest', {});
+/** The digest job, for one organization: other test files share the database (PostgreSQL) and run theirs. */
+const runDigest = async (orgId: string) => {
+  await t.ctx.jobs.send('observers.digest', { orgId });
   await t.ctx.jobs.drain(t.ctx, { names: ['observers.digest'] });
 };
 const digestsTo = async (email: string) => {
@@ -38,7 +39,7 @@ describe('weekly digests to observers', () => {
     await o.attach(sales.id, safety.id);
     t.clock.advance(2 * HOUR); // the session closed: both are late
 
-    await runDigest();
+    await runDigest(o.org.id);
     const mail = await lastMail(t, observer.email);
     expect(mail?.subject).toBe(`Your groups in ${o.org.name} this week`);
     expect(mail?.text).toContain('Sales — 2 active members, 1 never signed in, 2 late, 0 completions.');
@@ -48,11 +49,11 @@ describe('weekly digests to observers', () => {
     expect(mail?.link).toBe(`${t.ctx.config.appUrl}/orgs/${o.org.id}/groups`);
 
     // The job runs again (a retry, another process): still one digest this week.
-    await runDigest();
+    await runDigest(o.org.id);
     expect(await digestsTo(observer.email)).toHaveLength(1);
     // Next week, the next one.
     t.clock.advance(7 * 24 * HOUR);
-    await runDigest();
+    await runDigest(o.org.id);
     expect(await digestsTo(observer.email)).toHaveLength(2);
   });
 
@@ -61,7 +62,7 @@ describe('weekly digests to observers', () => {
     const empty = await o.group('Empty');
     const observer = await o.learner('manager_full');
     expectStatus(await o.owner.agent.post(`${o.base}/groups/${empty.id}/observers`, { accountIds: [observer.id] }), 200);
-    await runDigest();
+    await runDigest(o.org.id);
     expect(await digestsTo(observer.email)).toHaveLength(0);
   });
 

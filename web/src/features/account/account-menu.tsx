@@ -46,6 +46,9 @@ export function AccountMenu() {
         <Menu.Item component={Link} to="/account">
           {t('account.myAccount')}
         </Menu.Item>
+        <Menu.Item component={Link} to="/account/digests">
+          {t('observers.digest.menu')}
+        </Menu.Item>
         <Menu.Item onClick={() => signOut.mutate(undefined, { onSettled: () => navigate('/sign-in') })}>{t('account.signOut')}</Menu.Item>
       </Menu.Dropdown>
     </Menu>

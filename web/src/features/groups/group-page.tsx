@@ -19,7 +19,7 @@ import { InvitationsTab } from './group-invitations-tab';
 import { MembersTab } from './group-members-tab';
 import { ObserversTab } from './group-observers-tab';
 import { ProgramsTab } from './group-programs-tab';
-import { StatsTab } from './group-stats-tab';
+import { DashboardTab } from '../observers/group-dashboard-tab';
 import { buildTree, useAllGroups, useGroup } from './groups.api';
 import { SpaceView } from '../space/space-view';
 
@@ -175,7 +175,7 @@ function GroupView({ orgId, group }: { orgId: string; group: GroupDetail }) {
           <ProgramsTab orgId={orgId} group={group} canManage={canManage} />
         </Tabs.Panel>
         <Tabs.Panel value="stats" pt="md">
-          <StatsTab orgId={orgId} group={group} />
+          <DashboardTab orgId={orgId} group={group} />
         </Tabs.Panel>
         <Tabs.Panel value="branding" pt="md">
           <BrandingTab orgId={orgId} group={group} canManage={canManage} />

@@ -226,6 +226,11 @@ export function InvitationsList({ orgId, canManage, canResendAny, onInvite, fixe
                           {t('invitations.list.deliveryFailed', { error: inv.lastError })}
                         </Text>
                       )}
+                      {inv.reminded && (
+                        <Text size="xs" c="dimmed">
+                          {t('observers.reminders.reminded', { count: inv.reminded.count, date: date(inv.reminded.lastAt) })}
+                        </Text>
+                      )}
                     </Stack>
                   </Table.Td>
                   <Table.Td>{t(`invitations.kinds.${inv.kind}`)}</Table.Td>
