@@ -15,7 +15,7 @@ describe('[SETTINGS]', () => {
     const name = page.getByLabel('Organization name');
     await expect.poll(() => name.inputValue()).toBe('Northwind Academy');
     await name.fill('Northwind Learning');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('region', { name: 'Organization' }).getByRole('button', { name: 'Save' }).click();
     await page.getByText('The organization is now called Northwind Learning.').waitFor();
     // The switcher follows the new name.
     await page.getByRole('banner').getByText('Northwind Learning').waitFor();
