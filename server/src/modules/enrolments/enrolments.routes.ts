@@ -123,23 +123,7 @@ export const enrolmentsRoutes =
           params: s.enrolmentParams.extend({ orgId: z.string() }),
           body: s.progressBody.meta({ example: { percent: 100 } }),
           response: {
-            200: z
-              .object({
-                enrolmentId: z.string(),
-                accountId: z.string(),
-                sessionId: z.string(),
-                percent: z.number(),
-                completed: z.boolean(),
-              })
-              .meta({
-                example: {
-                  enrolmentId: '01938a7e-0000-7000-8000-000000000010',
-                  accountId: '01938a7e-0000-7000-8000-000000000020',
-                  sessionId: '01938a7e-0000-7000-8000-000000000030',
-                  percent: 100,
-                  completed: true,
-                },
-              }),
+            200: s.progressResult,
           },
         },
       },

@@ -94,3 +94,22 @@ export const certificateOut = z.object({
   sessionClosesAt: z.string().nullable(),
   issuedAt: z.string(),
 });
+
+/** What a progress report answers, by enrolment id or by (externalId, program). */
+export const progressResult = z
+  .object({
+    enrolmentId: z.string(),
+    accountId: z.string(),
+    sessionId: z.string(),
+    percent: z.number(),
+    completed: z.boolean(),
+  })
+  .meta({
+    example: {
+      enrolmentId: '01938a7e-0000-7000-8000-000000000010',
+      accountId: '01938a7e-0000-7000-8000-000000000020',
+      sessionId: '01938a7e-0000-7000-8000-000000000030',
+      percent: 100,
+      completed: true,
+    },
+  });

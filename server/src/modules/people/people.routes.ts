@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { actorOf, orgOf } from '../../http/auth.js';
-import { progressBody } from '../enrolments/enrolments.schemas.js';
+import { progressBody, progressResult } from '../enrolments/enrolments.schemas.js';
 import * as bs from './people-batch.schemas.js';
 import * as batches from './people-batch.service.js';
 import * as s from './people.schemas.js';
@@ -121,23 +121,7 @@ export const peopleRoutes =
           params: s.personParams.extend({ programId: z.guid() }),
           body: progressBody.meta({ example: { percent: 100 } }),
           response: {
-            200: z
-              .object({
-                enrolmentId: z.string(),
-                accountId: z.string(),
-                sessionId: z.string(),
-                percent: z.number(),
-                completed: z.boolean(),
-              })
-              .meta({
-                example: {
-                  enrolmentId: '01938a7e-0000-7000-8000-000000000010',
-                  accountId: '01938a7e-0000-7000-8000-000000000020',
-                  sessionId: '01938a7e-0000-7000-8000-000000000030',
-                  percent: 100,
-                  completed: true,
-                },
-              }),
+            200: progressResult,
           },
         },
       },
