@@ -1,4 +1,4 @@
-import { isUniqueViolation } from '../../db/errors.js';
+import { isUniqueViolation, pgErrorCode } from '../../db/errors.js';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
@@ -119,7 +119,8 @@ export async function resendInvitations(ctx: AppContext, o: { actor: Actor; orgI
     try {
       return await reopenAndSend(ctx, o);
     } catch (err) {
-      if (!isUniqueViolation(err) || attempt >= 3) throw err;
+      // The same requests can also lock the same invitations in opposite orders: PostgreSQL then ends one (deadlock).
+      if (!(isUniqueViolation(err) || pgErrorCode(err) === '40P01') || attempt >= 3) throw err;
     }
   }
 }
