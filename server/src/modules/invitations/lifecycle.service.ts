@@ -139,6 +139,10 @@ async function reopenAndSend(ctx: AppContext, o: { actor: Actor; orgId: string; 
           inArray(invitations.id, o.invitationIds),
           inArray(invitations.status, RESENDABLE),
           eq(invitations.kind, 'email'),
+          // Of several asked for one address, only its newest is reopened (one open per address).
+          sql`${invitations.id} IN (SELECT DISTINCT ON (email_key) id FROM invitations
+                WHERE org_id = ${o.orgId} AND id = ANY(string_to_array(${o.invitationIds.join(',')}, ',')::uuid[])
+                ORDER BY email_key, created_at DESC)`,
           // Reopening one is refused while the address has another open invitation (one open per address).
           sql`NOT EXISTS (SELECT 1 FROM invitations o WHERE o.org_id = ${invitations.orgId} AND o.kind = 'email' AND o.email_key = ${invitations.emailKey}
                 AND o.status IN ('prospect','pending') AND o.id <> ${invitations.id})`,
