@@ -35,15 +35,32 @@ export async function releaseLease(ctx: AppContext, endpointId: string): Promise
   await ctx.database.query(`UPDATE webhook_endpoints SET lease_until = NULL WHERE id = $1`, [endpointId]);
 }
 
-/** The oldest pending delivery of the endpoint, and whether it is due. */
-export async function headDelivery(ctx: AppContext, endpointId: string): Promise<HeadDelivery | undefined> {
+/** The endpoint's oldest pending deliveries in order (at most `limit`), each with whether it is due. */
+export async function pendingDeliveries(ctx: AppContext, endpointId: string, limit: number): Promise<HeadDelivery[]> {
   const { rows } = await ctx.database.query<HeadDelivery>(
     `SELECT d.id, d.attempts, d.next_attempt_at <= now() AS due, m.id AS message_id, m.payload
        FROM webhook_deliveries d JOIN webhook_messages m ON m.id = d.message_id
-      WHERE d.endpoint_id = $1 AND d.status = 'pending' ORDER BY d.seq LIMIT 1`,
-    [endpointId],
+      WHERE d.endpoint_id = $1 AND d.status = 'pending' ORDER BY d.seq LIMIT $2`,
+    [endpointId, limit],
   );
-  return rows[0];
+  return rows;
+}
+
+export type Delivered = { id: string; statusCode: number; durationMs: number; excerpt: string | null };
+
+/** Records a run of successful deliveries in one statement: their attempts, their status, the endpoint healthy again. */
+export async function recordDelivered(ctx: AppContext, endpointId: string, done: Delivered[]): Promise<void> {
+  if (!done.length) return;
+  await ctx.database.query(
+    `WITH v AS (SELECT * FROM unnest($2::uuid[], $3::int[], $4::int[], $5::text[]) AS v(id, code, duration, excerpt)),
+          a AS (INSERT INTO webhook_attempts (delivery_id, status_code, duration_ms, response_excerpt)
+                SELECT id, code, duration, excerpt FROM v),
+          u AS (UPDATE webhook_deliveries d SET status = 'delivered', attempts = d.attempts + 1, last_status_code = v.code,
+                       delivered_at = now()
+                  FROM v WHERE d.id = v.id AND d.status = 'pending')
+     UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`,
+    [endpointId, done.map((d) => d.id), done.map((d) => d.statusCode), done.map((d) => d.durationMs), done.map((d) => d.excerpt)],
+  );
 }
 
 /** Whether the endpoint has a due delivery and no worker on it. */
