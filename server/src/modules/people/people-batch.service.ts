@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from '../members/members.service.js';
 import * as repo from './people-batch.repo.js';
 import type { batchPerson } from './people-batch.schemas.js';
+import { type HeldEvent, holdEvents, recordHeldEventsGrouped } from '../webhooks/events.service.js';
 import { upsertPersonIn } from './people.service.js';
 
 // Batch provisioning: a request of up to 10,000 people is written at once and answered 202; a job
@@ -96,6 +97,7 @@ export async function runBatch(ctx: AppContext, { batchId }: { batchId: string }
   await ctx.db.transaction(async (tx) => {
     if (!(await repo.lockOpenBatch(tx, batchId))) return;
     const counts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
+    const events: HeldEvent[] = []; // of the people applied, sent grouped at the end (a batch does not flood receivers)
     let done = 0;
     for (let after = -1; ; ) {
       const slice = await repo.inputRows(tx, batchId, after, SLICE);
@@ -105,7 +107,11 @@ export async function runBatch(ctx: AppContext, { batchId }: { batchId: string }
         const { externalId, ...body } = row.input as Person;
         try {
           // A savepoint per person: one refused person is rolled back alone.
-          const r = await tx.transaction((sp) => upsertPersonIn(ctx, sp, { actor, orgId: batch.orgId, permissions, externalId, body }));
+          const held = await holdEvents(() =>
+            tx.transaction((sp) => upsertPersonIn(ctx, sp, { actor, orgId: batch.orgId, permissions, externalId, body })),
+          );
+          const r = held.result;
+          for (const e of held.events) events.push(e);
           const outcome = !r.changed ? 'unchanged' : r.created ? 'created' : 'updated';
           results.push({ line: row.line, outcome, result: { accountId: r.accountId, invitationId: r.invitationId, status: r.status } });
         } catch (err) {
@@ -124,6 +130,7 @@ export async function runBatch(ctx: AppContext, { batchId }: { batchId: string }
       after = slice.at(-1)?.line ?? after;
       await reportProgress(ctx, batchId, Math.floor((99 * done) / batch.total), done);
     }
+    await recordHeldEventsGrouped(tx, ctx.jobs, batch.orgId, events, { batchId });
     await repo.finishBatch(tx, batchId, counts, done);
     await recordAudit(tx, {
       orgId: batch.orgId,

@@ -16,7 +16,7 @@ import {
   requireGroups,
   setArchivedIn,
 } from '../members/members.service.js';
-import { recordEvent } from '../webhooks/events.service.js';
+import { holdEvents, recordEvent, recordHeldEvents } from '../webhooks/events.service.js';
 import { reportProgress } from '../enrolments/enrolments.service.js';
 import * as repo from './people.repo.js';
 import type { upsertPersonBody } from './people.schemas.js';
@@ -47,7 +47,12 @@ const hashOf = (externalId: string, b: Body) =>
  * request again does nothing.
  */
 export async function upsertPerson(ctx: AppContext, o: Caller & { externalId: string; body: Body }) {
-  return ctx.db.transaction((tx) => upsertPersonIn(ctx, tx, o));
+  return ctx.db.transaction(async (tx) => {
+    // The steps record their events as they go (enrolments before the join); the receiver gets them in order of kind.
+    const { result, events } = await holdEvents(() => upsertPersonIn(ctx, tx, o));
+    await recordHeldEvents(tx, ctx.jobs, o.orgId, events);
+    return result;
+  });
 }
 
 /** The same inside the caller's transaction (a batch runs many of these, each under a savepoint). */

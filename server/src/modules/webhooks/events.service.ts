@@ -1,14 +1,74 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Db } from '../../db/client.js';
 import { rawSql } from '../../db/client.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import { DELIVER_JOB } from './job-names.js';
-import { EVENT_BATCH_SIZE, type EventType } from './event-types.js';
+import { EVENT_BATCH_SIZE, EVENT_TYPES, type EventType } from './event-types.js';
 
 // The outbox. Call recordEvent inside the transaction of the change: the message, one delivery per
 // subscribed endpoint and their jobs commit with the change or not at all, and are sent after commit.
 // An organization without endpoints pays one indexed lookup and writes nothing.
 
-/** Records one event for the organization's subscribed endpoints; returns the message id (null: nobody listens). */
+/** A held event; `grouped` when it was recorded as an item of a bulk message (its kind is always sent as `{items, count}`). */
+export type HeldEvent = { type: EventType; data: Record<string, unknown>; grouped?: true };
+const holding = new AsyncLocalStorage<HeldEvent[]>();
+
+/**
+ * Runs `fn` with the events it records held back instead of written, and returns them: a change made of
+ * several steps (a provisioning upsert, a batch of them) then records them in a sensible order, or grouped.
+ * Events held by a step that fails are dropped with it by the caller.
+ */
+export async function holdEvents<T>(fn: () => Promise<T>): Promise<{ result: T; events: HeldEvent[] }> {
+  const events: HeldEvent[] = [];
+  const result = await holding.run(events, fn);
+  return { result, events };
+}
+
+const rank = (t: EventType) => {
+  const i = (EVENT_TYPES as readonly string[]).indexOf(t);
+  return i < 0 ? EVENT_TYPES.length : i;
+};
+/** Held events in the order a receiver expects (a person joins before they are enrolled), stable within a type. */
+const ordered = (events: HeldEvent[]) => events.map((e, i) => ({ e, i })).sort((a, b) => rank(a.e.type) - rank(b.e.type) || a.i - b.i);
+
+/**
+ * Records held events in order of kind (member.joined before group.member_added before enrolment.created):
+ * one message each, except those recorded as items of a bulk message, which stay so (one message per kind).
+ */
+export async function recordHeldEvents(tx: Db, jobs: JobQueue, orgId: string, events: HeldEvent[]): Promise<void> {
+  const list = ordered(events).map(({ e }) => e);
+  for (let i = 0; i < list.length; ) {
+    const e = list[i] as HeldEvent;
+    if (!e.grouped) {
+      await recordEvent(tx, jobs, orgId, e.type, e.data);
+      i++;
+      continue;
+    }
+    const items: Record<string, unknown>[] = [];
+    for (; i < list.length && list[i]?.grouped && list[i]?.type === e.type; i++) items.push((list[i] as HeldEvent).data);
+    await recordBatchEvents(tx, jobs, orgId, e.type, items);
+  }
+}
+
+/** Records held events of a bulk change grouped per kind, EVENT_BATCH_SIZE people per message, `data: {...extra, items, count}`. */
+export async function recordHeldEventsGrouped(
+  tx: Db,
+  jobs: JobQueue,
+  orgId: string,
+  events: HeldEvent[],
+  extra: Record<string, unknown>,
+): Promise<void> {
+  const byType = new Map<EventType, Record<string, unknown>[]>();
+  for (const { e } of ordered(events)) {
+    const list = byType.get(e.type);
+    if (list) list.push(e.data);
+    else byType.set(e.type, [e.data]);
+  }
+  for (const [type, items] of byType)
+    if (await hasSubscribers(tx, orgId, type)) await recordBatchEvents(tx, jobs, orgId, type, items, extra);
+}
+
+/** Records one event for the organization's subscribed endpoints; returns the message id (null: nobody listens, or held). */
 export async function recordEvent(
   tx: Db,
   jobs: JobQueue,
@@ -17,6 +77,11 @@ export async function recordEvent(
   data: Record<string, unknown>,
   opts: { endpointId?: string } = {},
 ) {
+  const held = opts.endpointId ? undefined : holding.getStore();
+  if (held) {
+    held.push({ type, data });
+    return null;
+  }
   const payload = { type, timestamp: new Date().toISOString(), data };
   const res = await tx.execute(
     rawSql(
@@ -49,6 +114,11 @@ export async function recordBatchEvents(
   items: Record<string, unknown>[],
   extra: Record<string, unknown> = {},
 ): Promise<void> {
+  const held = holding.getStore();
+  if (held) {
+    for (const data of items) held.push({ type, data, grouped: true });
+    return;
+  }
   for (let i = 0; i < items.length; i += EVENT_BATCH_SIZE) {
     const slice = items.slice(i, i + EVENT_BATCH_SIZE);
     await recordEvent(tx, jobs, orgId, type, { ...extra, items: slice, count: slice.length });

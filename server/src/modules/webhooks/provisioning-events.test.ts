@@ -43,23 +43,58 @@ describe('events of provisioning and imports', () => {
       await drainUntil(t.drain, () => rx.received.length >= 5);
       const got = rx.received.map((r) => new Webhook(ep.secret).verify(r.body, r.headers) as Payload);
       expect(got.map((p) => p.type)).toEqual([
-        'enrolment.created',
         'member.joined',
+        'enrolment.created',
         'enrolment.created',
         'member.joined',
         'import.completed',
       ]);
-      // enrolment.created is written in the transaction that enrols (before member.joined of the same call).
-      expect(got[0]!.data).toMatchObject({
+      // The upsert: the person joins, then the group's session enrols them (a receiver knows them by then).
+      expect(got[0]!.data).toMatchObject({ accountId: person.accountId, email });
+      expect(got[1]!.data).toMatchObject({
         count: 1,
         items: [{ accountId: person.accountId, sessionId: session.id, programId: program.id }],
       });
-      expect(got[1]!.data).toMatchObject({ accountId: person.accountId, email });
       // The import: enrolments of the new accounts, then the people in one batch message, then the one import.completed.
       expect(got[2]!.data.count).toBe(3);
       expect(got[3]!.data).toMatchObject({ importId: imp.id, count: 3 });
       expect(got[3]!.data.items.map((i: { source: string }) => i.source)).toEqual(['import', 'import', 'import']);
       expect(got[4]!.data).toMatchObject({ importId: imp.id, created: 3 });
+    } finally {
+      await rx.close();
+    }
+  });
+
+  it('groups a people batch’s events per kind, people before their enrolments, nothing for a refused person', async () => {
+    const o = await orgWithOwner(t);
+    const rx = await startReceiver();
+    try {
+      const events = ['member.joined', 'enrolment.created'];
+      const ep = expectStatus(await o.owner.agent.post(`${o.base}/webhooks`, { url: rx.url, events }), 201).data;
+      const group = await o.group(`Batch ${uid()}`);
+      const session = await o.session((await o.program()).id);
+      await o.attach(group.id, session.id);
+      const hr = keyClient(
+        t,
+        expectStatus(await o.owner.agent.post(`${o.base}/api-keys`, { name: 'HR', scopes: ['members:write'] }), 201).data.secret,
+      );
+      const people = [1, 2, 3, 4].map((i) => ({
+        externalId: `B-${i}`,
+        email: `b${i}-${uid()}@example.com`,
+        name: `B${i}`,
+        mode: 'create',
+        groupIds: [group.id],
+      }));
+      people[2] = { ...people[2]!, email: 'not an address' }; // refused: no events of theirs
+      const batch = expectStatus(await hr.post(`${o.base}/people-batches`, { people }), 202).data;
+      await drainUntil(t.drain, () => rx.received.length >= 2);
+      await t.drain();
+      const got = rx.received.map((r) => new Webhook(ep.secret).verify(r.body, r.headers) as Payload);
+      expect(got.map((p) => p.type)).toEqual(['member.joined', 'enrolment.created']);
+      expect(got[0]!.data).toMatchObject({ batchId: batch.id, count: 3 });
+      expect(got[0]!.data.items.map((i: { email: string }) => i.email)).toEqual([people[0]!.email, people[1]!.email, people[3]!.email]);
+      expect(got[1]!.data).toMatchObject({ batchId: batch.id, count: 3 });
+      expect(new Set(got[1]!.data.items.map((i: { sessionId: string }) => i.sessionId))).toEqual(new Set([session.id]));
     } finally {
       await rx.close();
     }
