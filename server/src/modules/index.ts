@@ -39,6 +39,8 @@ import { scimRoutes } from './scim/scim.routes.js';
 import { scimTokensRoutes } from './scim/scim-tokens.routes.js';
 import { domainJobs } from './domains/domains.jobs.js';
 import { domainsRoutes } from './domains/domains.routes.js';
+import { registerJoinRequestTemplates } from './join-requests/join-requests.mail.js';
+import { joinRequestsRoutes } from './join-requests/join-requests.routes.js';
 
 /** Every feature's routes, in one list. */
 export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
@@ -64,6 +66,7 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
   scimRoutes, // issue 13
   scimTokensRoutes,
   domainsRoutes, // issue 16
+  joinRequestsRoutes,
 ];
 
 /** What follows each template's delivery, for every feature (delivery events go to the webhooks outbox). */
@@ -91,3 +94,4 @@ export function registerFeatureJobs(jobs: JobQueue): void {
 setBearerResolver(resolveApiKey);
 registerWebhookTemplates();
 registerReminderTemplates();
+registerJoinRequestTemplates();
