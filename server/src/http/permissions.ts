@@ -27,6 +27,10 @@ export const PERMISSIONS = [
   'webhooks.manage',
   'enrolments.report',
   'learning.self',
+  // issue 16: verified domains (owners, admins); join requests (seen by observers of the group, decided by full managers up)
+  'domains.manage',
+  'joinrequests.read',
+  'joinrequests.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -40,6 +44,7 @@ const MANAGER_LIMITED: Permission[] = [
   'invitations.read',
   'invitations.resend',
   'learning.self',
+  'joinrequests.read',
 ];
 const MANAGER_FULL: Permission[] = [
   ...MANAGER_LIMITED,
@@ -50,6 +55,7 @@ const MANAGER_FULL: Permission[] = [
   'invitations.manage',
   'imports.manage',
   'joinpage.manage',
+  'joinrequests.manage',
 ];
 const ADMIN: Permission[] = [
   ...MANAGER_FULL,
@@ -59,6 +65,7 @@ const ADMIN: Permission[] = [
   'apikeys.manage',
   'webhooks.manage',
   'enrolments.report',
+  'domains.manage',
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {

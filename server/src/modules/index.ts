@@ -37,6 +37,10 @@ import { postsRoutes } from './posts/posts.routes.js';
 import { spaceJobs } from './posts/posts.service.js';
 import { scimRoutes } from './scim/scim.routes.js';
 import { scimTokensRoutes } from './scim/scim-tokens.routes.js';
+import { domainJobs } from './domains/domains.jobs.js';
+import { domainsRoutes } from './domains/domains.routes.js';
+import { registerJoinRequestTemplates } from './join-requests/join-requests.mail.js';
+import { joinRequestsRoutes } from './join-requests/join-requests.routes.js';
 
 /** Every feature's routes, in one list. */
 export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
@@ -61,6 +65,8 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
   invitationReminderRoutes,
   scimRoutes, // issue 13
   scimTokensRoutes,
+  domainsRoutes, // issue 16
+  joinRequestsRoutes,
 ];
 
 /** What follows each template's delivery, for every feature (delivery events go to the webhooks outbox). */
@@ -79,6 +85,7 @@ export function registerFeatureJobs(jobs: JobQueue): void {
     ...spaceJobs,
     ...peopleBatchJobs,
     ...reminderJobs,
+    ...domainJobs,
   ];
   jobs.register(list);
 }
@@ -87,3 +94,4 @@ export function registerFeatureJobs(jobs: JobQueue): void {
 setBearerResolver(resolveApiKey);
 registerWebhookTemplates();
 registerReminderTemplates();
+registerJoinRequestTemplates();

@@ -513,6 +513,9 @@ export interface paths {
                   | 'webhooks.manage'
                   | 'enrolments.report'
                   | 'learning.self'
+                  | 'domains.manage'
+                  | 'joinrequests.read'
+                  | 'joinrequests.manage'
                 )[];
                 /** @description Roles this member may give in this organization (invitations, imports, role changes). */
                 grantableRoles: ('owner' | 'admin' | 'manager_full' | 'manager_limited' | 'learner' | 'guest')[];
@@ -661,6 +664,9 @@ export interface paths {
                 | 'webhooks.manage'
                 | 'enrolments.report'
                 | 'learning.self'
+                | 'domains.manage'
+                | 'joinrequests.read'
+                | 'joinrequests.manage'
               )[];
               createdAt: string;
             };
@@ -5144,6 +5150,7 @@ export interface paths {
               allowedDomains: string[];
               groupIds: string[];
               locationIds: string[];
+              requireApproval: boolean;
               url: string;
               updatedAt: string | null;
             };
@@ -5169,6 +5176,7 @@ export interface paths {
             allowedDomains?: string[];
             groupIds?: string[];
             locationIds?: string[];
+            requireApproval?: boolean;
           };
         };
       };
@@ -5185,6 +5193,7 @@ export interface paths {
               allowedDomains: string[];
               groupIds: string[];
               locationIds: string[];
+              requireApproval: boolean;
               url: string;
               updatedAt: string | null;
             };
@@ -5415,6 +5424,8 @@ export interface paths {
           };
           content: {
             'application/json': {
+              /** @enum {string} */
+              status: 'joined' | 'pending_approval';
               orgId: string;
               groupId: string | null;
               alreadyAccepted: boolean;
@@ -5467,6 +5478,8 @@ export interface paths {
           };
           content: {
             'application/json': {
+              /** @enum {string} */
+              status: 'joined' | 'pending_approval';
               orgId: string;
               groupId: string | null;
               alreadyAccepted: boolean;
@@ -8440,6 +8453,600 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/domains': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The organization’s domains, verified or not */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                domain: string;
+                verificationRecord: {
+                  /** @enum {string} */
+                  type: 'TXT';
+                  name: string;
+                  value: string;
+                };
+                verifiedAt: string | null;
+                lastCheckedAt: string | null;
+                /** @enum {string} */
+                policy: 'none' | 'suggest' | 'auto_join';
+                groupIds: string[];
+                sso: {
+                  enforced: boolean;
+                  connectionId: string | null;
+                };
+                createdAt: string;
+              }[];
+              nextCursor: null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Claim a domain; the answer holds the TXT record that proves it
+     * @description Lower case, punycode, no trailing dot. Public mail domains answer 422 `public_mail_domain`.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            domain: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              domain: string;
+              verificationRecord: {
+                /** @enum {string} */
+                type: 'TXT';
+                name: string;
+                value: string;
+              };
+              verifiedAt: string | null;
+              lastCheckedAt: string | null;
+              /** @enum {string} */
+              policy: 'none' | 'suggest' | 'auto_join';
+              groupIds: string[];
+              sso: {
+                enforced: boolean;
+                connectionId: string | null;
+              };
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/domains/{domainId}/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Look the TXT record up now: 200 verified, or 422 `domain_not_verified` with the values found */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          domainId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              domain: string;
+              verificationRecord: {
+                /** @enum {string} */
+                type: 'TXT';
+                name: string;
+                value: string;
+              };
+              verifiedAt: string | null;
+              lastCheckedAt: string | null;
+              /** @enum {string} */
+              policy: 'none' | 'suggest' | 'auto_join';
+              groupIds: string[];
+              sso: {
+                enforced: boolean;
+                connectionId: string | null;
+              };
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/domains/{domainId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a domain */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          domainId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** What a verified domain allows: none, suggest (ask to join) or auto_join (learner in its groups) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          domainId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            policy: 'none' | 'suggest' | 'auto_join';
+            groupIds?: string[];
+            sso?: {
+              enforced: boolean;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              domain: string;
+              verificationRecord: {
+                /** @enum {string} */
+                type: 'TXT';
+                name: string;
+                value: string;
+              };
+              verifiedAt: string | null;
+              lastCheckedAt: string | null;
+              /** @enum {string} */
+              policy: 'none' | 'suggest' | 'auto_join';
+              groupIds: string[];
+              sso: {
+                enforced: boolean;
+                connectionId: string | null;
+              };
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/join-requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** People asking to join, newest first, with counts per status (a limited manager sees those of their groups) */
+    get: {
+      parameters: {
+        query?: {
+          status?: 'pending' | 'approved' | 'rejected';
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                email: string;
+                groupId: string | null;
+                locationId: string | null;
+                /** @enum {string} */
+                source: 'domain' | 'join_page';
+                /** @enum {string} */
+                status: 'pending' | 'approved' | 'rejected';
+                createdAt: string;
+                decidedAt: string | null;
+              }[];
+              nextCursor: string | null;
+              counts: {
+                pending: number;
+                approved: number;
+                rejected: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/join-requests/{requestId}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve: the person joins the group they chose and is emailed */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          requestId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @enum {string} */
+              status: 'approved' | 'rejected';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/join-requests/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve several requests in one transaction; those already decided are skipped */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            requestIds: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              decided: string[];
+              skipped: {
+                id: string;
+                /** @enum {string} */
+                reason: 'not_found' | 'already_decided';
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/join-requests/{requestId}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject: the person is emailed */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          requestId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @enum {string} */
+              status: 'approved' | 'rejected';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/join-requests/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject several requests in one transaction; those already decided are skipped */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            requestIds: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              decided: string[];
+              skipped: {
+                id: string;
+                /** @enum {string} */
+                reason: 'not_found' | 'already_decided';
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/join-suggestions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Organizations the signed-in person may join, or ask to join, through their verified address’s domain */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                orgId: string;
+                orgName: string;
+                domain: string;
+                /** @enum {string} */
+                policy: 'suggest' | 'auto_join';
+                requestPending: boolean;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/join-suggestions/{orgId}/join': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Join at once (auto_join) or ask to join (suggest): `{status: "joined" | "pending_approval"}` */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'joined' | 'pending_approval';
+              orgId: string;
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;

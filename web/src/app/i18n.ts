@@ -20,6 +20,8 @@ import accountChangesEn from '../locales/account-changes.en.json';
 import accountChangesFr from '../locales/account-changes.fr.json';
 import observersEn from '../locales/observers.en.json';
 import observersFr from '../locales/observers.fr.json';
+import domainsEn from '../locales/domains.en.json';
+import domainsFr from '../locales/domains.fr.json';
 
 export const LANGUAGES = [
   { code: 'en', label: 'English' },
@@ -111,6 +113,10 @@ i18n.addResourceBundle('fr', 'translation', accountChangesFr, true, true);
 // issue 14: the group dashboard, digest preferences and invitation reminders, under `observers`.
 i18n.addResourceBundle('en', 'translation', { observers: observersEn }, true, true);
 i18n.addResourceBundle('fr', 'translation', { observers: observersFr }, true, true);
+
+// issue 16: verified domains, join requests, "Join <organization>?", under `domains`.
+i18n.addResourceBundle('en', 'translation', { domains: domainsEn }, true, true);
+i18n.addResourceBundle('fr', 'translation', { domains: domainsFr }, true, true);
 
 syncDocument(i18n.language);
 i18n.on('languageChanged', syncDocument);

@@ -5,7 +5,7 @@ import { addAccountsToGroups } from '../groups/group-membership.service.js';
 import { queryRows } from '../../lib/sql.js';
 import { one } from '../../lib/rows.js';
 
-export type JoinSource = 'invitation' | 'passcode' | 'join_page' | 'managed' | 'import' | 'scim' | 'session' | 'direct';
+export type JoinSource = 'invitation' | 'passcode' | 'join_page' | 'domain' | 'managed' | 'import' | 'scim' | 'session' | 'direct';
 
 /**
  * The one way into an organization: creates (or restores) the membership, retires the person's older

@@ -3,6 +3,7 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { ApiKeysCard } from '../api-keys/api-keys-card';
+import { DomainsCard } from '../domains/domains-card';
 import { InvitationRemindersCard } from '../observers/invitation-reminders-card';
 import { ScimCard } from '../scim/scim-card';
 import { WebhooksCard } from '../webhooks/webhooks-card';
@@ -19,6 +20,7 @@ export function SettingsPage() {
       <Title order={1}>{t('nav.settings')}</Title>
       <OrgDetailsCard orgId={orgId} />
       <LocationsCard orgId={orgId} />
+      <DomainsCard orgId={orgId} />
       <InvitationRemindersCard orgId={orgId} />
       <ApiKeysCard orgId={orgId} />
       <ScimCard orgId={orgId} />
