@@ -27,6 +27,8 @@ export const PERMISSIONS = [
   'webhooks.manage',
   'enrolments.report',
   'learning.self',
+  // issue 15: custom profile fields (settings).
+  'fields.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -59,6 +61,7 @@ const ADMIN: Permission[] = [
   'apikeys.manage',
   'webhooks.manage',
   'enrolments.report',
+  'fields.manage',
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {

@@ -37,6 +37,8 @@ import { postsRoutes } from './posts/posts.routes.js';
 import { spaceJobs } from './posts/posts.service.js';
 import { scimRoutes } from './scim/scim.routes.js';
 import { scimTokensRoutes } from './scim/scim-tokens.routes.js';
+import { profileFieldsRoutes } from './profile-fields/fields.routes.js';
+import { ruleJobs } from './profile-fields/rules.service.js';
 
 /** Every feature's routes, in one list. */
 export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
@@ -61,6 +63,7 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
   invitationReminderRoutes,
   scimRoutes, // issue 13
   scimTokensRoutes,
+  profileFieldsRoutes, // issue 15
 ];
 
 /** What follows each template's delivery, for every feature (delivery events go to the webhooks outbox). */
@@ -79,6 +82,7 @@ export function registerFeatureJobs(jobs: JobQueue): void {
     ...spaceJobs,
     ...peopleBatchJobs,
     ...reminderJobs,
+    ...ruleJobs,
   ];
   jobs.register(list);
 }
