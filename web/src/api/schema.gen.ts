@@ -6207,6 +6207,10 @@ export interface paths {
              * @enum {string}
              */
             groupsMode?: 'replace' | 'add';
+            /** @description issue 15: profile-field values by key (null clears one); rule-based groups follow (ignored for an invitee, who is not a member yet). */
+            fields?: {
+              [key: string]: string | number | boolean | string[] | null;
+            };
           };
         };
       };
@@ -6326,6 +6330,10 @@ export interface paths {
                * @enum {string}
                */
               groupsMode?: 'replace' | 'add';
+              /** @description issue 15: profile-field values by key (null clears one); rule-based groups follow (ignored for an invitee, who is not a member yet). */
+              fields?: {
+                [key: string]: string | number | boolean | string[] | null;
+              };
               externalId: string;
             }[];
           };

@@ -151,26 +151,48 @@ export async function memberFields(db: Db, o: { orgId: string; accountId: string
 }
 
 /** Checks values against the fields; throws the first error (a translated 422 with "did you mean" for options). */
-export function readValues(defs: Map<string, FieldDef>, accountId: string, fields: Record<string, FieldValue>): repo.ValueRow[] {
-  return Object.entries(fields).map(([key, value]) => {
+export function readValues(
+  defs: Map<string, FieldDef>,
+  accountId: string,
+  fields: Record<string, FieldValue>,
+  lenient = false,
+): repo.ValueRow[] {
+  return Object.entries(fields).flatMap(([key, value]) => {
     const def = defs.get(key);
-    if (!def) throw unknownField(key);
-    return { accountId, fieldId: def.id, ...readValue(def, value) };
+    if (!def) {
+      if (lenient) return [];
+      throw unknownField(key);
+    }
+    try {
+      return [{ accountId, fieldId: def.id, ...readValue(def, value) }];
+    } catch (err) {
+      if (lenient) return [];
+      throw err;
+    }
   });
 }
 
 /**
  * Sets field values for many accounts in two statements and re-evaluates, for those accounts only, the
  * rules reading the fields given — set-based, for imports and SCIM. Call inside the caller's
- * transaction; values of accounts that are not members are ignored. `extraKeys` names built-in fields
+ * transaction; values of accounts that are not members are ignored. Throws the first invalid value
+ * (use `validateFieldValues` first to report errors per row). `extraKeys` names built-in fields
  * changed by the same caller (e.g. `role`, `location`) so their rules are re-evaluated too.
  */
 export async function setFieldValuesBulk(
   tx: Db,
-  o: { orgId: string; rows: { accountId: string; fields: Record<string, FieldValue> }[]; now: Date; jobs: JobQueue; extraKeys?: string[] },
+  o: {
+    orgId: string;
+    rows: { accountId: string; fields: Record<string, FieldValue> }[];
+    now: Date;
+    jobs: JobQueue;
+    extraKeys?: string[];
+    /** Skip keys that are not fields and values that do not fit, instead of refusing (SCIM, SSO claims). */
+    lenient?: boolean;
+  },
 ) {
   const defs = await fieldDefs(tx, o.orgId);
-  const values = o.rows.flatMap((r) => readValues(defs, r.accountId, r.fields));
+  const values = o.rows.flatMap((r) => readValues(defs, r.accountId, r.fields, o.lenient));
   await repo.writeValues(tx, { orgId: o.orgId, rows: values, now: o.now });
   const keys = [...new Set([...o.rows.flatMap((r) => Object.keys(r.fields)), ...(o.extraKeys ?? [])])];
   if (keys.length === 0) return { added: 0, removed: 0 };
@@ -199,4 +221,20 @@ export async function setMemberFields(
     data: { fields: Object.keys(o.fields) },
   });
   return res;
+}
+
+/** Per-row errors of values (for an import's preview): `[{index, key, message}]`, empty when all fit. */
+export async function validateFieldValues(db: Db, o: { orgId: string; rows: Record<string, FieldValue>[] }) {
+  const defs = await fieldDefs(db, o.orgId);
+  const errors: { index: number; key: string; code: string; message: string }[] = [];
+  o.rows.forEach((fields, index) => {
+    for (const [key, value] of Object.entries(fields))
+      try {
+        readValues(defs, '', { [key]: value });
+      } catch (err) {
+        if (err instanceof AppError) errors.push({ index, key, code: err.text?.key ?? err.code, message: err.message });
+        else throw err;
+      }
+  });
+  return errors;
 }
