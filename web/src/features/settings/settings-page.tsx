@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { ApiKeysCard } from '../api-keys/api-keys-card';
 import { InvitationRemindersCard } from '../observers/invitation-reminders-card';
+import { ProfileFieldsCard } from '../profile-fields/profile-fields-card';
 import { ScimCard } from '../scim/scim-card';
 import { WebhooksCard } from '../webhooks/webhooks-card';
 import { AuditLogCard } from './audit-log-card';
@@ -19,6 +20,7 @@ export function SettingsPage() {
       <Title order={1}>{t('nav.settings')}</Title>
       <OrgDetailsCard orgId={orgId} />
       <LocationsCard orgId={orgId} />
+      <ProfileFieldsCard orgId={orgId} />
       <InvitationRemindersCard orgId={orgId} />
       <ApiKeysCard orgId={orgId} />
       <ScimCard orgId={orgId} />
