@@ -196,7 +196,14 @@ export async function setFieldValuesBulk(
   await repo.writeValues(tx, { orgId: o.orgId, rows: values, now: o.now });
   const keys = [...new Set([...o.rows.flatMap((r) => Object.keys(r.fields)), ...(o.extraKeys ?? [])])];
   if (keys.length === 0) return { added: 0, removed: 0 };
-  return reevaluateRulesFor(tx, { orgId: o.orgId, accountIds: cleanIds(o.rows.map((r) => r.accountId)), keys, now: o.now, jobs: o.jobs });
+  return reevaluateRulesFor(tx, {
+    orgId: o.orgId,
+    accountIds: cleanIds(o.rows.map((r) => r.accountId)),
+    keys,
+    now: o.now,
+    jobs: o.jobs,
+    defs,
+  });
 }
 
 /** The member page: sets some of a member's values (404 for a non-member), audits, re-evaluates rules. */

@@ -152,14 +152,15 @@ export async function preview(db: Db, o: { orgId: string; groupId: string; predi
  */
 export async function changesFor(db: Db, o: { orgId: string; accountIds: string[]; rules: { groupId: string; predicate: SQL }[] }) {
   if (o.rules.length === 0) return [];
-  const wants = sql.join(
-    o.rules.map(
-      (r) => sql`SELECT ${r.groupId}::uuid AS group_id, m.account_id, coalesce(${r.predicate}, false) AS wants
-        FROM memberships m JOIN accounts a ON a.id = m.account_id
-        WHERE m.org_id = ${o.orgId} AND m.status = 'active' AND m.account_id = ANY(${uuidArray(o.accountIds)})`,
-    ),
-    sql` UNION ALL `,
+  // One scan of the people, one row per rule (VALUES), so the statement is planned once, not once per rule.
+  const perRule = sql.join(
+    o.rules.map((r) => sql`(${r.groupId}::uuid, coalesce(${r.predicate}, false))`),
+    sql`, `,
   );
+  const wants = sql`SELECT x.group_id, m.account_id, x.wants
+    FROM memberships m JOIN accounts a ON a.id = m.account_id
+    CROSS JOIN LATERAL (VALUES ${perRule}) AS x(group_id, wants)
+    WHERE m.org_id = ${o.orgId} AND m.status = 'active' AND m.account_id = ANY(${uuidArray(o.accountIds)})`;
   return queryRows<{ groupId: string; accountId: string; add: boolean }>(
     db,
     sql`WITH w AS (${wants}),

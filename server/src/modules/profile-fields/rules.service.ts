@@ -167,12 +167,15 @@ export async function applyRule(tx: Db, o: { orgId: string; groupId: string; now
  * people only, the working rules that read any of `keys` (all of them when keys is omitted), in one
  * statement, then adds and removes per group that changes. Call inside the change's transaction.
  */
-export async function reevaluateRulesFor(tx: Db, o: { orgId: string; accountIds: string[]; keys?: string[]; now: Date; jobs: JobQueue }) {
+export async function reevaluateRulesFor(
+  tx: Db,
+  o: { orgId: string; accountIds: string[]; keys?: string[]; now: Date; jobs: JobQueue; defs?: Map<string, FieldDef> },
+) {
   const accountIds = cleanIds(o.accountIds);
   if (accountIds.length === 0) return { added: 0, removed: 0 };
   const rules = await repo.rulesReading(tx, o.orgId, o.keys ?? null);
   if (rules.length === 0) return { added: 0, removed: 0 };
-  const defs = await fieldDefs(tx, o.orgId);
+  const defs = o.defs ?? (await fieldDefs(tx, o.orgId));
   const compiled = rules.map((r) => ({ groupId: r.groupId, predicate: compileRule(r, defs).predicate }));
   const changes = await repo.changesFor(tx, { orgId: o.orgId, accountIds, rules: compiled });
   let added = 0;
