@@ -15,3 +15,4 @@ export * from './schema/email-changes.js';
 export * from './schema/scim.js';
 export * from './schema/people-batches.js';
 export * from './schema/domains.js';
+export * from './schema/profile-fields.js';

@@ -31,6 +31,8 @@ export const PERMISSIONS = [
   'domains.manage',
   'joinrequests.read',
   'joinrequests.manage',
+  // issue 15: custom profile fields (settings).
+  'fields.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -66,6 +68,7 @@ const ADMIN: Permission[] = [
   'webhooks.manage',
   'enrolments.report',
   'domains.manage',
+  'fields.manage',
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {

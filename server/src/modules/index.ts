@@ -41,6 +41,8 @@ import { domainJobs } from './domains/domains.jobs.js';
 import { domainsRoutes } from './domains/domains.routes.js';
 import { registerJoinRequestTemplates } from './join-requests/join-requests.mail.js';
 import { joinRequestsRoutes } from './join-requests/join-requests.routes.js';
+import { profileFieldsRoutes } from './profile-fields/fields.routes.js';
+import { ruleJobs } from './profile-fields/rules.service.js';
 
 /** Every feature's routes, in one list. */
 export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
@@ -67,6 +69,7 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
   scimTokensRoutes,
   domainsRoutes, // issue 16
   joinRequestsRoutes,
+  profileFieldsRoutes, // issue 15
 ];
 
 /** What follows each template's delivery, for every feature (delivery events go to the webhooks outbox). */
@@ -86,6 +89,7 @@ export function registerFeatureJobs(jobs: JobQueue): void {
     ...peopleBatchJobs,
     ...reminderJobs,
     ...domainJobs,
+    ...ruleJobs,
   ];
   jobs.register(list);
 }

@@ -516,6 +516,7 @@ export interface paths {
                   | 'domains.manage'
                   | 'joinrequests.read'
                   | 'joinrequests.manage'
+                  | 'fields.manage'
                 )[];
                 /** @description Roles this member may give in this organization (invitations, imports, role changes). */
                 grantableRoles: ('owner' | 'admin' | 'manager_full' | 'manager_limited' | 'learner' | 'guest')[];
@@ -667,6 +668,7 @@ export interface paths {
                 | 'domains.manage'
                 | 'joinrequests.read'
                 | 'joinrequests.manage'
+                | 'fields.manage'
               )[];
               createdAt: string;
             };
@@ -2731,6 +2733,10 @@ export interface paths {
           role?: string;
           groupId?: string;
           q?: string;
+          /** @description issue 15: a profile-field key (or built-in field) to filter members on, with fieldValue. */
+          field?: string;
+          /** @description Text fields contain it, others equal it; empty: the field is empty. */
+          fieldValue?: string;
         };
         header?: never;
         path: {
@@ -2760,6 +2766,10 @@ export interface paths {
                 source: string;
                 createdAt: string;
                 lastLoginAt: string | null;
+                /** @description Profile-field values (null for invitees). */
+                fields: {
+                  [key: string]: string | number | boolean | string[] | null;
+                } | null;
               }[];
               nextCursor: string | null;
             };
@@ -2840,6 +2850,10 @@ export interface paths {
           role?: string;
           groupId?: string;
           q?: string;
+          /** @description issue 15: a profile-field key (or built-in field) to filter members on, with fieldValue. */
+          field?: string;
+          /** @description Text fields contain it, others equal it; empty: the field is empty. */
+          fieldValue?: string;
         };
         header?: never;
         path: {
@@ -2883,12 +2897,50 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** One member, with profile-field values */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          accountId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              accountId: string;
+              email: string;
+              name: string | null;
+              /** @enum {string} */
+              role: 'owner' | 'admin' | 'manager_full' | 'manager_limited' | 'learner' | 'guest';
+              /** @enum {string} */
+              status: 'prospect' | 'pending' | 'active' | 'declined' | 'cancelled' | 'expired' | 'archived';
+              source: string;
+              createdAt: string;
+              lastLoginAt: string | null;
+              fields: {
+                [key: string]: string | number | boolean | string[] | null;
+              };
+            };
+          };
+        };
+      };
+    };
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
+    /** Change a member’s role and/or profile-field values (rule-based groups follow) */
     patch: {
       parameters: {
         query?: never;
@@ -2903,7 +2955,10 @@ export interface paths {
         content: {
           'application/json': {
             /** @enum {string} */
-            role: 'owner' | 'admin' | 'manager_full' | 'manager_limited' | 'learner' | 'guest';
+            role?: 'owner' | 'admin' | 'manager_full' | 'manager_limited' | 'learner' | 'guest';
+            fields?: {
+              [key: string]: string | number | boolean | string[] | null;
+            };
           };
         };
       };
@@ -2918,6 +2973,9 @@ export interface paths {
               accountId: string;
               /** @enum {string} */
               role: 'owner' | 'admin' | 'manager_full' | 'manager_limited' | 'learner' | 'guest';
+              fields: {
+                [key: string]: string | number | boolean | string[] | null;
+              };
             };
           };
         };
@@ -6162,6 +6220,10 @@ export interface paths {
              * @enum {string}
              */
             groupsMode?: 'replace' | 'add';
+            /** @description issue 15: profile-field values by key (null clears one); rule-based groups follow (ignored for an invitee, who is not a member yet). */
+            fields?: {
+              [key: string]: string | number | boolean | string[] | null;
+            };
           };
         };
       };
@@ -6281,6 +6343,10 @@ export interface paths {
                * @enum {string}
                */
               groupsMode?: 'replace' | 'add';
+              /** @description issue 15: profile-field values by key (null clears one); rule-based groups follow (ignored for an invitee, who is not a member yet). */
+              fields?: {
+                [key: string]: string | number | boolean | string[] | null;
+              };
               externalId: string;
             }[];
           };
@@ -9047,6 +9113,538 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/profile-fields': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Custom profile fields */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                key: string;
+                label: {
+                  en: string;
+                  fr: string | null;
+                };
+                /** @enum {string} */
+                type: 'text' | 'choice' | 'multi_choice' | 'date' | 'number' | 'boolean';
+                options: string[];
+                learnerVisible: boolean;
+                learnerEditable: boolean;
+                /** @description Rule-based groups whose rule reads this field. */
+                usedByGroups: number;
+                createdAt: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Stable name used by rules, imports and the API (e.g. `department`). */
+            key: string;
+            label: {
+              en: string;
+              fr?: string | null;
+            };
+            /** @enum {string} */
+            type: 'text' | 'choice' | 'multi_choice' | 'date' | 'number' | 'boolean';
+            options?: string[];
+            /** @default false */
+            learnerVisible?: boolean;
+            /** @default false */
+            learnerEditable?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              key: string;
+              label: {
+                en: string;
+                fr: string | null;
+              };
+              /** @enum {string} */
+              type: 'text' | 'choice' | 'multi_choice' | 'date' | 'number' | 'boolean';
+              options: string[];
+              learnerVisible: boolean;
+              learnerEditable: boolean;
+              /** @description Rule-based groups whose rule reads this field. */
+              usedByGroups: number;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/profile-fields/{fieldId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a field and its values; groups whose rule reads it are marked broken */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          fieldId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              brokenGroups: {
+                groupId: string;
+                name: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          fieldId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            label?: {
+              en: string;
+              fr?: string | null;
+            };
+            options?: string[];
+            learnerVisible?: boolean;
+            learnerEditable?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              key: string;
+              label: {
+                en: string;
+                fr: string | null;
+              };
+              /** @enum {string} */
+              type: 'text' | 'choice' | 'multi_choice' | 'date' | 'number' | 'boolean';
+              options: string[];
+              learnerVisible: boolean;
+              learnerEditable: boolean;
+              /** @description Rule-based groups whose rule reads this field. */
+              usedByGroups: number;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/groups/{groupId}/rule': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The group’s membership mode and rule */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          groupId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              groupId: string;
+              /** @enum {string} */
+              mode: 'manual' | 'rule';
+              rule: {
+                /** @enum {string} */
+                match: 'all' | 'any';
+                conditions: {
+                  /** @description A profile-field key or one of email_domain, location, role, external_id, joined_at, source. */
+                  field: string;
+                  /** @enum {string} */
+                  op: 'eq' | 'in' | 'contains' | 'starts_with' | 'before' | 'after' | 'empty';
+                  /** @description `in`: a list; `empty`: true (is empty, the default) or false (is not empty); dates as YYYY-MM-DD. */
+                  value?: string | number | boolean | (string | number)[] | null;
+                }[];
+              } | null;
+              broken: {
+                field: string;
+                since: string;
+              } | null;
+              run: {
+                /** @enum {string} */
+                status: 'queued' | 'running' | 'done' | 'failed';
+                added: number;
+                removed: number;
+              } | null;
+              exceptions: {
+                always: {
+                  accountId: string;
+                  email: string;
+                  name: string;
+                }[];
+                never: {
+                  accountId: string;
+                  email: string;
+                  name: string;
+                }[];
+              };
+            };
+          };
+        };
+      };
+    };
+    /** Make the group rule-based (applied at once) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          groupId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            match: 'all' | 'any';
+            conditions: {
+              /** @description A profile-field key or one of email_domain, location, role, external_id, joined_at, source. */
+              field: string;
+              /** @enum {string} */
+              op: 'eq' | 'in' | 'contains' | 'starts_with' | 'before' | 'after' | 'empty';
+              /** @description `in`: a list; `empty`: true (is empty, the default) or false (is not empty); dates as YYYY-MM-DD. */
+              value?: string | number | boolean | (string | number)[] | null;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              groupId: string;
+              /** @enum {string} */
+              mode: 'manual' | 'rule';
+              rule: {
+                /** @enum {string} */
+                match: 'all' | 'any';
+                conditions: {
+                  /** @description A profile-field key or one of email_domain, location, role, external_id, joined_at, source. */
+                  field: string;
+                  /** @enum {string} */
+                  op: 'eq' | 'in' | 'contains' | 'starts_with' | 'before' | 'after' | 'empty';
+                  /** @description `in`: a list; `empty`: true (is empty, the default) or false (is not empty); dates as YYYY-MM-DD. */
+                  value?: string | number | boolean | (string | number)[] | null;
+                }[];
+              } | null;
+              broken: {
+                field: string;
+                since: string;
+              } | null;
+              run: {
+                /** @enum {string} */
+                status: 'queued' | 'running' | 'done' | 'failed';
+                added: number;
+                removed: number;
+              } | null;
+              exceptions: {
+                always: {
+                  accountId: string;
+                  email: string;
+                  name: string;
+                }[];
+                never: {
+                  accountId: string;
+                  email: string;
+                  name: string;
+                }[];
+              };
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Make the group manual again */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          groupId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/groups/{groupId}/rule/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** What the rule would change now */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          groupId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            match: 'all' | 'any';
+            conditions: {
+              /** @description A profile-field key or one of email_domain, location, role, external_id, joined_at, source. */
+              field: string;
+              /** @enum {string} */
+              op: 'eq' | 'in' | 'contains' | 'starts_with' | 'before' | 'after' | 'empty';
+              /** @description `in`: a list; `empty`: true (is empty, the default) or false (is not empty); dates as YYYY-MM-DD. */
+              value?: string | number | boolean | (string | number)[] | null;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              add: number;
+              remove: number;
+              /** @description Members the rule (with the exceptions) puts in the group. */
+              matched: number;
+              /** @description Active members of the organization. */
+              total: number;
+              matchesEveryone: boolean;
+              sampleAdd: {
+                accountId: string;
+                email: string;
+                name: string;
+              }[];
+              sampleRemove: {
+                accountId: string;
+                email: string;
+                name: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/groups/{groupId}/rule/exceptions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** People always in, or never in, whatever the rule says */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          groupId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            always: string[];
+            never: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              groupId: string;
+              /** @enum {string} */
+              mode: 'manual' | 'rule';
+              rule: {
+                /** @enum {string} */
+                match: 'all' | 'any';
+                conditions: {
+                  /** @description A profile-field key or one of email_domain, location, role, external_id, joined_at, source. */
+                  field: string;
+                  /** @enum {string} */
+                  op: 'eq' | 'in' | 'contains' | 'starts_with' | 'before' | 'after' | 'empty';
+                  /** @description `in`: a list; `empty`: true (is empty, the default) or false (is not empty); dates as YYYY-MM-DD. */
+                  value?: string | number | boolean | (string | number)[] | null;
+                }[];
+              } | null;
+              broken: {
+                field: string;
+                since: string;
+              } | null;
+              run: {
+                /** @enum {string} */
+                status: 'queued' | 'running' | 'done' | 'failed';
+                added: number;
+                removed: number;
+              } | null;
+              exceptions: {
+                always: {
+                  accountId: string;
+                  email: string;
+                  name: string;
+                }[];
+                never: {
+                  accountId: string;
+                  email: string;
+                  name: string;
+                }[];
+              };
+            };
+          };
+        };
+      };
+    };
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;

@@ -22,6 +22,8 @@ import observersEn from '../locales/observers.en.json';
 import observersFr from '../locales/observers.fr.json';
 import domainsEn from '../locales/domains.en.json';
 import domainsFr from '../locales/domains.fr.json';
+import profileFieldsEn from '../locales/profile-fields.en.json';
+import profileFieldsFr from '../locales/profile-fields.fr.json';
 
 export const LANGUAGES = [
   { code: 'en', label: 'English' },
@@ -113,6 +115,21 @@ i18n.addResourceBundle('fr', 'translation', accountChangesFr, true, true);
 // issue 14: the group dashboard, digest preferences and invitation reminders, under `observers`.
 i18n.addResourceBundle('en', 'translation', { observers: observersEn }, true, true);
 i18n.addResourceBundle('fr', 'translation', { observers: observersFr }, true, true);
+// issue 15: profile fields and rule-based groups, under `profileFields`.
+i18n.addResourceBundle(
+  'en',
+  'translation',
+  { profileFields: profileFieldsEn, audit: { actions: profileFieldsEn.auditActions } },
+  true,
+  true,
+);
+i18n.addResourceBundle(
+  'fr',
+  'translation',
+  { profileFields: profileFieldsFr, audit: { actions: profileFieldsFr.auditActions } },
+  true,
+  true,
+);
 
 // issue 16: verified domains, join requests, "Join <organization>?", under `domains`.
 i18n.addResourceBundle('en', 'translation', { domains: domainsEn }, true, true);

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
 import { queryRows } from '../../lib/sql.js';
 import { type GroupScope, invitationInScope, memberInScope } from '../../http/group-scope.js';
+import { fieldsJsonSql } from '../profile-fields/fields.service.js';
 
 export const MEMBER_STATUSES = ['prospect', 'pending', 'active', 'declined', 'cancelled', 'expired', 'archived'] as const;
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];
@@ -15,6 +16,8 @@ export type MemberFilters = {
   q?: string;
   now: Date;
   scope?: GroupScope;
+  /** issue 15: a predicate on one profile field over `m`/`a` (members only: invitees have no fields). */
+  fieldFilter?: SQL;
 };
 
 export type MemberRow = {
@@ -28,6 +31,7 @@ export type MemberRow = {
   source: string;
   createdAt: string;
   lastLoginAt: string | null;
+  fields: Record<string, string | number | boolean | string[] | null> | null;
 };
 
 const like = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -47,6 +51,7 @@ function memberWhere(f: MemberFilters, status?: MemberStatus): SQL {
       ? sql`EXISTS (SELECT 1 FROM group_members gm WHERE gm.org_id = m.org_id AND gm.group_id = ${f.groupId} AND gm.account_id = m.account_id)`
       : undefined,
     f.q ? sql`(a.email ILIKE ${like(f.q)} OR a.name ILIKE ${like(f.q)})` : undefined,
+    f.fieldFilter,
   ]);
 }
 
@@ -67,7 +72,7 @@ function invitationWhere(f: MemberFilters, status?: MemberStatus): SQL {
 }
 
 const onMemberSide = (s?: MemberStatus) => !s || s === 'active' || s === 'archived';
-const onInvitationSide = (s?: MemberStatus) => !s || (s !== 'active' && s !== 'archived');
+const onInvitationSide = (s?: MemberStatus, f?: MemberFilters) => !f?.fieldFilter && (!s || (s !== 'active' && s !== 'archived'));
 
 /** One page of the people known to an organization: members, and invitees who have not accepted (email only). */
 export async function listMembers(db: Db, f: MemberFilters & { limit: number; cursor?: string }) {
@@ -76,14 +81,14 @@ export async function listMembers(db: Db, f: MemberFilters & { limit: number; cu
   const parts: SQL[] = [];
   if (onMemberSide(f.status)) {
     parts.push(sql`(SELECT m.account_id AS id, m.account_id AS "accountId", NULL::uuid AS "invitationId", a.email, a.name, m.role, m.status, m.source,
-        m.created_at AS "createdAt", a.last_login_at AS "lastLoginAt"
+        m.created_at AS "createdAt", a.last_login_at AS "lastLoginAt", ${fieldsJsonSql(f.orgId, sql`m.account_id`)} AS fields
       FROM memberships m JOIN accounts a ON a.id = m.account_id
       WHERE ${memberWhere(f, f.status)} ${c ? sql`AND (m.created_at, m.account_id) < (${c[0]}::timestamptz, ${c[1]}::uuid)` : sql``}
       ORDER BY m.created_at DESC, m.account_id DESC LIMIT ${n})`);
   }
-  if (onInvitationSide(f.status)) {
+  if (onInvitationSide(f.status, f)) {
     parts.push(sql`(SELECT i.id, NULL::uuid AS "accountId", i.id AS "invitationId", i.email, NULL::text AS name, i.role,
-        ${invitationStatus(f.now.toISOString())} AS status, i.kind AS source, i.created_at AS "createdAt", NULL::timestamptz AS "lastLoginAt"
+        ${invitationStatus(f.now.toISOString())} AS status, i.kind AS source, i.created_at AS "createdAt", NULL::timestamptz AS "lastLoginAt", NULL::jsonb AS fields
       FROM invitations i
       WHERE ${invitationWhere(f, f.status)} ${c ? sql`AND (i.created_at, i.id) < (${c[0]}::timestamptz, ${c[1]}::uuid)` : sql``}
       ORDER BY i.created_at DESC, i.id DESC LIMIT ${n})`);
@@ -100,9 +105,13 @@ export async function countMembers(db: Db, f: MemberFilters): Promise<Record<Mem
   const rows = await queryRows<{ status: MemberStatus; n: number }>(
     db,
     // The accounts are read only to search their names and addresses: without `q` the counts come from memberships alone.
-    sql`SELECT m.status, count(*)::int AS n FROM memberships m ${f.q ? sql`JOIN accounts a ON a.id = m.account_id` : sql``} WHERE ${memberWhere(f)} GROUP BY m.status
-        UNION ALL
-        SELECT ${invitationStatus(f.now.toISOString())} AS status, count(*)::int AS n FROM invitations i WHERE ${invitationWhere(f)} GROUP BY 1`,
+    sql`SELECT m.status, count(*)::int AS n FROM memberships m ${f.q || f.fieldFilter ? sql`JOIN accounts a ON a.id = m.account_id` : sql``} WHERE ${memberWhere(f)} GROUP BY m.status
+        ${
+          f.fieldFilter
+            ? sql``
+            : sql`UNION ALL
+        SELECT ${invitationStatus(f.now.toISOString())} AS status, count(*)::int AS n FROM invitations i WHERE ${invitationWhere(f)} GROUP BY 1`
+        }`,
   );
   const counts = Object.fromEntries(MEMBER_STATUSES.map((s) => [s, 0])) as Record<MemberStatus, number>;
   for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + Number(r.n);

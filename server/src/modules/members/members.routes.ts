@@ -3,12 +3,13 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { actorOf, orgOf } from '../../http/auth.js';
 import { invalidField } from '../../http/errors.js';
-import { ROLES, type Role } from '../../http/permissions.js';
+import type { Role } from '../../http/permissions.js';
 import { page } from '../../lib/pagination.js';
 import { toIso } from '../../lib/time.js';
 import { countMembers, listMembers, type MemberRow } from './list.service.js';
 import * as s from './members.schemas.js';
 import * as svc from './members.service.js';
+import { getMember, patchMember } from './member-detail.service.js';
 
 const present = (r: MemberRow) => ({ ...r, role: r.role as Role, createdAt: toIso(r.createdAt), lastLoginAt: toIso(r.lastLoginAt) });
 
@@ -71,20 +72,28 @@ export const membersRoutes =
       },
     );
 
+    app.get(
+      '/api/v1/orgs/:orgId/members/:accountId',
+      {
+        config: { auth: 'members.read' },
+        schema: { tags, summary: 'One member, with profile-field values', params: s.memberParams, response: { 200: s.memberDetailOut } },
+      },
+      async (req) => getMember(ctx, { orgId: orgOf(req).orgId, accountId: req.params.accountId, scope: orgOf(req).scope }),
+    );
+
     app.patch(
       '/api/v1/orgs/:orgId/members/:accountId',
       {
         config: { auth: 'members.manage' },
         schema: {
           tags,
+          summary: 'Change a member’s role and/or profile-field values (rule-based groups follow)',
           params: s.memberParams,
           body: s.patchMemberBody,
-          response: { 200: z.object({ accountId: z.string(), role: z.enum(ROLES) }) },
+          response: { 200: s.patchMemberOut },
         },
       },
-      async (req) => {
-        return svc.changeRole(ctx, { actor: actor(req), orgId: orgOf(req).orgId, accountId: req.params.accountId, role: req.body.role });
-      },
+      async (req) => patchMember(ctx, { actor: actor(req), orgId: orgOf(req).orgId, accountId: req.params.accountId, ...req.body }),
     );
 
     for (const action of ['archive', 'restore'] as const) {

@@ -13,6 +13,7 @@ import { type JoinSource, joinOrganization } from './membership.service.js';
 import { recordBatchEvents, recordEvent } from '../webhooks/events.service.js';
 import { one } from '../../lib/rows.js';
 import type { Db } from '../../db/client.js';
+import { reevaluateRulesFor } from '../profile-fields/fields.service.js';
 
 export type Actor = AuthAccount & { ip?: string; role: string };
 
@@ -213,7 +214,9 @@ export async function changeRoleIn(ctx: AppContext, tx: Db, o: { actor: Actor; o
       accountId: o.accountId,
       changes: { role: { from: m.role, to: o.role } },
     }); // issue 12
-
+  if (m.role !== o.role)
+    // issue 15: rule-based groups reading the role
+    await reevaluateRulesFor(tx, { orgId: o.orgId, accountIds: [o.accountId], keys: ['role'], now: ctx.clock.now(), jobs: ctx.jobs });
   return { accountId: o.accountId, role: o.role as Role };
 }
 
@@ -293,6 +296,8 @@ export async function setArchivedIn(
     o.archived ? 'member.archived' : 'member.restored',
     ids.map((accountId) => ({ accountId })),
   ); // issue 12: webhook
+  // issue 15: a restored member is placed in the rule-based groups that match them again.
+  if (!o.archived) await reevaluateRulesFor(tx, { orgId: o.orgId, accountIds: ids, now: ctx.clock.now(), jobs: ctx.jobs });
   return ids.length;
 }
 

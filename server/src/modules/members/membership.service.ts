@@ -2,10 +2,22 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import { addAccountsToGroups } from '../groups/group-membership.service.js';
+import { reevaluateRulesFor } from '../profile-fields/fields.service.js';
 import { queryRows } from '../../lib/sql.js';
 import { one } from '../../lib/rows.js';
 
-export type JoinSource = 'invitation' | 'passcode' | 'join_page' | 'domain' | 'managed' | 'import' | 'scim' | 'session' | 'direct';
+export type JoinSource =
+  | 'invitation'
+  | 'passcode'
+  | 'join_page'
+  | 'domain'
+  | 'managed'
+  | 'import'
+  | 'scim'
+  | 'session'
+  | 'direct'
+  | 'sso'
+  | 'api';
 
 /**
  * The one way into an organization: creates (or restores) the membership, retires the person's older
@@ -42,6 +54,8 @@ export async function joinOrganization(
   );
   if (o.groupIds.length)
     await addAccountsToGroups(tx, { orgId: o.orgId, groupIds: o.groupIds, accountIds: [o.accountId], now: o.now, jobs: o.jobs });
+  // issue 15: a new (or returning) member joins the rule-based groups that match them.
+  await reevaluateRulesFor(tx, { orgId: o.orgId, accountIds: [o.accountId], now: o.now, jobs: o.jobs });
   return { created: Boolean(row.created), role: row.role };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fieldValues } from '../profile-fields/fields.schemas.js';
 
 export const personParams = z.object({ orgId: z.string(), externalId: z.string().min(1).max(200) });
 
@@ -12,6 +13,11 @@ export const upsertPersonBody = z
     locationId: z.string().uuid().optional(),
     groupIds: z.array(z.string().uuid()).max(500).default([]),
     groupsMode: z.enum(['replace', 'add']).default('replace'),
+    fields: fieldValues
+      .optional()
+      .describe(
+        'issue 15: profile-field values by key (null clears one); rule-based groups follow (ignored for an invitee, who is not a member yet).',
+      ),
   })
   .meta({
     example: {

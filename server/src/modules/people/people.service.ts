@@ -19,6 +19,7 @@ import {
 import { holdEvents, recordEvent, recordHeldEvents } from '../webhooks/events.service.js';
 import { reportProgress } from '../enrolments/enrolments.service.js';
 import * as repo from './people.repo.js';
+import { reevaluateRulesFor, setFieldValuesBulk } from '../profile-fields/fields.service.js';
 import type { upsertPersonBody } from './people.schemas.js';
 
 type Body = z.infer<typeof upsertPersonBody>;
@@ -37,6 +38,7 @@ const hashOf = (externalId: string, b: Body) =>
         b.locationId,
         [...b.groupIds].sort(),
         b.groupsMode,
+        b.fields ?? null,
       ]),
     )
     .digest('hex');
@@ -92,6 +94,7 @@ export async function upsertPersonIn(ctx: AppContext, tx: Db, o: Caller & { exte
         groupIds,
         locale: b.locale,
         passwordHash: null,
+        source: 'api',
       })
     ).accountId;
   } else if (!member) {
@@ -115,6 +118,12 @@ export async function upsertPersonIn(ctx: AppContext, tx: Db, o: Caller & { exte
     await updateMember(ctx, tx, o, member, b, groupIds);
   }
   await repo.saveLink(tx, { orgId: o.orgId, externalId: o.externalId, emailKey: addr.key, accountId, invitationId, requestHash: hash });
+  if (accountId) {
+    // issue 15: profile-field values, then every rule for this person (role, groups replaced, external id may have changed).
+    const now = ctx.clock.now();
+    if (b.fields) await setFieldValuesBulk(tx, { orgId: o.orgId, rows: [{ accountId, fields: b.fields }], now, jobs: ctx.jobs });
+    await reevaluateRulesFor(tx, { orgId: o.orgId, accountIds: [accountId], now, jobs: ctx.jobs });
+  }
   return {
     externalId: o.externalId,
     email: addr.email,

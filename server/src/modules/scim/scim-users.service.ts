@@ -8,6 +8,7 @@ import { createEmailInvitations } from '../invitations/invite.service.js';
 import { cancelInvitations } from '../invitations/lifecycle.service.js';
 import { type Actor, createManagedMember, removeMembership, setArchived } from '../members/members.service.js';
 import { recordEvent } from '../webhooks/events.service.js';
+import { setFieldValuesBulk } from '../profile-fields/fields.service.js';
 import { invalidValue, ScimError, scimNotFound } from './scim-errors.js';
 import { filterToSql, USER_FILTER_COLUMNS } from './scim-filter.js';
 import { applyPatch } from './scim-patch.js';
@@ -152,8 +153,31 @@ export async function createUser(ctx: AppContext, c: ScimCaller, body: unknown) 
     });
     if (!row) throw uniqueness(record.userName);
     if (!record.active && accountId) await applyActive(sub, c, accountId, false);
+    if (accountId) await syncProfileFields(ctx, tx, c.orgId, accountId, record);
     await audit(tx, c, 'scim.user_created', row.id, { userName: row.userName, outcome, accountId, invitationId });
     return presentUser(row, c.baseUrl);
+  });
+}
+
+/**
+ * issue 15: the enterprise extension's attributes go to the profile fields with the same keys, when the
+ * organization has them (values that do not fit a field are skipped); rules then follow the person.
+ */
+async function syncProfileFields(ctx: AppContext, tx: Db, orgId: string, accountId: string, r: UserRecord) {
+  const fields = {
+    department: r.department,
+    division: r.division,
+    costCenter: r.costCenter,
+    employeeNumber: r.employeeNumber,
+    organization: r.organization,
+  };
+  await setFieldValuesBulk(tx, {
+    orgId,
+    rows: [{ accountId, fields }],
+    now: ctx.clock.now(),
+    jobs: ctx.jobs,
+    lenient: true,
+    extraKeys: ['email_domain', 'external_id'],
   });
 }
 
@@ -218,6 +242,7 @@ async function changeUser(
         await updateProfile(sub, { accountId: row.accountId, name });
       if (record.active !== row.active) await applyActive(sub, c, row.accountId, record.active);
       const fields = changed.map(([k]) => k).filter((k) => !['active', 'userNameKey'].includes(k));
+      await syncProfileFields(ctx, tx, c.orgId, row.accountId, record);
       if (fields.length)
         await recordEvent(tx, ctx.jobs, c.orgId, 'member.updated', { accountId: row.accountId, changes: { scim: fields } });
     }

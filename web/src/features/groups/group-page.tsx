@@ -21,9 +21,10 @@ import { ObserversTab } from './group-observers-tab';
 import { ProgramsTab } from './group-programs-tab';
 import { DashboardTab } from '../observers/group-dashboard-tab';
 import { buildTree, useAllGroups, useGroup } from './groups.api';
+import { MembershipSection } from '../profile-fields/membership-section';
 import { SpaceView } from '../space/space-view';
 
-const TABS = ['members', 'space', 'invitations', 'observers', 'programs', 'stats', 'branding'] as const;
+const TABS = ['members', 'space', 'invitations', 'observers', 'programs', 'membership', 'stats', 'branding'] as const;
 type Tab = (typeof TABS)[number];
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -156,6 +157,7 @@ function GroupView({ orgId, group }: { orgId: string; group: GroupDetail }) {
           <Tabs.Tab value="invitations">{t('groups.tabs.invitations')}</Tabs.Tab>
           <Tabs.Tab value="observers">{t('groups.tabs.observers')}</Tabs.Tab>
           <Tabs.Tab value="programs">{t('groups.tabs.programs')}</Tabs.Tab>
+          <Tabs.Tab value="membership">{t('profileFields.rule.tab')}</Tabs.Tab>
           <Tabs.Tab value="stats">{t('groups.tabs.stats')}</Tabs.Tab>
           <Tabs.Tab value="branding">{t('groups.tabs.branding')}</Tabs.Tab>
         </Tabs.List>
@@ -173,6 +175,9 @@ function GroupView({ orgId, group }: { orgId: string; group: GroupDetail }) {
         </Tabs.Panel>
         <Tabs.Panel value="programs" pt="md">
           <ProgramsTab orgId={orgId} group={group} canManage={canManage} />
+        </Tabs.Panel>
+        <Tabs.Panel value="membership" pt="md">
+          <MembershipSection orgId={orgId} groupId={group.id} />
         </Tabs.Panel>
         <Tabs.Panel value="stats" pt="md">
           <DashboardTab orgId={orgId} group={group} />

@@ -19,6 +19,8 @@ import { useUrlFilters } from '../../components/url-filters';
 import { ChangeMemberEmailModal } from '../email-change/change-member-email-modal';
 import { groupOptions, useAllGroups } from '../groups/groups.api';
 import { usePermissions } from '../orgs/orgs.api';
+import { FieldCells, FieldFilter, FieldHeaders, useFieldColumns } from '../profile-fields/field-columns';
+import { MemberFieldsModal } from '../profile-fields/member-fields-modal';
 import { BulkActionModal } from './bulk-action-modal';
 import { CreateLearnerModal } from './create-learner-modal';
 import { type MemberFilters, membersApi, useInvalidateMembers, useMemberCounts, useMembers } from './members.api';
@@ -38,8 +40,11 @@ export function LearnersPage() {
   const status = MEMBER_STATUSES.includes(params.get('status') as MemberStatus) ? (params.get('status') as MemberStatus) : undefined;
   const role = ROLES.includes(params.get('role') as Role) ? (params.get('role') as Role) : undefined;
   const groupId = params.get('groupId') ?? undefined;
-  const filters: MemberFilters = { status, role, groupId, q: q || undefined };
-  const countFilters = { role, groupId, q: q || undefined };
+  const field = params.get('field') ?? undefined;
+  const fieldValue = field ? (params.get('fieldValue') ?? '') : undefined;
+  const filters: MemberFilters = { status, role, groupId, q: q || undefined, field, fieldValue };
+  const countFilters = { role, groupId, q: q || undefined, field, fieldValue };
+  const fieldColumns = useFieldColumns(orgId);
 
   const members = useMembers(orgId, filters);
   const counts = useMemberCounts(orgId, countFilters);
@@ -54,8 +59,9 @@ export function LearnersPage() {
   const [creating, setCreating] = useState(false);
   const [roleFor, setRoleFor] = useState<Member | null>(null);
   const [emailFor, setEmailFor] = useState<Member | null>(null);
+  const [fieldsFor, setFieldsFor] = useState<Member | null>(null);
 
-  const filtered = Boolean(status || role || groupId || q);
+  const filtered = Boolean(status || role || groupId || q || field);
   const createButton = (
     <GatedButton allowed={canManage} reason={t('permissions.membersManage')} onClick={() => setCreating(true)}>
       {t('learners.create.action')}
@@ -101,6 +107,13 @@ export function LearnersPage() {
           nothingFoundMessage={t('groups.fields.noGroupFound')}
           comboboxProps={{ withinPortal: true }}
           clearButtonProps={{ 'aria-label': t('common.clear') }}
+        />
+        <FieldFilter
+          orgId={orgId}
+          field={field ?? null}
+          value={fieldValue ?? ''}
+          onField={(value) => setParam('field', value)}
+          onValue={(value) => setParam('fieldValue', value)}
         />
         {filtered && (
           <Button variant="subtle" onClick={() => reset()}>
@@ -156,6 +169,7 @@ export function LearnersPage() {
                 <Table.Th scope="col">{t('learners.columns.source')}</Table.Th>
                 <Table.Th scope="col">{t('learners.columns.createdAt')}</Table.Th>
                 <Table.Th scope="col">{t('learners.columns.lastLogin')}</Table.Th>
+                <FieldHeaders fields={fieldColumns} />
                 <ActionsHeader />
               </Table.Tr>
             </Table.Thead>
@@ -182,6 +196,7 @@ export function LearnersPage() {
                   <Table.Td>
                     {m.lastLoginAt ? <time dateTime={m.lastLoginAt}>{dateTime(m.lastLoginAt)}</time> : t('learners.never')}
                   </Table.Td>
+                  <FieldCells fields={fieldColumns} member={m} />
                   <Table.Td ta="right">
                     <RowMenu
                       orgId={orgId}
@@ -190,6 +205,7 @@ export function LearnersPage() {
                       grantableRoles={permissions.grantableRoles}
                       onChangeRole={() => setRoleFor(m)}
                       onChangeEmail={() => setEmailFor(m)}
+                      onEditFields={() => setFieldsFor(m)}
                     />
                   </Table.Td>
                 </Table.Tr>
@@ -213,6 +229,11 @@ export function LearnersPage() {
       <CreateLearnerModal orgId={orgId} opened={creating} onClose={() => setCreating(false)} />
       <RoleModal orgId={orgId} member={roleFor} onClose={() => setRoleFor(null)} />
       <ChangeMemberEmailModal orgId={orgId} member={emailFor} onClose={() => setEmailFor(null)} />
+      <MemberFieldsModal
+        orgId={orgId}
+        member={fieldsFor?.accountId ? { accountId: fieldsFor.accountId, name: fieldsFor.name ?? fieldsFor.email } : null}
+        onClose={() => setFieldsFor(null)}
+      />
     </Stack>
   );
 }
@@ -224,6 +245,7 @@ function RowMenu({
   grantableRoles,
   onChangeRole,
   onChangeEmail,
+  onEditFields,
 }: {
   orgId: string;
   member: Member;
@@ -232,6 +254,7 @@ function RowMenu({
   grantableRoles: readonly Role[];
   onChangeRole: () => void;
   onChangeEmail: () => void;
+  onEditFields: () => void;
 }) {
   const { t } = useTranslation();
   const describe = useDescribeError();
@@ -265,6 +288,9 @@ function RowMenu({
         </Menu.Item>
         <Menu.Item disabled={locked} onClick={onChangeEmail}>
           {t('emailChange.menuItem')}
+        </Menu.Item>
+        <Menu.Item disabled={!canManage || !hasAccount} onClick={onEditFields}>
+          {t('profileFields.member.menuItem')}
         </Menu.Item>
         {member.status === 'archived' ? (
           <Menu.Item disabled={locked} onClick={() => toggleArchive.mutate()}>

@@ -3,7 +3,7 @@ import { api } from '../../api/client';
 import type { ApiBody, ApiQuery, ApiResponse, MemberCounts, Role } from '../../api/types';
 
 type ListQuery = ApiQuery<'/api/v1/orgs/{orgId}/members'>;
-export type MemberFilters = Pick<ListQuery, 'status' | 'role' | 'groupId' | 'q'>;
+export type MemberFilters = Pick<ListQuery, 'status' | 'role' | 'groupId' | 'q' | 'field' | 'fieldValue'>;
 type BulkBody = ApiBody<'/api/v1/orgs/{orgId}/members/bulk', 'post'>;
 
 const membersRoot = (orgId: string) => ['orgs', orgId, 'members'] as const;

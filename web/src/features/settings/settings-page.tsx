@@ -5,6 +5,7 @@ import { useParams } from 'react-router';
 import { ApiKeysCard } from '../api-keys/api-keys-card';
 import { DomainsCard } from '../domains/domains-card';
 import { InvitationRemindersCard } from '../observers/invitation-reminders-card';
+import { ProfileFieldsCard } from '../profile-fields/profile-fields-card';
 import { ScimCard } from '../scim/scim-card';
 import { WebhooksCard } from '../webhooks/webhooks-card';
 import { AuditLogCard } from './audit-log-card';
@@ -21,6 +22,7 @@ export function SettingsPage() {
       <OrgDetailsCard orgId={orgId} />
       <LocationsCard orgId={orgId} />
       <DomainsCard orgId={orgId} />
+      <ProfileFieldsCard orgId={orgId} />
       <InvitationRemindersCard orgId={orgId} />
       <ApiKeysCard orgId={orgId} />
       <ScimCard orgId={orgId} />
