@@ -26,7 +26,7 @@ describe('[DOMAINS]', () => {
     const card = admin.getByRole('region', { name: 'Domains' });
     await card.getByLabel('Domain').fill(`${domain.toUpperCase()}.`);
     await card.getByRole('button', { name: 'Add domain' }).click();
-    await card.getByText(domain, { exact: true }).waitFor();
+    await card.getByRole('article', { name: domain }).waitFor();
     const value = (await card.getByTestId('domain-record-value').textContent()) ?? '';
     expect(value).toMatch(/^troupe-verification=/);
     dns.setTxt(domain, ['troupe-verification=not-this-one']);
@@ -64,7 +64,7 @@ describe('[DOMAINS]', () => {
     await admin.goto(`/orgs/${orgId}/learners`);
     await admin.getByRole('tab', { name: /Requests/ }).click();
     const table = admin.getByRole('table', { name: 'Join requests' });
-    await table.getByRole('cell', { name: email }).waitFor();
+    await table.getByRole('cell', { name: email, exact: true }).waitFor();
     await expect(admin.getByRole('tab', { name: /Requests/ }).textContent()).resolves.toContain('1');
     await checkA11y(admin);
     await table.getByRole('button', { name: `Approve ${email}` }).click();

@@ -134,6 +134,8 @@ i18n.addResourceBundle(
 // issue 16: verified domains, join requests, "Join <organization>?", under `domains`.
 i18n.addResourceBundle('en', 'translation', { domains: domainsEn }, true, true);
 i18n.addResourceBundle('fr', 'translation', { domains: domainsFr }, true, true);
+i18n.addResourceBundle('en', 'translation', { audit: { actions: domainsEn.auditActions, targets: domainsEn.auditTargets } }, true, true);
+i18n.addResourceBundle('fr', 'translation', { audit: { actions: domainsFr.auditActions, targets: domainsFr.auditTargets } }, true, true);
 
 syncDocument(i18n.language);
 i18n.on('languageChanged', syncDocument);

@@ -116,7 +116,7 @@ function DomainRow({ orgId, domain }: { orgId: string; domain: OrgDomain }) {
             <Text fw={600} id={labelId}>
               {domain.domain}
             </Text>
-            <Badge color={verified ? 'green' : 'orange'} variant="light">
+            <Badge color={verified ? 'green' : 'orange'} variant="light" c="dark.9">
               {verified ? t('domains.verified') : t('domains.unverified')}
             </Badge>
           </Group>

@@ -35,7 +35,7 @@ export function LearnersWithRequests() {
             value="requests"
             rightSection={
               count ? (
-                <Badge size="sm" circle aria-label={t('domains.requests.pendingCount', { count })}>
+                <Badge size="sm" circle variant="light" c="dark.9" aria-label={t('domains.requests.pendingCount', { count })}>
                   {count}
                 </Badge>
               ) : undefined
