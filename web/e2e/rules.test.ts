@@ -29,7 +29,7 @@ describe('[RULES]', () => {
     await dialog.getByLabel('Label (English)').fill('Department');
     await dialog.getByLabel('Label (French)').fill('Service');
     await pickOption(page, 'Type', 'Single choice');
-    const options = dialog.getByRole('textbox', { name: 'Options' });
+    const options = dialog.getByLabel('Options', { exact: true });
     await options.fill('Sales');
     await options.press('Enter');
     await options.fill('Support');
@@ -75,7 +75,7 @@ describe('[RULES]', () => {
     await page.getByText('Rule saved: 2 added, 0 removed.').waitFor();
 
     // Members tab: the two people in Sales.
-    await page.getByRole('tab', { name: 'Members' }).click();
+    await page.getByRole('tab', { name: 'Members', exact: true }).click();
     const panel = page.getByRole('tabpanel');
     await panel.getByText('Ada Byron').waitFor();
     await panel.getByText('Grace Hopper').waitFor();

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectStatus, orgWithOwner, seedMembers } from '../../../test/factories-groups.js';
+import { expectStatus } from '../../../test/factories-groups.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
-import { queryRows } from '../../lib/sql.js';
+import { membersOf, populated, preview, setFields, sorted } from './rules.fixtures.js';
 import { ruleSettings } from './rules.service.js';
 
 let t: TestApp;
@@ -11,126 +11,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Org = Awaited<ReturnType<typeof orgWithOwner>>;
-
-async function field(o: Org, key: string, type: string, options?: string[]) {
-  return expectStatus(
-    await o.owner.agent.post(`${o.base}/profile-fields`, { key, label: { en: key, fr: `${key} (fr)` }, type, options }),
-    201,
-  ).data as { id: string };
-}
-const setFields = async (o: Org, accountId: string, fields: Record<string, unknown>) =>
-  expectStatus(await o.owner.agent.patch(`${o.base}/members/${accountId}`, { fields }), 200);
-const membersOf = async (_o: Org, groupId: string) =>
-  (
-    await queryRows<{ account_id: string }>(
-      t.ctx.db,
-      sql`SELECT account_id FROM group_members WHERE group_id = ${groupId} ORDER BY account_id`,
-    )
-  ).map((r) => r.account_id);
-const sorted = (ids: string[]) => [...ids].sort();
-const preview = async (o: Org, groupId: string, body: Record<string, unknown>) =>
-  expectStatus(await o.owner.agent.post(`${o.base}/groups/${groupId}/rule/preview`, body), 200).data as {
-    add: number;
-    remove: number;
-    matchesEveryone: boolean;
-    sampleAdd: { accountId: string }[];
-  };
-
-/** An organization with five members and fields department (choice), city (text), start (date), level (number), skills (multi). */
-async function populated() {
-  const o = await orgWithOwner(t);
-  await field(o, 'department', 'choice', ['Sales', 'Support', 'Engineering']);
-  await field(o, 'city', 'text');
-  await field(o, 'start', 'date');
-  await field(o, 'level', 'number');
-  await field(o, 'skills', 'multi_choice', ['French', 'German', 'Excel']);
-  await field(o, 'remote', 'boolean');
-  const ids = await seedMembers(t, o.org.id, 5);
-  const [a, b, c, d, e] = ids;
-  await setFields(o, a, { department: 'Sales', city: 'Lyon', start: '2026-01-10', level: 3, skills: ['French'], remote: true });
-  await setFields(o, b, {
-    department: 'sales',
-    city: 'Lyon 2e',
-    start: '2027-03-01',
-    level: 5,
-    skills: ['German', 'Excel'],
-    remote: false,
-  });
-  await setFields(o, c, { department: 'Support', city: 'Paris', start: '2025-06-30', level: 1 });
-  await setFields(o, d, { department: 'Engineering', city: 'Villeurbanne' });
-  await t.ctx.db.execute(sql`UPDATE accounts SET email_key = 'x' || id || '@acme.com' WHERE id = ANY(${`{${a},${d}}`}::uuid[])`);
-  return { o, ids, a, b, c, d, e };
-}
-
-describe('profile fields', () => {
-  it('creates, lists, edits and deletes fields; a key is unique; a choice needs options', async () => {
-    const o = await orgWithOwner(t);
-    const f = await field(o, 'department', 'choice', ['Sales', 'Support']);
-    expect((await o.owner.agent.post(`${o.base}/profile-fields`, { key: 'department', label: { en: 'D' }, type: 'text' })).statusCode).toBe(
-      409,
-    );
-    expect((await o.owner.agent.post(`${o.base}/profile-fields`, { key: 'team', label: { en: 'Team' }, type: 'choice' })).statusCode).toBe(
-      422,
-    );
-    const patched = expectStatus(
-      await o.owner.agent.patch(`${o.base}/profile-fields/${f.id}`, {
-        label: { en: 'Dept', fr: 'Service' },
-        options: ['Sales', 'Support', 'HR'],
-      }),
-      200,
-    );
-    expect(patched.data).toMatchObject({ key: 'department', label: { en: 'Dept', fr: 'Service' }, options: ['Sales', 'Support', 'HR'] });
-    const list = expectStatus(await o.owner.agent.get(`${o.base}/profile-fields`), 200);
-    expect(list.data.items.map((x: { key: string }) => x.key)).toEqual(['department']);
-    const learner = await o.learner();
-    expect((await learner.agent.post(`${o.base}/profile-fields`, { key: 'x', label: { en: 'X' }, type: 'text' })).statusCode).toBe(403);
-    expectStatus(await o.owner.agent.delete(`${o.base}/profile-fields/${f.id}`), 200);
-    expect((await o.owner.agent.get(`${o.base}/profile-fields`)).data.items).toEqual([]);
-  });
-
-  it('shows and sets a member’s values, refusing an unknown option with “did you mean” (en and fr) and a non-date', async () => {
-    const o = await orgWithOwner(t);
-    await field(o, 'department', 'choice', ['Sales', 'Support']);
-    await field(o, 'start', 'date');
-    const [id] = await seedMembers(t, o.org.id, 1);
-    const bad = await o.owner.agent.patch(`${o.base}/members/${id}`, { fields: { department: 'Slaes' } });
-    expect(bad.statusCode).toBe(422);
-    expect(bad.data.error.message).toContain('Did you mean “Sales”?');
-    await t.ctx.db.execute(sql`UPDATE accounts SET locale = 'fr' WHERE id = ${o.owner.id}`);
-    const fr = await o.owner.agent.patch(`${o.base}/members/${id}`, { fields: { department: 'Slaes' } });
-    expect(fr.data.error.message).toContain('Vouliez-vous dire « Sales »');
-    await t.ctx.db.execute(sql`UPDATE accounts SET locale = 'en' WHERE id = ${o.owner.id}`);
-    const notDate = await o.owner.agent.patch(`${o.base}/members/${id}`, { fields: { start: '31/12/2026' } });
-    expect(notDate.statusCode).toBe(422);
-    expect(notDate.data.error.message).toContain('is not a date');
-    expect((await o.owner.agent.patch(`${o.base}/members/${id}`, { fields: { nope: 'x' } })).statusCode).toBe(422);
-    const ok = await setFields(o, id, { department: 'sales', start: '2026-12-31' });
-    expect(ok.data.fields).toEqual({ department: 'Sales', start: '2026-12-31' });
-    const got = expectStatus(await o.owner.agent.get(`${o.base}/members/${id}`), 200);
-    expect(got.data).toMatchObject({ accountId: id, role: 'learner', fields: { department: 'Sales', start: '2026-12-31' } });
-    await setFields(o, id, { start: null });
-    expect((await o.owner.agent.get(`${o.base}/members/${id}`)).data.fields).toEqual({ department: 'Sales' });
-    // The role still changes through the same path.
-    expect((await o.owner.agent.patch(`${o.base}/members/${id}`, { role: 'guest' })).data.role).toBe('guest');
-  });
-
-  it('filters the members list on a field and shows the values as columns', async () => {
-    const { o, a, b } = await populated();
-    const res = expectStatus(await o.owner.agent.get(`${o.base}/members?field=department&fieldValue=Sales`), 200);
-    expect(sorted(res.data.items.map((m: { accountId: string }) => m.accountId))).toEqual(sorted([a, b]));
-    expect(res.data.items.find((m: { accountId: string }) => m.accountId === a).fields).toMatchObject({
-      department: 'Sales',
-      city: 'Lyon',
-    });
-    const counts = expectStatus(await o.owner.agent.get(`${o.base}/members/counts?field=city&fieldValue=lyon`), 200);
-    expect(counts.data.active).toBe(2);
-  });
-});
-
 describe('membership rules', () => {
   it('evaluates every operator, with all and any', async () => {
-    const { o, a, b, c, d, e } = await populated();
+    const { o, a, b, c, d, e } = await populated(t);
     const g = await o.group('Rules');
     const matchOf = async (conditions: object[], match = 'all') =>
       sorted((await preview(o, g.id, { match, conditions })).sampleAdd.map((p) => p.accountId));
@@ -194,28 +77,28 @@ describe('membership rules', () => {
   });
 
   it('saving applies at once; exceptions hold; DELETE makes the group manual again', async () => {
-    const { o, a, b, c } = await populated();
+    const { o, a, b, c } = await populated(t);
     const g = await o.group('Sales people');
     const rule = { match: 'all', conditions: [{ field: 'department', op: 'eq', value: 'Sales' }] };
     expect(await preview(o, g.id, rule)).toMatchObject({ add: 2, remove: 0, matchesEveryone: false });
     const saved = expectStatus(await o.owner.agent.put(`${o.base}/groups/${g.id}/rule`, rule), 200);
     expect(saved.data).toMatchObject({ mode: 'rule', broken: null, run: { status: 'done', added: 2, removed: 0 } });
-    expect(await membersOf(o, g.id)).toEqual(sorted([a, b]));
+    expect(await membersOf(t, g.id)).toEqual(sorted([a, b]));
     const ex = expectStatus(await o.owner.agent.put(`${o.base}/groups/${g.id}/rule/exceptions`, { always: [c], never: [b] }), 200);
     expect(ex.data.exceptions.always.map((p: { accountId: string }) => p.accountId)).toEqual([c]);
-    expect(await membersOf(o, g.id)).toEqual(sorted([a, c]));
+    expect(await membersOf(t, g.id)).toEqual(sorted([a, c]));
     // A never-in person whose field changes stays out; an always-in one stays in.
     await setFields(o, c, { department: 'Engineering' });
     await setFields(o, b, { department: 'Sales', city: 'Nice' });
-    expect(await membersOf(o, g.id)).toEqual(sorted([a, c]));
+    expect(await membersOf(t, g.id)).toEqual(sorted([a, c]));
     expectStatus(await o.owner.agent.delete(`${o.base}/groups/${g.id}/rule`), 204);
     expect((await o.owner.agent.get(`${o.base}/groups/${g.id}/rule`)).data).toMatchObject({ mode: 'manual', rule: null });
     await setFields(o, a, { department: 'Support' });
-    expect(await membersOf(o, g.id)).toEqual(sorted([a, c]));
+    expect(await membersOf(t, g.id)).toEqual(sorted([a, c]));
   });
 
   it('a field change moves a person between two rule groups: programs follow, started training stays', async () => {
-    const { o, a } = await populated();
+    const { o, a } = await populated(t);
     const sales = await o.group('Sales');
     const support = await o.group('Support');
     const p1 = await o.program('Selling');
@@ -235,37 +118,37 @@ describe('membership rules', () => {
         }),
         200,
       );
-    expect((await membersOf(o, sales.id)).includes(a)).toBe(true);
+    expect((await membersOf(t, sales.id)).includes(a)).toBe(true);
     let enrolments = await o.enrolments();
     expect(enrolments.get(`${a}:${s1.id}`)).toBe(0);
     await t.ctx.db.execute(sql`UPDATE enrolments SET percent = 40, started_at = now() WHERE account_id = ${a} AND session_id = ${s1.id}`);
     await setFields(o, a, { department: 'Support' });
-    expect((await membersOf(o, sales.id)).includes(a)).toBe(false);
-    expect((await membersOf(o, support.id)).includes(a)).toBe(true);
+    expect((await membersOf(t, sales.id)).includes(a)).toBe(false);
+    expect((await membersOf(t, support.id)).includes(a)).toBe(true);
     enrolments = await o.enrolments();
     expect(enrolments.get(`${a}:${s1.id}`)).toBe(40);
     expect(enrolments.get(`${a}:${s2.id}`)).toBe(0);
   });
 
   it('a role change and a new member re-evaluate the rules that read them', async () => {
-    const { o, c } = await populated();
+    const { o, c } = await populated(t);
     const g = await o.group('Guests');
     expectStatus(
       await o.owner.agent.put(`${o.base}/groups/${g.id}/rule`, { match: 'any', conditions: [{ field: 'role', op: 'eq', value: 'guest' }] }),
       200,
     );
-    expect(await membersOf(o, g.id)).toEqual([]);
+    expect(await membersOf(t, g.id)).toEqual([]);
     expectStatus(await o.owner.agent.patch(`${o.base}/members/${c}`, { role: 'guest' }), 200);
-    expect(await membersOf(o, g.id)).toEqual([c]);
+    expect(await membersOf(t, g.id)).toEqual([c]);
     const created = expectStatus(
       await o.owner.agent.post(`${o.base}/members`, { email: `new-${Date.now()}@example.com`, name: 'New', role: 'guest' }),
       201,
     );
-    expect(await membersOf(o, g.id)).toEqual(sorted([c, created.data.accountId]));
+    expect(await membersOf(t, g.id)).toEqual(sorted([c, created.data.accountId]));
   });
 
   it('deleting a field a rule uses marks the group broken: it stops changing, the admins are told', async () => {
-    const { o, a, b } = await populated();
+    const { o, a, b } = await populated(t);
     const g = await o.group('Lyon');
     const fields = (await o.owner.agent.get(`${o.base}/profile-fields`)).data.items as { id: string; key: string; usedByGroups: number }[];
     expectStatus(
@@ -283,7 +166,7 @@ describe('membership rules', () => {
     expect(del.data.brokenGroups).toEqual([{ groupId: g.id, name: 'Lyon' }]);
     const rule = expectStatus(await o.owner.agent.get(`${o.base}/groups/${g.id}/rule`), 200);
     expect(rule.data.broken).toMatchObject({ field: 'city' });
-    expect(await membersOf(o, g.id)).toEqual(sorted([a, b]));
+    expect(await membersOf(t, g.id)).toEqual(sorted([a, b]));
     const audit = await o.owner.agent.get(`${o.base}/audit-events?limit=20`);
     expect(audit.data.items.map((e: { action: string }) => e.action)).toContain('group.rule_broken');
     // Saving a rule again repairs the group.
@@ -298,7 +181,7 @@ describe('membership rules', () => {
   });
 
   it('a large organization is filled by a background job, idempotent, with its progress', async () => {
-    const { o, a, b } = await populated();
+    const { o, a, b } = await populated(t);
     const g = await o.group('Big');
     ruleSettings.jobAbove = 2;
     try {
@@ -310,14 +193,14 @@ describe('membership rules', () => {
         200,
       );
       expect(saved.data.run.status).toBe('queued');
-      expect(await membersOf(o, g.id)).toEqual([]);
+      expect(await membersOf(t, g.id)).toEqual([]);
       await t.drain();
-      expect(await membersOf(o, g.id)).toEqual(sorted([a, b]));
+      expect(await membersOf(t, g.id)).toEqual(sorted([a, b]));
       expect((await o.owner.agent.get(`${o.base}/groups/${g.id}/rule`)).data.run).toEqual({ status: 'done', added: 2, removed: 0 });
       // Running it again changes nothing.
       await t.ctx.jobs.send('group-rules.apply', { orgId: o.org.id, groupId: g.id });
       await t.drain();
-      expect(await membersOf(o, g.id)).toEqual(sorted([a, b]));
+      expect(await membersOf(t, g.id)).toEqual(sorted([a, b]));
     } finally {
       ruleSettings.jobAbove = 5_000;
     }

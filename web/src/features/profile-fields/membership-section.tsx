@@ -24,7 +24,7 @@ export function MembershipSection({ orgId, groupId }: { orgId: string; groupId: 
   const state = useGroupRule(orgId, groupId);
   if (state.isPending) return <Skeleton h={120} />;
   if (state.isError) return <ErrorAlert error={state.error} />;
-  return <MembershipEditor orgId={orgId} groupId={groupId} state={state.data} key={JSON.stringify([state.data.rule, state.data.mode])} />;
+  return <MembershipEditor orgId={orgId} groupId={groupId} state={state.data} />;
 }
 
 function MembershipEditor({ orgId, groupId, state }: { orgId: string; groupId: string; state: RuleState }) {
