@@ -18,6 +18,7 @@ import { enrolmentsRoutes } from './enrolments/enrolments.routes.js';
 import { groupsRoutes } from './groups/groups.routes.js';
 import { importsRoutes } from './imports/imports.routes.js';
 import { importJobs } from './imports/imports.service.js';
+import { registerImportTemplates } from './imports/held-mail.js';
 import { invitationJobs } from './invitations/batch.service.js';
 import { invitationsRoutes } from './invitations/invitations.routes.js';
 import { invitationMailHooks } from './invitations/lifecycle.service.js';
@@ -87,3 +88,4 @@ export function registerFeatureJobs(jobs: JobQueue): void {
 setBearerResolver(resolveApiKey);
 registerWebhookTemplates();
 registerReminderTemplates();
+registerImportTemplates();
