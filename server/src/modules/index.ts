@@ -15,6 +15,8 @@ import { accountsRoutes } from './accounts/accounts.routes.js';
 import { emailChangeRoutes } from './accounts/email-change.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { enrolmentsRoutes } from './enrolments/enrolments.routes.js';
+import { dueReminderJobs } from './enrolments/due-reminders.service.js';
+import { registerDueReminderTemplates } from './enrolments/due-reminder-mail.js';
 import { groupsRoutes } from './groups/groups.routes.js';
 import { importsRoutes } from './imports/imports.routes.js';
 import { importJobs } from './imports/imports.service.js';
@@ -80,6 +82,7 @@ export function registerFeatureJobs(jobs: JobQueue): void {
     ...spaceJobs,
     ...peopleBatchJobs,
     ...reminderJobs,
+    ...dueReminderJobs,
   ];
   jobs.register(list);
 }
@@ -89,3 +92,4 @@ setBearerResolver(resolveApiKey);
 registerWebhookTemplates();
 registerReminderTemplates();
 registerImportTemplates();
+registerDueReminderTemplates();
