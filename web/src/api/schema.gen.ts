@@ -2148,6 +2148,9 @@ export interface paths {
                 programId: string;
                 opensAt: string;
                 closesAt: string | null;
+                dueDaysAfterEnrolment: number | null;
+                remindDaysBefore: number | null;
+                remindWhenLate: boolean;
                 /** @enum {string} */
                 status: 'scheduled' | 'ongoing' | 'closed';
                 /** @description Groups the session is attached to. */
@@ -2180,6 +2183,9 @@ export interface paths {
             /** Format: date-time */
             opensAt: string;
             closesAt?: string | null;
+            dueDaysAfterEnrolment?: number | null;
+            remindDaysBefore?: number | null;
+            remindWhenLate?: boolean;
           };
         };
       };
@@ -2195,6 +2201,9 @@ export interface paths {
               programId: string;
               opensAt: string;
               closesAt: string | null;
+              dueDaysAfterEnrolment: number | null;
+              remindDaysBefore: number | null;
+              remindWhenLate: boolean;
               /** @enum {string} */
               status: 'scheduled' | 'ongoing' | 'closed';
               /** @description Groups the session is attached to. */
@@ -2244,6 +2253,9 @@ export interface paths {
               programId: string;
               opensAt: string;
               closesAt: string | null;
+              dueDaysAfterEnrolment: number | null;
+              remindDaysBefore: number | null;
+              remindWhenLate: boolean;
               /** @enum {string} */
               status: 'scheduled' | 'ongoing' | 'closed';
               /** @description Groups the session is attached to. */
@@ -2300,6 +2312,9 @@ export interface paths {
             /** Format: date-time */
             opensAt?: string;
             closesAt?: string | null;
+            dueDaysAfterEnrolment?: number | null;
+            remindDaysBefore?: number | null;
+            remindWhenLate?: boolean;
           };
         };
       };
@@ -2315,6 +2330,9 @@ export interface paths {
               programId: string;
               opensAt: string;
               closesAt: string | null;
+              dueDaysAfterEnrolment: number | null;
+              remindDaysBefore: number | null;
+              remindWhenLate: boolean;
               /** @enum {string} */
               status: 'scheduled' | 'ongoing' | 'closed';
               /** @description Groups the session is attached to. */
@@ -2395,6 +2413,10 @@ export interface paths {
                     name: string;
                     email: string;
                   } | null;
+                  /** @description When this enrolment is due: its own date (N days after enrolment) or the session’s close date. */
+                  dueAt: string | null;
+                  /** @description Past its due date and not completed. */
+                  late: boolean;
                 }[];
               }[];
             };
@@ -2460,6 +2482,10 @@ export interface paths {
                   name: string;
                   email: string;
                 } | null;
+                /** @description When this enrolment is due: its own date (N days after enrolment) or the session’s close date. */
+                dueAt: string | null;
+                /** @description Past its due date and not completed. */
+                late: boolean;
               }[];
               nextCursor: string | null;
             };
@@ -2531,6 +2557,10 @@ export interface paths {
                 name: string;
                 email: string;
               } | null;
+              /** @description When this enrolment is due: its own date (N days after enrolment) or the session’s close date. */
+              dueAt: string | null;
+              /** @description Past its due date and not completed. */
+              late: boolean;
             };
           };
         };
@@ -4412,6 +4442,8 @@ export interface paths {
                 /** @enum {string} */
                 mode: 'invite' | 'create';
                 /** @enum {string} */
+                syncMode: 'add' | 'update' | 'sync';
+                /** @enum {string} */
                 source: 'file' | 'paste';
                 fileName: string | null;
                 fileSize: number | null;
@@ -4423,6 +4455,13 @@ export interface paths {
                   conflict: number;
                   alreadyMembers: number;
                   alreadyInvited: number;
+                  new?: number;
+                  updated?: number;
+                  unchanged?: number;
+                  toArchive?: number;
+                  membersInScope?: number;
+                  archivePercent?: number;
+                  overThreshold?: boolean;
                 };
                 unknownGroups: {
                   name: string;
@@ -4440,6 +4479,15 @@ export interface paths {
                   createMissingGroups?: boolean;
                   sendAt?: string | null;
                   sendWelcome?: boolean;
+                  /** @enum {string} */
+                  blankCells?: 'keep' | 'clear';
+                  syncScope?: {
+                    groupIds: string[];
+                  } | null;
+                  archiveThresholdPercent?: number;
+                  autoApprove?: boolean;
+                  heldForApproval?: boolean;
+                  approvedArchiveCount?: number | null;
                 };
                 progress: number;
                 rowsDone: number;
@@ -4469,6 +4517,13 @@ export interface paths {
         query?: {
           mode?: 'invite' | 'create';
           createMissingGroups?: 'true' | 'false';
+          /** @description add: new people only (default); update: also update the members the file names; sync: also archive the members it does not name */
+          syncMode?: 'add' | 'update' | 'sync';
+          /** @description A blank cell keeps the member's value, or clears it */
+          blankCells?: 'keep' | 'clear';
+          syncScope?: string;
+          archiveThresholdPercent?: number;
+          autoApprove?: 'true' | 'false';
         };
         header?: never;
         path: {
@@ -4491,6 +4546,8 @@ export interface paths {
               /** @enum {string} */
               mode: 'invite' | 'create';
               /** @enum {string} */
+              syncMode: 'add' | 'update' | 'sync';
+              /** @enum {string} */
               source: 'file' | 'paste';
               fileName: string | null;
               fileSize: number | null;
@@ -4502,6 +4559,13 @@ export interface paths {
                 conflict: number;
                 alreadyMembers: number;
                 alreadyInvited: number;
+                new?: number;
+                updated?: number;
+                unchanged?: number;
+                toArchive?: number;
+                membersInScope?: number;
+                archivePercent?: number;
+                overThreshold?: boolean;
               };
               unknownGroups: {
                 name: string;
@@ -4519,6 +4583,15 @@ export interface paths {
                 createMissingGroups?: boolean;
                 sendAt?: string | null;
                 sendWelcome?: boolean;
+                /** @enum {string} */
+                blankCells?: 'keep' | 'clear';
+                syncScope?: {
+                  groupIds: string[];
+                } | null;
+                archiveThresholdPercent?: number;
+                autoApprove?: boolean;
+                heldForApproval?: boolean;
+                approvedArchiveCount?: number | null;
               };
               progress: number;
               rowsDone: number;
@@ -4555,8 +4628,14 @@ export interface paths {
                   lines?: number[];
                   suggestion?: string | null;
                 }[];
-                result: ('created' | 'invited' | 'added_to_groups' | 'already_there' | 'skipped') | null;
+                result: ('created' | 'invited' | 'added_to_groups' | 'updated' | 'already_there' | 'skipped') | null;
                 resultReason: string | null;
+                changes: {
+                  [key: string]: {
+                    before: unknown;
+                    after: unknown;
+                  };
+                } | null;
               }[];
             };
           };
@@ -4602,6 +4681,8 @@ export interface paths {
               /** @enum {string} */
               mode: 'invite' | 'create';
               /** @enum {string} */
+              syncMode: 'add' | 'update' | 'sync';
+              /** @enum {string} */
               source: 'file' | 'paste';
               fileName: string | null;
               fileSize: number | null;
@@ -4613,6 +4694,13 @@ export interface paths {
                 conflict: number;
                 alreadyMembers: number;
                 alreadyInvited: number;
+                new?: number;
+                updated?: number;
+                unchanged?: number;
+                toArchive?: number;
+                membersInScope?: number;
+                archivePercent?: number;
+                overThreshold?: boolean;
               };
               unknownGroups: {
                 name: string;
@@ -4630,6 +4718,15 @@ export interface paths {
                 createMissingGroups?: boolean;
                 sendAt?: string | null;
                 sendWelcome?: boolean;
+                /** @enum {string} */
+                blankCells?: 'keep' | 'clear';
+                syncScope?: {
+                  groupIds: string[];
+                } | null;
+                archiveThresholdPercent?: number;
+                autoApprove?: boolean;
+                heldForApproval?: boolean;
+                approvedArchiveCount?: number | null;
               };
               progress: number;
               rowsDone: number;
@@ -4671,7 +4768,8 @@ export interface paths {
           limit?: number;
           cursor?: string;
           outcome?: 'valid' | 'invalid' | 'duplicate' | 'conflict';
-          result?: 'created' | 'invited' | 'added_to_groups' | 'already_there' | 'skipped';
+          result?: 'created' | 'invited' | 'added_to_groups' | 'updated' | 'already_there' | 'skipped';
+          change?: 'new' | 'updated' | 'unchanged';
         };
         header?: never;
         path: {
@@ -4710,8 +4808,64 @@ export interface paths {
                   lines?: number[];
                   suggestion?: string | null;
                 }[];
-                result: ('created' | 'invited' | 'added_to_groups' | 'already_there' | 'skipped') | null;
+                result: ('created' | 'invited' | 'added_to_groups' | 'updated' | 'already_there' | 'skipped') | null;
                 resultReason: string | null;
+                changes: {
+                  [key: string]: {
+                    before: unknown;
+                    after: unknown;
+                  };
+                } | null;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/imports/{importId}/to-archive': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Sync: the members this import would archive now, page by page */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path: {
+          orgId: string;
+          importId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                accountId: string;
+                email: string;
+                name: string;
+                role: string;
               }[];
               nextCursor: string | null;
             };
@@ -4834,6 +4988,7 @@ export interface paths {
               afterDays?: number;
               maxCount?: number;
             };
+            confirmArchiveCount?: number;
           };
         };
       };
@@ -4851,6 +5006,8 @@ export interface paths {
               /** @enum {string} */
               mode: 'invite' | 'create';
               /** @enum {string} */
+              syncMode: 'add' | 'update' | 'sync';
+              /** @enum {string} */
               source: 'file' | 'paste';
               fileName: string | null;
               fileSize: number | null;
@@ -4862,6 +5019,13 @@ export interface paths {
                 conflict: number;
                 alreadyMembers: number;
                 alreadyInvited: number;
+                new?: number;
+                updated?: number;
+                unchanged?: number;
+                toArchive?: number;
+                membersInScope?: number;
+                archivePercent?: number;
+                overThreshold?: boolean;
               };
               unknownGroups: {
                 name: string;
@@ -4879,6 +5043,15 @@ export interface paths {
                 createMissingGroups?: boolean;
                 sendAt?: string | null;
                 sendWelcome?: boolean;
+                /** @enum {string} */
+                blankCells?: 'keep' | 'clear';
+                syncScope?: {
+                  groupIds: string[];
+                } | null;
+                archiveThresholdPercent?: number;
+                autoApprove?: boolean;
+                heldForApproval?: boolean;
+                approvedArchiveCount?: number | null;
               };
               progress: number;
               rowsDone: number;
@@ -4940,6 +5113,8 @@ export interface paths {
               /** @enum {string} */
               mode: 'invite' | 'create';
               /** @enum {string} */
+              syncMode: 'add' | 'update' | 'sync';
+              /** @enum {string} */
               source: 'file' | 'paste';
               fileName: string | null;
               fileSize: number | null;
@@ -4951,6 +5126,13 @@ export interface paths {
                 conflict: number;
                 alreadyMembers: number;
                 alreadyInvited: number;
+                new?: number;
+                updated?: number;
+                unchanged?: number;
+                toArchive?: number;
+                membersInScope?: number;
+                archivePercent?: number;
+                overThreshold?: boolean;
               };
               unknownGroups: {
                 name: string;
@@ -4968,6 +5150,15 @@ export interface paths {
                 createMissingGroups?: boolean;
                 sendAt?: string | null;
                 sendWelcome?: boolean;
+                /** @enum {string} */
+                blankCells?: 'keep' | 'clear';
+                syncScope?: {
+                  groupIds: string[];
+                } | null;
+                archiveThresholdPercent?: number;
+                autoApprove?: boolean;
+                heldForApproval?: boolean;
+                approvedArchiveCount?: number | null;
               };
               progress: number;
               rowsDone: number;
@@ -5035,6 +5226,8 @@ export interface paths {
               /** @enum {string} */
               mode: 'invite' | 'create';
               /** @enum {string} */
+              syncMode: 'add' | 'update' | 'sync';
+              /** @enum {string} */
               source: 'file' | 'paste';
               fileName: string | null;
               fileSize: number | null;
@@ -5046,6 +5239,13 @@ export interface paths {
                 conflict: number;
                 alreadyMembers: number;
                 alreadyInvited: number;
+                new?: number;
+                updated?: number;
+                unchanged?: number;
+                toArchive?: number;
+                membersInScope?: number;
+                archivePercent?: number;
+                overThreshold?: boolean;
               };
               unknownGroups: {
                 name: string;
@@ -5063,6 +5263,15 @@ export interface paths {
                 createMissingGroups?: boolean;
                 sendAt?: string | null;
                 sendWelcome?: boolean;
+                /** @enum {string} */
+                blankCells?: 'keep' | 'clear';
+                syncScope?: {
+                  groupIds: string[];
+                } | null;
+                archiveThresholdPercent?: number;
+                autoApprove?: boolean;
+                heldForApproval?: boolean;
+                approvedArchiveCount?: number | null;
               };
               progress: number;
               rowsDone: number;
@@ -5099,8 +5308,14 @@ export interface paths {
                   lines?: number[];
                   suggestion?: string | null;
                 }[];
-                result: ('created' | 'invited' | 'added_to_groups' | 'already_there' | 'skipped') | null;
+                result: ('created' | 'invited' | 'added_to_groups' | 'updated' | 'already_there' | 'skipped') | null;
                 resultReason: string | null;
+                changes: {
+                  [key: string]: {
+                    before: unknown;
+                    after: unknown;
+                  };
+                } | null;
               }[];
             };
           };
