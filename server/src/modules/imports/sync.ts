@@ -119,15 +119,9 @@ function replacesGroups(s: SyncSettings): SQL {
 
 const inScope = (s: SyncSettings, g: SQL) => (s.scopeGroupIds.length ? sql`${g} = ANY(${uuidArray(s.scopeGroupIds)})` : sql`true`);
 
-/** The rows of existing active members, joined to their account, membership and current groups. */
+/** The rows of existing active members (CTE `rows`), joined to their account, membership and current groups. */
 function memberRows(s: SyncSettings, importId: string, orgId: string): SQL {
-  return sql`cur AS MATERIALIZED (
-      SELECT gm.account_id, array_agg(gm.group_id) AS ids
-      FROM group_members gm
-      WHERE gm.org_id = ${orgId} AND gm.account_id IN (
-        SELECT a.id FROM import_rows r JOIN accounts a ON a.email_key = r.email_key WHERE r.import_id = ${importId} AND r.already_member)
-      GROUP BY gm.account_id
-    ), rows AS (
+  return sql`rows AS (
       SELECT r.line, r.group_ids, r.group_names, a.id AS account_id, coalesce(cur.ids, '{}') AS cur_ids,
         ARRAY(SELECT g FROM unnest(coalesce(cur.ids, '{}'::uuid[])) g
               WHERE ${replacesGroups(s)} AND NOT g = ANY(r.group_ids) AND ${inScope(s, sql`g`)}) AS removed,
@@ -146,8 +140,10 @@ function memberRows(s: SyncSettings, importId: string, orgId: string): SQL {
       JOIN accounts a ON a.email_key = r.email_key
       JOIN memberships m ON m.org_id = ${orgId} AND m.account_id = a.id AND m.status = 'active'
       LEFT JOIN locations lb ON lb.id = m.location_id
-      LEFT JOIN cur ON cur.account_id = a.id
-      WHERE r.import_id = ${importId} AND r.outcome = 'valid' AND r.already_member
+      -- Each member's groups by an index probe (group_members by account): robust whatever the planner
+      -- thinks of the import's rows.
+      LEFT JOIN LATERAL (SELECT array_agg(gm.group_id) AS ids FROM group_members gm WHERE gm.org_id = ${orgId} AND gm.account_id = a.id) cur ON true
+      WHERE r.import_id = ${importId} AND r.outcome = 'valid'
         AND m.role = ANY(${sql.param(`{${s.manageableRoles.join(',')}}`)}::text[]) AND a.id IS DISTINCT FROM ${s.actorId}::uuid
     )`;
 }
