@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyClient } from '../../../test/api-key-client.js';
-import { expectStatus, orgWithOwner } from '../../../test/factories-groups.js';
+import { expectStatus, orgWithOwner, seedMembers } from '../../../test/factories-groups.js';
 import { createTestApp, type TestApp, uid } from '../../../test/harness.js';
 import { queryRows } from '../../lib/sql.js';
 
@@ -161,6 +161,25 @@ describe('imports that sync', () => {
     expect(m.ann?.status).toBe('archived');
     expect(m.bob).toMatchObject({ status: 'active', groups: ['Sales', 'Support'] });
     expect(m.cat?.status).toBe('active');
+  });
+});
+
+describe('a sync checked again when it runs', () => {
+  it('applies nothing when more members would be archived than were approved', async () => {
+    const { o, mail } = await seeded();
+    const prev = await upload(o, `email,groups\n${mail('ann')},Sales\n${mail('bob')},Sales\n${mail('cat')},Sales\n`, {
+      syncMode: 'sync',
+      archiveThresholdPercent: 20,
+    });
+    expect(prev.counts).toMatchObject({ toArchive: 1, overThreshold: false });
+    expectStatus(await o.owner.agent.post(`${o.base}/imports/${prev.id}/approve`, {}), 202);
+    // Before the run, two more people join: the sync would now archive 3 of 7 members.
+    await seedMembers(t, o.org.id, 2);
+    await t.ctx.jobs.drain(t.ctx, { names: ['imports.run'] });
+    const after = await done(o, prev.id);
+    expect(after.status).toBe('failed');
+    expect(after.error).toContain('archive 3 members');
+    expect((await members(o)).dan?.status).toBe('active');
   });
 });
 
