@@ -16,3 +16,4 @@ export * from './schema/scim.js';
 export * from './schema/people-batches.js';
 export * from './schema/domains.js';
 export * from './schema/profile-fields.js';
+export * from './schema/due-reminders.js';

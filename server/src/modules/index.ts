@@ -15,9 +15,12 @@ import { accountsRoutes } from './accounts/accounts.routes.js';
 import { emailChangeRoutes } from './accounts/email-change.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { enrolmentsRoutes } from './enrolments/enrolments.routes.js';
+import { dueReminderJobs } from './enrolments/due-reminders.service.js';
+import { registerDueReminderTemplates } from './enrolments/due-reminder-mail.js';
 import { groupsRoutes } from './groups/groups.routes.js';
 import { importsRoutes } from './imports/imports.routes.js';
 import { importJobs } from './imports/imports.service.js';
+import { registerImportTemplates } from './imports/held-mail.js';
 import { invitationJobs } from './invitations/batch.service.js';
 import { invitationsRoutes } from './invitations/invitations.routes.js';
 import { invitationMailHooks } from './invitations/lifecycle.service.js';
@@ -90,6 +93,7 @@ export function registerFeatureJobs(jobs: JobQueue): void {
     ...reminderJobs,
     ...domainJobs,
     ...ruleJobs,
+    ...dueReminderJobs,
   ];
   jobs.register(list);
 }
@@ -99,3 +103,5 @@ setBearerResolver(resolveApiKey);
 registerWebhookTemplates();
 registerReminderTemplates();
 registerJoinRequestTemplates();
+registerImportTemplates();
+registerDueReminderTemplates();

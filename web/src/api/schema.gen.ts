@@ -2156,6 +2156,9 @@ export interface paths {
                 programId: string;
                 opensAt: string;
                 closesAt: string | null;
+                dueDaysAfterEnrolment: number | null;
+                remindDaysBefore: number | null;
+                remindWhenLate: boolean;
                 /** @enum {string} */
                 status: 'scheduled' | 'ongoing' | 'closed';
                 /** @description Groups the session is attached to. */
@@ -2188,6 +2191,9 @@ export interface paths {
             /** Format: date-time */
             opensAt: string;
             closesAt?: string | null;
+            dueDaysAfterEnrolment?: number | null;
+            remindDaysBefore?: number | null;
+            remindWhenLate?: boolean;
           };
         };
       };
@@ -2203,6 +2209,9 @@ export interface paths {
               programId: string;
               opensAt: string;
               closesAt: string | null;
+              dueDaysAfterEnrolment: number | null;
+              remindDaysBefore: number | null;
+              remindWhenLate: boolean;
               /** @enum {string} */
               status: 'scheduled' | 'ongoing' | 'closed';
               /** @description Groups the session is attached to. */
@@ -2252,6 +2261,9 @@ export interface paths {
               programId: string;
               opensAt: string;
               closesAt: string | null;
+              dueDaysAfterEnrolment: number | null;
+              remindDaysBefore: number | null;
+              remindWhenLate: boolean;
               /** @enum {string} */
               status: 'scheduled' | 'ongoing' | 'closed';
               /** @description Groups the session is attached to. */
@@ -2308,6 +2320,9 @@ export interface paths {
             /** Format: date-time */
             opensAt?: string;
             closesAt?: string | null;
+            dueDaysAfterEnrolment?: number | null;
+            remindDaysBefore?: number | null;
+            remindWhenLate?: boolean;
           };
         };
       };
@@ -2323,6 +2338,9 @@ export interface paths {
               programId: string;
               opensAt: string;
               closesAt: string | null;
+              dueDaysAfterEnrolment: number | null;
+              remindDaysBefore: number | null;
+              remindWhenLate: boolean;
               /** @enum {string} */
               status: 'scheduled' | 'ongoing' | 'closed';
               /** @description Groups the session is attached to. */
@@ -2403,6 +2421,10 @@ export interface paths {
                     name: string;
                     email: string;
                   } | null;
+                  /** @description When this enrolment is due: its own date (N days after enrolment) or the session’s close date. */
+                  dueAt: string | null;
+                  /** @description Past its due date and not completed. */
+                  late: boolean;
                 }[];
               }[];
             };
@@ -2468,6 +2490,10 @@ export interface paths {
                   name: string;
                   email: string;
                 } | null;
+                /** @description When this enrolment is due: its own date (N days after enrolment) or the session’s close date. */
+                dueAt: string | null;
+                /** @description Past its due date and not completed. */
+                late: boolean;
               }[];
               nextCursor: string | null;
             };
@@ -2539,6 +2565,10 @@ export interface paths {
                 name: string;
                 email: string;
               } | null;
+              /** @description When this enrolment is due: its own date (N days after enrolment) or the session’s close date. */
+              dueAt: string | null;
+              /** @description Past its due date and not completed. */
+              late: boolean;
             };
           };
         };
@@ -4476,6 +4506,8 @@ export interface paths {
                 /** @enum {string} */
                 mode: 'invite' | 'create';
                 /** @enum {string} */
+                syncMode: 'add' | 'update' | 'sync';
+                /** @enum {string} */
                 source: 'file' | 'paste';
                 fileName: string | null;
                 fileSize: number | null;
@@ -4487,6 +4519,13 @@ export interface paths {
                   conflict: number;
                   alreadyMembers: number;
                   alreadyInvited: number;
+                  new?: number;
+                  updated?: number;
+                  unchanged?: number;
+                  toArchive?: number;
+                  membersInScope?: number;
+                  archivePercent?: number;
+                  overThreshold?: boolean;
                 };
                 unknownGroups: {
                   name: string;
@@ -4504,6 +4543,15 @@ export interface paths {
                   createMissingGroups?: boolean;
                   sendAt?: string | null;
                   sendWelcome?: boolean;
+                  /** @enum {string} */
+                  blankCells?: 'keep' | 'clear';
+                  syncScope?: {
+                    groupIds: string[];
+                  } | null;
+                  archiveThresholdPercent?: number;
+                  autoApprove?: boolean;
+                  heldForApproval?: boolean;
+                  approvedArchiveCount?: number | null;
                 };
                 progress: number;
                 rowsDone: number;
@@ -4533,6 +4581,13 @@ export interface paths {
         query?: {
           mode?: 'invite' | 'create';
           createMissingGroups?: 'true' | 'false';
+          /** @description add: new people only (default); update: also update the members the file names; sync: also archive the members it does not name */
+          syncMode?: 'add' | 'update' | 'sync';
+          /** @description A blank cell keeps the member's value, or clears it */
+          blankCells?: 'keep' | 'clear';
+          syncScope?: string;
+          archiveThresholdPercent?: number;
+          autoApprove?: 'true' | 'false';
         };
         header?: never;
         path: {
@@ -4555,6 +4610,8 @@ export interface paths {
               /** @enum {string} */
               mode: 'invite' | 'create';
               /** @enum {string} */
+              syncMode: 'add' | 'update' | 'sync';
+              /** @enum {string} */
               source: 'file' | 'paste';
               fileName: string | null;
               fileSize: number | null;
@@ -4566,6 +4623,13 @@ export interface paths {
                 conflict: number;
                 alreadyMembers: number;
                 alreadyInvited: number;
+                new?: number;
+                updated?: number;
+                unchanged?: number;
+                toArchive?: number;
+                membersInScope?: number;
+                archivePercent?: number;
+                overThreshold?: boolean;
               };
               unknownGroups: {
                 name: string;
@@ -4583,6 +4647,15 @@ export interface paths {
                 createMissingGroups?: boolean;
                 sendAt?: string | null;
                 sendWelcome?: boolean;
+                /** @enum {string} */
+                blankCells?: 'keep' | 'clear';
+                syncScope?: {
+                  groupIds: string[];
+                } | null;
+                archiveThresholdPercent?: number;
+                autoApprove?: boolean;
+                heldForApproval?: boolean;
+                approvedArchiveCount?: number | null;
               };
               progress: number;
               rowsDone: number;
@@ -4619,8 +4692,14 @@ export interface paths {
                   lines?: number[];
                   suggestion?: string | null;
                 }[];
-                result: ('created' | 'invited' | 'added_to_groups' | 'already_there' | 'skipped') | null;
+                result: ('created' | 'invited' | 'added_to_groups' | 'updated' | 'already_there' | 'skipped') | null;
                 resultReason: string | null;
+                changes: {
+                  [key: string]: {
+                    before: unknown;
+                    after: unknown;
+                  };
+                } | null;
               }[];
             };
           };
@@ -4666,6 +4745,8 @@ export interface paths {
               /** @enum {string} */
               mode: 'invite' | 'create';
               /** @enum {string} */
+              syncMode: 'add' | 'update' | 'sync';
+              /** @enum {string} */
               source: 'file' | 'paste';
               fileName: string | null;
               fileSize: number | null;
@@ -4677,6 +4758,13 @@ export interface paths {
                 conflict: number;
                 alreadyMembers: number;
                 alreadyInvited: number;
+                new?: number;
+                updated?: number;
+                unchanged?: number;
+                toArchive?: number;
+                membersInScope?: number;
+                archivePercent?: number;
+                overThreshold?: boolean;
               };
               unknownGroups: {
                 name: string;
@@ -4694,6 +4782,15 @@ export interface paths {
                 createMissingGroups?: boolean;
                 sendAt?: string | null;
                 sendWelcome?: boolean;
+                /** @enum {string} */
+                blankCells?: 'keep' | 'clear';
+                syncScope?: {
+                  groupIds: string[];
+                } | null;
+                archiveThresholdPercent?: number;
+                autoApprove?: boolean;
+                heldForApproval?: boolean;
+                approvedArchiveCount?: number | null;
               };
               progress: number;
               rowsDone: number;
@@ -4735,7 +4832,8 @@ export interface paths {
           limit?: number;
           cursor?: string;
           outcome?: 'valid' | 'invalid' | 'duplicate' | 'conflict';
-          result?: 'created' | 'invited' | 'added_to_groups' | 'already_there' | 'skipped';
+          result?: 'created' | 'invited' | 'added_to_groups' | 'updated' | 'already_there' | 'skipped';
+          change?: 'new' | 'updated' | 'unchanged';
         };
         header?: never;
         path: {
@@ -4774,8 +4872,64 @@ export interface paths {
                   lines?: number[];
                   suggestion?: string | null;
                 }[];
-                result: ('created' | 'invited' | 'added_to_groups' | 'already_there' | 'skipped') | null;
+                result: ('created' | 'invited' | 'added_to_groups' | 'updated' | 'already_there' | 'skipped') | null;
                 resultReason: string | null;
+                changes: {
+                  [key: string]: {
+                    before: unknown;
+                    after: unknown;
+                  };
+                } | null;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/imports/{importId}/to-archive': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Sync: the members this import would archive now, page by page */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path: {
+          orgId: string;
+          importId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                accountId: string;
+                email: string;
+                name: string;
+                role: string;
               }[];
               nextCursor: string | null;
             };
@@ -4898,6 +5052,7 @@ export interface paths {
               afterDays?: number;
               maxCount?: number;
             };
+            confirmArchiveCount?: number;
           };
         };
       };
@@ -4915,6 +5070,8 @@ export interface paths {
               /** @enum {string} */
               mode: 'invite' | 'create';
               /** @enum {string} */
+              syncMode: 'add' | 'update' | 'sync';
+              /** @enum {string} */
               source: 'file' | 'paste';
               fileName: string | null;
               fileSize: number | null;
@@ -4926,6 +5083,13 @@ export interface paths {
                 conflict: number;
                 alreadyMembers: number;
                 alreadyInvited: number;
+                new?: number;
+                updated?: number;
+                unchanged?: number;
+                toArchive?: number;
+                membersInScope?: number;
+                archivePercent?: number;
+                overThreshold?: boolean;
               };
               unknownGroups: {
                 name: string;
@@ -4943,6 +5107,15 @@ export interface paths {
                 createMissingGroups?: boolean;
                 sendAt?: string | null;
                 sendWelcome?: boolean;
+                /** @enum {string} */
+                blankCells?: 'keep' | 'clear';
+                syncScope?: {
+                  groupIds: string[];
+                } | null;
+                archiveThresholdPercent?: number;
+                autoApprove?: boolean;
+                heldForApproval?: boolean;
+                approvedArchiveCount?: number | null;
               };
               progress: number;
               rowsDone: number;
@@ -5004,6 +5177,8 @@ export interface paths {
               /** @enum {string} */
               mode: 'invite' | 'create';
               /** @enum {string} */
+              syncMode: 'add' | 'update' | 'sync';
+              /** @enum {string} */
               source: 'file' | 'paste';
               fileName: string | null;
               fileSize: number | null;
@@ -5015,6 +5190,13 @@ export interface paths {
                 conflict: number;
                 alreadyMembers: number;
                 alreadyInvited: number;
+                new?: number;
+                updated?: number;
+                unchanged?: number;
+                toArchive?: number;
+                membersInScope?: number;
+                archivePercent?: number;
+                overThreshold?: boolean;
               };
               unknownGroups: {
                 name: string;
@@ -5032,6 +5214,15 @@ export interface paths {
                 createMissingGroups?: boolean;
                 sendAt?: string | null;
                 sendWelcome?: boolean;
+                /** @enum {string} */
+                blankCells?: 'keep' | 'clear';
+                syncScope?: {
+                  groupIds: string[];
+                } | null;
+                archiveThresholdPercent?: number;
+                autoApprove?: boolean;
+                heldForApproval?: boolean;
+                approvedArchiveCount?: number | null;
               };
               progress: number;
               rowsDone: number;
@@ -5099,6 +5290,8 @@ export interface paths {
               /** @enum {string} */
               mode: 'invite' | 'create';
               /** @enum {string} */
+              syncMode: 'add' | 'update' | 'sync';
+              /** @enum {string} */
               source: 'file' | 'paste';
               fileName: string | null;
               fileSize: number | null;
@@ -5110,6 +5303,13 @@ export interface paths {
                 conflict: number;
                 alreadyMembers: number;
                 alreadyInvited: number;
+                new?: number;
+                updated?: number;
+                unchanged?: number;
+                toArchive?: number;
+                membersInScope?: number;
+                archivePercent?: number;
+                overThreshold?: boolean;
               };
               unknownGroups: {
                 name: string;
@@ -5127,6 +5327,15 @@ export interface paths {
                 createMissingGroups?: boolean;
                 sendAt?: string | null;
                 sendWelcome?: boolean;
+                /** @enum {string} */
+                blankCells?: 'keep' | 'clear';
+                syncScope?: {
+                  groupIds: string[];
+                } | null;
+                archiveThresholdPercent?: number;
+                autoApprove?: boolean;
+                heldForApproval?: boolean;
+                approvedArchiveCount?: number | null;
               };
               progress: number;
               rowsDone: number;
@@ -5163,8 +5372,14 @@ export interface paths {
                   lines?: number[];
                   suggestion?: string | null;
                 }[];
-                result: ('created' | 'invited' | 'added_to_groups' | 'already_there' | 'skipped') | null;
+                result: ('created' | 'invited' | 'added_to_groups' | 'updated' | 'already_there' | 'skipped') | null;
                 resultReason: string | null;
+                changes: {
+                  [key: string]: {
+                    before: unknown;
+                    after: unknown;
+                  };
+                } | null;
               }[];
             };
           };

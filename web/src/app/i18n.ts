@@ -24,6 +24,8 @@ import domainsEn from '../locales/domains.en.json';
 import domainsFr from '../locales/domains.fr.json';
 import profileFieldsEn from '../locales/profile-fields.en.json';
 import profileFieldsFr from '../locales/profile-fields.fr.json';
+import importSyncEn from '../locales/import-sync.en.json';
+import importSyncFr from '../locales/import-sync.fr.json';
 
 export const LANGUAGES = [
   { code: 'en', label: 'English' },
@@ -136,6 +138,9 @@ i18n.addResourceBundle('en', 'translation', { domains: domainsEn }, true, true);
 i18n.addResourceBundle('fr', 'translation', { domains: domainsFr }, true, true);
 i18n.addResourceBundle('en', 'translation', { audit: { actions: domainsEn.auditActions, targets: domainsEn.auditTargets } }, true, true);
 i18n.addResourceBundle('fr', 'translation', { audit: { actions: domainsFr.auditActions, targets: domainsFr.auditTargets } }, true, true);
+// issue 15: imports that update and sync (`importSync`), due dates relative to enrolment (`dueDates`).
+i18n.addResourceBundle('en', 'translation', importSyncEn, true, true);
+i18n.addResourceBundle('fr', 'translation', importSyncFr, true, true);
 
 syncDocument(i18n.language);
 i18n.on('languageChanged', syncDocument);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, oneOf, ROLE_VALUES, timeOrderedId, ts } from './columns.js';
 
 export const accounts = pgTable(
@@ -81,6 +81,9 @@ export const memberships = pgTable(
     source: text('source').notNull().default('direct'),
     createdAt: createdAt(),
     archivedAt: ts('archived_at'),
+    /** Set by imports (issue 15, migration 0022). */
+    locationId: uuid('location_id').references((): AnyPgColumn => locations.id, { onDelete: 'set null' }),
+    externalId: text('external_id'),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.accountId] }),

@@ -1,9 +1,11 @@
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  boolean,
   check,
   foreignKey,
   index,
+  integer,
   pgTable,
   primaryKey,
   smallint,
@@ -92,6 +94,10 @@ export const programSessions = pgTable(
     programId: uuid('program_id').notNull(),
     opensAt: ts('opens_at').notNull(),
     closesAt: ts('closes_at'),
+    /** Due N days after each enrolment, and reminders to the learner (issue 15, migration 0022). */
+    dueDaysAfterEnrolment: integer('due_days_after_enrolment'),
+    remindDaysBefore: integer('remind_days_before'),
+    remindWhenLate: boolean('remind_when_late').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -99,6 +105,8 @@ export const programSessions = pgTable(
     unique('program_sessions_org_id_id_key').on(t.orgId, t.id),
     foreignKey({ columns: [t.orgId, t.programId], foreignColumns: [programs.orgId, programs.id] }).onDelete('cascade'),
     check('program_sessions_dates_check', sql`${t.closesAt} IS NULL OR ${t.closesAt} > ${t.opensAt}`),
+    check('program_sessions_due_days_check', sql`${t.dueDaysAfterEnrolment} IS NULL OR ${t.dueDaysAfterEnrolment} BETWEEN 1 AND 3650`),
+    check('program_sessions_remind_days_check', sql`${t.remindDaysBefore} IS NULL OR ${t.remindDaysBefore} BETWEEN 1 AND 365`),
     index('program_sessions_program_idx').on(t.programId, t.opensAt),
   ],
 );
@@ -130,10 +138,13 @@ export const enrolments = pgTable(
     percent: smallint('percent').notNull().default(0),
     startedAt: ts('started_at'),
     completedAt: ts('completed_at'),
+    /** This enrolment's own due date when its session is due N days after enrolment (issue 15). */
+    dueAt: ts('due_at'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
+    index('enrolments_due_idx').on(t.dueAt).where(sql`${t.dueAt} IS NOT NULL AND ${t.completedAt} IS NULL`),
     unique('enrolments_session_id_account_id_key').on(t.sessionId, t.accountId),
     foreignKey({ columns: [t.orgId, t.sessionId], foreignColumns: [programSessions.orgId, programSessions.id] }).onDelete('cascade'),
     check('enrolments_percent_check', sql`${t.percent} BETWEEN 0 AND 100`),

@@ -12,6 +12,8 @@ export const imports = pgTable(
     createdBy: uuid('created_by').references(() => accounts.id, { onDelete: 'set null' }),
     approvedBy: uuid('approved_by').references(() => accounts.id, { onDelete: 'set null' }),
     mode: text('mode').notNull(),
+    /** add: new people only; update: also the members it names; sync: also archives whom it does not name (issue 15). */
+    syncMode: text('sync_mode').notNull().default('add'),
     status: text('status').notNull().default('preview'),
     source: text('source').notNull(),
     fileKey: text('file_key'),
@@ -32,6 +34,7 @@ export const imports = pgTable(
   (t) => [
     index('imports_org_idx').on(t.orgId, t.createdAt, t.id),
     oneOf('imports_mode_check', t.mode, ['invite', 'create']),
+    oneOf('imports_sync_mode_check', t.syncMode, ['add', 'update', 'sync']),
     oneOf('imports_status_check', t.status, ['preview', 'approved', 'running', 'done', 'rejected', 'failed']),
     oneOf('imports_source_check', t.source, ['file', 'paste']),
   ],
@@ -61,12 +64,14 @@ export const importRows = pgTable(
     result: text('result'),
     resultReason: text('result_reason'),
     accountId: uuid('account_id'),
+    /** The planned change of an existing member, field by field: {field: {before, after}} (issue 15). */
+    changes: jsonb('changes'),
   },
   (t) => [
     primaryKey({ columns: [t.importId, t.line] }),
     index('import_rows_email_idx').on(t.importId, t.emailKey),
     oneOf('import_rows_role_check', t.role, ROLE_VALUES),
     oneOf('import_rows_outcome_check', t.outcome, ['valid', 'invalid', 'duplicate', 'conflict']),
-    oneOf('import_rows_result_check', t.result, ['created', 'invited', 'added_to_groups', 'already_there', 'skipped']),
+    oneOf('import_rows_result_check', t.result, ['created', 'invited', 'added_to_groups', 'updated', 'already_there', 'skipped']),
   ],
 );

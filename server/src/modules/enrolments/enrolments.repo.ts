@@ -17,6 +17,8 @@ export type MyEnrolmentRow = {
   sessionId: string;
   opensAt: Ts;
   closesAt: Ts | null;
+  /** Issue 15: this enrolment's due date (its own, else the session's close date). */
+  dueAt: Ts | null;
   percent: number;
   startedAt: Ts | null;
   completedAt: Ts | null;
@@ -54,7 +56,7 @@ export async function listMyEnrolments(
         WHERE g.parent_id IS NOT NULL AND ch.depth < 1000
       )
       SELECT e.id, e.org_id AS "orgId", o.name AS "orgName", p.id AS "programId", p.title AS "programTitle", p.description AS "programDescription",
-        e.session_id AS "sessionId", s.opens_at AS "opensAt", s.closes_at AS "closesAt", e.percent, e.started_at AS "startedAt",
+        e.session_id AS "sessionId", s.opens_at AS "opensAt", s.closes_at AS "closesAt", coalesce(e.due_at, s.closes_at) AS "dueAt", e.percent, e.started_at AS "startedAt",
         e.completed_at AS "completedAt", c.id AS "certificateId", r.id AS "referentId", r.name AS "referentName", r.email AS "referentEmail",
         s.opens_at::text AS "sortKey"
       FROM enrolments e
@@ -283,7 +285,10 @@ export async function enrolInSession(
   const [row] = await queryRows<{ id: string; programId: string }>(
     tx,
     sql`WITH ins AS (
-        INSERT INTO enrolments (org_id, session_id, account_id, created_at) VALUES (${o.orgId}, ${o.sessionId}, ${o.accountId}, ${o.now.toISOString()}::timestamptz)
+        INSERT INTO enrolments (org_id, session_id, account_id, created_at, due_at)
+        SELECT ${o.orgId}, ps.id, ${o.accountId}, ${o.now.toISOString()}::timestamptz,
+               ${o.now.toISOString()}::timestamptz + ps.due_days_after_enrolment * interval '1 day'
+        FROM program_sessions ps WHERE ps.id = ${o.sessionId}
         ON CONFLICT DO NOTHING RETURNING id, session_id
       )
       SELECT ins.id, s.program_id AS "programId" FROM ins JOIN program_sessions s ON s.id = ins.session_id`,

@@ -37,6 +37,8 @@ export const enrolmentsRoutes =
       orgName: e.orgName,
       programDescription: e.programDescription,
       referent: e.referentId ? { id: e.referentId, name: e.referentName ?? '', email: e.referentEmail ?? '' } : null,
+      dueAt: toIso(e.dueAt),
+      late: !e.completedAt && e.dueAt !== null && new Date(e.dueAt).getTime() <= ctx.clock.now().getTime(),
     });
     const presentOrg = (e: OrgEnrolmentRow) => ({
       ...progressFields(e),

@@ -39,6 +39,8 @@ export const myEnrolmentOut = z.object({
   completedAt: z.string().nullable(),
   certificateId: z.string().nullable(),
   referent: person.nullable().describe('The program’s referent, or else the default referent of the learner’s group.'),
+  dueAt: z.string().nullable().describe('When this enrolment is due: its own date (N days after enrolment) or the session’s close date.'),
+  late: z.boolean().describe('Past its due date and not completed.'),
 });
 
 const homeGroup = z.object({

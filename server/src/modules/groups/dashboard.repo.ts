@@ -91,10 +91,10 @@ export async function countEnrolments(db: Db, o: Scope & { since: Date }): Promi
     sql`WITH RECURSIVE ${people(o)}, ${reaching(o)}
       SELECT x.session_id AS "sessionId", to_char(x.week, 'YYYY-MM-DD') AS week, count(*)::int AS enrolled,
              count(*) FILTER (WHERE x.completed_at IS NOT NULL)::int AS completed,
-             count(*) FILTER (WHERE x.completed_at IS NULL AND x.closes_at <= ${now})::int AS late,
-             count(*) FILTER (WHERE x.completed_at > x.closes_at)::int AS "completedLate"
+             count(*) FILTER (WHERE x.completed_at IS NULL AND x.due <= ${now})::int AS late,
+             count(*) FILTER (WHERE x.completed_at > x.due)::int AS "completedLate"
       FROM (
-        SELECT e.session_id, e.completed_at, s.closes_at,
+        SELECT e.session_id, e.completed_at, coalesce(e.due_at, s.closes_at) AS due,
                CASE WHEN e.completed_at >= ${tsParam(o.since)} AND e.completed_at <= ${now}
                     THEN date_trunc('week', e.completed_at AT TIME ZONE 'UTC') END AS week
         FROM enrolments e
@@ -158,7 +158,7 @@ export async function peopleBehind(
       FROM invitations i WHERE ${openInvitation(o)} ORDER BY i.email_key LIMIT ${o.limit}`,
     enrolled: () => enrolled(inSession),
     completed: () => enrolled(sql`${inSession} AND e.completed_at IS NOT NULL`),
-    late: () => enrolled(sql`${inSession} AND e.completed_at IS NULL AND s.closes_at <= ${tsParam(o.now)}`),
+    late: () => enrolled(sql`${inSession} AND e.completed_at IS NULL AND coalesce(e.due_at, s.closes_at) <= ${tsParam(o.now)}`),
     completed_in_week: () => {
       const start = o.weekStart ?? o.now;
       return enrolled(sql`e.completed_at >= ${tsParam(start)} AND e.completed_at < ${tsParam(new Date(start.getTime() + 7 * 86_400_000))}`);

@@ -35,9 +35,11 @@ async function insertEnrolments(db: Db, o: { orgId: string; now: Date; jobs: Job
         GROUP BY p.session_id, p.account_id
       ),
       ins AS (
-        INSERT INTO enrolments (org_id, session_id, account_id, percent, started_at, completed_at, updated_at)
-        SELECT ${o.orgId}, p.session_id, p.account_id, coalesce(b.percent, 0), b.started_at, b.completed_at, ${tsParam(o.now)}
+        INSERT INTO enrolments (org_id, session_id, account_id, percent, started_at, completed_at, updated_at, created_at, due_at)
+        SELECT ${o.orgId}, p.session_id, p.account_id, coalesce(b.percent, 0), b.started_at, b.completed_at, ${tsParam(o.now)}, ${tsParam(o.now)},
+               ${dueAt(o.now)}
         FROM pairs p
+        JOIN program_sessions ps ON ps.id = p.session_id
         LEFT JOIN best b ON b.session_id = p.session_id AND b.account_id = p.account_id
         ORDER BY p.account_id, p.session_id
         ON CONFLICT (session_id, account_id) DO NOTHING
@@ -62,6 +64,12 @@ async function insertAndTell(db: Db, o: { orgId: string; jobs: JobQueue }, state
   await recordBatchEvents(db, o.jobs, o.orgId, 'enrolment.created', rows);
   return rows.length;
 }
+
+/**
+ * Issue 15: an enrolment's own due date, when its session (`ps`) is due N days after enrolment; null
+ * otherwise (the session's close date, if any, is then the due date). Set by every insert here.
+ */
+export const dueAt = (now: Date) => sql`${tsParam(now)} + ps.due_days_after_enrolment * interval '1 day'`;
 
 /** The group and all its sub-groups, as CTE `sub(id)`. */
 export const subtree = (orgId: string, groupId: string) => sql`sub(id) AS (
@@ -201,9 +209,10 @@ export function enrolNewAccountsInGroupSessions(db: Db, o: { orgId: string; join
     o,
     (returning) => sql`WITH RECURSIVE ${openSessionsByGroup(o.orgId, o.now)},
       ins AS (
-        INSERT INTO enrolments (org_id, session_id, account_id, percent, updated_at)
-        SELECT DISTINCT ${o.orgId}::uuid, ob.session_id, j.account_id, 0, ${tsParam(o.now)}
+        INSERT INTO enrolments (org_id, session_id, account_id, percent, updated_at, created_at, due_at)
+        SELECT DISTINCT ${o.orgId}::uuid, ob.session_id, j.account_id, 0, ${tsParam(o.now)}, ${tsParam(o.now)}, ${dueAt(o.now)}
         FROM (${o.joined}) AS j(account_id, group_id) JOIN open_by_group ob ON ob.group_id = j.group_id
+        JOIN program_sessions ps ON ps.id = ob.session_id
         ORDER BY j.account_id, ob.session_id
         RETURNING id, session_id, account_id
       )

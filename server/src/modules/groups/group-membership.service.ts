@@ -9,7 +9,7 @@ import { cleanIds, queryCount, queryRows, tsParam, uuidArray } from '../../lib/s
 // then commit together.
 
 /** Set-based enrolment of people an import put in groups (joined members, new accounts). */
-export { enrolJoinedInGroupSessions, enrolNewAccountsInGroupSessions } from './enrolment-rules.js';
+export { enrolJoinedInGroupSessions, enrolNewAccountsInGroupSessions, pruneEnrolments } from './enrolment-rules.js';
 
 /**
  * Locks the groups and their ancestors against a concurrent attachment (which takes FOR NO KEY

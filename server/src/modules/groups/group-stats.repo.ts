@@ -18,6 +18,8 @@ export type SessionCountRow = {
   notStarted: number;
   inProgress: number;
   completed: number;
+  /** Issue 15: past their own due date (or the session's close date), not completed. */
+  late: number;
 };
 
 /**
@@ -73,7 +75,8 @@ export async function countBySession(db: Db, o: Subtree): Promise<SessionCountRo
              count(e.id)::int AS enrolled,
              count(e.id) FILTER (WHERE e.percent = 0 AND e.completed_at IS NULL)::int AS "notStarted",
              count(e.id) FILTER (WHERE e.percent > 0 AND e.completed_at IS NULL)::int AS "inProgress",
-             count(e.id) FILTER (WHERE e.completed_at IS NOT NULL)::int AS completed
+             count(e.id) FILTER (WHERE e.completed_at IS NOT NULL)::int AS completed,
+             count(e.id) FILTER (WHERE e.completed_at IS NULL AND coalesce(e.due_at, s.closes_at) <= ${tsParam(o.now)})::int AS late
       FROM reaching r
       JOIN program_sessions s ON s.id = r.session_id
       JOIN programs p ON p.id = s.program_id
@@ -89,11 +92,12 @@ export async function watchListRows(db: Db, o: Subtree & { limit: number }) {
     db,
     sql`WITH RECURSIVE ${peopleOf(o.orgId, o.ids)},
       ${reaching(o.orgId, o.groupId, o.ids)},
-      closed AS (SELECT r.session_id FROM reaching r JOIN program_sessions s ON s.id = r.session_id WHERE s.closes_at <= ${tsParam(o.now)})
+      due AS (SELECT r.session_id, s.closes_at FROM reaching r JOIN program_sessions s ON s.id = r.session_id)
       (SELECT 'never' AS kind, a.name FROM people p JOIN accounts a ON a.id = p.account_id WHERE a.last_login_at IS NULL ORDER BY a.name, a.id LIMIT ${o.limit})
       UNION ALL
       (SELECT 'late', a.name FROM accounts a
-        WHERE a.id IN (SELECT e.account_id FROM enrolments e JOIN closed c ON c.session_id = e.session_id WHERE e.completed_at IS NULL AND e.account_id IN (SELECT account_id FROM people))
+        WHERE a.id IN (SELECT e.account_id FROM enrolments e JOIN due d ON d.session_id = e.session_id
+          WHERE e.completed_at IS NULL AND coalesce(e.due_at, d.closes_at) <= ${tsParam(o.now)} AND e.account_id IN (SELECT account_id FROM people))
         ORDER BY a.name, a.id LIMIT ${o.limit})`,
   );
 }

@@ -26,7 +26,7 @@ export async function groupStats(db: Db, o: { orgId: string; groupId: string; no
       notStarted: sum((r) => r.notStarted),
       inProgress: sum((r) => r.inProgress),
       completed: sum((r) => r.completed),
-      late: sum((r) => (r.status === 'closed' ? r.enrolled - r.completed : 0)),
+      late: sum((r) => r.late),
     },
     sessions: list,
   };

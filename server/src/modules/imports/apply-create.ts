@@ -25,7 +25,7 @@ export async function createAccounts(
   const expiresAt = new Date(now.getTime() + TOKEN_TTL.set_password).toISOString();
   const inviter = mail.actor?.name ?? mail.orgName;
   const src = (withToken: boolean) => sql`src AS MATERIALIZED (
-      SELECT r.account_id AS id, r.email, r.email_key, coalesce(r.role, 'learner') AS role, r.group_ids,
+      SELECT r.account_id AS id, r.email, r.email_key, coalesce(r.role, 'learner') AS role, r.group_ids, r.location_id, nullif(btrim(r.external_id), '') AS external_id,
              coalesce(nullif(btrim(r.first_name || ' ' || r.last_name), ''), split_part(r.email, '@', 1)) AS name
              ${withToken ? sql`, ${newTokenSql()} AS token` : sql``}
       FROM import_rows r WHERE r.import_id = ${importId} AND r.line >= ${lines.from} AND r.line < ${lines.to} AND r.result = 'created' ORDER BY r.account_id
@@ -38,8 +38,8 @@ export async function createAccounts(
       SELECT id, email, email_key, name, ${mail.actor?.locale ?? 'en'}::text, ${tsParam(now)}, ${tsParam(now)} FROM src
     ),
     new_members AS (
-      INSERT INTO memberships (org_id, account_id, role, status, managed, source, created_at)
-      SELECT ${orgId}::uuid, id, role, 'active', true, 'import', ${tsParam(now)} FROM src
+      INSERT INTO memberships (org_id, account_id, role, status, managed, source, created_at, location_id, external_id)
+      SELECT ${orgId}::uuid, id, role, 'active', true, 'import', ${tsParam(now)}, location_id, external_id FROM src
     )
     SELECT count(*)::int AS n FROM src`,
   );

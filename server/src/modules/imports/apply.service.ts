@@ -13,11 +13,22 @@ import { allowedRoles, type ImportMode } from './preview.service.js';
 import { recordEvent } from '../webhooks/events.service.js';
 import { recordImportPersonEvents } from './apply-events.js';
 import { one } from '../../lib/rows.js';
+import { pruneEnrolments } from '../groups/group-membership.service.js';
+import { hasSubscribers, recordBatchEvents } from '../webhooks/events.service.js';
+import { applyUpdates, archiveMissing, archivePlan, computeChanges } from './sync.js';
+import { syncSettingsOf, thresholdOf } from './sync-plan.js';
 
 /** Lines applied per statement: progress moves after each slice. */
 const SLICE_LINES = 10_000;
 
-type Options = { createMissingGroups?: boolean; sendAt?: string | null; sendWelcome?: boolean; reminders?: ReminderOverride };
+type Options = {
+  createMissingGroups?: boolean;
+  sendAt?: string | null;
+  sendWelcome?: boolean;
+  reminders?: ReminderOverride;
+  /** A sync approved over its threshold: the number of members the approver typed. */
+  approvedArchiveCount?: number | null;
+};
 
 /**
  * Applies an approved import: every valid row or none (one transaction); a rerun after a crash starts
@@ -64,6 +75,25 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
       await tx.execute(sql`SET LOCAL work_mem = '64MB'`);
     }
     const c: ApplyCtx = { tx, importId, orgId: imp.orgId, now };
+    // Update and sync (issue 15): the checks and each member's change against the organization as it is now.
+    const sync = syncSettingsOf(imp, { id: actor?.id ?? null, role: actorRole?.role ?? 'none' });
+    if (sync.syncMode === 'sync') {
+      const plan = await archivePlan(tx, sync, { importId, orgId: imp.orgId, thresholdPercent: thresholdOf(imp) });
+      const allowed = opts.approvedArchiveCount ?? Math.floor((thresholdOf(imp) * plan.members) / 100);
+      if (plan.toArchive > allowed) {
+        // More people would go than the approver saw: nothing is applied; the import says why.
+        await tx
+          .update(imports)
+          .set({
+            status: 'failed',
+            error: `This sync would now archive ${plan.toArchive} members, more than the ${allowed} approved. Upload the file again to see the new preview.`,
+            finishedAt: sql`now()`,
+          })
+          .where(eq(imports.id, importId));
+        return;
+      }
+    }
+    if (sync.syncMode !== 'add') await computeChanges(tx, sync, { importId, orgId: imp.orgId });
     const madeValid = opts.createMissingGroups ? await createMissingGroups(c) : 0;
     await decideRows(c, { mode, allowedRoles: allowedRoles(actorRole?.role ?? 'none', mode) });
     await progress(10, 0);
@@ -98,10 +128,21 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
       );
       await progress(10 + Math.floor((85 * (Math.min(lines.to, span.last + 1) - span.first)) / (span.last + 1 - span.first)), done.n);
     }
+    let archived: string[] = [];
+    if (sync.syncMode !== 'add') {
+      await applyUpdates(tx, sync, { importId, orgId: imp.orgId, now });
+      // People who left groups keep their started training; the rest no group justifies goes.
+      await pruneEnrolments(tx, {
+        orgId: imp.orgId,
+        accountIds: sql`SELECT a.id FROM import_rows r JOIN accounts a ON a.email_key = r.email_key WHERE r.import_id = ${importId} AND r.changes ? 'groups'`,
+      });
+    }
+    if (sync.syncMode === 'sync') archived = await archiveMissing(tx, sync, { importId, orgId: imp.orgId, now });
     const result = one(
       await queryRows<Record<string, number>>(
         tx,
-        sql`SELECT count(*) FILTER (WHERE result = 'created')::int AS created, count(*) FILTER (WHERE result = 'invited')::int AS invited,
+        sql`SELECT count(*) FILTER (WHERE result = 'created')::int AS created, count(*) FILTER (WHERE result = 'updated')::int AS updated,
+            ${archived.length}::int AS archived, count(*) FILTER (WHERE result = 'invited')::int AS invited,
             count(*) FILTER (WHERE result = 'added_to_groups')::int AS "addedToGroups", count(*) FILTER (WHERE result = 'already_there')::int AS "alreadyThere",
             count(*) FILTER (WHERE result = 'skipped')::int AS skipped, count(*)::int AS rows
           FROM import_rows WHERE import_id = ${importId}`,
@@ -146,6 +187,15 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
     });
     // issue 12: webhooks — the per-person events in batches, then the one import.completed
     await recordImportPersonEvents(tx, ctx.jobs, { orgId: imp.orgId, importId });
+    if (archived.length && (await hasSubscribers(tx, imp.orgId, 'member.archived')))
+      await recordBatchEvents(
+        tx,
+        ctx.jobs,
+        imp.orgId,
+        'member.archived',
+        archived.map((accountId) => ({ accountId })),
+        { importId },
+      );
     await recordEvent(tx, ctx.jobs, imp.orgId, 'import.completed', { importId, mode, ...result });
   });
 }

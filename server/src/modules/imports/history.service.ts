@@ -1,6 +1,9 @@
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../http/errors.js';
+import { decodeCursor, toPage } from '../../lib/pagination.js';
 import * as repo from './imports.repo.js';
+import { listArchiveCandidates } from './sync.js';
+import { syncSettingsOf } from './sync-plan.js';
 
 type Ctx = Pick<AppContext, 'db' | 'storage'>;
 
@@ -18,7 +21,15 @@ export async function listImports(ctx: Ctx, o: { orgId: string; limit: number; c
 /** One page of an import's rows; unknown group names carry the suggestion made at preview. */
 export async function listImportRows(
   ctx: Ctx,
-  o: { orgId: string; importId: string; limit: number; cursor?: string; outcome?: string; result?: string },
+  o: {
+    orgId: string;
+    importId: string;
+    limit: number;
+    cursor?: string;
+    outcome?: string;
+    result?: string;
+    change?: 'new' | 'updated' | 'unchanged';
+  },
 ) {
   const { orgId, ...q } = o;
   const imp = await getImport(ctx, orgId, o.importId);
@@ -37,4 +48,18 @@ export async function importFile(ctx: Ctx, orgId: string, importId: string) {
   const imp = await repo.findImport(ctx.db, orgId, importId);
   if (!imp.fileKey) throw new AppError(404, 'not_found', 'This import was pasted, not uploaded: there is no file.');
   return { fileName: imp.fileName ?? 'import', bytes: await ctx.storage.get(imp.fileKey) };
+}
+
+/** One page of the members a sync would archive now (by account), as the person looking would run it. */
+export async function listToArchive(
+  ctx: Ctx,
+  o: { orgId: string; importId: string; actor: { id: string; role: string }; limit: number; cursor?: string },
+) {
+  const imp = await repo.findImport(ctx.db, o.orgId, o.importId);
+  if (imp.syncMode !== 'sync' || imp.status !== 'preview') return { items: [], nextCursor: null };
+  const c = decodeCursor(o.cursor, 1) as [string] | null;
+  if (c && !/^[0-9a-f-]{36}$/i.test(String(c[0]))) throw new AppError(400, 'invalid_cursor', 'The cursor is not valid.');
+  const settings = syncSettingsOf({ ...imp, orgId: o.orgId }, o.actor);
+  const rows = await listArchiveCandidates(ctx.db, settings, { importId: imp.id, orgId: o.orgId, after: c?.[0], limit: o.limit + 1 });
+  return toPage(rows, o.limit, (r) => [r.accountId]);
 }

@@ -15,6 +15,7 @@ type ImportRow = {
   id: string;
   status: string;
   mode: string;
+  syncMode: string;
   source: string;
   fileName: string | null;
   fileSize: number | null;
@@ -34,7 +35,7 @@ type ImportRow = {
   finishedAt: string | null;
 };
 
-const SELECT = sql`SELECT i.id, i.status, i.mode, i.source, i.file_name AS "fileName", i.file_size AS "fileSize", i.file_key AS "fileKey", i.counts, i.columns, i.options,
+const SELECT = sql`SELECT i.id, i.status, i.mode, i.sync_mode AS "syncMode", i.source, i.file_name AS "fileName", i.file_size AS "fileSize", i.file_key AS "fileKey", i.counts, i.columns, i.options,
   i.progress, i.rows_done AS "rowsDone", i.result, i.error, i.created_by AS "createdById", a.name AS "createdByName", a.email AS "createdByEmail",
   i.created_at AS "createdAt", i.approved_at AS "approvedAt", i.finished_at AS "finishedAt"
   FROM imports i LEFT JOIN accounts a ON a.id = i.created_by`;
@@ -46,6 +47,7 @@ export function presentImport(r: ImportRow) {
     id: r.id,
     status: r.status as ImportOut['status'],
     mode: r.mode as 'invite' | 'create',
+    syncMode: r.syncMode as ImportOut['syncMode'],
     source: r.source as 'file' | 'paste',
     fileName: r.fileName,
     fileSize: r.fileSize,
@@ -93,12 +95,19 @@ type RowRow = {
   messages: RowMessage[];
   result: (typeof RESULTS)[number] | null;
   resultReason: string | null;
+  changes: Record<string, { before: unknown; after: unknown }> | null;
+};
+
+const CHANGE_FILTERS = {
+  new: sql`AND outcome = 'valid' AND NOT already_member`,
+  updated: sql`AND changes IS NOT NULL`,
+  unchanged: sql`AND outcome = 'valid' AND already_member AND changes IS NULL`,
 };
 
 /** One page of an import's rows (by line), optionally only one outcome or one result. */
 export async function listRows(
   db: Db,
-  o: { importId: string; limit: number; cursor?: string; outcome?: string; result?: string },
+  o: { importId: string; limit: number; cursor?: string; outcome?: string; result?: string; change?: 'new' | 'updated' | 'unchanged' },
   suggestions: Map<string, string | null> = new Map(),
 ) {
   const c = decodeCursor(o.cursor, 1) as [number] | null;
@@ -106,9 +115,10 @@ export async function listRows(
   const rows = await queryRows<RowRow>(
     db,
     sql`SELECT line, email, first_name AS "firstName", last_name AS "lastName", group_names AS groups, role, location_text AS location, external_id AS "externalId",
-          outcome, already_member AS "alreadyMember", messages, result, result_reason AS "resultReason"
+          outcome, already_member AS "alreadyMember", messages, result, result_reason AS "resultReason", changes
         FROM import_rows WHERE import_id = ${o.importId}
           ${o.outcome ? sql`AND outcome = ${o.outcome}` : sql``} ${o.result ? sql`AND result = ${o.result}` : sql``} ${c ? sql`AND line > ${c[0]}` : sql``}
+          ${o.change ? CHANGE_FILTERS[o.change] : sql``}
         ORDER BY line LIMIT ${o.limit + 1}`,
   );
   const page = toPage(rows, o.limit, (r) => [r.line]);
@@ -128,7 +138,7 @@ export async function rowsAfter(db: Db, importId: string, afterLine: number, lim
   return queryRows<RowRow>(
     db,
     sql`SELECT line, email, first_name AS "firstName", last_name AS "lastName", group_names AS groups, role, location_text AS location, external_id AS "externalId",
-          outcome, already_member AS "alreadyMember", messages, result, result_reason AS "resultReason"
+          outcome, already_member AS "alreadyMember", messages, result, result_reason AS "resultReason", changes
         FROM import_rows WHERE import_id = ${importId} AND line > ${afterLine} ORDER BY line LIMIT ${limit}`,
   );
 }

@@ -6,11 +6,12 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { actorOf, orgOf } from '../../http/auth.js';
 import { AppError } from '../../http/errors.js';
-import { page } from '../../lib/pagination.js';
+import { listQuery, page } from '../../lib/pagination.js';
 import * as history from './history.service.js';
 import * as s from './imports.schemas.js';
 import { approveImport, recheckImport, rejectImport, resultsCsv } from './imports.service.js';
-import { createImport, IMPORT_LIMITS, type ImportInput } from './preview.service.js';
+import { createImport, IMPORT_LIMITS, type ImportInput, type ImportSync } from './preview.service.js';
+import { autoApproveImport } from './auto-approve.service.js';
 import { templateCsv, templateXlsx } from './template.js';
 
 const tooLarge = () =>
@@ -21,7 +22,7 @@ const tooLarge = () =>
 export const importsRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
-    await app.register(multipart, { limits: { fileSize: IMPORT_LIMITS.maxBytes, files: 1, fields: 10 } });
+    await app.register(multipart, { limits: { fileSize: IMPORT_LIMITS.maxBytes, files: 1, fields: 16 } });
     const tags = ['imports'];
     const actor = (req: Parameters<typeof actorOf>[0]) => ({ ...actorOf(req), ip: req.ip, role: orgOf(req).role });
     const base = '/api/v1/orgs/:orgId/imports';
@@ -67,6 +68,23 @@ export const importsRoutes =
         let input: ImportInput;
         let mode = req.query.mode ?? 'invite';
         let createMissingGroups = req.query.createMissingGroups === 'true';
+        const q = req.query;
+        const sync: Partial<ImportSync> = {
+          ...(q.syncMode ? { syncMode: q.syncMode } : {}),
+          ...(q.blankCells ? { blankCells: q.blankCells } : {}),
+          ...(q.syncScope
+            ? {
+                syncScope: {
+                  groupIds: q.syncScope
+                    .split(',')
+                    .map((x) => x.trim())
+                    .filter(Boolean),
+                },
+              }
+            : {}),
+          ...(q.archiveThresholdPercent !== undefined ? { archiveThresholdPercent: q.archiveThresholdPercent } : {}),
+        };
+        let autoApprove = q.autoApprove === 'true';
         if (req.isMultipart()) {
           let file: { bytes: Buffer; name: string } | null = null;
           try {
@@ -74,6 +92,8 @@ export const importsRoutes =
               if (part.type === 'file') file = { bytes: await part.toBuffer(), name: storableText(part.filename) || 'upload.csv' };
               else if (part.fieldname === 'mode' && (part.value === 'invite' || part.value === 'create')) mode = part.value;
               else if (part.fieldname === 'createMissingGroups') createMissingGroups = part.value === 'true';
+              else if (part.fieldname === 'autoApprove') autoApprove = part.value === 'true';
+              else Object.assign(sync, s.syncField(part.fieldname, String(part.value)));
             }
           } catch (err) {
             if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
@@ -90,9 +110,15 @@ export const importsRoutes =
           input = { kind: 'paste', text: body.data.text };
           mode = body.data.mode;
           createMissingGroups = body.data.createMissingGroups;
+          const { syncMode, blankCells, syncScope, archiveThresholdPercent } = body.data;
+          Object.assign(sync, JSON.parse(JSON.stringify({ syncMode, blankCells, syncScope, archiveThresholdPercent })));
+          autoApprove = body.data.autoApprove ?? autoApprove;
         }
-        const id = await createImport(ctx, { actor: actor(req), orgId: orgOf(req).orgId, mode, input, createMissingGroups });
-        return reply.code(201).send(await history.getPreview(ctx, orgOf(req).orgId, id));
+        const who = actor(req);
+        const orgId = orgOf(req).orgId;
+        const id = await createImport(ctx, { actor: who, orgId, mode, input, createMissingGroups, sync: { syncMode: 'add', ...sync } });
+        if (autoApprove) await autoApproveImport(ctx, { actor: who, orgId, importId: id });
+        return reply.code(201).send(await history.getPreview(ctx, orgId, id));
       },
     );
 
@@ -132,6 +158,23 @@ export const importsRoutes =
       },
       async (req) => {
         return history.listImportRows(ctx, { orgId: orgOf(req).orgId, importId: req.params.importId, ...req.query });
+      },
+    );
+
+    app.get(
+      `${base}/:importId/to-archive`,
+      {
+        config: { auth: 'imports.read' },
+        schema: {
+          tags,
+          summary: 'Sync: the members this import would archive now, page by page',
+          params: s.importParams,
+          querystring: z.object(listQuery),
+          response: { 200: page(s.archiveOut) },
+        },
+      },
+      async (req) => {
+        return history.listToArchive(ctx, { orgId: orgOf(req).orgId, importId: req.params.importId, actor: actor(req), ...req.query });
       },
     );
 

@@ -13,6 +13,8 @@ import { runImport } from './apply.service.js';
 import { rowsAfter } from './imports.repo.js';
 import { allowedRoles, type ImportMode } from './preview.service.js';
 import { validateImport } from './validate.js';
+import { archivePlan } from './sync.js';
+import { planChanges, requireArchiveConfirmation, syncSettingsOf, thresholdOf } from './sync-plan.js';
 
 const RUN = 'imports.run';
 const SWEEP = 'imports.sweep';
@@ -28,6 +30,8 @@ export async function approveImport(
     createMissingGroups?: boolean;
     sendWelcome?: boolean;
     reminders?: ReminderOverride;
+    /** A sync over its threshold: the number of members it archives, typed by the person approving. */
+    confirmArchiveCount?: number;
   },
 ) {
   return ctx.db.transaction(async (tx) => {
@@ -39,12 +43,20 @@ export async function approveImport(
     if (!imp) throw notFound('Import');
     if (imp.status !== 'preview')
       throw conflict('import_not_in_preview', `This import is ${imp.status}; only an import in preview can be approved.`);
+    // A sync is checked again now: the people it would archive today, against its threshold.
+    const plan = await archivePlan(tx, syncSettingsOf(imp, o.actor), {
+      importId: imp.id,
+      orgId: o.orgId,
+      thresholdPercent: thresholdOf(imp),
+    });
+    requireArchiveConfirmation(plan, thresholdOf(imp), o.confirmArchiveCount);
     const options = {
       ...(imp.options as object),
       ...(o.createMissingGroups !== undefined ? { createMissingGroups: o.createMissingGroups } : {}),
       sendAt: o.sendAt ?? null,
       sendWelcome: o.sendWelcome ?? true,
       ...(o.reminders ? { reminders: o.reminders } : {}),
+      ...(imp.syncMode === 'sync' ? { approvedArchiveCount: plan.overThreshold ? plan.toArchive : null } : {}),
     };
     await tx
       .update(imports)
@@ -81,10 +93,11 @@ export async function recheckImport(ctx: AppContext, o: { actor: Actor; orgId: s
       allowedRoles: allowedRoles(o.actor.role, imp.mode as ImportMode),
       analyze: ctx.database.kind === 'pg',
     });
+    const changes = imp.syncMode === 'add' ? {} : await planChanges(tx, imp, syncSettingsOf(imp, o.actor));
     await tx
       .update(imports)
       .set({
-        counts: { ...summary.counts, unknownGroups: summary.unknownGroups },
+        counts: { ...summary.counts, ...changes, unknownGroups: summary.unknownGroups },
         options: { ...(imp.options as object), createMissingGroups: o.createMissingGroups },
       })
       .where(eq(imports.id, imp.id));

@@ -14,6 +14,11 @@ import { readTable, type TableRow } from './parse/table-reader.js';
 import { insertRows, type ParsedRow, type RowMessage } from './rows.repo.js';
 import { validateImport } from './validate.js';
 import { one } from '../../lib/rows.js';
+import type { SyncMode } from './sync.js';
+import { checkScopeGroups, planChanges, type SyncOptions, syncSettingsOf } from './sync-plan.js';
+
+/** An import's mode of update (issue 15): add only, add and update, or sync; with its choices. */
+export type ImportSync = { syncMode: SyncMode } & SyncOptions;
 
 // 1,000,000 rows of address, names, groups and role take about 80 MB.
 export const IMPORT_LIMITS = { maxBytes: 128 * 1024 * 1024, maxRows: 1_000_000 };
@@ -79,7 +84,7 @@ function toRow(r: TableRow, columns: Partial<Record<Field, number>>, groups: Gro
 /** Reads an uploaded or pasted table into a stored preview; nothing is applied until approved. */
 export async function createImport(
   ctx: AppContext,
-  o: { actor: Actor; orgId: string; mode: ImportMode; input: ImportInput; createMissingGroups: boolean },
+  o: { actor: Actor; orgId: string; mode: ImportMode; input: ImportInput; createMissingGroups: boolean; sync?: ImportSync },
 ) {
   const { rows } = readTable(o.input);
   // The file is stored once the table has been read and checked, and removed again when the
@@ -97,7 +102,7 @@ export async function createImport(
 async function storePreview(
   ctx: AppContext,
   tx: Db,
-  o: { actor: Actor; orgId: string; mode: ImportMode; input: ImportInput; createMissingGroups: boolean },
+  o: { actor: Actor; orgId: string; mode: ImportMode; input: ImportInput; createMissingGroups: boolean; sync?: ImportSync },
   rows: AsyncGenerator<TableRow>,
   stored: { key: string | null },
 ) {
@@ -111,11 +116,13 @@ async function storePreview(
         source: o.input.kind === 'file' ? 'file' : 'paste',
         fileName: o.input.kind === 'file' ? o.input.fileName.slice(0, 255) : null,
         fileSize: o.input.kind === 'file' ? o.input.bytes.length : Buffer.byteLength(o.input.text),
-        options: { createMissingGroups: o.createMissingGroups },
+        syncMode: o.sync?.syncMode ?? 'add',
+        options: { createMissingGroups: o.createMissingGroups, ...syncOptions(o.sync) },
       })
       .returning(),
     'import',
   );
+  await checkScopeGroups(tx, o.orgId, o.sync?.syncScope?.groupIds ?? []);
   // Group names are matched while reading (one lookup table per import), the other checks in SQL afterwards.
   const orgGroups = await queryRows<{ id: string; key: string }>(
     tx,
@@ -134,13 +141,17 @@ async function storePreview(
   });
   if (summary.counts.rows === 0) throw new AppError(422, 'no_rows', 'The table has a header line but no rows.');
   const columnsInfo = { matched: Object.fromEntries(Object.entries(columns)), ignored, duplicates };
+  const changes =
+    imp.syncMode === 'add'
+      ? {}
+      : await planChanges(tx, { ...imp, columns: columnsInfo }, syncSettingsOf({ ...imp, columns: columnsInfo }, o.actor));
   if (o.input.kind === 'file') {
     const extension = o.input.fileName.match(/\.(csv|tsv|txt|xlsx)$/i)?.[1]?.toLowerCase() ?? 'bin';
     stored.key = await ctx.storage.put('imports', o.input.bytes, extension);
   }
   await tx
     .update(imports)
-    .set({ counts: { ...summary.counts, unknownGroups: summary.unknownGroups }, columns: columnsInfo, fileKey: stored.key })
+    .set({ counts: { ...summary.counts, ...changes, unknownGroups: summary.unknownGroups }, columns: columnsInfo, fileKey: stored.key })
     .where(eq(imports.id, imp.id));
   await recordAudit(tx, {
     orgId: o.orgId,
@@ -149,9 +160,20 @@ async function storePreview(
     targetType: 'import',
     targetId: imp.id,
     ip: o.actor.ip,
-    data: { mode: o.mode, rows: summary.counts.rows, fileName: imp.fileName },
+    data: { mode: o.mode, syncMode: imp.syncMode, rows: summary.counts.rows, fileName: imp.fileName },
   });
   return imp.id;
+}
+
+/** The sync choices kept in the import's options (none for add only). */
+function syncOptions(sync: ImportSync | undefined): SyncOptions {
+  if (!sync || sync.syncMode === 'add') return {};
+  return {
+    blankCells: sync.blankCells ?? 'keep',
+    ...(sync.syncMode === 'sync'
+      ? { syncScope: sync.syncScope?.groupIds.length ? sync.syncScope : null, archiveThresholdPercent: sync.archiveThresholdPercent ?? 10 }
+      : {}),
+  };
 }
 
 /** Streams table lines into import_rows in batches; the header is the first non-empty line. */

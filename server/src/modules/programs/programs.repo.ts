@@ -21,6 +21,9 @@ export type SessionRow = {
   programId: string;
   opensAt: string | Date;
   closesAt: string | Date | null;
+  dueDaysAfterEnrolment: number | null;
+  remindDaysBefore: number | null;
+  remindWhenLate: boolean;
   groupCount: number;
   enrolmentCount: number;
   createdAt: string | Date;
@@ -37,6 +40,7 @@ const selectPrograms = (where: SQL, tail: SQL = sql``) => sql`
 
 const selectSessions = (where: SQL, tail: SQL = sql``) => sql`
   SELECT s.id, s.program_id AS "programId", s.opens_at AS "opensAt", s.closes_at AS "closesAt",
+    s.due_days_after_enrolment AS "dueDaysAfterEnrolment", s.remind_days_before AS "remindDaysBefore", s.remind_when_late AS "remindWhenLate",
     (SELECT count(*)::int FROM assignments a WHERE a.session_id = s.id) AS "groupCount",
     (SELECT count(*)::int FROM enrolments e WHERE e.session_id = s.id) AS "enrolmentCount",
     s.created_at AS "createdAt", s.updated_at AS "updatedAt", s.opens_at::text AS "sortKey"

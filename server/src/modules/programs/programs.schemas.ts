@@ -29,7 +29,16 @@ export const createProgramBody = z.strictObject({
 export const updateProgramBody = createProgramBody.partial();
 export const listProgramsQuery = z.object({ ...listQuery, q: z.string().trim().max(200).optional() });
 
-export const createSessionBody = z.strictObject({ opensAt: instant, closesAt: instant.nullable().optional() });
+export const createSessionBody = z.strictObject({
+  opensAt: instant,
+  closesAt: instant.nullable().optional(),
+  /** Issue 15: each enrolment is due this many days after it was made (null: the close date is the due date). */
+  dueDaysAfterEnrolment: z.number().int().min(1).max(3650).nullable().optional(),
+  /** Email the learner this many days before their due date (null: no such reminder). */
+  remindDaysBefore: z.number().int().min(1).max(365).nullable().optional(),
+  /** Email the learner once when they are late. */
+  remindWhenLate: z.boolean().optional(),
+});
 export const updateSessionBody = createSessionBody.partial();
 export const listSessionsQuery = z.object({ ...listQuery, status: sessionStatus.optional() });
 
@@ -48,6 +57,9 @@ export const sessionOut = z.object({
   programId: z.string(),
   opensAt: z.string(),
   closesAt: z.string().nullable(),
+  dueDaysAfterEnrolment: z.number().int().nullable(),
+  remindDaysBefore: z.number().int().nullable(),
+  remindWhenLate: z.boolean(),
   status: sessionStatus,
   groupCount: z.number().int().describe('Groups the session is attached to.'),
   enrolmentCount: z.number().int(),

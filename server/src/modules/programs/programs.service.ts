@@ -3,6 +3,7 @@ import { conflict, invalidField, notFound } from '../../http/errors.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { type Actor, requireStaff } from '../groups/groups.service.js';
 import * as repo from './programs.repo.js';
+import { type DueSettings, saveDueSettings } from './session-due.repo.js';
 import type { SessionStatus } from './programs.schemas.js';
 
 export type { ProgramRow, SessionRow } from './programs.repo.js';
@@ -108,10 +109,17 @@ export async function getSession(ctx: Pick<AppContext, 'db'>, o: { orgId: string
   return session;
 }
 
+/** The due-date settings among a request's fields (issue 15). */
+const dueOf = (o: DueSettings): DueSettings => ({
+  dueDaysAfterEnrolment: o.dueDaysAfterEnrolment,
+  remindDaysBefore: o.remindDaysBefore,
+  remindWhenLate: o.remindWhenLate,
+});
+
 /** Adds a session to a program; it may stay open forever (no closesAt). */
 export async function createSession(
   ctx: Ctx,
-  o: { actor: Actor; orgId: string; programId: string; opensAt: string; closesAt?: string | null },
+  o: { actor: Actor; orgId: string; programId: string; opensAt: string; closesAt?: string | null } & DueSettings,
 ) {
   if (o.closesAt && Date.parse(o.closesAt) <= Date.parse(o.opensAt)) throw closesBeforeOpening();
   return ctx.db.transaction(async (tx) => {
@@ -123,6 +131,7 @@ export async function createSession(
       closesAt: o.closesAt ?? null,
       now: ctx.clock.now(),
     });
+    await saveDueSettings(tx, { orgId: o.orgId, sessionId: id, ...dueOf(o) });
     await recordAudit(tx, {
       orgId: o.orgId,
       actor: o.actor,
@@ -139,7 +148,7 @@ export async function createSession(
 /** Changes a session's dates; the result must still close after it opens. */
 export async function updateSession(
   ctx: Ctx,
-  o: { actor: Actor; orgId: string; programId: string; sessionId: string; opensAt?: string; closesAt?: string | null },
+  o: { actor: Actor; orgId: string; programId: string; sessionId: string; opensAt?: string; closesAt?: string | null } & DueSettings,
 ) {
   await ctx.db.transaction(async (tx) => {
     const session = await repo.findSession(tx, { ...o, lock: true });
@@ -148,6 +157,7 @@ export async function updateSession(
     const closesAt = o.closesAt === undefined ? (session.closesAt ? new Date(session.closesAt).toISOString() : null) : o.closesAt;
     if (closesAt && Date.parse(closesAt) <= Date.parse(opensAt)) throw closesBeforeOpening();
     await repo.updateSessionRow(tx, { orgId: o.orgId, sessionId: o.sessionId, opensAt, closesAt, now: ctx.clock.now() });
+    await saveDueSettings(tx, { orgId: o.orgId, sessionId: o.sessionId, ...dueOf(o) });
     await recordAudit(tx, {
       orgId: o.orgId,
       actor: o.actor,

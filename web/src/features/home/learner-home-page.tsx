@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Card, Group, Modal, NumberInput, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Group, Modal, NumberInput, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -175,6 +175,18 @@ function EnrolmentCard({ enrolment: e, orgId, active }: { enrolment: Enrolment; 
         <Text size="sm" c="dimmed">
           {sessionLabel(e)}
         </Text>
+        {!completed && e.dueAt && (
+          <Group gap="xs">
+            <Text size="sm" fw={e.late ? 600 : undefined}>
+              {t('dueDates.due', { date: date(e.dueAt) })}
+            </Text>
+            {e.late && (
+              <Badge color="red" variant="light">
+                {t('dueDates.late')}
+              </Badge>
+            )}
+          </Group>
+        )}
         <Stack gap={4}>
           <Group justify="space-between">
             <Text size="sm" fw={500}>

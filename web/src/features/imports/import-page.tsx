@@ -11,6 +11,7 @@ import { usePermissions } from '../orgs/orgs.api';
 import { type Import, type ImportStatus, importUrls, isWorking, useImport } from './imports.api';
 import { ImportDone, ImportProgress, ImportStopped } from './import-progress';
 import { ApproveCard, ImportColumns, ImportCounts, UnknownGroups } from './import-review';
+import { SyncPreview } from './import-sync';
 import { ImportRows } from './import-rows';
 import { ImportStatusBadge } from './import-ui';
 import { useImportFormat } from './import-words';
@@ -77,6 +78,7 @@ function ImportBody({ orgId, imp, canManage }: { orgId: string; imp: Import; can
     return (
       <Stack gap="lg">
         <ImportCounts imp={imp} />
+        <SyncPreview orgId={orgId} imp={imp} />
         <ImportColumns imp={imp} />
         <UnknownGroups imp={imp} createGroups={createGroups} onChange={setCreateGroups} disabled={!canManage} />
         <ApproveCard orgId={orgId} imp={imp} createGroups={createGroups} canManage={canManage} />

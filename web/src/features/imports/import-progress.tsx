@@ -69,6 +69,12 @@ export function ImportDone({ orgId, imp }: { orgId: string; imp: Import }) {
     { key: 'addedToGroups', label: t('imports.result.addedToGroups'), value: r.addedToGroups ?? 0 },
     { key: 'alreadyThere', label: t('imports.result.alreadyThere'), value: r.alreadyThere ?? 0 },
     { key: 'skipped', label: t('imports.result.skipped'), value: r.skipped ?? 0 },
+    ...(imp.syncMode === 'add'
+      ? []
+      : [
+          { key: 'updated', label: t('importSync.result.updated'), value: r.updated ?? 0 },
+          ...(imp.syncMode === 'sync' ? [{ key: 'archived', label: t('importSync.result.archived'), value: r.archived ?? 0 }] : []),
+        ]),
   ];
   const noWelcome = imp.mode === 'create' && imp.options.sendWelcome === false;
   const later = imp.options.sendAt && new Date(imp.options.sendAt) > new Date(imp.finishedAt ?? Date.now());

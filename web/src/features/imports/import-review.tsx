@@ -8,6 +8,7 @@ import { ConfirmModal } from '../../components/confirm-modal';
 import { DateTimeField, toInstant } from '../../components/date-time-field';
 import { GatedButton } from '../../components/gated-button';
 import { notify } from '../../components/notify';
+import { ArchiveConfirm, needsTypedNumber } from './import-sync';
 import { type ApproveBody, FIELDS, type Import, importDetailKey, importsApi, useInvalidateImports } from './imports.api';
 import { type Plan, usePlan } from './import-plan';
 import { type Stat, StatCards } from './import-ui';
@@ -181,6 +182,8 @@ export function ApproveCard({
   const [sendAtError, setSendAtError] = useState<string | null>(null);
   const [sendWelcome, setSendWelcome] = useState(true);
   const [confirm, setConfirm] = useState<'approve' | 'reject' | null>(null);
+  const [typed, setTyped] = useState('');
+  const typedOk = !needsTypedNumber(imp) || typed.trim() === String(imp.counts.toArchive ?? 0);
   const reason = t('imports.permission');
   const emails = imp.mode === 'invite' || sendWelcome;
   const later = emails && timing === 'later' && sendAt ? sendAt : null;
@@ -192,6 +195,7 @@ export function ApproveCard({
       const body: ApproveBody = { createMissingGroups: createGroups };
       if (imp.mode === 'create') body.sendWelcome = sendWelcome;
       if (later) body.sendAt = toInstant(later);
+      if (needsTypedNumber(imp)) body.confirmArchiveCount = Number(typed.trim());
       return importsApi.approve(orgId, imp.id, body);
     },
     onSuccess: (next) => {
@@ -307,7 +311,7 @@ export function ApproveCard({
         title={t('imports.approve.confirmTitle')}
         confirmLabel={confirmLabel(plan)}
         loading={approve.isPending}
-        confirmDisabled={!plan}
+        confirmDisabled={!plan || !typedOk}
       >
         {planLoading || !plan ? (
           <Group gap="sm" role="status">
@@ -317,6 +321,7 @@ export function ApproveCard({
         ) : (
           <PlanText imp={imp} plan={plan} sendWelcome={sendWelcome} later={later} />
         )}
+        {needsTypedNumber(imp) && <ArchiveConfirm imp={imp} typed={typed} onType={setTyped} />}
         <ActionError error={approve.error} describe={describe} />
       </ConfirmModal>
 

@@ -5,7 +5,8 @@ import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { GatedButton } from '../../components/gated-button';
-import { type ImportMode, importsApi, importUrls, MAX_BYTES, rememberPreview } from './imports.api';
+import { type ImportMode, importsApi, importUrls, MAX_BYTES, rememberPreview, type SyncChoice } from './imports.api';
+import { SyncOptions } from './import-sync';
 import { useImportError, useImportFormat } from './import-words';
 
 /** CSV (as browsers and Excel label it), TSV, plain text and Excel workbooks. */
@@ -29,6 +30,7 @@ export function ImportStart({ orgId, canManage }: { orgId: string; canManage: bo
   const openRef = useRef<() => void>(null);
   const ids = { title: useId(), help: useId(), error: useId(), drop: useId() };
   const [mode, setMode] = useState<ImportMode>('invite');
+  const [sync, setSync] = useState<SyncChoice>({ syncMode: 'add' });
   const [tab, setTab] = useState<string | null>('file');
   const [text, setText] = useState('');
   const [refused, setRefused] = useState<string | null>(null);
@@ -38,8 +40,8 @@ export function ImportStart({ orgId, canManage }: { orgId: string; canManage: bo
   const send = useMutation({
     mutationFn: (input: Input) =>
       input.kind === 'file'
-        ? importsApi.upload(orgId, input.file, mode, false)
-        : importsApi.paste(orgId, { text: input.text, mode, createMissingGroups: false }),
+        ? importsApi.upload(orgId, input.file, mode, false, sync)
+        : importsApi.paste(orgId, { text: input.text, mode, createMissingGroups: false, ...sync }),
     onSuccess: (preview) => {
       rememberPreview(client, orgId, preview);
       navigate(`/orgs/${orgId}/imports/${preview.id}`);
@@ -115,6 +117,8 @@ export function ImportStart({ orgId, canManage }: { orgId: string; canManage: bo
             <Radio value="create" label={t('imports.mode.create')} description={t('imports.mode.createHelp')} disabled={!canManage} />
           </Stack>
         </Radio.Group>
+
+        <SyncOptions orgId={orgId} value={sync} onChange={setSync} disabled={!canManage} />
 
         <Stack gap="xs">
           <Title order={3} fz="h5">

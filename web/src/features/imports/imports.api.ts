@@ -19,7 +19,16 @@ export type RowMessage = ImportRow['messages'][number];
 export type Preview = ApiResponse<'/api/v1/orgs/{orgId}/imports', 'post'>;
 export type ApproveBody = NonNullable<ApiBody<'/api/v1/orgs/{orgId}/imports/{importId}/approve', 'post'>>;
 /** The route reads a multipart file or this JSON body itself, so the document does not describe it. */
-type PasteBody = { text: string; mode: ImportMode; createMissingGroups: boolean };
+type PasteBody = { text: string; mode: ImportMode; createMissingGroups: boolean } & SyncChoice;
+/** Issue 15: add only, add and update, or sync, with the choices that go with them. */
+export type SyncMode = Import['syncMode'];
+export type SyncChoice = {
+  syncMode?: SyncMode;
+  blankCells?: 'keep' | 'clear';
+  syncScope?: { groupIds: string[] };
+  archiveThresholdPercent?: number;
+};
+export type ToArchive = ApiItem<'/api/v1/orgs/{orgId}/imports/{importId}/to-archive'>;
 
 /** The columns the server recognises (parse/headers.ts FIELDS). */
 export const FIELDS = ['email', 'firstName', 'lastName', 'groups', 'role', 'location', 'externalId'] as const;
@@ -48,16 +57,22 @@ export const importsApi = {
   rows: (orgId: string, importId: string, query: ApiQuery<'/api/v1/orgs/{orgId}/imports/{importId}/rows'>) =>
     api.get<ApiResponse<'/api/v1/orgs/{orgId}/imports/{importId}/rows'>>(`${base(orgId)}/${importId}/rows`, { query }),
   /** The options go before the file part, so the server reads them first. */
-  upload: (orgId: string, file: File, mode: ImportMode, createMissingGroups: boolean) => {
+  upload: (orgId: string, file: File, mode: ImportMode, createMissingGroups: boolean, sync: SyncChoice = {}) => {
     const form = new FormData();
     form.append('mode', mode);
     form.append('createMissingGroups', String(createMissingGroups));
+    if (sync.syncMode) form.append('syncMode', sync.syncMode);
+    if (sync.blankCells) form.append('blankCells', sync.blankCells);
+    if (sync.syncScope?.groupIds.length) form.append('syncScope', sync.syncScope.groupIds.join(','));
+    if (sync.archiveThresholdPercent !== undefined) form.append('archiveThresholdPercent', String(sync.archiveThresholdPercent));
     form.append('file', file, file.name);
     return request<Preview>('POST', base(orgId), { body: form });
   },
   paste: (orgId: string, body: PasteBody) => api.post<Preview>(base(orgId), body),
   approve: (orgId: string, importId: string, body: ApproveBody) => api.post<Import>(`${base(orgId)}/${importId}/approve`, body),
   reject: (orgId: string, importId: string) => api.post<Import>(`${base(orgId)}/${importId}/reject`),
+  toArchive: (orgId: string, importId: string, query: { limit: number; cursor?: string }) =>
+    api.get<ApiResponse<'/api/v1/orgs/{orgId}/imports/{importId}/to-archive'>>(`${base(orgId)}/${importId}/to-archive`, { query }),
 };
 
 /** The history, newest first. */

@@ -19,6 +19,7 @@ import { ActionsHeader, EmptyNote, flattenPages, ListSkeleton, ListStates, LoadM
 import { useSignedIn } from '../account/session';
 import { usePermissions } from '../orgs/orgs.api';
 import { ProgramFormModal } from './program-form-modal';
+import { SessionDueModal } from './session-due-modal';
 import { programsApi, useProgram, useProgramEnrolments, useProgramMutation, useSessions } from './programs.api';
 
 /** One program: its details, its sessions and who is enrolled. */
@@ -109,6 +110,7 @@ function SessionsCard({ orgId, program, canManage }: { orgId: string; program: P
   const sessions = useSessions(orgId, program.id);
   const rows = flattenPages(sessions.data);
   const [removing, setRemoving] = useState<ProgramSession | null>(null);
+  const [due, setDue] = useState<ProgramSession | null>(null);
   const removeSession = useProgramMutation(orgId, (s: ProgramSession) => programsApi.removeSession(orgId, program.id, s.id));
   // issue 14: a session's discussion is open to admins and the program's referent (and those enrolled).
   const me = useSignedIn();
@@ -186,6 +188,16 @@ function SessionsCard({ orgId, program, canManage }: { orgId: string; program: P
                         variant="subtle"
                         allowed={canManage}
                         reason={t('permissions.programsManage')}
+                        onClick={() => setDue(s)}
+                        aria-label={`${t('dueDates.title')} — ${dateTime(s.opensAt)}`}
+                      >
+                        {s.dueDaysAfterEnrolment ? t('dueDates.dueDaysShort', { count: s.dueDaysAfterEnrolment }) : t('dueDates.title')}
+                      </GatedButton>
+                      <GatedButton
+                        size="compact-sm"
+                        variant="subtle"
+                        allowed={canManage}
+                        reason={t('permissions.programsManage')}
                         onClick={() => setRemoving(s)}
                         aria-label={t('sessions.deleteOne', { opens: dateTime(s.opensAt) })}
                       >
@@ -198,6 +210,7 @@ function SessionsCard({ orgId, program, canManage }: { orgId: string; program: P
             </Table>
           </Table.ScrollContainer>
         </ListStates>
+        {due && <SessionDueModal orgId={orgId} programId={program.id} session={due} onClose={() => setDue(null)} />}
         <LoadMore query={sessions} />
 
         <form
