@@ -220,6 +220,26 @@ describe('deciding', () => {
     expect(cross.statusCode).toBe(404);
   });
 
+  it('two admins approving the same requests at once give one membership and one email each', async () => {
+    const o = await orgWithDomain('suggest');
+    const users = await Promise.all([0, 1].map(() => signUp(t, { email: `twice-${uid()}@${o.domain}` })));
+    for (const u of users) expectStatus(await u.agent.post(`/api/v1/me/join-suggestions/${o.org.id}/join`), 200);
+    const ids = (await pending(o)).items.map((i: { id: string }) => i.id);
+    const admin = await addMember(t, o.org.id, 'admin');
+    const [a, b] = await Promise.all([
+      o.owner.agent.post(`${o.base}/join-requests/approve`, { requestIds: ids }),
+      admin.agent.post(`${o.base}/join-requests/approve`, { requestIds: ids }),
+    ]);
+    expect([a.statusCode, b.statusCode]).toEqual([200, 200]);
+    expect([...a.data.decided, ...b.data.decided].sort()).toEqual([...ids].sort());
+    await t.drain();
+    for (const u of users) {
+      expect(await membership(t, o.org.id, u.id)).toMatchObject({ status: 'active' });
+      const mails = (await t.app.inject({ method: 'GET', url: `/api/v1/dev/mailbox?to=${encodeURIComponent(u.email)}` })).json().items;
+      expect(mails.filter((m: { subject: string }) => m.subject.includes('approved'))).toHaveLength(1);
+    }
+  });
+
   it('a limited manager sees the requests of the groups they observe only, and cannot decide', async () => {
     const o = await orgWithOwner(t);
     const mine = await o.group(`Mine ${uid()}`);
