@@ -21,7 +21,7 @@ import { ObserversTab } from './group-observers-tab';
 import { ProgramsTab } from './group-programs-tab';
 import { DashboardTab } from '../observers/group-dashboard-tab';
 import { buildTree, useAllGroups, useGroup } from './groups.api';
-import { MembershipSection } from '../profile-fields/membership-section';
+import { MembershipSection, RuleModeBadge } from '../profile-fields/membership-section';
 import { SpaceView } from '../space/space-view';
 
 const TABS = ['members', 'space', 'invitations', 'observers', 'programs', 'membership', 'stats', 'branding'] as const;
@@ -91,6 +91,7 @@ function GroupView({ orgId, group }: { orgId: string; group: GroupDetail }) {
         }
         actions={
           <>
+            <RuleModeBadge orgId={orgId} groupId={group.id} />
             <GatedButton variant="default" allowed={canManage} reason={t('permissions.groupsManage')} onClick={openEdit}>
               {t('groups.edit')}
             </GatedButton>

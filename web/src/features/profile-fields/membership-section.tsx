@@ -256,3 +256,17 @@ function Exceptions({
     </Stack>
   );
 }
+
+/** A badge for the group's header: rule-based, or its rule broken (a field it read was deleted). */
+export function RuleModeBadge({ orgId, groupId }: { orgId: string; groupId: string }) {
+  const { t } = useTranslation();
+  const state = useGroupRule(orgId, groupId).data;
+  if (!state || state.mode === 'manual') return null;
+  return state.broken ? (
+    <Badge color="red" variant="filled" title={t('profileFields.rule.broken', { field: state.broken.field })}>
+      {t('profileFields.rule.brokenBadge')}
+    </Badge>
+  ) : (
+    <Badge variant="light">{t('profileFields.rule.ruleBased')}</Badge>
+  );
+}
