@@ -75,7 +75,9 @@ export type EnrolmentCounts = {
 /**
  * Enrolments of the active people in the sessions reaching the group, counted per session (enrolled,
  * completed, late: not completed at closing, completed late) and completions per week since `since`:
- * one pass over the enrolments (GROUPING SETS), whatever the number of sessions.
+ * one pass over the enrolments (GROUPING SETS), whatever the number of sessions. The active people are
+ * joined directly (memberships, semi-joined to the groups' members) rather than through a materialised
+ * CTE, which PostgreSQL cannot run in parallel and which spilled to disk at this size.
  */
 export async function countEnrolments(db: Db, o: Scope & { since: Date }): Promise<EnrolmentCounts> {
   const now = tsParam(o.now);
@@ -88,7 +90,7 @@ export async function countEnrolments(db: Db, o: Scope & { since: Date }): Promi
     completedLate: number;
   }>(
     db,
-    sql`WITH RECURSIVE ${people(o)}, ${reaching(o)}
+    sql`WITH RECURSIVE ${reaching(o)}
       SELECT x.session_id AS "sessionId", to_char(x.week, 'YYYY-MM-DD') AS week, count(*)::int AS enrolled,
              count(*) FILTER (WHERE x.completed_at IS NOT NULL)::int AS completed,
              count(*) FILTER (WHERE x.completed_at IS NULL AND x.due <= ${now})::int AS late,
@@ -100,7 +102,9 @@ export async function countEnrolments(db: Db, o: Scope & { since: Date }): Promi
         FROM enrolments e
         JOIN reaching r ON r.session_id = e.session_id
         JOIN program_sessions s ON s.id = e.session_id
-        WHERE e.org_id = ${o.orgId} AND e.account_id IN (SELECT account_id FROM people WHERE status = 'active')
+        JOIN memberships m ON m.org_id = e.org_id AND m.account_id = e.account_id AND m.status = 'active'
+        WHERE e.org_id = ${o.orgId}
+          AND EXISTS (SELECT 1 FROM group_members gm WHERE gm.org_id = m.org_id AND gm.account_id = m.account_id AND gm.group_id = ANY(${uuidArray(o.ids)}))
       ) x
       GROUP BY GROUPING SETS ((x.session_id), (x.week))`,
   );

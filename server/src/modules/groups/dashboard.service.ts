@@ -29,6 +29,7 @@ async function bulkRead<T>(ctx: AppContext, fn: (db: Db) => Promise<T>): Promise
   return ctx.db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL enable_nestloop = off`);
     await tx.execute(sql`SET LOCAL jit = off`);
+    await tx.execute(sql`SET LOCAL work_mem = '64MB'`); // the hash of 100,000 people stays in memory
     return fn(tx);
   });
 }
