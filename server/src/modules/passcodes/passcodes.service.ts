@@ -174,10 +174,15 @@ export async function listRedemptions(ctx: AppContext, o: { orgId: string; passc
 /**
  * Redeems a passcode for the signed-in account. The seat is taken by one conditional UPDATE
  * (`used < capacity`), so concurrent redemptions never exceed the cap; a second redemption by the
- * same account takes no seat.
+ * same account takes no seat. That UPDATE comes last, after the membership, its groups and events are
+ * written: the passcode's row stays locked only from it to the commit, so redemptions of one passcode
+ * queue on each other for a moment, not for their whole transaction. When no seat is left, the
+ * UPDATE matches nothing and everything this redemption wrote is rolled back with the 409.
  */
 export async function redeemPasscode(ctx: AppContext, o: { account: AuthAccount; passcode: string; ip?: string }) {
   const now = ctx.clock.now();
+  const full = () =>
+    new AppError(409, 'capacity_reached', 'This passcode has reached its number of registrations. Ask your manager for another way in.');
   return ctx.db.transaction(async (tx) => {
     const [pc] = await tx
       .select()
@@ -196,17 +201,7 @@ export async function redeemPasscode(ctx: AppContext, o: { account: AuthAccount;
           ON CONFLICT (passcode_id, account_id) WHERE passcode_id IS NOT NULL DO NOTHING RETURNING id`,
     );
     if (!inserted) return { orgId: pc.orgId, orgName: org.name, groupIds: pc.groupIds, alreadyRedeemed: true };
-    const [seat] = await tx
-      .update(passcodes)
-      .set({ used: sql`${passcodes.used} + 1` })
-      .where(and(eq(passcodes.id, pc.id), eq(passcodes.enabled, true), sql`${passcodes.used} < ${passcodes.capacity}`))
-      .returning({ used: passcodes.used });
-    if (!seat)
-      throw new AppError(
-        409,
-        'capacity_reached',
-        'This passcode has reached its number of registrations. Ask your manager for another way in.',
-      );
+    if (pc.used >= pc.capacity) throw full(); // already full when read: no need to write anything (the UPDATE below decides)
     await joinOrganization(tx, {
       orgId: pc.orgId,
       accountId: acc.id,
@@ -217,6 +212,20 @@ export async function redeemPasscode(ctx: AppContext, o: { account: AuthAccount;
       now,
       jobs: ctx.jobs,
     });
+    // issue 12: webhooks
+    await recordEvent(tx, ctx.jobs, pc.orgId, 'member.joined', {
+      accountId: acc.id,
+      email: acc.email,
+      role: pc.role,
+      groupIds: pc.groupIds,
+      source: 'passcode',
+    });
+    const [seat] = await tx
+      .update(passcodes)
+      .set({ used: sql`${passcodes.used} + 1` })
+      .where(and(eq(passcodes.id, pc.id), eq(passcodes.enabled, true), sql`${passcodes.used} < ${passcodes.capacity}`))
+      .returning({ used: passcodes.used });
+    if (!seat) throw full();
     await recordAudit(tx, {
       orgId: pc.orgId,
       actor: { id: acc.id, email: acc.email },
@@ -225,14 +234,6 @@ export async function redeemPasscode(ctx: AppContext, o: { account: AuthAccount;
       targetId: pc.id,
       ip: o.ip,
       data: { used: seat.used, capacity: pc.capacity },
-    });
-    // issue 12: webhooks
-    await recordEvent(tx, ctx.jobs, pc.orgId, 'member.joined', {
-      accountId: acc.id,
-      email: acc.email,
-      role: pc.role,
-      groupIds: pc.groupIds,
-      source: 'passcode',
     });
     if (seat.used >= pc.capacity)
       await recordEvent(tx, ctx.jobs, pc.orgId, 'passcode.capacity_reached', { passcodeId: pc.id, capacity: pc.capacity });
