@@ -113,12 +113,23 @@ export const passcodeCopy: MailTemplate = (
 };
 
 export const importDone: MailTemplate = (
-  p: { orgName: string; fileName: string; created: number; addedToGroups: number; alreadyThere: number; skipped: number },
+  p: {
+    orgName: string;
+    fileName: string;
+    created: number;
+    addedToGroups: number;
+    alreadyThere: number;
+    skipped: number;
+    updated?: number;
+    archived?: number;
+  },
   env,
 ) => {
-  const counts = (['created', 'addedToGroups', 'alreadyThere', 'skipped'] as const).map((k) =>
-    env.t(`mail.importDone.${k}`, { count: Number(p[k] ?? 0) }),
-  );
+  // Issue 15: members updated and archived by an update or sync, when there are any.
+  const keys = ['created', 'addedToGroups', 'alreadyThere', 'skipped', 'updated', 'archived'] as const;
+  const counts = keys
+    .filter((k) => (k !== 'updated' && k !== 'archived' ? true : Number(p[k] ?? 0) > 0))
+    .map((k) => env.t(`mail.importDone.${k}`, { count: Number(p[k] ?? 0) }));
   const vars = { org: p.orgName, file: p.fileName || '—', summary: counts.join(', ') };
   return {
     subject: env.t('mail.importDone.subject', vars),

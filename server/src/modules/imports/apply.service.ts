@@ -93,8 +93,9 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
         return;
       }
     }
-    if (sync.syncMode !== 'add') await computeChanges(tx, sync, { importId, orgId: imp.orgId });
     const madeValid = opts.createMissingGroups ? await createMissingGroups(c) : 0;
+    // Each member's change, against the organization as it is now (before the file's groups are added).
+    if (sync.syncMode !== 'add') await computeChanges(tx, sync, { importId, orgId: imp.orgId });
     await decideRows(c, { mode, allowedRoles: allowedRoles(actorRole?.role ?? 'none', mode) });
     await progress(10, 0);
     const sendAt = opts.sendAt && new Date(opts.sendAt) > now ? new Date(opts.sendAt) : undefined;

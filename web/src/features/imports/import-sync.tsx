@@ -1,4 +1,5 @@
 import {
+  Alert,
   Badge,
   Button,
   Card,
@@ -124,6 +125,16 @@ export function SyncPreview({ orgId, imp }: { orgId: string; imp: Import }) {
         <Title order={2} fz="h3" id={titleId}>
           {t(`importSync.previewTitle.${imp.syncMode}`)}
         </Title>
+        {imp.options.heldForApproval && imp.status === 'preview' && (
+          <Alert
+            color="orange"
+            variant="light"
+            title={t('importSync.heldTitle')}
+            styles={{ title: { color: 'var(--mantine-color-text)' } }}
+          >
+            {t('importSync.heldText')}
+          </Alert>
+        )}
         <SimpleGrid cols={{ base: 2, sm: 4 }} data-testid="sync-counts">
           {cards.map((k) => (
             <Stack key={k.key} gap={0}>
