@@ -35,12 +35,14 @@ const BUILT_IN_TEXT: Record<string, SQL> = {
   email_domain: sql`split_part(a.email_key, '@', 2)`,
   role: sql`m.role`,
   source: SOURCE_SQL,
-  external_id: sql`lower(coalesce(
+  // The member's own (set by imports that update), else the id another system provisioned them with.
+  external_id: sql`lower(coalesce(nullif(m.external_id, ''),
     (SELECT pp.external_id FROM provisioned_people pp WHERE pp.org_id = m.org_id AND pp.account_id = m.account_id LIMIT 1),
     (SELECT su.external_id FROM scim_users su WHERE su.org_id = m.org_id AND su.account_id = m.account_id LIMIT 1)))`,
-  // A member's location is the one of the invitation they accepted.
-  location: sql`lower((SELECT l.name FROM invitations i JOIN locations l ON l.id = i.location_id
-    WHERE i.org_id = m.org_id AND i.account_id = m.account_id AND i.status = 'active' ORDER BY i.accepted_at DESC NULLS LAST LIMIT 1))`,
+  // A member's location: their own (set by imports that update), else the one of the invitation they accepted.
+  location: sql`lower(coalesce((SELECT l.name FROM locations l WHERE l.id = m.location_id),
+    (SELECT l.name FROM invitations i JOIN locations l ON l.id = i.location_id
+      WHERE i.org_id = m.org_id AND i.account_id = m.account_id AND i.status = 'active' ORDER BY i.accepted_at DESC NULLS LAST LIMIT 1)))`,
 };
 
 const list = (c: Condition): string[] =>
