@@ -14,3 +14,4 @@ export * from './schema/space.js';
 export * from './schema/email-changes.js';
 export * from './schema/scim.js';
 export * from './schema/people-batches.js';
+export * from './schema/sso-seats.js';

@@ -27,6 +27,9 @@ export const PERMISSIONS = [
   'webhooks.manage',
   'enrolments.report',
   'learning.self',
+  // issue 16: seat limits and single sign-on connections.
+  'seats.manage',
+  'sso.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -59,6 +62,8 @@ const ADMIN: Permission[] = [
   'apikeys.manage',
   'webhooks.manage',
   'enrolments.report',
+  'seats.manage', // issue 16
+  'sso.manage',
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {

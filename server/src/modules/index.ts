@@ -37,6 +37,7 @@ import { postsRoutes } from './posts/posts.routes.js';
 import { spaceJobs } from './posts/posts.service.js';
 import { scimRoutes } from './scim/scim.routes.js';
 import { scimTokensRoutes } from './scim/scim-tokens.routes.js';
+import { registerSeatTemplates } from './seats/seats-mail.js';
 
 /** Every feature's routes, in one list. */
 export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
@@ -87,3 +88,4 @@ export function registerFeatureJobs(jobs: JobQueue): void {
 setBearerResolver(resolveApiKey);
 registerWebhookTemplates();
 registerReminderTemplates();
+registerSeatTemplates(); // issue 16
