@@ -42,7 +42,29 @@ const envSchema = z.object({
     .optional()
     .refine((v) => !v || v.length >= 16, 'use at least 16 characters'),
   NOTIFY_BATCH_SECONDS: z.coerce.number().int().min(0).default(900),
+  // issue 16: DNS servers that check domain verification records (`host:port`, comma-separated)
+  DNS_SERVERS: z
+    .string()
+    .optional()
+    .transform((v, c) => parseDnsServers(v, c)),
 });
+
+/** `DNS_SERVERS` as node:dns `setServers` takes it; undefined: the system resolver. */
+function parseDnsServers(raw: string | undefined, c: z.RefinementCtx): string[] | undefined {
+  const list = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (list.length === 0) return undefined;
+  const bad = list.filter((s) => {
+    const m = /^\[([0-9a-f:.]+)\](?::(\d+))?$|^([^:\s]+)(?::(\d+))?$/i.exec(s);
+    const host = m?.[1] ?? m?.[3];
+    const port = Number(m?.[2] ?? m?.[4] ?? 53);
+    return !host || !ipaddr.isValid(host) || !Number.isInteger(port) || port < 1 || port > 65535;
+  });
+  if (bad.length) c.addIssue({ code: 'custom', message: `not an IP address with an optional port (host:port): ${bad.join(', ')}` });
+  return list;
+}
 
 /** Which proxies may tell the client's address (X-Forwarded-For), as Fastify's `trustProxy` takes it. */
 export type TrustProxy = boolean | number | string[];
@@ -109,6 +131,8 @@ export type Config = {
   metricsToken?: string;
   /** Observers get at most one email of new posts and comments per this many seconds. */
   notifyBatchSeconds: number;
+  /** issue 16: DNS servers for domain verification (`host:port`); undefined: the system's. */
+  dnsServers?: string[];
 };
 
 /** Reads the environment once; a generated session secret is kept in the data folder so restarts keep sessions. */
@@ -149,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN || undefined,
     notifyBatchSeconds: e.NOTIFY_BATCH_SECONDS,
+    dnsServers: e.DNS_SERVERS,
   };
 }
 

@@ -30,6 +30,10 @@ export const PERMISSIONS = [
   // issue 16: seat limits and single sign-on connections.
   'seats.manage',
   'sso.manage',
+  // issue 16: verified domains (owners, admins); join requests (seen by observers of the group, decided by full managers up)
+  'domains.manage',
+  'joinrequests.read',
+  'joinrequests.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -43,6 +47,7 @@ const MANAGER_LIMITED: Permission[] = [
   'invitations.read',
   'invitations.resend',
   'learning.self',
+  'joinrequests.read',
 ];
 const MANAGER_FULL: Permission[] = [
   ...MANAGER_LIMITED,
@@ -53,6 +58,7 @@ const MANAGER_FULL: Permission[] = [
   'invitations.manage',
   'imports.manage',
   'joinpage.manage',
+  'joinrequests.manage',
 ];
 const ADMIN: Permission[] = [
   ...MANAGER_FULL,
@@ -64,6 +70,7 @@ const ADMIN: Permission[] = [
   'enrolments.report',
   'seats.manage', // issue 16
   'sso.manage',
+  'domains.manage',
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {

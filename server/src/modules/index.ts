@@ -38,6 +38,8 @@ import { spaceJobs } from './posts/posts.service.js';
 import { scimRoutes } from './scim/scim.routes.js';
 import { scimTokensRoutes } from './scim/scim-tokens.routes.js';
 import { registerSeatTemplates } from './seats/seats-mail.js';
+import { domainJobs } from './domains/domains.jobs.js';
+import { domainsRoutes } from './domains/domains.routes.js';
 
 /** Every feature's routes, in one list. */
 export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
@@ -62,6 +64,7 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
   invitationReminderRoutes,
   scimRoutes, // issue 13
   scimTokensRoutes,
+  domainsRoutes, // issue 16
 ];
 
 /** What follows each template's delivery, for every feature (delivery events go to the webhooks outbox). */
@@ -80,6 +83,7 @@ export function registerFeatureJobs(jobs: JobQueue): void {
     ...spaceJobs,
     ...peopleBatchJobs,
     ...reminderJobs,
+    ...domainJobs,
   ];
   jobs.register(list);
 }

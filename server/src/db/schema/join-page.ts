@@ -16,6 +16,7 @@ export const joinPages = pgTable(
     allowedDomains: text('allowed_domains').array().notNull().default(sql`'{}'`),
     groupIds: uuid('group_ids').array().notNull().default(sql`'{}'`),
     locationIds: uuid('location_ids').array().notNull().default(sql`'{}'`),
+    requireApproval: boolean('require_approval').notNull().default(false),
     updatedBy: uuid('updated_by').references(() => accounts.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
