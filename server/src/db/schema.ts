@@ -14,8 +14,5 @@ export * from './schema/space.js';
 export * from './schema/email-changes.js';
 export * from './schema/scim.js';
 export * from './schema/people-batches.js';
-<<<<<<< HEAD
 export * from './schema/sso-seats.js';
-=======
 export * from './schema/domains.js';
->>>>>>> domains
