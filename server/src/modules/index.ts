@@ -38,6 +38,7 @@ import { spaceJobs } from './posts/posts.service.js';
 import { scimRoutes } from './scim/scim.routes.js';
 import { scimTokensRoutes } from './scim/scim-tokens.routes.js';
 import { registerSeatTemplates } from './seats/seats-mail.js';
+import { ssoRoutes } from './sso/sso.routes.js';
 import { domainJobs } from './domains/domains.jobs.js';
 import { domainsRoutes } from './domains/domains.routes.js';
 
@@ -64,6 +65,7 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
   invitationReminderRoutes,
   scimRoutes, // issue 13
   scimTokensRoutes,
+  ssoRoutes, // issue 16
   domainsRoutes, // issue 16
 ];
 

@@ -513,6 +513,11 @@ export interface paths {
                   | 'webhooks.manage'
                   | 'enrolments.report'
                   | 'learning.self'
+                  | 'seats.manage'
+                  | 'sso.manage'
+                  | 'domains.manage'
+                  | 'joinrequests.read'
+                  | 'joinrequests.manage'
                 )[];
                 /** @description Roles this member may give in this organization (invitations, imports, role changes). */
                 grantableRoles: ('owner' | 'admin' | 'manager_full' | 'manager_limited' | 'learner' | 'guest')[];
@@ -661,8 +666,15 @@ export interface paths {
                 | 'webhooks.manage'
                 | 'enrolments.report'
                 | 'learning.self'
+                | 'seats.manage'
+                | 'sso.manage'
+                | 'domains.manage'
+                | 'joinrequests.read'
+                | 'joinrequests.manage'
               )[];
               createdAt: string;
+              seatLimit: number | null;
+              seatsUsed: number;
             };
           };
         };
@@ -686,6 +698,7 @@ export interface paths {
         content: {
           'application/json': {
             name?: string;
+            seatLimit?: number | null;
           };
         };
       };
@@ -700,6 +713,8 @@ export interface paths {
               id: string;
               name: string;
               slug: string;
+              seatLimit: number | null;
+              seatsUsed: number;
             };
           };
         };
@@ -1002,6 +1017,8 @@ export interface paths {
                 /** @enum {string} */
                 role: 'owner' | 'admin' | 'manager_full' | 'manager_limited' | 'learner' | 'guest';
               }[];
+              seatLimit: number | null;
+              seatsUsed: number;
             };
           };
         };
@@ -1067,6 +1084,8 @@ export interface paths {
                 /** @enum {string} */
                 role: 'owner' | 'admin' | 'manager_full' | 'manager_limited' | 'learner' | 'guest';
               }[];
+              seatLimit: number | null;
+              seatsUsed: number;
             };
           };
         };
@@ -1122,6 +1141,8 @@ export interface paths {
             welcomeMessage?: string | null;
             /** @description A staff member (owner, admin or manager) of the organization. */
             defaultReferentId?: string | null;
+            /** @description Issue 16: active learners and guests in the group; null: none. Owners and admins. */
+            seatLimit?: number | null;
           };
         };
       };
@@ -1161,6 +1182,8 @@ export interface paths {
                 /** @enum {string} */
                 role: 'owner' | 'admin' | 'manager_full' | 'manager_limited' | 'learner' | 'guest';
               }[];
+              seatLimit: number | null;
+              seatsUsed: number;
             };
           };
         };
@@ -4558,6 +4581,12 @@ export interface paths {
                 result: ('created' | 'invited' | 'added_to_groups' | 'already_there' | 'skipped') | null;
                 resultReason: string | null;
               }[];
+              seats?: {
+                seatLimit: number;
+                seatsUsed: number;
+                rowsNeedingSeats: number;
+                rowsThatFit: number;
+              } | null;
             };
           };
         };
@@ -5102,6 +5131,12 @@ export interface paths {
                 result: ('created' | 'invited' | 'added_to_groups' | 'already_there' | 'skipped') | null;
                 resultReason: string | null;
               }[];
+              seats?: {
+                seatLimit: number;
+                seatsUsed: number;
+                rowsNeedingSeats: number;
+                rowsThatFit: number;
+              } | null;
             };
           };
         };
@@ -8444,6 +8479,705 @@ export interface paths {
     options?: never;
     head?: never;
     patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/sso-connections': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              issuer: string;
+              clientId: string;
+              hasClientSecret: boolean;
+              scopes: string;
+              nameClaim: string;
+              localeClaim: string;
+              groupsClaim: string | null;
+              groupMap: {
+                [key: string]: string[];
+              };
+              /** @enum {string} */
+              defaultRole: 'learner' | 'guest';
+              defaultGroupIds: string[];
+              domains: {
+                id: string;
+                domain: string;
+                enforced: boolean;
+              }[];
+              /** @description Register this redirect URI with the identity provider. */
+              redirectUri: string;
+              createdAt: string;
+            }[];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add an OpenID Connect connection (checked by discovery) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            /** Format: uri */
+            issuer: string;
+            clientId: string;
+            clientSecret: string;
+            scopes?: string;
+            nameClaim?: string;
+            localeClaim?: string;
+            groupsClaim?: string | null;
+            groupMap?: {
+              [key: string]: string[];
+            };
+            /** @enum {string} */
+            defaultRole?: 'learner' | 'guest';
+            defaultGroupIds?: string[];
+            /** @description Verified domains of the organization whose addresses sign in with this connection. */
+            domainIds?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              issuer: string;
+              clientId: string;
+              hasClientSecret: boolean;
+              scopes: string;
+              nameClaim: string;
+              localeClaim: string;
+              groupsClaim: string | null;
+              groupMap: {
+                [key: string]: string[];
+              };
+              /** @enum {string} */
+              defaultRole: 'learner' | 'guest';
+              defaultGroupIds: string[];
+              domains: {
+                id: string;
+                domain: string;
+                enforced: boolean;
+              }[];
+              /** @description Register this redirect URI with the identity provider. */
+              redirectUri: string;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/sso-connections/{connectionId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          connectionId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          connectionId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            /** Format: uri */
+            issuer?: string;
+            clientId?: string;
+            clientSecret?: string;
+            scopes?: string;
+            nameClaim?: string;
+            localeClaim?: string;
+            groupsClaim?: string | null;
+            groupMap?: {
+              [key: string]: string[];
+            };
+            /** @enum {string} */
+            defaultRole?: 'learner' | 'guest';
+            defaultGroupIds?: string[];
+            /** @description Verified domains of the organization whose addresses sign in with this connection. */
+            domainIds?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              issuer: string;
+              clientId: string;
+              hasClientSecret: boolean;
+              scopes: string;
+              nameClaim: string;
+              localeClaim: string;
+              groupsClaim: string | null;
+              groupMap: {
+                [key: string]: string[];
+              };
+              /** @enum {string} */
+              defaultRole: 'learner' | 'guest';
+              defaultGroupIds: string[];
+              domains: {
+                id: string;
+                domain: string;
+                enforced: boolean;
+              }[];
+              /** @description Register this redirect URI with the identity provider. */
+              redirectUri: string;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/sso-connections/{connectionId}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Test: sign in once at the provider and see the claims received */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          connectionId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              redirectUrl: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/sso-connections/{connectionId}/test-result': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          connectionId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              claims: {
+                [key: string]: unknown;
+              };
+              at: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sso/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Email-first sign-in: the identity provider of the address’s verified domain (302), or password */
+    get: {
+      parameters: {
+        query?: {
+          email?: string;
+          /** @description An organization slug: its connection ("Sign in with <organization>"). */
+          org?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              method: 'password' | 'sso';
+              redirectUrl?: string;
+              organization?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sso/link': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Link single sign-on to the signed-in account (its address’s domain connection) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              redirectUrl: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sso/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Where the identity provider sends the browser back */
+    get: {
+      parameters: {
+        query?: {
+          code?: string;
+          state?: string;
+          iss?: string;
+          error?: string;
+          error_description?: string;
+          session_state?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/domains': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The organization’s domains, verified or not */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                domain: string;
+                verificationRecord: {
+                  /** @enum {string} */
+                  type: 'TXT';
+                  name: string;
+                  value: string;
+                };
+                verifiedAt: string | null;
+                lastCheckedAt: string | null;
+                /** @enum {string} */
+                policy: 'none' | 'suggest' | 'auto_join';
+                groupIds: string[];
+                sso: {
+                  enforced: boolean;
+                  connectionId: string | null;
+                };
+                createdAt: string;
+              }[];
+              nextCursor: null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Claim a domain; the answer holds the TXT record that proves it
+     * @description Lower case, punycode, no trailing dot. Public mail domains answer 422 `public_mail_domain`.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            domain: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              domain: string;
+              verificationRecord: {
+                /** @enum {string} */
+                type: 'TXT';
+                name: string;
+                value: string;
+              };
+              verifiedAt: string | null;
+              lastCheckedAt: string | null;
+              /** @enum {string} */
+              policy: 'none' | 'suggest' | 'auto_join';
+              groupIds: string[];
+              sso: {
+                enforced: boolean;
+                connectionId: string | null;
+              };
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/domains/{domainId}/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Look the TXT record up now: 200 verified, or 422 `domain_not_verified` with the values found */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          domainId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              domain: string;
+              verificationRecord: {
+                /** @enum {string} */
+                type: 'TXT';
+                name: string;
+                value: string;
+              };
+              verifiedAt: string | null;
+              lastCheckedAt: string | null;
+              /** @enum {string} */
+              policy: 'none' | 'suggest' | 'auto_join';
+              groupIds: string[];
+              sso: {
+                enforced: boolean;
+                connectionId: string | null;
+              };
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/domains/{domainId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a domain */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          domainId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** What a verified domain allows: none, suggest (ask to join) or auto_join (learner in its groups) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          domainId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            policy: 'none' | 'suggest' | 'auto_join';
+            groupIds?: string[];
+            sso?: {
+              enforced: boolean;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              domain: string;
+              verificationRecord: {
+                /** @enum {string} */
+                type: 'TXT';
+                name: string;
+                value: string;
+              };
+              verifiedAt: string | null;
+              lastCheckedAt: string | null;
+              /** @enum {string} */
+              policy: 'none' | 'suggest' | 'auto_join';
+              groupIds: string[];
+              sso: {
+                enforced: boolean;
+                connectionId: string | null;
+              };
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
     trace?: never;
   };
   '/api/v1/dev/mailbox': {
