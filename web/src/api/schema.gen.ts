@@ -8812,6 +8812,8 @@ export interface paths {
           email?: string;
           /** @description An organization slug: its connection ("Sign in with <organization>"). */
           org?: string;
+          /** @description Only say which method applies; start nothing. */
+          check?: 'true' | 'false';
         };
         header?: never;
         path?: never;

@@ -20,6 +20,8 @@ import accountChangesEn from '../locales/account-changes.en.json';
 import accountChangesFr from '../locales/account-changes.fr.json';
 import observersEn from '../locales/observers.en.json';
 import observersFr from '../locales/observers.fr.json';
+import ssoEn from '../locales/sso.en.json';
+import ssoFr from '../locales/sso.fr.json';
 
 export const LANGUAGES = [
   { code: 'en', label: 'English' },
@@ -111,6 +113,9 @@ i18n.addResourceBundle('fr', 'translation', accountChangesFr, true, true);
 // issue 14: the group dashboard, digest preferences and invitation reminders, under `observers`.
 i18n.addResourceBundle('en', 'translation', { observers: observersEn }, true, true);
 i18n.addResourceBundle('fr', 'translation', { observers: observersFr }, true, true);
+// issue 16: single sign-on and seats, under `sso`.
+i18n.addResourceBundle('en', 'translation', { sso: ssoEn, audit: { actions: ssoEn.auditActions } }, true, true);
+i18n.addResourceBundle('fr', 'translation', { sso: ssoFr, audit: { actions: ssoFr.auditActions } }, true, true);
 
 syncDocument(i18n.language);
 i18n.on('languageChanged', syncDocument);

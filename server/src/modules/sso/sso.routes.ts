@@ -115,6 +115,7 @@ export const ssoRoutes =
             ? await svc.connectionForEmail(ctx, req.query.email)
             : null;
         if (!found) return { method: 'password' as const };
+        if (req.query.check === 'true') return { method: 'sso' as const, organization: found.orgName };
         const { url, browserToken } = await svc.startLogin(ctx, { conn: found.conn, mode: 'sign_in', loginHint: req.query.email });
         bindBrowser(reply, browserToken);
         if (String(req.headers.accept ?? '').includes('application/json'))
@@ -158,7 +159,7 @@ export const ssoRoutes =
             browserToken: req.cookies[COOKIE],
             ip: req.ip,
           });
-          if (res.mode === 'test') return reply.redirect(`${appUrl}/orgs/${res.orgId}/settings/sso?tested=${res.connectionId}`, 302);
+          if (res.mode === 'test') return reply.redirect(`${appUrl}/orgs/${res.orgId}/settings?ssoTested=${res.connectionId}`, 302);
           await startSession(ctx, req, reply, res.accountId);
           return reply.redirect(res.mode === 'link' ? `${appUrl}/account?sso=linked` : `${appUrl}/`, 302);
         } catch (err) {

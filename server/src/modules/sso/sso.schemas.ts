@@ -60,6 +60,7 @@ export const testResultOut = z.object({ claims: z.record(z.string(), z.unknown()
 export const startQuery = z.object({
   email: z.string().max(320).optional(),
   org: z.string().max(100).optional().describe('An organization slug: its connection ("Sign in with <organization>").'),
+  check: z.enum(['true', 'false']).optional().describe('Only say which method applies; start nothing.'),
 });
 export const startOut = z.object({
   method: z.enum(['password', 'sso']),

@@ -218,7 +218,7 @@ describe('single sign-on (OpenID Connect)', () => {
     const test = expectStatus(await o.owner.agent.post(`${o.base}/sso-connections/${o.conn.id}/test`), 200);
     const back = await idp.authorize(test.data.redirectUrl);
     const cb = await o.owner.agent.get(back.pathname + back.search);
-    expect(String(cb.headers.location)).toBe(`http://troupe.test/orgs/${o.org.id}/settings/sso?tested=${o.conn.id}`);
+    expect(String(cb.headers.location)).toBe(`http://troupe.test/orgs/${o.org.id}/settings?ssoTested=${o.conn.id}`);
     const result = expectStatus(await o.owner.agent.get(`${o.base}/sso-connections/${o.conn.id}/test-result`), 200);
     expect(result.data.claims).toMatchObject({ sub: p.sub, email: p.email, groups: ['support'] });
     expect(await accountCount(p.email!)).toBe(0);
