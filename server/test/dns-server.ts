@@ -68,8 +68,8 @@ function answer(query: Buffer, records: Map<string, string[][]>, seen: string[])
   return Buffer.concat([header, question, ...answers]);
 }
 
-/** Starts the server on 127.0.0.1 and a free port. */
-export async function startDnsServer(): Promise<TestDnsServer> {
+/** Starts the server on 127.0.0.1 and a free port (or the port given). */
+export async function startDnsServer(o: { port?: number } = {}): Promise<TestDnsServer> {
   const socket = createSocket('udp4');
   const records = new Map<string, string[][]>();
   const queries: string[] = [];
@@ -81,7 +81,7 @@ export async function startDnsServer(): Promise<TestDnsServer> {
       // a malformed query gets no answer
     }
   });
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => socket.bind(o.port ?? 0, '127.0.0.1', resolve));
   const { port } = socket.address();
   return {
     address: `127.0.0.1:${port}`,

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -10,6 +11,8 @@ import type { TestProject } from 'vitest/node';
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** issue 16: the UDP port the server asks for DNS (a test binds its DNS server there: e2e/domains.test.ts). */
+    dnsPort: number;
   }
 }
 
@@ -58,6 +61,17 @@ function stop(server: ChildProcess): Promise<void> {
   });
 }
 
+/** A free UDP port on loopback. */
+function freeUdpPort(): Promise<number> {
+  return new Promise((done) => {
+    const probe = createSocket('udp4');
+    probe.bind(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => done(port));
+    });
+  });
+}
+
 /** Starts the real server on a free port with a fresh data folder and the development mailbox. */
 export default async function setup(project: TestProject) {
   // WEB_DIST lets a run use its own build (`vite build --outDir …`) while someone else rebuilds web/dist.
@@ -68,6 +82,7 @@ export default async function setup(project: TestProject) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'troupe-e2e-'));
+  const dnsPort = await freeUdpPort();
 
   // A clean environment: no SMTP_URL (so the development mailbox is on) and nothing from vitest.
   const env: NodeJS.ProcessEnv = {
@@ -84,6 +99,8 @@ export default async function setup(project: TestProject) {
     NOTIFY_BATCH_SECONDS: '2',
     // issue 12: the provisioning flow's webhook receiver listens on 127.0.0.1 over http.
     WEBHOOKS_ALLOW_PRIVATE: 'true',
+    // issue 16: domain verification asks a DNS server on loopback that the domains flow runs.
+    DNS_SERVERS: `127.0.0.1:${dnsPort}`,
   };
   if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
   if (process.env.WEB_DIST) env.WEB_DIST = webDist;
@@ -112,6 +129,7 @@ export default async function setup(project: TestProject) {
   }
 
   project.provide('baseUrl', baseUrl);
+  project.provide('dnsPort', dnsPort);
 
   return async () => {
     await stop(server);

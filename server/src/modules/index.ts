@@ -41,6 +41,8 @@ import { registerSeatTemplates } from './seats/seats-mail.js';
 import { ssoRoutes } from './sso/sso.routes.js';
 import { domainJobs } from './domains/domains.jobs.js';
 import { domainsRoutes } from './domains/domains.routes.js';
+import { registerJoinRequestTemplates } from './join-requests/join-requests.mail.js';
+import { joinRequestsRoutes } from './join-requests/join-requests.routes.js';
 
 /** Every feature's routes, in one list. */
 export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
@@ -67,6 +69,7 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
   scimTokensRoutes,
   ssoRoutes, // issue 16
   domainsRoutes, // issue 16
+  joinRequestsRoutes,
 ];
 
 /** What follows each template's delivery, for every feature (delivery events go to the webhooks outbox). */
@@ -95,3 +98,4 @@ setBearerResolver(resolveApiKey);
 registerWebhookTemplates();
 registerReminderTemplates();
 registerSeatTemplates(); // issue 16
+registerJoinRequestTemplates();

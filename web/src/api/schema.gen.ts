@@ -5179,6 +5179,7 @@ export interface paths {
               allowedDomains: string[];
               groupIds: string[];
               locationIds: string[];
+              requireApproval: boolean;
               url: string;
               updatedAt: string | null;
             };
@@ -5204,6 +5205,7 @@ export interface paths {
             allowedDomains?: string[];
             groupIds?: string[];
             locationIds?: string[];
+            requireApproval?: boolean;
           };
         };
       };
@@ -5220,6 +5222,7 @@ export interface paths {
               allowedDomains: string[];
               groupIds: string[];
               locationIds: string[];
+              requireApproval: boolean;
               url: string;
               updatedAt: string | null;
             };
@@ -5450,6 +5453,8 @@ export interface paths {
           };
           content: {
             'application/json': {
+              /** @enum {string} */
+              status: 'joined' | 'pending_approval';
               orgId: string;
               groupId: string | null;
               alreadyAccepted: boolean;
@@ -5502,6 +5507,8 @@ export interface paths {
           };
           content: {
             'application/json': {
+              /** @enum {string} */
+              status: 'joined' | 'pending_approval';
               orgId: string;
               groupId: string | null;
               alreadyAccepted: boolean;
@@ -9180,6 +9187,342 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/join-requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** People asking to join, newest first, with counts per status (a limited manager sees those of their groups) */
+    get: {
+      parameters: {
+        query?: {
+          status?: 'pending' | 'approved' | 'rejected';
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                email: string;
+                groupId: string | null;
+                locationId: string | null;
+                /** @enum {string} */
+                source: 'domain' | 'join_page';
+                /** @enum {string} */
+                status: 'pending' | 'approved' | 'rejected';
+                createdAt: string;
+                decidedAt: string | null;
+              }[];
+              nextCursor: string | null;
+              counts: {
+                pending: number;
+                approved: number;
+                rejected: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/join-requests/{requestId}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve: the person joins the group they chose and is emailed */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          requestId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @enum {string} */
+              status: 'approved' | 'rejected';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/join-requests/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve several requests in one transaction; those already decided are skipped */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            requestIds: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              decided: string[];
+              skipped: {
+                id: string;
+                /** @enum {string} */
+                reason: 'not_found' | 'already_decided';
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/join-requests/{requestId}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject: the person is emailed */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          requestId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @enum {string} */
+              status: 'approved' | 'rejected';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/join-requests/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject several requests in one transaction; those already decided are skipped */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            requestIds: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              decided: string[];
+              skipped: {
+                id: string;
+                /** @enum {string} */
+                reason: 'not_found' | 'already_decided';
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/join-suggestions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Organizations the signed-in person may join, or ask to join, through their verified address’s domain */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                orgId: string;
+                orgName: string;
+                domain: string;
+                /** @enum {string} */
+                policy: 'suggest' | 'auto_join';
+                requestPending: boolean;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/join-suggestions/{orgId}/join': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Join at once (auto_join) or ask to join (suggest): `{status: "joined" | "pending_approval"}` */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'joined' | 'pending_approval';
+              orgId: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/dev/mailbox': {

@@ -22,6 +22,8 @@ import observersEn from '../locales/observers.en.json';
 import observersFr from '../locales/observers.fr.json';
 import ssoEn from '../locales/sso.en.json';
 import ssoFr from '../locales/sso.fr.json';
+import domainsEn from '../locales/domains.en.json';
+import domainsFr from '../locales/domains.fr.json';
 
 export const LANGUAGES = [
   { code: 'en', label: 'English' },
@@ -116,6 +118,12 @@ i18n.addResourceBundle('fr', 'translation', { observers: observersFr }, true, tr
 // issue 16: single sign-on and seats, under `sso`.
 i18n.addResourceBundle('en', 'translation', { sso: ssoEn, audit: { actions: ssoEn.auditActions } }, true, true);
 i18n.addResourceBundle('fr', 'translation', { sso: ssoFr, audit: { actions: ssoFr.auditActions } }, true, true);
+
+// issue 16: verified domains, join requests, "Join <organization>?", under `domains`.
+i18n.addResourceBundle('en', 'translation', { domains: domainsEn }, true, true);
+i18n.addResourceBundle('fr', 'translation', { domains: domainsFr }, true, true);
+i18n.addResourceBundle('en', 'translation', { audit: { actions: domainsEn.auditActions, targets: domainsEn.auditTargets } }, true, true);
+i18n.addResourceBundle('fr', 'translation', { audit: { actions: domainsFr.auditActions, targets: domainsFr.auditTargets } }, true, true);
 
 syncDocument(i18n.language);
 i18n.on('languageChanged', syncDocument);

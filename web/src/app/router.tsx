@@ -24,7 +24,7 @@ import { InvitationsPage } from '../features/invitations/invitations-page';
 import { JoinVerifyPage } from '../features/join-page/join-verify-page';
 import { JoinPageSettingsPage } from '../features/join-page/join-page-settings-page';
 import { PublicJoinPageView } from '../features/join-page/public-join-page';
-import { LearnersPage } from '../features/learners/learners-page';
+import { LearnersWithRequests } from '../features/domains/join-requests-panel';
 import { CreateOrgPage } from '../features/orgs/create-org-page';
 import { HomeRedirect } from '../features/orgs/home-redirect';
 import { OrgShell } from '../features/orgs/org-shell';
@@ -71,7 +71,7 @@ export const router = createBrowserRouter([
                 errorElement: <RouteErrorPanel />,
                 children: [
                   { index: true, element: <Navigate to="learners" replace /> },
-                  { path: 'learners', element: <LearnersPage /> },
+                  { path: 'learners', element: <LearnersWithRequests /> },
                   { path: 'groups', element: <GroupsPage /> },
                   { path: 'groups/:groupId', element: <GroupPage /> },
                   { path: 'programs', element: <ProgramsPage /> },

@@ -19,6 +19,7 @@ import {
   type TokenPurpose,
 } from './accounts.repo.js';
 import { one } from '../../lib/rows.js';
+import { applyDomainPolicyOnVerification } from '../join-requests/suggestions.service.js';
 
 export { createAuthToken } from './accounts.repo.js';
 
@@ -127,6 +128,8 @@ export async function verifyEmail(ctx: AppContext, o: { token: string } & Meta):
     );
     if (account.emailKey !== row.emailKey) return false; // the address changed since the mail was sent
     await auditAccountEvent(tx, account, 'account.email_verified', o);
+    // issue 16: an organization that verified this address's domain with `auto_join` takes the person in.
+    await applyDomainPolicyOnVerification(tx, { account, now: ctx.clock.now(), jobs: ctx.jobs, ip: o.ip });
     return true;
   });
   if (!done) throw await tokenError(ctx, o.token, 'verify_email');

@@ -79,6 +79,7 @@ export async function addDomain(ctx: AppContext, o: { actor: Actor; orgId: strin
   if (!domain)
     throw new AppError(422, 'invalid_domain', `Not a domain: ${o.domain.trim()}. Write a domain such as example.com.`, {
       fields: { domain: 'Write a domain such as example.com.' },
+      domain: o.domain.trim(),
     });
   if (isPublicMailDomain(domain))
     throw new AppError(

@@ -68,6 +68,7 @@ export async function saveJoinPage(
     allowedDomains: string[];
     groupIds: string[];
     locationIds: string[];
+    requireApproval: boolean;
     updatedBy: string;
     now: Date;
   },
@@ -78,6 +79,7 @@ export async function saveJoinPage(
     allowedDomains: o.allowedDomains,
     groupIds: o.groupIds,
     locationIds: o.locationIds,
+    requireApproval: o.requireApproval,
     updatedBy: o.updatedBy,
     updatedAt: o.now.toISOString(),
   };

@@ -152,7 +152,7 @@ export const joinPageRoutes =
       async (req, reply) => {
         const res = await registerFromJoinLink(ctx, { token: req.params.token, ...req.body, ip: req.ip });
         await startSession(ctx, req, reply, res.accountId);
-        return reply.code(201).send({ orgId: res.orgId, groupId: res.groupId, alreadyAccepted: res.alreadyAccepted });
+        return reply.code(201).send({ status: res.status, orgId: res.orgId, groupId: res.groupId, alreadyAccepted: res.alreadyAccepted });
       },
     );
   };

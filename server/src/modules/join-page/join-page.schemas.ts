@@ -13,6 +13,8 @@ export const settingsBody = z.strictObject({
   allowedDomains: z.array(z.string().max(300)).max(200, 'At most 200 domains.').optional(),
   groupIds: z.array(z.string().uuid()).max(200, 'At most 200 groups.').optional(),
   locationIds: z.array(z.string().uuid()).max(200, 'At most 200 locations.').optional(),
+  /** issue 16: people who verify their address wait for an admin's approval (Learners → Requests). */
+  requireApproval: z.boolean().optional(),
 });
 
 export const settingsOut = z.object({
@@ -21,6 +23,7 @@ export const settingsOut = z.object({
   allowedDomains: z.array(z.string()),
   groupIds: z.array(z.string()),
   locationIds: z.array(z.string()),
+  requireApproval: z.boolean(),
   /** The full public address of the page. */
   url: z.string(),
   updatedAt: z.string().nullable(),
@@ -61,4 +64,10 @@ export const linkOut = z.object({
 });
 
 export const registerBody = registerFromInvitationBody;
-export const joinedOut = z.object({ orgId: z.string(), groupId: z.string().nullable(), alreadyAccepted: z.boolean() });
+/** `pending_approval`: the page requires approval; the person joins once an admin approves (issue 16). */
+export const joinedOut = z.object({
+  status: z.enum(['joined', 'pending_approval']),
+  orgId: z.string(),
+  groupId: z.string().nullable(),
+  alreadyAccepted: z.boolean(),
+});

@@ -310,7 +310,7 @@ describe('verifying and joining', () => {
     // The body cannot choose another address, role or organization.
     expect((await a.post(`${link}/register`, { name: 'Nina', password: PASSWORD, email: 'other@evil.com' })).statusCode).toBe(422);
     const reg = expectStatus(await a.post(`${link}/register`, { name: 'Nina', password: PASSWORD, locale: 'fr' }), 201);
-    expect(reg.data).toEqual({ orgId: o.org.id, groupId: o.group.id, alreadyAccepted: false });
+    expect(reg.data).toEqual({ status: 'joined', orgId: o.org.id, groupId: o.group.id, alreadyAccepted: false });
 
     const me = expectStatus(await a.get('/api/v1/me'), 200).data;
     expect(me.account).toMatchObject({ email, name: 'Nina', locale: 'fr' });

@@ -18,6 +18,7 @@ export type JoinPageSettings = {
   allowedDomains: string[];
   groupIds: string[];
   locationIds: string[];
+  requireApproval: boolean;
   updatedAt: string | null;
 };
 
@@ -68,7 +69,7 @@ export async function getJoinPageSettings(ctx: AppContext, o: { orgId: string })
   if (!row) {
     const [org] = await ctx.db.select({ slug: organizations.slug }).from(organizations).where(eq(organizations.id, o.orgId));
     if (!org) throw notFound('Organization');
-    return { enabled: false, slug: org.slug, allowedDomains: [], groupIds: [], locationIds: [], updatedAt: null };
+    return { enabled: false, slug: org.slug, allowedDomains: [], groupIds: [], locationIds: [], requireApproval: false, updatedAt: null };
   }
   const [groups, locations] = await Promise.all([
     offeredGroups(ctx.db, o.orgId, row.groupIds),
@@ -81,6 +82,7 @@ export async function getJoinPageSettings(ctx: AppContext, o: { orgId: string })
     allowedDomains: row.allowedDomains,
     groupIds: groups.map((g) => g.id),
     locationIds: row.locationIds.filter((id) => live.has(id)),
+    requireApproval: row.requireApproval,
     updatedAt: row.updatedAt,
   };
 }
@@ -113,6 +115,7 @@ export async function updateJoinPageSettings(
     allowedDomains?: string[];
     groupIds?: string[];
     locationIds?: string[];
+    requireApproval?: boolean;
   },
 ): Promise<JoinPageSettings> {
   if (isReservedJoinSlug(o.slug))
@@ -141,6 +144,7 @@ export async function updateJoinPageSettings(
         allowedDomains,
         groupIds,
         locationIds,
+        requireApproval: o.requireApproval ?? current.requireApproval,
         updatedBy: o.actor.id,
         now: ctx.clock.now(),
       });
@@ -158,6 +162,7 @@ export async function updateJoinPageSettings(
           allowedDomains,
           groupIds,
           locationIds,
+          requireApproval: row.requireApproval,
           previous: { enabled: current.enabled, slug: current.slug },
         },
       });
@@ -167,6 +172,7 @@ export async function updateJoinPageSettings(
         allowedDomains: row.allowedDomains,
         groupIds: row.groupIds,
         locationIds: row.locationIds,
+        requireApproval: row.requireApproval,
         updatedAt: row.updatedAt,
       };
     });

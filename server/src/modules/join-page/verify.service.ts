@@ -6,7 +6,8 @@ import type { AuthAccount } from '../../http/auth.js';
 import { AppError, notFound } from '../../http/errors.js';
 import { hashPassword } from '../../lib/passwords.js';
 import { toIso } from '../../lib/time.js';
-import { findAccount } from '../accounts/accounts.service.js';
+import { auditAccountEvent, findAccount, provenAccount } from '../accounts/accounts.service.js';
+import { createJoinRequest } from '../join-requests/join-requests.service.js';
 import { admitProvenAddress, type Person } from '../admission/admission.service.js';
 import { findLink, linkState, markLinkAccepted } from '../invitations/links.service.js';
 import { findEnabledOfOrg, offeredGroups, offeredLocations } from './join-page.repo.js';
@@ -79,14 +80,15 @@ type Who = { accountId: string } | { register: { name: string; passwordHash: str
 
 /** Joins inside the caller's transaction with the invitation row locked, so two tabs give one membership. */
 async function joinLocked(ctx: AppContext, tx: Db, token: string, who: Who, ip?: string) {
-  const { invitation: inv, replaced } = await requireJoinLink(tx, token, true);
+  const { invitation: inv, replaced, page } = await requireJoinLink(tx, token, true);
   const now = ctx.clock.now();
   const state = linkState(inv, replaced, now);
   const groupId = inv.groupIds[0] ?? null;
   const account = 'accountId' in who ? await findAccount({ db: tx }, who.accountId) : null;
   if ('accountId' in who && !account) throw notFound('Account');
+  const status = page.requireApproval ? ('pending_approval' as const) : ('joined' as const);
   if (state === 'accepted' && account && inv.accountId === account.id)
-    return { orgId: inv.orgId, groupId, alreadyAccepted: true, accountId: account.id };
+    return { status, orgId: inv.orgId, groupId, alreadyAccepted: true, accountId: account.id };
   if (state !== 'open') throw closedError(state);
   if (account && inv.emailKey !== account.emailKey) {
     throw new AppError(
@@ -95,6 +97,35 @@ async function joinLocked(ctx: AppContext, tx: Db, token: string, who: Who, ip?:
       `This link was sent to ${inv.email}, and you are signed in as ${account.email}. Sign out and continue with ${inv.email}.`,
       { invitedEmail: inv.email },
     );
+  }
+  if (page.requireApproval) {
+    // issue 16: the address is proven, the person waits for an admin's approval (Learners → Requests).
+    let requester = account;
+    if ('register' in who) {
+      const made = await provenAccount(tx, {
+        email: inv.email,
+        emailKey: inv.emailKey,
+        mode: 'register',
+        ...who.register,
+        now,
+        signInTo: 'join',
+      });
+      requester = made.account;
+      await auditAccountEvent(tx, made.account, 'account.registered_from_join_page', { ip });
+    }
+    if (!requester) throw notFound('Account');
+    await createJoinRequest(tx, {
+      orgId: inv.orgId,
+      account: requester,
+      source: 'join_page',
+      groupId,
+      locationId: inv.locationId,
+      locale: requester.locale,
+      ip,
+      now,
+    });
+    await markLinkAccepted(tx, { invitationId: inv.id, accountId: requester.id, now });
+    return { status, orgId: inv.orgId, groupId, alreadyAccepted: false, accountId: requester.id };
   }
   const person: Person =
     'register' in who
@@ -123,7 +154,7 @@ async function joinLocked(ctx: AppContext, tx: Db, token: string, who: Who, ip?:
       groupIds: inv.groupIds,
       source: 'join_page',
     }); // issue 12: webhook
-  return { orgId: inv.orgId, groupId, alreadyAccepted: false, accountId: admitted.accountId };
+  return { status, orgId: inv.orgId, groupId, alreadyAccepted: false, accountId: admitted.accountId };
 }
 
 /** The signed-in person confirms; the account's address must be the one the link was sent to. */

@@ -5,7 +5,7 @@ import { addAccountsToGroups } from '../groups/group-membership.service.js';
 import { queryRows } from '../../lib/sql.js';
 import { afterSeatsChanged, lockSeats, orgSeatFits, seatsFull } from '../seats/seats.service.js';
 
-export type JoinSource = 'invitation' | 'passcode' | 'join_page' | 'managed' | 'import' | 'scim' | 'session' | 'direct' | 'sso';
+export type JoinSource = 'invitation' | 'passcode' | 'join_page' | 'domain' | 'managed' | 'import' | 'scim' | 'session' | 'direct' | 'sso';
 
 /**
  * The one way into an organization: creates (or restores) the membership, retires the person's older

@@ -16,6 +16,7 @@ import { isStaff, useSignedIn } from '../account/session';
 import { LearnerLayout } from './learner-layout';
 import { useHome, useRecordProgress } from './home.api';
 import { Feed } from '../space/feed';
+import { JoinSuggestionsCard } from '../domains/join-suggestions-card';
 
 type Enrolment = Home['organizations'][number]['enrolments'][number];
 
@@ -41,6 +42,7 @@ export function LearnerHomePage() {
             </Button>
           )}
         </Group>
+        <JoinSuggestionsCard />
         {home.data?.organizations.some((o) => o.membershipStatus === 'active' && o.groups.length > 0) && <Feed />}
         {home.isPending ? (
           <ListSkeleton rows={4} />

@@ -80,6 +80,7 @@ const toInput = (s: JoinPageSettings): JoinPageInput => ({
   allowedDomains: s.allowedDomains,
   groupIds: s.groupIds,
   locationIds: s.locationIds,
+  requireApproval: s.requireApproval,
 });
 
 function SettingsForm({ orgId, saved }: { orgId: string; saved: JoinPageSettings }) {
@@ -163,6 +164,12 @@ function SettingsForm({ orgId, saved }: { orgId: string; saved: JoinPageSettings
             description={t('joinPage.settings.enabledHelp')}
             disabled={!canManage}
             {...form.getInputProps('enabled', { type: 'checkbox' })}
+          />
+          <Switch
+            label={t('domains.joinPage.requireApproval')}
+            description={t('domains.joinPage.requireApprovalHelp')}
+            disabled={!canManage}
+            {...form.getInputProps('requireApproval', { type: 'checkbox' })}
           />
         </Section>
 

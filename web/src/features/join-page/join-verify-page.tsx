@@ -111,9 +111,11 @@ function useAfterJoin(org: string) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  return async () => {
+  return async (res?: { status?: 'joined' | 'pending_approval' }) => {
     await queryClient.invalidateQueries({ queryKey: meKey });
-    notify.success(t('joinPage.verify.joined', { org }));
+    // issue 16: a page that requires approval lets the person in only once an admin approves.
+    if (res?.status === 'pending_approval') notify.success(t('domains.pendingApproval.text', { org }));
+    else notify.success(t('joinPage.verify.joined', { org }));
     navigate('/home', { replace: true });
   };
 }

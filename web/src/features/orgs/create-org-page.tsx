@@ -10,6 +10,7 @@ import { PublicLayout } from '../../components/public-layout';
 import { rules } from '../../components/validators';
 import { meKey, pickOrg, rememberOrg, useSignedIn, useSignOut } from '../account/session';
 import { orgsApi } from './orgs.api';
+import { JoinSuggestionsCard } from '../domains/join-suggestions-card';
 
 type Values = { name: string; slug: string };
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -48,6 +49,7 @@ export function CreateOrgPage() {
 
   return (
     <PublicLayout title={t('orgs.create.title')} width={480}>
+      <JoinSuggestionsCard />
       <Text size="sm">{t('orgs.create.text', { name: me.account.name })}</Text>
       <form
         noValidate

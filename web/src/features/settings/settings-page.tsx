@@ -3,6 +3,7 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { ApiKeysCard } from '../api-keys/api-keys-card';
+import { DomainsCard } from '../domains/domains-card';
 import { InvitationRemindersCard } from '../observers/invitation-reminders-card';
 import { ScimCard } from '../scim/scim-card';
 import { WebhooksCard } from '../webhooks/webhooks-card';
@@ -22,6 +23,7 @@ export function SettingsPage() {
       <OrgDetailsCard orgId={orgId} />
       <OrgSeatsCard orgId={orgId} />
       <LocationsCard orgId={orgId} />
+      <DomainsCard orgId={orgId} />
       <InvitationRemindersCard orgId={orgId} />
       <ApiKeysCard orgId={orgId} />
       <SsoCard orgId={orgId} />
