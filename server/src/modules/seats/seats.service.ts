@@ -119,3 +119,15 @@ export async function seatsLeft(db: Db, orgId: string): Promise<number> {
   const u = await usage(db, orgId, null);
   return u.seatLimit === null ? Number.MAX_SAFE_INTEGER : Math.max(0, u.seatLimit - u.seatsUsed);
 }
+
+/** Refuses (409 seats_full) when these accounts, joining with a seat-taking role, would exceed the limit (those already active take none); locks it. */
+export async function assertSeatsForNewcomers(tx: Db, orgId: string, accountIds: readonly string[]): Promise<void> {
+  const { orgLimit } = await lockSeats(tx, orgId);
+  if (orgLimit === null || accountIds.length === 0) return;
+  const [row] = await queryRows<{ n: number }>(
+    tx,
+    sql`SELECT count(*)::int AS n FROM unnest(${uuidArray(accountIds)}) a(id)
+        WHERE NOT EXISTS (SELECT 1 FROM memberships m WHERE m.org_id = ${orgId} AND m.account_id = a.id AND m.status = 'active')`,
+  );
+  await assertOrgSeats(tx, orgId, Number(row?.n ?? 0));
+}

@@ -6,6 +6,7 @@ import { createTestApp, type TestApp, uid } from '../../../test/harness.js';
 import { queryRows } from '../../lib/sql.js';
 import { hashToken, newToken } from '../../lib/tokens.js';
 import { acceptInvitation } from '../invitations/accept.service.js';
+import { approveJoinRequests } from '../join-requests/join-requests.service.js';
 import { redeemPasscode } from '../passcodes/passcodes.service.js';
 
 let t: TestApp;
@@ -137,18 +138,30 @@ describe('seats', () => {
 
 // Real concurrency needs several connections: PostgreSQL only.
 describe.skipIf(!process.env.DATABASE_URL)('seats under concurrency (PostgreSQL)', () => {
-  it('200 concurrent acceptances and passcode redemptions against 50 free seats give exactly 50 members', async () => {
+  it('200 concurrent acceptances, passcode redemptions and join approvals against 50 free seats give exactly 50 members', async () => {
     const o = await orgWithOwner(t);
     const g = await o.group('Rush');
     await seedMembers(t, o.org.id, 10, 'learner');
     expectStatus(await o.owner.agent.patch(o.base, { seatLimit: 60 }), 200);
     const codes = [await passcode(o, g.id), await passcode(o, g.id)];
     const people = await seedAccounts(200);
-    const tokens = await Promise.all(people.slice(0, 100).map((p) => inviteToken(o.org.id, p, [g.id])));
+    const tokens = await Promise.all(people.slice(0, 70).map((p) => inviteToken(o.org.id, p, [g.id])));
+    const requests = await queryRows<{ id: string }>(
+      t.ctx.db,
+      sql`INSERT INTO join_requests (org_id, account_id, email, email_key, group_id, source)
+          SELECT ${o.org.id}, a.id, a.email, a.email_key, ${g.id}, 'join_page' FROM accounts a
+          WHERE a.id = ANY(string_to_array(${people
+            .slice(140)
+            .map((p) => p.id)
+            .join(',')}, ',')::uuid[]) RETURNING id`,
+    );
+    const actor = { id: o.owner.id, email: o.owner.email, name: 'Owner', locale: 'en' };
     const attempts = people.map((p, i) =>
-      i < 100
+      i < 70
         ? acceptInvitation(t.ctx, { token: tokens[i] as string, account: p })
-        : redeemPasscode(t.ctx, { account: p, passcode: codes[i % 2] as string }),
+        : i < 140
+          ? redeemPasscode(t.ctx, { account: p, passcode: codes[i % 2] as string })
+          : approveJoinRequests(t.ctx, { orgId: o.org.id, actor, requestIds: [requests[i - 140]!.id] }),
     );
     const results = await Promise.allSettled(attempts);
     const ok = results.filter((r) => r.status === 'fulfilled').length;
