@@ -34,7 +34,7 @@ describe('[SSO]', () => {
     await admin.goto(`/orgs/${orgId}/settings`);
     const card = admin.getByRole('region', { name: 'Single sign-on' });
     await card.getByRole('button', { name: 'Add a connection' }).click();
-    await card.getByLabel('Name', { exact: true }).fill('Initech IdP');
+    await card.getByRole('textbox', { name: /^Name/ }).fill('Initech IdP');
     await card.getByLabel('Issuer URL').fill(idp.issuer);
     await card.getByLabel('Client id').fill(idp.clients[0]!.id);
     await card.getByLabel('Client secret').fill(idp.clients[0]!.secret);

@@ -214,6 +214,7 @@ export function SsoCard({ orgId }: { orgId: string }) {
               <MultiSelect
                 label={t('sso.fields.domains')}
                 data={(domains.data ?? []).map((d) => ({ value: d.id, label: d.domain }))}
+                searchable
                 {...form.getInputProps('domainIds')}
               />
               <ErrorAlert error={server.error} />
