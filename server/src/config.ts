@@ -31,6 +31,8 @@ const envSchema = z.object({
     .regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, 'seconds, comma-separated, e.g. 5,300,1800')
     .default('5,300,1800,7200,18000,36000,86400'),
   WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false', '']).default('false'),
+  SECRETS_KEY: z.string().min(32).optional(),
+  SSO_ALLOW_INSECURE_ISSUERS: z.enum(['true', 'false', '']).default('false'),
   TRUST_PROXY: z
     .string()
     .optional()
@@ -120,6 +122,8 @@ export type Config = {
   apiKeys: { rateLimitMax: number };
   /** issue 12: retry delays in seconds; whether http:// and private addresses are allowed (development, tests). */
   webhooks: { retrySchedule: number[]; allowPrivate: boolean };
+  /** issue 16: the key sealing SSO client secrets (SECRETS_KEY, else generated in the data folder); http:// issuers on loopback (tests, development). */
+  sso: { secretsKey: string; allowInsecureIssuers: boolean };
   /** Proxies trusted to report the client's address; false (default): the socket's address is the client's. */
   trustProxy: TrustProxy;
   rateLimits: { auth: { max: number; windowMs: number }; keyPrefix?: string };
@@ -162,6 +166,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mail: { poolConnections: e.MAIL_POOL_CONNECTIONS, poolMessages: e.MAIL_POOL_MESSAGES, ratePerSecond: e.MAIL_RATE_PER_SECOND },
     apiKeys: { rateLimitMax: e.API_KEY_RATE_LIMIT_MAX },
     webhooks: { retrySchedule: e.WEBHOOK_RETRY_SCHEDULE.split(',').map(Number), allowPrivate: e.WEBHOOKS_ALLOW_PRIVATE === 'true' },
+    sso: {
+      secretsKey: e.SECRETS_KEY ?? readOrCreateSecret(dataDir, 'secrets-key'),
+      allowInsecureIssuers: e.SSO_ALLOW_INSECURE_ISSUERS === 'true',
+    },
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN || undefined,
     notifyBatchSeconds: e.NOTIFY_BATCH_SECONDS,
@@ -169,8 +177,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-function readOrCreateSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'session-secret');
+function readOrCreateSecret(dataDir: string, name = 'session-secret'): string {
+  const file = path.join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600 });

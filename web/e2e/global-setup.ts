@@ -103,6 +103,8 @@ export default async function setup(project: TestProject) {
     NOTIFY_BATCH_SECONDS: '2',
     // issue 12: the provisioning flow's webhook receiver listens on 127.0.0.1 over http.
     WEBHOOKS_ALLOW_PRIVATE: 'true',
+    // issue 16: the SSO browser test's OpenID provider listens on 127.0.0.1 over http.
+    SSO_ALLOW_INSECURE_ISSUERS: 'true',
     // issue 16: domain verification asks a DNS server on loopback that the domains flow runs.
     DNS_SERVERS: `127.0.0.1:${dnsPort}`,
   };

@@ -14,6 +14,7 @@ export * from './schema/space.js';
 export * from './schema/email-changes.js';
 export * from './schema/scim.js';
 export * from './schema/people-batches.js';
+export * from './schema/sso-seats.js';
 export * from './schema/domains.js';
 export * from './schema/profile-fields.js';
 export * from './schema/due-reminders.js';

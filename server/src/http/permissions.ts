@@ -27,6 +27,9 @@ export const PERMISSIONS = [
   'webhooks.manage',
   'enrolments.report',
   'learning.self',
+  // issue 16: seat limits and single sign-on connections.
+  'seats.manage',
+  'sso.manage',
   // issue 16: verified domains (owners, admins); join requests (seen by observers of the group, decided by full managers up)
   'domains.manage',
   'joinrequests.read',
@@ -67,6 +70,8 @@ const ADMIN: Permission[] = [
   'apikeys.manage',
   'webhooks.manage',
   'enrolments.report',
+  'seats.manage', // issue 16
+  'sso.manage',
   'domains.manage',
   'fields.manage',
 ];

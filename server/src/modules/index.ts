@@ -40,6 +40,8 @@ import { postsRoutes } from './posts/posts.routes.js';
 import { spaceJobs } from './posts/posts.service.js';
 import { scimRoutes } from './scim/scim.routes.js';
 import { scimTokensRoutes } from './scim/scim-tokens.routes.js';
+import { registerSeatTemplates } from './seats/seats-mail.js';
+import { ssoRoutes } from './sso/sso.routes.js';
 import { domainJobs } from './domains/domains.jobs.js';
 import { domainsRoutes } from './domains/domains.routes.js';
 import { registerJoinRequestTemplates } from './join-requests/join-requests.mail.js';
@@ -70,6 +72,7 @@ export const featureRoutes: ((ctx: AppContext) => FastifyPluginAsyncZod)[] = [
   invitationReminderRoutes,
   scimRoutes, // issue 13
   scimTokensRoutes,
+  ssoRoutes, // issue 16
   domainsRoutes, // issue 16
   joinRequestsRoutes,
   profileFieldsRoutes, // issue 15
@@ -102,6 +105,7 @@ export function registerFeatureJobs(jobs: JobQueue): void {
 setBearerResolver(resolveApiKey);
 registerWebhookTemplates();
 registerReminderTemplates();
+registerSeatTemplates(); // issue 16
 registerJoinRequestTemplates();
 registerImportTemplates();
 registerDueReminderTemplates();

@@ -513,6 +513,8 @@ export interface paths {
                   | 'webhooks.manage'
                   | 'enrolments.report'
                   | 'learning.self'
+                  | 'seats.manage'
+                  | 'sso.manage'
                   | 'domains.manage'
                   | 'joinrequests.read'
                   | 'joinrequests.manage'
@@ -665,12 +667,16 @@ export interface paths {
                 | 'webhooks.manage'
                 | 'enrolments.report'
                 | 'learning.self'
+                | 'seats.manage'
+                | 'sso.manage'
                 | 'domains.manage'
                 | 'joinrequests.read'
                 | 'joinrequests.manage'
                 | 'fields.manage'
               )[];
               createdAt: string;
+              seatLimit: number | null;
+              seatsUsed: number;
             };
           };
         };
@@ -694,6 +700,7 @@ export interface paths {
         content: {
           'application/json': {
             name?: string;
+            seatLimit?: number | null;
           };
         };
       };
@@ -708,6 +715,8 @@ export interface paths {
               id: string;
               name: string;
               slug: string;
+              seatLimit: number | null;
+              seatsUsed: number;
             };
           };
         };
@@ -1010,6 +1019,8 @@ export interface paths {
                 /** @enum {string} */
                 role: 'owner' | 'admin' | 'manager_full' | 'manager_limited' | 'learner' | 'guest';
               }[];
+              seatLimit: number | null;
+              seatsUsed: number;
             };
           };
         };
@@ -1075,6 +1086,8 @@ export interface paths {
                 /** @enum {string} */
                 role: 'owner' | 'admin' | 'manager_full' | 'manager_limited' | 'learner' | 'guest';
               }[];
+              seatLimit: number | null;
+              seatsUsed: number;
             };
           };
         };
@@ -1130,6 +1143,8 @@ export interface paths {
             welcomeMessage?: string | null;
             /** @description A staff member (owner, admin or manager) of the organization. */
             defaultReferentId?: string | null;
+            /** @description Issue 16: active learners and guests in the group; null: none. Owners and admins. */
+            seatLimit?: number | null;
           };
         };
       };
@@ -1169,6 +1184,8 @@ export interface paths {
                 /** @enum {string} */
                 role: 'owner' | 'admin' | 'manager_full' | 'manager_limited' | 'learner' | 'guest';
               }[];
+              seatLimit: number | null;
+              seatsUsed: number;
             };
           };
         };
@@ -4701,6 +4718,12 @@ export interface paths {
                   };
                 } | null;
               }[];
+              seats?: {
+                seatLimit: number;
+                seatsUsed: number;
+                rowsNeedingSeats: number;
+                rowsThatFit: number;
+              } | null;
             };
           };
         };
@@ -5381,6 +5404,12 @@ export interface paths {
                   };
                 } | null;
               }[];
+              seats?: {
+                seatLimit: number;
+                seatsUsed: number;
+                rowsNeedingSeats: number;
+                rowsThatFit: number;
+              } | null;
             };
           };
         };
@@ -8729,6 +8758,449 @@ export interface paths {
               nextCursor: string | null;
             };
           };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/sso-connections': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              issuer: string;
+              clientId: string;
+              hasClientSecret: boolean;
+              scopes: string;
+              nameClaim: string;
+              localeClaim: string;
+              groupsClaim: string | null;
+              groupMap: {
+                [key: string]: string[];
+              };
+              /** @enum {string} */
+              defaultRole: 'learner' | 'guest';
+              defaultGroupIds: string[];
+              domains: {
+                id: string;
+                domain: string;
+                enforced: boolean;
+              }[];
+              /** @description Register this redirect URI with the identity provider. */
+              redirectUri: string;
+              createdAt: string;
+            }[];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add an OpenID Connect connection (checked by discovery) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            /** Format: uri */
+            issuer: string;
+            clientId: string;
+            clientSecret: string;
+            scopes?: string;
+            nameClaim?: string;
+            localeClaim?: string;
+            groupsClaim?: string | null;
+            groupMap?: {
+              [key: string]: string[];
+            };
+            /** @enum {string} */
+            defaultRole?: 'learner' | 'guest';
+            defaultGroupIds?: string[];
+            /** @description Verified domains of the organization whose addresses sign in with this connection. */
+            domainIds?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              issuer: string;
+              clientId: string;
+              hasClientSecret: boolean;
+              scopes: string;
+              nameClaim: string;
+              localeClaim: string;
+              groupsClaim: string | null;
+              groupMap: {
+                [key: string]: string[];
+              };
+              /** @enum {string} */
+              defaultRole: 'learner' | 'guest';
+              defaultGroupIds: string[];
+              domains: {
+                id: string;
+                domain: string;
+                enforced: boolean;
+              }[];
+              /** @description Register this redirect URI with the identity provider. */
+              redirectUri: string;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/sso-connections/{connectionId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          connectionId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          connectionId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            /** Format: uri */
+            issuer?: string;
+            clientId?: string;
+            clientSecret?: string;
+            scopes?: string;
+            nameClaim?: string;
+            localeClaim?: string;
+            groupsClaim?: string | null;
+            groupMap?: {
+              [key: string]: string[];
+            };
+            /** @enum {string} */
+            defaultRole?: 'learner' | 'guest';
+            defaultGroupIds?: string[];
+            /** @description Verified domains of the organization whose addresses sign in with this connection. */
+            domainIds?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              issuer: string;
+              clientId: string;
+              hasClientSecret: boolean;
+              scopes: string;
+              nameClaim: string;
+              localeClaim: string;
+              groupsClaim: string | null;
+              groupMap: {
+                [key: string]: string[];
+              };
+              /** @enum {string} */
+              defaultRole: 'learner' | 'guest';
+              defaultGroupIds: string[];
+              domains: {
+                id: string;
+                domain: string;
+                enforced: boolean;
+              }[];
+              /** @description Register this redirect URI with the identity provider. */
+              redirectUri: string;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/sso-connections/{connectionId}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Test: sign in once at the provider and see the claims received */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          connectionId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              redirectUrl: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/sso-connections/{connectionId}/test-result': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          connectionId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              claims: {
+                [key: string]: unknown;
+              };
+              at: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sso/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Email-first sign-in: the identity provider of the address’s verified domain (302), or password */
+    get: {
+      parameters: {
+        query?: {
+          email?: string;
+          /** @description An organization slug: its connection ("Sign in with <organization>"). */
+          org?: string;
+          /** @description Only say which method applies; start nothing. */
+          check?: 'true' | 'false';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              method: 'password' | 'sso';
+              redirectUrl?: string;
+              organization?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sso/link': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Link single sign-on to the signed-in account (its address’s domain connection) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              redirectUrl: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sso/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Where the identity provider sends the browser back */
+    get: {
+      parameters: {
+        query?: {
+          code?: string;
+          state?: string;
+          iss?: string;
+          error?: string;
+          error_description?: string;
+          session_state?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
         };
       };
     };

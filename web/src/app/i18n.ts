@@ -20,6 +20,8 @@ import accountChangesEn from '../locales/account-changes.en.json';
 import accountChangesFr from '../locales/account-changes.fr.json';
 import observersEn from '../locales/observers.en.json';
 import observersFr from '../locales/observers.fr.json';
+import ssoEn from '../locales/sso.en.json';
+import ssoFr from '../locales/sso.fr.json';
 import domainsEn from '../locales/domains.en.json';
 import domainsFr from '../locales/domains.fr.json';
 import profileFieldsEn from '../locales/profile-fields.en.json';
@@ -132,6 +134,9 @@ i18n.addResourceBundle(
   true,
   true,
 );
+// issue 16: single sign-on and seats, under `sso`.
+i18n.addResourceBundle('en', 'translation', { sso: ssoEn, audit: { actions: ssoEn.auditActions } }, true, true);
+i18n.addResourceBundle('fr', 'translation', { sso: ssoFr, audit: { actions: ssoFr.auditActions } }, true, true);
 
 // issue 16: verified domains, join requests, "Join <organization>?", under `domains`.
 i18n.addResourceBundle('en', 'translation', { domains: domainsEn }, true, true);

@@ -7,6 +7,7 @@ import { normalizeEmail } from '../../lib/email-address.js';
 import { hashPassword, verifyDummy, verifyPassword } from '../../lib/passwords.js';
 import { queueEmails } from '../../mail/outbox.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { assertPasswordAllowed } from '../sso/sso-policy.service.js';
 import {
   consumeAuthToken,
   createAuthToken,
@@ -147,6 +148,7 @@ export async function signIn(ctx: AppContext, o: { email: string; password: stri
     throw new AppError(401, 'invalid_credentials', 'The email address or the password is wrong.');
   }
   if (!account.verifiedAt) throw new AppError(403, 'email_not_verified', 'Confirm your email address first: we sent you a link.');
+  if (addr) await assertPasswordAllowed(ctx.db, { domain: addr.domain, accountId: account.id }); // issue 16
   await ctx.db.transaction(async (tx) => {
     await tx.update(accounts).set({ lastLoginAt: sql`now()` }).where(eq(accounts.id, account.id));
     await auditAccountEvent(tx, account, 'auth.sign_in', o);
@@ -158,6 +160,8 @@ export async function signIn(ctx: AppContext, o: { email: string; password: stri
 export async function forgotPassword(ctx: AppContext, o: { email: string } & Meta): Promise<void> {
   const addr = normalizeEmail(o.email);
   const account = addr ? await findAccountByKey(ctx.db, addr.key) : null;
+  // issue 16: a domain enforcing SSO answers the same for every address at it (owners excepted).
+  if (addr) await assertPasswordAllowed(ctx.db, { domain: addr.domain, accountId: account?.id ?? null });
   if (!account) return;
   await ctx.db.transaction(async (tx) => {
     const token = await createAuthToken(tx, {

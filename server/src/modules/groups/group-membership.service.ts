@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import { enrolAccountsInGroupSessions, pruneEnrolments } from './enrolment-rules.js';
+import { assertGroupSeats } from '../seats/seats.service.js';
 import { cleanIds, queryCount, queryRows, tsParam, uuidArray } from '../../lib/sql.js';
 
 // What other modules (invitations, imports, members, SCIM) call to put people in groups. Call these
@@ -32,6 +33,7 @@ export async function addAccountsToGroups(
   const groupIds = cleanIds(o.groupIds);
   const accountIds = cleanIds(o.accountIds);
   if (groupIds.length === 0 || accountIds.length === 0) return 0;
+  await assertGroupSeats(tx, o.orgId, groupIds, accountIds);
   await lockGroupChains(tx, o.orgId, groupIds);
   const added = await queryCount(
     tx,

@@ -6,6 +6,8 @@ import { orgOf } from '../../http/auth.js';
 import type { Role } from '../../http/permissions.js';
 import { page } from '../../lib/pagination.js';
 import { toIso } from '../../lib/time.js';
+import { forbidden } from '../../http/errors.js';
+import { getSeats } from '../seats/seats.service.js';
 import { actorFrom } from '../../http/actor.js';
 import { assignmentRoutes } from './assignments.routes.js';
 import { groupImageRoutes } from './group-images.routes.js';
@@ -46,7 +48,10 @@ export const groupsRoutes =
     // Only this plugin's routes accept multipart bodies (group images), up to 5 MB per file.
     await app.register(multipart, { limits: { fileSize: IMAGE_MAX_BYTES, files: 1, fields: 5, parts: 6 }, throwFileSizeLimit: true });
     const tags = ['groups'];
-    const detail = async (orgId: string, groupId: string) => presentDetail(orgId, await svc.getGroup(ctx, { orgId, groupId }));
+    const detail = async (orgId: string, groupId: string) => ({
+      ...presentDetail(orgId, await svc.getGroup(ctx, { orgId, groupId })),
+      ...(await getSeats(ctx.db, orgId, groupId)),
+    });
 
     app.get(
       '/api/v1/orgs/:orgId/groups',
@@ -107,8 +112,14 @@ export const groupsRoutes =
         },
       },
       async (req) => {
-        const { orgId } = orgOf(req);
-        await svc.updateGroup(ctx, { actor: actorFrom(req), orgId, groupId: req.params.groupId, ...req.body });
+        const { orgId, permissions } = orgOf(req);
+        const { seatLimit, ...patch } = req.body;
+        if (seatLimit !== undefined && !permissions.includes('seats.manage'))
+          throw forbidden('Only owners and administrators set seat limits.');
+        if (Object.keys(patch).length > 0 || seatLimit === undefined)
+          await svc.updateGroup(ctx, { actor: actorFrom(req), orgId, groupId: req.params.groupId, ...patch });
+        if (seatLimit !== undefined)
+          await svc.setGroupSeatLimit(ctx, { actor: actorFrom(req), orgId, groupId: req.params.groupId, seatLimit });
         return detail(orgId, req.params.groupId);
       },
     );

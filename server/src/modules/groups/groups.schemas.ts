@@ -32,6 +32,14 @@ export const updateGroupBody = z.strictObject({
   description: optionalText(2000),
   welcomeMessage: optionalText(5000),
   defaultReferentId: z.guid().nullable().optional().describe('A staff member (owner, admin or manager) of the organization.'),
+  seatLimit: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000_000)
+    .nullable()
+    .optional()
+    .describe('Issue 16: active learners and guests in the group; null: none. Owners and admins.'),
 });
 export const listGroupsQuery = z.object({
   ...listQuery,
@@ -69,6 +77,8 @@ export const groupDetailOut = groupOut.extend({
   path: z.array(z.object({ id: z.string(), name: z.string() })).describe('The ancestors, from the top-level group down to the parent.'),
   defaultReferent: personOut.nullable(),
   observers: z.array(personOut.extend({ role: z.enum(ROLES) })),
+  seatLimit: z.number().nullable(),
+  seatsUsed: z.number(),
 });
 export const groupMemberOut = z.object({
   accountId: z.string(),

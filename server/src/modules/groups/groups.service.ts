@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { AppError, conflict, invalidField, notFound } from '../../http/errors.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { setSeatLimit } from '../seats/seats.service.js';
 import { enrolSubtreeInAncestorSessions, pruneEnrolments, sessionsReaching } from './enrolment-rules.js';
 import { allObservers, imageKeysOf, membersOfGroups } from './group-people.repo.js';
 import * as repo from './groups.repo.js';
@@ -179,4 +180,22 @@ export async function deleteGroup(ctx: Ctx, o: { actor: Actor; orgId: string; gr
   });
   // Files go after the commit: a rolled-back delete must not lose the group's images.
   for (const key of keys) await ctx.storage.remove(key).catch(() => {});
+}
+
+/** Issue 16: sets or removes (null) the group's seat limit. */
+export async function setGroupSeatLimit(ctx: Ctx, o: { actor: Actor; orgId: string; groupId: string; seatLimit: number | null }) {
+  return ctx.db.transaction(async (tx) => {
+    if (!(await repo.findGroup(tx, o.orgId, o.groupId))) throw notFound('Group');
+    const seats = await setSeatLimit(tx, ctx.jobs, { orgId: o.orgId, groupId: o.groupId, seatLimit: o.seatLimit });
+    await recordAudit(tx, {
+      orgId: o.orgId,
+      actor: o.actor,
+      action: 'group.seat_limit_set',
+      targetType: 'group',
+      targetId: o.groupId,
+      ip: o.actor.ip,
+      data: { seatLimit: o.seatLimit },
+    });
+    return seats;
+  });
 }

@@ -5,6 +5,7 @@ import { hashTokenSql, newTokenSql } from '../../lib/sql-tokens.js';
 import { queueEmailsFrom } from '../../mail/outbox.js';
 import { TOKEN_TTL } from '../accounts/accounts.service.js';
 import type { ApplyCtx } from './apply-decide.js';
+import { lockSeats, seatsLeft } from '../seats/seats.service.js';
 import type { ImportMail, Lines } from './apply-invite.js';
 
 /**
@@ -72,4 +73,18 @@ export async function createAccounts(
              jsonb_build_object('token', src.token, 'name', src.name, 'orgName', ${mail.orgName}::text, 'inviterName', ${inviter}::text)
       FROM src`,
   });
+}
+
+/**
+ * Seats (issue 16): with the organization's seat limit locked for the rest of the import's transaction,
+ * rows to create beyond the free seats (in line order; staff rows take none) are skipped, `seats_full`.
+ */
+export async function skipRowsBeyondSeats({ tx, importId, orgId }: ApplyCtx): Promise<void> {
+  const { orgLimit } = await lockSeats(tx, orgId);
+  if (orgLimit === null) return;
+  const free = await seatsLeft(tx, orgId);
+  await tx.execute(sql`UPDATE import_rows r SET result = 'skipped', result_reason = 'seats_full', account_id = NULL
+    FROM (SELECT line, row_number() OVER (ORDER BY line) AS n FROM import_rows
+          WHERE import_id = ${importId} AND result = 'created' AND coalesce(role, 'learner') IN ('learner', 'guest')) x
+    WHERE r.import_id = ${importId} AND r.line = x.line AND x.n > ${free}`);
 }

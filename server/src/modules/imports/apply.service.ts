@@ -6,7 +6,7 @@ import { queryRows } from '../../lib/sql.js';
 import { queueEmails } from '../../mail/outbox.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { enrolJoinedInGroupSessions, enrolNewAccountsInGroupSessions } from '../groups/group-membership.service.js';
-import { createAccounts } from './apply-create.js';
+import { createAccounts, skipRowsBeyondSeats } from './apply-create.js';
 import { type ApplyCtx, createMissingGroups, decideRows } from './apply-decide.js';
 import { inviteRows, retireCurrentInvitations } from './apply-invite.js';
 import { allowedRoles, type ImportMode } from './preview.service.js';
@@ -97,6 +97,7 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
     // Each member's change, against the organization as it is now (before the file's groups are added).
     if (sync.syncMode !== 'add') await computeChanges(tx, sync, { importId, orgId: imp.orgId });
     await decideRows(c, { mode, allowedRoles: allowedRoles(actorRole?.role ?? 'none', mode) });
+    if (mode === 'create') await skipRowsBeyondSeats(c);
     await progress(10, 0);
     const sendAt = opts.sendAt && new Date(opts.sendAt) > now ? new Date(opts.sendAt) : undefined;
     const org = one(await tx.select().from(organizations).where(eq(organizations.id, imp.orgId)), 'organization');

@@ -4,6 +4,9 @@ import { decodeCursor, toPage } from '../../lib/pagination.js';
 import * as repo from './imports.repo.js';
 import { listArchiveCandidates } from './sync.js';
 import { syncSettingsOf } from './sync-plan.js';
+import { sql } from 'drizzle-orm';
+import { queryCount } from '../../lib/sql.js';
+import { getSeats } from '../seats/seats.service.js';
 
 type Ctx = Pick<AppContext, 'db' | 'storage'>;
 
@@ -40,7 +43,20 @@ export async function listImportRows(
 export async function getPreview(ctx: Ctx, orgId: string, importId: string) {
   const imp = await getImport(ctx, orgId, importId);
   const rows = await listImportRows(ctx, { orgId, importId, limit: 100 });
-  return { ...imp, rows: rows.items };
+  return { ...imp, rows: rows.items, seats: await previewSeats(ctx, orgId, importId) };
+}
+
+/** With a seat limit: the valid rows of new members whose role takes a seat, and how many of them fit. */
+async function previewSeats(ctx: Ctx, orgId: string, importId: string) {
+  const seats = await getSeats(ctx.db, orgId);
+  if (seats.seatLimit === null) return null;
+  const needing = await queryCount(
+    ctx.db,
+    sql`SELECT count(*)::int AS n FROM import_rows WHERE import_id = ${importId} AND outcome = 'valid' AND NOT already_member
+        AND coalesce(role, 'learner') IN ('learner', 'guest')`,
+  );
+  const free = Math.max(0, seats.seatLimit - seats.seatsUsed);
+  return { seatLimit: seats.seatLimit, seatsUsed: seats.seatsUsed, rowsNeedingSeats: needing, rowsThatFit: Math.min(needing, free) };
 }
 
 /** The uploaded file of an import; a pasted import has none (404). */

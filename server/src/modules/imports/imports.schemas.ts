@@ -128,7 +128,11 @@ export const importOut = z.object({
   approvedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
 });
-export const previewOut = importOut.extend({ rows: z.array(rowOut) });
+/** Seats (issue 16): with a seat limit, how many of the rows that would take a seat fit in the free seats. */
+export const previewSeatsOut = z
+  .object({ seatLimit: z.number(), seatsUsed: z.number(), rowsNeedingSeats: z.number(), rowsThatFit: z.number() })
+  .nullable();
+export const previewOut = importOut.extend({ rows: z.array(rowOut), seats: previewSeatsOut.optional() });
 export const rowsQuery = z.object({
   ...listQuery,
   outcome: z.enum(OUTCOMES).optional(),

@@ -1,3 +1,4 @@
+import { afterSeatsChanged, assertSeatsForNewcomers } from '../seats/seats.service.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import type { AuthAccount } from '../../http/auth.js';
@@ -122,6 +123,12 @@ export async function approveJoinRequests(
     const { pending, skipped } = await lockPending(tx, { orgId: o.orgId, requestIds: o.requestIds, scope: o.scope ?? null });
     if (pending.length === 0) return { decided: [], skipped };
     const ids = pending.map((r) => r.id);
+    // issue 16 (seats): the batch takes its seats under the limit's lock, all or none.
+    await assertSeatsForNewcomers(
+      tx,
+      o.orgId,
+      pending.map((r) => r.accountId!),
+    );
     const joined = await repo.insertMemberships(tx, { orgId: o.orgId, requestIds: ids, now });
     await repo.retireInvitations(tx, { orgId: o.orgId, emailKeys: pending.map((r) => r.emailKey) });
     // Group additions are set-based per set of target groups (a few sets: the groups people chose).
@@ -136,6 +143,7 @@ export async function approveJoinRequests(
       if (s.groupIds.length)
         await addAccountsToGroups(tx, { orgId: o.orgId, groupIds: s.groupIds, accountIds: s.accountIds, now, jobs: ctx.jobs });
     await repo.markDecided(tx, { orgId: o.orgId, ids, status: 'approved', actorId: o.actor.id, now });
+    await afterSeatsChanged(tx, ctx.jobs, o.orgId);
     const created = new Set(joined.filter((j) => j.created).map((j) => j.accountId));
     const names = await repo.namesFor(tx, o.orgId, [...new Set(pending.flatMap((r) => r.targetGroupIds))]);
     for (const r of pending)

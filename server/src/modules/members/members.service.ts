@@ -10,6 +10,7 @@ import { createAuthToken, TOKEN_TTL, requireEmail } from '../accounts/accounts.s
 import { recordAudit } from '../audit/audit.service.js';
 import { addAccountsToGroups, existingGroupIds, removeAccountsFromGroup } from '../groups/group-membership.service.js';
 import { type JoinSource, joinOrganization } from './membership.service.js';
+import { afterSeatsChanged, assertOrgSeats, assertRestoreSeats, takesSeat } from '../seats/seats.service.js';
 import { recordBatchEvents, recordEvent } from '../webhooks/events.service.js';
 import { one } from '../../lib/rows.js';
 import type { Db } from '../../db/client.js';
@@ -196,6 +197,7 @@ export async function changeRoleIn(ctx: AppContext, tx: Db, o: { actor: Actor; o
         fields: { role: 'Last owner.' },
       });
   }
+  if (m.status === 'active' && !takesSeat(m.role) && takesSeat(o.role)) await assertOrgSeats(tx, o.orgId, 1);
   await tx
     .update(memberships)
     .set({ role: o.role })
@@ -262,6 +264,8 @@ export async function setArchivedIn(
     throw new AppError(403, 'forbidden', `Your role (${o.actor.role}) cannot archive or restore a member whose role is equal or above.`, {
       accountIds: above,
     });
+  // Seats (issue 16): restoring takes a seat (checked under the limits' lock), archiving frees one.
+  if (!o.archived) await assertRestoreSeats(tx, o.orgId, wanted);
   const changed = await tx
     .update(memberships)
     .set(o.archived ? { status: 'archived', archivedAt: sql`now()` } : { status: 'active', archivedAt: null })
@@ -274,6 +278,7 @@ export async function setArchivedIn(
     )
     .returning({ accountId: memberships.accountId });
   const ids = changed.map((c) => c.accountId);
+  if (ids.length) await afterSeatsChanged(tx, ctx.jobs, o.orgId);
   if (o.archived && ids.length)
     await tx.execute(
       sql`DELETE FROM sessions WHERE account_id = ANY(string_to_array(${ids.join(',')}, ',')::uuid[])${

@@ -4,7 +4,7 @@ import type { JobQueue } from '../../jobs/queue.js';
 import { addAccountsToGroups } from '../groups/group-membership.service.js';
 import { reevaluateRulesFor } from '../profile-fields/fields.service.js';
 import { queryRows } from '../../lib/sql.js';
-import { one } from '../../lib/rows.js';
+import { afterSeatsChanged, lockSeats, orgSeatFits, seatsFull } from '../seats/seats.service.js';
 
 export type JoinSource =
   | 'invitation'
@@ -38,16 +38,20 @@ export async function joinOrganization(
     jobs: JobQueue;
   },
 ): Promise<{ created: boolean; role: string }> {
-  const row = one(
-    await queryRows<{ role: string; created: boolean }>(
-      tx,
-      sql`INSERT INTO memberships (org_id, account_id, role, status, managed, source, created_at)
-        VALUES (${o.orgId}, ${o.accountId}, ${o.role}, 'active', ${o.managed ?? false}, ${o.source}, ${o.now.toISOString()}::timestamptz)
+  // Seats (issue 16): the limit rows are locked first; the INSERT then counts under that lock, so a
+  // new member (or a restored one) whose role takes a seat comes in only while one is free.
+  const { orgLimit } = await lockSeats(tx, o.orgId, o.groupIds);
+  const [row] = await queryRows<{ role: string; created: boolean }>(
+    tx,
+    sql`INSERT INTO memberships (org_id, account_id, role, status, managed, source, created_at)
+        SELECT ${o.orgId}, ${o.accountId}, ${o.role}, 'active', ${o.managed ?? false}, ${o.source}, ${o.now.toISOString()}::timestamptz
+        WHERE ${orgSeatFits(o.orgId, orgLimit, sql`${o.role}::text`)}
+           OR EXISTS (SELECT 1 FROM memberships e WHERE e.org_id = ${o.orgId} AND e.account_id = ${o.accountId})
         ON CONFLICT (org_id, account_id) DO UPDATE SET status = 'active', archived_at = NULL
+        WHERE memberships.status = 'active' OR ${orgSeatFits(o.orgId, orgLimit, sql`memberships.role`)}
         RETURNING role, (xmax = 0) AS created`,
-    ),
-    'membership',
   );
+  if (!row) throw seatsFull('organization', { seatLimit: orgLimit });
   await tx.execute(
     sql`UPDATE invitations SET is_current = false, updated_at = now()
         WHERE org_id = ${o.orgId} AND email_key = ${o.emailKey} AND is_current AND status <> 'active'`,
@@ -56,6 +60,7 @@ export async function joinOrganization(
     await addAccountsToGroups(tx, { orgId: o.orgId, groupIds: o.groupIds, accountIds: [o.accountId], now: o.now, jobs: o.jobs });
   // issue 15: a new (or returning) member joins the rule-based groups that match them.
   await reevaluateRulesFor(tx, { orgId: o.orgId, accountIds: [o.accountId], now: o.now, jobs: o.jobs });
+  if (orgLimit !== null) await afterSeatsChanged(tx, o.jobs, o.orgId);
   return { created: Boolean(row.created), role: row.role };
 }
 

@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.js';
 import { actorOf, orgOf } from '../../http/auth.js';
 import type { Role } from '../../http/permissions.js';
 import { toIso } from '../../lib/time.js';
+import { getSeats } from '../seats/seats.service.js';
 import * as s from './orgs.schemas.js';
 import * as svc from './orgs.service.js';
 
@@ -45,16 +46,17 @@ export const orgsRoutes =
           role: access.role as Role,
           permissions: access.permissions,
           createdAt: toIso(org.createdAt),
+          ...(await getSeats(ctx.db, org.id)),
         };
       },
     );
 
     app.patch(
       '/api/v1/orgs/:orgId',
-      { config: { auth: 'org.update' }, schema: { tags, params: s.orgParams, body: s.updateOrgBody, response: { 200: s.orgOut } } },
+      { config: { auth: 'org.update' }, schema: { tags, params: s.orgParams, body: s.updateOrgBody, response: { 200: s.orgUpdatedOut } } },
       async (req) => {
         const org = await svc.updateOrganization(ctx, { actor: { ...actorOf(req), ip: req.ip }, orgId: orgOf(req).orgId, ...req.body });
-        return { id: org.id, name: org.name, slug: org.slug };
+        return { id: org.id, name: org.name, slug: org.slug, seatLimit: org.seatLimit, seatsUsed: org.seatsUsed };
       },
     );
 

@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.js';
 import { locations, memberships, organizations } from '../../db/schema.js';
 import type { AuthAccount } from '../../http/auth.js';
 import { AppError, conflict, notFound } from '../../http/errors.js';
+import { getSeats, setSeatLimit } from '../seats/seats.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 
 const RESERVED = new Set([
@@ -85,7 +86,7 @@ export async function getOrganization(ctx: AppContext, o: { orgId: string }) {
   return org;
 }
 
-export async function updateOrganization(ctx: AppContext, o: { actor: Actor; orgId: string; name?: string }) {
+export async function updateOrganization(ctx: AppContext, o: { actor: Actor; orgId: string; name?: string; seatLimit?: number | null }) {
   return ctx.db.transaction(async (tx) => {
     const [org] = await tx
       .update(organizations)
@@ -93,6 +94,10 @@ export async function updateOrganization(ctx: AppContext, o: { actor: Actor; org
       .where(eq(organizations.id, o.orgId))
       .returning();
     if (!org) throw notFound('Organization');
+    const seats =
+      o.seatLimit !== undefined
+        ? await setSeatLimit(tx, ctx.jobs, { orgId: o.orgId, groupId: null, seatLimit: o.seatLimit })
+        : await getSeats(tx, o.orgId);
     await recordAudit(tx, {
       orgId: o.orgId,
       actor: o.actor,
@@ -100,9 +105,9 @@ export async function updateOrganization(ctx: AppContext, o: { actor: Actor; org
       targetType: 'organization',
       targetId: o.orgId,
       ip: o.actor.ip,
-      data: { name: o.name },
+      data: { name: o.name, ...(o.seatLimit !== undefined ? { seatLimit: o.seatLimit } : {}) },
     });
-    return org;
+    return { ...org, ...seats };
   });
 }
 

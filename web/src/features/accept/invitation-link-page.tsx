@@ -1,3 +1,4 @@
+import { SsoOrgButton } from '../sso/sso-org-button';
 import { Alert, Anchor, Button, Card, Center, Divider, Group, Image, Loader, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -140,6 +141,7 @@ function OpenInvitation({ token, view }: { token: string; view: InvitationView }
   return (
     <AcceptLayout title={org}>
       <Text size="lg">{inviter ? t('invitations.link.invitedBy', { inviter, org }) : t('invitations.link.invited', { org })}</Text>
+      {!me && <SsoOrgButton slug={view.organization.slug} />}
       {view.message && (
         <Paper withBorder radius="md" p="md" bg="gray.0" component="figure" m={0}>
           <Text size="xs" c="dimmed" fw={600} component="figcaption" mb={4}>

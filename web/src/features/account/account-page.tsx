@@ -1,3 +1,4 @@
+import { LinkSsoCard } from '../sso/link-sso-card';
 import { Stack, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ChangeEmailCard } from '../email-change/change-email-card';
@@ -11,6 +12,7 @@ export function AccountPage() {
       <Stack gap="lg" maw={720}>
         <Title order={1}>{t('account.pageTitle')}</Title>
         <ChangeEmailCard />
+        <LinkSsoCard />
       </Stack>
     </LearnerLayout>
   );

@@ -1,6 +1,7 @@
-import { Anchor, Button, Group, Stack } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Stack } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { isApiError } from '../../api/client';
@@ -11,6 +12,7 @@ import { rules, safeNext } from '../../components/validators';
 import { meKey, useMe } from '../account/session';
 import { EmailField, OtherFormLink, useResendVerification } from './auth-parts';
 import { authApi, type Credentials } from './auth.api';
+import { ssoApi } from '../sso/sso.api';
 
 export function SignInPage() {
   const { t } = useTranslation();
@@ -20,9 +22,12 @@ export function SignInPage() {
   const me = useMe();
   const r = rules(t);
 
+  // Email first (issue 16): an address whose domain signs in with single sign-on goes to its provider.
+  const [sso, setSso] = useState<{ email: string; organization: string } | null>(null);
+  const ssoError = params.get('ssoError');
   const form = useForm<Credentials>({
     initialValues: { email: '', password: '' },
-    validate: { email: r.email, password: r.required },
+    validate: { email: r.email, password: (v, values) => (sso && sso.email === values.email.trim() ? null : r.required(v)) },
   });
   const server = useServerErrors(form, ['email', 'password']);
 
@@ -37,6 +42,24 @@ export function SignInPage() {
 
   const resend = useResendVerification();
 
+  const checkSso = async (email: string) => {
+    if (!email.includes('@')) return setSso(null);
+    try {
+      const res = await ssoApi.start({ email, check: 'true' });
+      setSso(res.method === 'sso' ? { email, organization: res.organization ?? '' } : null);
+    } catch {
+      setSso(null);
+    }
+  };
+  const goSso = useMutation({
+    mutationFn: (email: string) => ssoApi.start({ email }),
+    onSuccess: (res) => {
+      if (res.redirectUrl) window.location.assign(res.redirectUrl);
+    },
+    onError: server.handle,
+  });
+  const usesSso = sso !== null && sso.email === form.values.email.trim();
+
   if (me.data && !login.isPending) return <Navigate to={safeNext(params.get('next')) ?? '/'} replace />;
 
   return (
@@ -45,17 +68,38 @@ export function SignInPage() {
         noValidate
         onSubmit={form.onSubmit((values) => {
           server.clear();
-          login.mutate({ email: values.email.trim(), password: values.password });
+          if (usesSso) goSso.mutate(values.email.trim());
+          else login.mutate({ email: values.email.trim(), password: values.password });
         })}
       >
         <Stack gap="md">
-          <EmailField {...form.getInputProps('email')} />
-          <PasswordField label={t('fields.password')} autoComplete="current-password" withAsterisk {...form.getInputProps('password')} />
-          <Group justify="flex-end">
-            <Anchor component={Link} to="/forgot-password" size="sm">
-              {t('auth.signIn.forgot')}
-            </Anchor>
-          </Group>
+          {ssoError && (
+            <Alert color="red" role="alert" title={t('sso.title')}>
+              {t(`sso.signIn.errors.${ssoError}`, { defaultValue: t('sso.signIn.errors.other') })}
+            </Alert>
+          )}
+          <EmailField
+            {...form.getInputProps('email')}
+            onBlur={(e) => {
+              form.getInputProps('email').onBlur?.(e);
+              void checkSso(e.currentTarget.value.trim());
+            }}
+          />
+          {!usesSso && (
+            <>
+              <PasswordField
+                label={t('fields.password')}
+                autoComplete="current-password"
+                withAsterisk
+                {...form.getInputProps('password')}
+              />
+              <Group justify="flex-end">
+                <Anchor component={Link} to="/forgot-password" size="sm">
+                  {t('auth.signIn.forgot')}
+                </Anchor>
+              </Group>
+            </>
+          )}
           <ErrorAlert error={server.error}>
             {isApiError(server.error, 'email_not_verified') && (
               <Button
@@ -69,8 +113,8 @@ export function SignInPage() {
               </Button>
             )}
           </ErrorAlert>
-          <Button type="submit" loading={login.isPending} fullWidth>
-            {t('auth.signIn.submit')}
+          <Button type="submit" loading={login.isPending || goSso.isPending} fullWidth>
+            {usesSso ? t('sso.signIn.with', { org: sso.organization }) : t('auth.signIn.submit')}
           </Button>
           <OtherFormLink question={t('auth.signIn.noAccount')} to="/register" label={t('auth.signIn.register')} />
         </Stack>

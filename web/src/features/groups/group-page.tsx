@@ -1,3 +1,4 @@
+import { SeatsCard } from '../sso/seats-card';
 import { Anchor, Box, Breadcrumbs, Card, Group, SimpleGrid, Stack, Tabs, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMemo, useState } from 'react';
@@ -57,7 +58,8 @@ function GroupView({ orgId, group }: { orgId: string; group: GroupDetail }) {
   const { number } = useFormat();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
-  const canManage = usePermissions(orgId).can('groups.manage');
+  const permissions = usePermissions(orgId);
+  const canManage = permissions.can('groups.manage');
   const [editing, { open: openEdit, close: closeEdit }] = useDisclosure(false);
   const [creatingSub, { open: openSub, close: closeSub }] = useDisclosure(false);
   const [deleting, setDeleting] = useState(false);
@@ -137,6 +139,13 @@ function GroupView({ orgId, group }: { orgId: string; group: GroupDetail }) {
           </GatedButton>
         </Group>
       </Card>
+
+      <SeatsCard
+        seats={group}
+        path={`/api/v1/orgs/${orgId}/groups/${group.id}`}
+        queryKey={['orgs', orgId, 'groups']}
+        allowed={permissions.can('seats.manage')}
+      />
 
       <Tabs
         value={tab}

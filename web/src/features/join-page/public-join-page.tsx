@@ -1,3 +1,4 @@
+import { SsoOrgButton } from '../sso/sso-org-button';
 import { Alert, Button, Radio, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import type { ReactNode } from 'react';
@@ -141,6 +142,7 @@ function JoinForm({ slug, page }: { slug: string; page: PublicJoinPage }) {
   return (
     <JoinLayout title={t('joinPage.public.title', { org })} orgName={org} logoUrl={page.branding.logoUrl}>
       <Text size="sm">{t('joinPage.public.intro')}</Text>
+      <SsoOrgButton slug={slug} />
       <form
         noValidate
         onSubmit={form.onSubmit((values) => {

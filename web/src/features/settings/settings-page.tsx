@@ -11,6 +11,8 @@ import { WebhooksCard } from '../webhooks/webhooks-card';
 import { AuditLogCard } from './audit-log-card';
 import { LocationsCard } from './locations-card';
 import { OrgDetailsCard } from './org-details-card';
+import { OrgSeatsCard } from '../sso/org-seats-card';
+import { SsoCard } from '../sso/sso-card';
 
 export function SettingsPage() {
   const { t } = useTranslation();
@@ -20,11 +22,13 @@ export function SettingsPage() {
     <Stack gap="lg" maw={960}>
       <Title order={1}>{t('nav.settings')}</Title>
       <OrgDetailsCard orgId={orgId} />
+      <OrgSeatsCard orgId={orgId} />
       <LocationsCard orgId={orgId} />
       <DomainsCard orgId={orgId} />
       <ProfileFieldsCard orgId={orgId} />
       <InvitationRemindersCard orgId={orgId} />
       <ApiKeysCard orgId={orgId} />
+      <SsoCard orgId={orgId} />
       <ScimCard orgId={orgId} />
       <WebhooksCard orgId={orgId} />
       <AuditLogCard orgId={orgId} />
