@@ -4538,6 +4538,9 @@ export interface paths {
                   };
                   ignored: string[];
                   duplicates: string[];
+                  fields?: {
+                    [key: string]: number;
+                  };
                 };
                 options: {
                   createMissingGroups?: boolean;
@@ -4642,6 +4645,9 @@ export interface paths {
                 };
                 ignored: string[];
                 duplicates: string[];
+                fields?: {
+                  [key: string]: number;
+                };
               };
               options: {
                 createMissingGroups?: boolean;
@@ -4777,6 +4783,9 @@ export interface paths {
                 };
                 ignored: string[];
                 duplicates: string[];
+                fields?: {
+                  [key: string]: number;
+                };
               };
               options: {
                 createMissingGroups?: boolean;
@@ -5102,6 +5111,9 @@ export interface paths {
                 };
                 ignored: string[];
                 duplicates: string[];
+                fields?: {
+                  [key: string]: number;
+                };
               };
               options: {
                 createMissingGroups?: boolean;
@@ -5209,6 +5221,9 @@ export interface paths {
                 };
                 ignored: string[];
                 duplicates: string[];
+                fields?: {
+                  [key: string]: number;
+                };
               };
               options: {
                 createMissingGroups?: boolean;
@@ -5322,6 +5337,9 @@ export interface paths {
                 };
                 ignored: string[];
                 duplicates: string[];
+                fields?: {
+                  [key: string]: number;
+                };
               };
               options: {
                 createMissingGroups?: boolean;
