@@ -3,6 +3,7 @@ import type { JobQueue } from '../../jobs/queue.js';
 import { queryRows } from '../../lib/sql.js';
 import type { FieldValue } from '../profile-fields/fields.schemas.js';
 import { setFieldValuesBulk } from '../profile-fields/fields.service.js';
+import { importFieldColumns } from '../profile-fields/import-fields.service.js';
 import type { ApplyCtx } from './apply-decide.js';
 import type { Lines } from './apply-invite.js';
 
@@ -30,14 +31,17 @@ export async function applyFieldValues(
         AND r.fields IS NOT NULL
         ${o.result === 'updated' ? sql`AND r.changes IS NOT NULL AND EXISTS (SELECT 1 FROM jsonb_object_keys(r.changes) k WHERE k LIKE 'fields.%')` : sql``}`,
   );
+  // A field deleted since the preview has no values to keep (its values went with it).
+  const live = new Set((await importFieldColumns(tx, orgId)).map((f) => f.key));
+  const fieldKeys = o.fieldKeys.filter((k) => live.has(k));
   const values = rows
     .map((r) => {
       const given = r.fields ?? {};
-      const keys = r.changed ?? Object.keys(given).filter((k) => given[k] !== null);
+      const keys = (r.changed ?? Object.keys(given).filter((k) => given[k] !== null)).filter((k) => live.has(k));
       return { accountId: r.accountId, fields: Object.fromEntries(keys.map((k) => [k, given[k] ?? null])) };
     })
     .filter((r) => Object.keys(r.fields).length > 0 || o.result === 'created');
   if (values.length === 0) return;
   // New members are checked against every rule reading the file's fields, even with blank cells.
-  await setFieldValuesBulk(tx, { orgId, rows: values, now, jobs, extraKeys: [...o.fieldKeys] });
+  await setFieldValuesBulk(tx, { orgId, rows: values, now, jobs, extraKeys: fieldKeys });
 }
