@@ -5,7 +5,7 @@ import { checkA11y, closeBrowser, newPage, uniqueEmail } from './support';
 afterAll(closeBrowser);
 
 describe('[RULES]', () => {
-  it('[RULES] admin creates a profile field, sets it on members, makes a rule-based group, previews and saves it; a changed field moves the person out; an import with the field's column puts a new member in', async () => {
+  it('[RULES] admin creates a profile field, sets it on members, makes a rule-based group, previews and saves it; a changed field moves the person out; an import with a field column puts a new member in', async () => {
     const page = await newPage();
     const { orgId } = await ownerWithOrg(page, 'Rules Academy');
 
