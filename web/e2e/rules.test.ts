@@ -5,7 +5,7 @@ import { checkA11y, closeBrowser, newPage, uniqueEmail } from './support';
 afterAll(closeBrowser);
 
 describe('[RULES]', () => {
-  it('[RULES] admin creates a profile field, sets it on members, makes a rule-based group, previews and saves it; a changed field moves the person out', async () => {
+  it('[RULES] admin creates a profile field, sets it on members, makes a rule-based group, previews and saves it; a changed field moves the person out; an import with a field column puts a new member in', async () => {
     const page = await newPage();
     const { orgId } = await ownerWithOrg(page, 'Rules Academy');
 
@@ -88,5 +88,25 @@ describe('[RULES]', () => {
     await page.goto(`/orgs/${orgId}/groups/${group.body.id}?tab=members`);
     await page.getByRole('tabpanel').getByText('Grace Hopper').waitFor();
     expect(await page.getByRole('tabpanel').getByText('Ada Byron').count()).toBe(0);
+
+    // An import with a column named by the field's French label: the new member lands in the rule group.
+    await nav.getByRole('link', { name: 'Imports' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Imports' }).waitFor();
+    await page.getByRole('radio', { name: 'Create accounts' }).check();
+    const katherine = uniqueEmail('rules');
+    const csv = ['email,first name,last name,Service', `${katherine},Katherine,Johnson,sales`, ''].join('\r\n');
+    const input = page.getByTestId('import-dropzone').locator('input[type="file"]');
+    await input.setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await page.waitForURL(/\/orgs\/[^/]+\/imports\/[0-9a-f-]{36}$/);
+    await page.getByText('department (profile field)', { exact: false }).first().waitFor();
+    await checkA11y(page);
+    await page.getByRole('button', { name: 'Approve…' }).click();
+    await page
+      .getByRole('dialog', { name: 'Approve this import?' })
+      .getByRole('button', { name: /^(Approve|Create)/ })
+      .click();
+    await page.getByRole('heading', { name: 'Import finished' }).waitFor({ timeout: 30_000 });
+    await page.goto(`/orgs/${orgId}/groups/${group.body.id}?tab=members`);
+    await page.getByRole('tabpanel').getByText('Katherine Johnson').waitFor();
   });
 });

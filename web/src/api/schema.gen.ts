@@ -4555,6 +4555,9 @@ export interface paths {
                   };
                   ignored: string[];
                   duplicates: string[];
+                  fields?: {
+                    [key: string]: number;
+                  };
                 };
                 options: {
                   createMissingGroups?: boolean;
@@ -4659,6 +4662,9 @@ export interface paths {
                 };
                 ignored: string[];
                 duplicates: string[];
+                fields?: {
+                  [key: string]: number;
+                };
               };
               options: {
                 createMissingGroups?: boolean;
@@ -4800,6 +4806,9 @@ export interface paths {
                 };
                 ignored: string[];
                 duplicates: string[];
+                fields?: {
+                  [key: string]: number;
+                };
               };
               options: {
                 createMissingGroups?: boolean;
@@ -5125,6 +5134,9 @@ export interface paths {
                 };
                 ignored: string[];
                 duplicates: string[];
+                fields?: {
+                  [key: string]: number;
+                };
               };
               options: {
                 createMissingGroups?: boolean;
@@ -5232,6 +5244,9 @@ export interface paths {
                 };
                 ignored: string[];
                 duplicates: string[];
+                fields?: {
+                  [key: string]: number;
+                };
               };
               options: {
                 createMissingGroups?: boolean;
@@ -5345,6 +5360,9 @@ export interface paths {
                 };
                 ignored: string[];
                 duplicates: string[];
+                fields?: {
+                  [key: string]: number;
+                };
               };
               options: {
                 createMissingGroups?: boolean;

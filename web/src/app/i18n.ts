@@ -28,6 +28,8 @@ import profileFieldsEn from '../locales/profile-fields.en.json';
 import profileFieldsFr from '../locales/profile-fields.fr.json';
 import importSyncEn from '../locales/import-sync.en.json';
 import importSyncFr from '../locales/import-sync.fr.json';
+import importFieldsEn from '../locales/import-fields.en.json';
+import importFieldsFr from '../locales/import-fields.fr.json';
 
 export const LANGUAGES = [
   { code: 'en', label: 'English' },
@@ -146,6 +148,9 @@ i18n.addResourceBundle('fr', 'translation', { audit: { actions: domainsFr.auditA
 // issue 15: imports that update and sync (`importSync`), due dates relative to enrolment (`dueDates`).
 i18n.addResourceBundle('en', 'translation', importSyncEn, true, true);
 i18n.addResourceBundle('fr', 'translation', importSyncFr, true, true);
+// issue 15: profile-field columns of imports (`importFields`).
+i18n.addResourceBundle('en', 'translation', importFieldsEn, true, true);
+i18n.addResourceBundle('fr', 'translation', importFieldsFr, true, true);
 
 syncDocument(i18n.language);
 i18n.on('languageChanged', syncDocument);

@@ -66,6 +66,8 @@ export const importRows = pgTable(
     accountId: uuid('account_id'),
     /** The planned change of an existing member, field by field: {field: {before, after}} (issue 15). */
     changes: jsonb('changes'),
+    /** Profile-field values read from the file's field columns: {key: value}, null for a blank cell (issue 15). */
+    fields: jsonb('fields'),
   },
   (t) => [
     primaryKey({ columns: [t.importId, t.line] }),

@@ -7,6 +7,7 @@ import { queueEmails } from '../../mail/outbox.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { enrolJoinedInGroupSessions, enrolNewAccountsInGroupSessions } from '../groups/group-membership.service.js';
 import { createAccounts, skipRowsBeyondSeats } from './apply-create.js';
+import { applyFieldValues } from './apply-fields.js';
 import { type ApplyCtx, createMissingGroups, decideRows } from './apply-decide.js';
 import { inviteRows, retireCurrentInvitations } from './apply-invite.js';
 import { allowedRoles, type ImportMode } from './preview.service.js';
@@ -119,8 +120,10 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
       const joined = (result: string) => sql`SELECT r.account_id, g FROM import_rows r, unnest(r.group_ids) g
         WHERE r.import_id = ${importId} AND r.line >= ${lines.from} AND r.line < ${lines.to} AND r.result = ${result}`;
       await enrolJoinedInGroupSessions(tx, { orgId: imp.orgId, joined: joined('added_to_groups'), now, jobs: ctx.jobs });
-      if (mode === 'create')
+      if (mode === 'create') {
         await enrolNewAccountsInGroupSessions(tx, { orgId: imp.orgId, joined: joined('created'), now, jobs: ctx.jobs });
+        await applyFieldValues(c, ctx.jobs, { lines, result: 'created', fieldKeys: sync.fieldKeys });
+      }
       const done = one(
         await queryRows<{ n: number }>(
           tx,
@@ -133,6 +136,8 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
     let archived: string[] = [];
     if (sync.syncMode !== 'add') {
       await applyUpdates(tx, sync, { importId, orgId: imp.orgId, now });
+      for (let from = span.first; from <= span.last && sync.fieldKeys.length; from += SLICE_LINES)
+        await applyFieldValues(c, ctx.jobs, { lines: { from, to: from + SLICE_LINES }, result: 'updated', fieldKeys: sync.fieldKeys });
       // People who left groups keep their started training; the rest no group justifies goes.
       await pruneEnrolments(tx, {
         orgId: imp.orgId,

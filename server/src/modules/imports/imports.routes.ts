@@ -30,11 +30,11 @@ export const importsRoutes =
     app.get(
       `${base}/template.csv`,
       { config: { auth: 'imports.manage' }, schema: { tags, summary: 'The CSV template', params: s.orgParams } },
-      async (_req, reply) => {
+      async (req, reply) => {
         return reply
           .type('text/csv; charset=utf-8')
           .header('Content-Disposition', 'attachment; filename="troupe-learners.csv"')
-          .send(templateCsv());
+          .send(await templateCsv(ctx.db, orgOf(req).orgId));
       },
     );
     app.get(
@@ -43,11 +43,11 @@ export const importsRoutes =
         config: { auth: 'imports.manage' },
         schema: { tags, summary: 'The Excel template, with an explanation sheet', params: s.orgParams },
       },
-      async (_req, reply) => {
+      async (req, reply) => {
         return reply
           .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
           .header('Content-Disposition', 'attachment; filename="troupe-learners.xlsx"')
-          .send(await templateXlsx());
+          .send(await templateXlsx(ctx.db, orgOf(req).orgId));
       },
     );
 

@@ -104,7 +104,13 @@ export const importOut = z.object({
   fileSize: z.number().nullable(),
   counts: countsOut,
   unknownGroups: z.array(z.object({ name: z.string(), rows: z.number(), suggestion: z.string().nullable() })),
-  columns: z.object({ matched: z.record(z.string(), z.number()), ignored: z.array(z.string()), duplicates: z.array(z.string()) }),
+  columns: z.object({
+    matched: z.record(z.string(), z.number()),
+    ignored: z.array(z.string()),
+    duplicates: z.array(z.string()),
+    /** Profile-field columns (issue 15): field key → column index. */
+    fields: z.record(z.string(), z.number()).optional(),
+  }),
   options: z.object({
     createMissingGroups: z.boolean().optional(),
     sendAt: z.string().nullable().optional(),

@@ -16,6 +16,8 @@ import { validateImport } from './validate.js';
 import { one } from '../../lib/rows.js';
 import type { SyncMode } from './sync.js';
 import { checkScopeGroups, planChanges, type SyncOptions, syncSettingsOf } from './sync-plan.js';
+import { fieldForHeader, type ImportFieldColumn, importFieldColumns, readImportCell } from '../profile-fields/import-fields.service.js';
+import type { FieldValue } from '../profile-fields/fields.schemas.js';
 
 /** An import's mode of update (issue 15): add only, add and update, or sync; with its choices. */
 export type ImportSync = { syncMode: SyncMode } & SyncOptions;
@@ -35,11 +37,13 @@ export function allowedRoles(actorRole: string, mode: ImportMode): string[] {
 }
 
 type GroupLookup = { byKey: Map<string, string>; createMissing: boolean };
+/** The file's profile-field columns: column index → field. */
+type FieldColumns = Map<number, ImportFieldColumn>;
 
 const isBlank = (cells: string[]) => cells.every((c) => !c?.trim());
 
 /** Turns one table line into a row: the address normalized once, groups split on `;`, the role read in English or French. */
-function toRow(r: TableRow, columns: Partial<Record<Field, number>>, groups: GroupLookup): ParsedRow {
+function toRow(r: TableRow, columns: Partial<Record<Field, number>>, groups: GroupLookup, fieldCols: FieldColumns): ParsedRow {
   const cell = (f: Field) => (columns[f] === undefined ? '' : String(r.cells[columns[f]!] ?? '')).trim();
   const email = cell('email');
   const addr = normalizeEmail(email);
@@ -65,8 +69,16 @@ function toRow(r: TableRow, columns: Partial<Record<Field, number>>, groups: Gro
           : { field: 'groups', code: 'unknown_group', level: 'error', stage: 'check', value: name },
       );
   }
+  let fields: Record<string, FieldValue> | null = null;
+  for (const [i, def] of fieldCols) {
+    const read = readImportCell(def, String(r.cells[i] ?? ''));
+    fields ??= {};
+    if ('value' in read) fields[def.key] = read.value;
+    else messages.push({ field: def.key, level: 'error', stage: 'parse', ...read.problem });
+  }
   return {
     line: r.line,
+    fields,
     email: (addr?.email ?? email).slice(0, 320),
     emailKey: addr?.key ?? null,
     firstName: cell('firstName').slice(0, 200),
@@ -129,7 +141,8 @@ async function storePreview(
     sql`SELECT DISTINCT ON (name_key) id, name_key AS key FROM groups WHERE org_id = ${o.orgId} ORDER BY name_key, created_at`,
   );
   const lookup: GroupLookup = { byKey: new Map(orgGroups.map((g) => [g.key, g.id])), createMissing: o.createMissingGroups };
-  const { columns, ignored, duplicates } = await readRows(tx, imp.id, rows, lookup);
+  const orgFields = await importFieldColumns(tx, o.orgId);
+  const { columns, ignored, duplicates, fields } = await readRows(tx, imp.id, rows, lookup, orgFields, o.mode);
   const allowed = allowedRoles(o.actor.role, o.mode);
   const summary = await validateImport(tx, {
     importId: imp.id,
@@ -140,7 +153,7 @@ async function storePreview(
     analyze: ctx.database.kind === 'pg',
   });
   if (summary.counts.rows === 0) throw new AppError(422, 'no_rows', 'The table has a header line but no rows.');
-  const columnsInfo = { matched: Object.fromEntries(Object.entries(columns)), ignored, duplicates };
+  const columnsInfo = { matched: Object.fromEntries(Object.entries(columns)), ignored, duplicates, fields };
   const changes =
     imp.syncMode === 'add'
       ? {}
@@ -177,15 +190,25 @@ function syncOptions(sync: ImportSync | undefined): SyncOptions {
 }
 
 /** Streams table lines into import_rows in batches; the header is the first non-empty line. */
-async function readRows(tx: Db, importId: string, rows: AsyncGenerator<TableRow>, groups: GroupLookup) {
-  let header: Awaited<ReturnType<typeof matchHeaders>> | null = null;
+async function readRows(
+  tx: Db,
+  importId: string,
+  rows: AsyncGenerator<TableRow>,
+  groups: GroupLookup,
+  orgFields: ImportFieldColumn[],
+  mode: ImportMode,
+) {
+  let header: (ReturnType<typeof matchHeaders> & { fields: Record<string, number> }) | null = null;
+  const fieldCols: FieldColumns = new Map();
   let batch: ParsedRow[] = [];
   let inFlight: Promise<void> = Promise.resolve();
   let count = 0;
   for await (const r of rows) {
     if (isBlank(r.cells)) continue;
     if (!header) {
-      header = matchHeaders(r.cells);
+      header = { ...matchHeaders(r.cells), fields: {} };
+      matchFieldColumns(r.cells, header, orgFields, fieldCols);
+      if (fieldCols.size > 0 && mode === 'invite') throw fieldsInInvite([...fieldCols.values()].map((f) => f.key));
       if (header.columns.email === undefined) {
         const found = r.cells
           .map((c) => c.trim())
@@ -208,7 +231,7 @@ async function readRows(tx: Db, importId: string, rows: AsyncGenerator<TableRow>
         `The table has more than ${IMPORT_LIMITS.maxRows.toLocaleString('en')} rows; split it into several files.`,
         { limit: IMPORT_LIMITS.maxRows },
       );
-    batch.push(toRow(r, header.columns, groups));
+    batch.push(toRow(r, header.columns, groups, fieldCols));
     if (batch.length >= 10_000) {
       // One batch is written while the next is read: parsing and the database work side by side.
       await inFlight;
@@ -222,3 +245,39 @@ async function readRows(tx: Db, importId: string, rows: AsyncGenerator<TableRow>
   await insertRows(tx, importId, batch);
   return header;
 }
+
+/**
+ * Columns no built-in field took that name a profile field (key, English or French label): they move
+ * from "ignored" to the import's field columns; a second column for the same field is a duplicate.
+ */
+function matchFieldColumns(
+  cells: string[],
+  header: { columns: Partial<Record<Field, number>>; ignored: string[]; duplicates: string[]; fields: Record<string, number> },
+  orgFields: ImportFieldColumn[],
+  fieldCols: FieldColumns,
+) {
+  if (orgFields.length === 0) return;
+  const taken = new Set(Object.values(header.columns));
+  cells.forEach((cell, i) => {
+    const text = String(cell ?? '').trim();
+    const def = taken.has(i) ? undefined : fieldForHeader(orgFields, text);
+    if (!def) return;
+    const at = header.ignored.indexOf(text);
+    if (at >= 0) header.ignored.splice(at, 1);
+    if (header.fields[def.key] !== undefined) header.duplicates.push(text);
+    else {
+      header.fields[def.key] = i;
+      fieldCols.set(i, def);
+    }
+  });
+}
+
+/** Invitations carry no profile-field values (yet): refused rather than dropped. */
+const fieldsInInvite = (keys: string[]) =>
+  new AppError(
+    422,
+    'import_fields_need_accounts',
+    `Profile fields (${keys.join(', ')}) can only be set by an import that creates accounts. Remove these columns to send invitations.`,
+    { fields: keys },
+    { key: 'errors.import_fields_need_accounts', params: { fields: keys.join(', ') } },
+  );

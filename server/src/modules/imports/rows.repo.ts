@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import type { FieldValue } from '../profile-fields/fields.schemas.js';
 
 export type ParsedRow = {
   line: number;
@@ -14,6 +15,8 @@ export type ParsedRow = {
   locationText: string;
   externalId: string;
   messages: RowMessage[];
+  /** Profile-field values of the file's field columns ({key: value}, null: blank), or null without such columns. */
+  fields: Record<string, FieldValue> | null;
 };
 export type RowMessage = {
   field: string;
@@ -22,6 +25,7 @@ export type RowMessage = {
   stage: 'parse' | 'check';
   value?: string;
   lines?: number[];
+  suggestion?: string;
 };
 
 /** A PostgreSQL array literal of texts (each element quoted), read back by a `::text[]` cast. */
@@ -37,12 +41,13 @@ export async function insertRows(tx: Db, importId: string, rows: ParsedRow[]): P
   if (rows.length === 0) return;
   const col = <T>(f: (r: ParsedRow) => T) => sql.param(rows.map(f));
   await tx.execute(sql`
-    INSERT INTO import_rows (import_id, line, email, email_key, first_name, last_name, group_names, group_ids, role_text, role, location_text, external_id, messages)
+    INSERT INTO import_rows (import_id, line, email, email_key, first_name, last_name, group_names, group_ids, role_text, role, location_text, external_id, messages, fields)
     SELECT ${importId}::uuid, u.line, u.email, u.email_key, u.first_name, u.last_name, u.group_names::text[], u.group_ids::uuid[],
-           u.role_text, u.role, u.location_text, u.external_id, u.messages::jsonb
+           u.role_text, u.role, u.location_text, u.external_id, u.messages::jsonb, u.fields::jsonb
     FROM unnest(${col((r) => r.line)}::int[], ${col((r) => r.email)}::text[], ${col((r) => r.emailKey)}::text[], ${col((r) => r.firstName)}::text[],
                 ${col((r) => r.lastName)}::text[], ${col((r) => textArrayLiteral(r.groupNames))}::text[], ${col((r) => `{${r.groupIds.join(',')}}`)}::text[],
                 ${col((r) => r.roleText)}::text[], ${col((r) => r.role)}::text[], ${col((r) => r.locationText)}::text[], ${col((r) => r.externalId)}::text[],
-                ${col((r) => (r.messages.length ? JSON.stringify(r.messages) : '[]'))}::text[])
-      AS u(line, email, email_key, first_name, last_name, group_names, group_ids, role_text, role, location_text, external_id, messages)`);
+                ${col((r) => (r.messages.length ? JSON.stringify(r.messages) : '[]'))}::text[],
+                ${col((r) => (r.fields ? JSON.stringify(r.fields) : null))}::text[])
+      AS u(line, email, email_key, first_name, last_name, group_names, group_ids, role_text, role, location_text, external_id, messages, fields)`);
 }

@@ -24,12 +24,15 @@ type ImportLike = { id: string; orgId: string; syncMode: string; options: unknow
 /** The settings of one import for one acting person (their own membership and those above them are never touched). */
 export function syncSettingsOf(imp: ImportLike, actor: { id: string | null; role: string }): SyncSettings {
   const opts = (imp.options ?? {}) as SyncOptions;
-  const matched = ((imp.columns ?? {}) as { matched?: Record<string, number> }).matched ?? {};
+  const cols = (imp.columns ?? {}) as { matched?: Record<string, number>; fields?: Record<string, number> };
+  const matched = cols.matched ?? {};
+  const fieldKeys = Object.keys(cols.fields ?? {});
   return {
     syncMode: (imp.syncMode as SyncMode) ?? 'add',
     blankCells: opts.blankCells ?? 'keep',
     scopeGroupIds: opts.syncScope?.groupIds ?? [],
-    present: new Set(Object.keys(matched)),
+    present: new Set([...Object.keys(matched), ...fieldKeys.map((k) => `fields.${k}`)]),
+    fieldKeys,
     actorId: actor.id,
     manageableRoles: ROLES.filter((r) => r !== 'owner' && canManageMember(actor.role, r)),
   };

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import { queryCount, queryRows, tsParam, uuidArray } from '../../lib/sql.js';
 import { one } from '../../lib/rows.js';
 import type { Field } from './parse/headers.js';
+import { fieldsJsonSql } from '../profile-fields/fields.service.js';
 
 // Imports that update and sync (issue 15). An import adds only (as before), adds and updates the
 // members it names, or syncs (also archives the members it does not name, and makes their group
@@ -21,6 +22,8 @@ export type SyncSettings = {
   scopeGroupIds: string[];
   /** The file's columns: only these are compared and updated. */
   present: ReadonlySet<string>;
+  /** The profile fields the file has a column for (their values are compared and set too). */
+  fieldKeys: readonly string[];
   /** Never archived, never has their own role changed. */
   actorId: string | null;
   /** Roles the acting person may manage: nobody above is changed or archived. */
@@ -35,7 +38,7 @@ export type SyncSettings = {
  */
 type DiffField = {
   key: string;
-  columns: Field[];
+  columns: readonly (Field | `fields.${string}`)[];
   before: SQL;
   after: SQL;
   beforeKey?: SQL;
@@ -46,8 +49,8 @@ type DiffField = {
   clearable: boolean;
   /** Only where this holds (e.g. names of accounts the organization manages). */
   applies?: SQL;
-  /** Applying: which table and the assignment, given `clear` (blank and clearing). */
-  target: 'accounts' | 'memberships';
+  /** Applying: which table and the assignment, given `clear` (blank and clearing); profile fields go through their service. */
+  target: 'accounts' | 'memberships' | 'fields';
   assign: SQL;
 };
 
@@ -98,6 +101,33 @@ const DIFF_FIELDS: DiffField[] = [
   },
 ];
 
+/** A value of `{key: value}` JSON as the preview shows it: options of a multi-choice joined by “; ”. */
+const shownValue = (j: SQL) =>
+  sql`CASE WHEN jsonb_typeof(${j}) = 'array' THEN (SELECT string_agg(x, '; ') FROM jsonb_array_elements_text(${j}) x) ELSE ${j} #>> '{}' END`;
+
+/** A profile field of the file (issue 15): `cf.f` is the member's values, `r.fields` the file's; compared as JSON. */
+function profileFieldDiff(key: string): DiffField {
+  const before = sql`(cf.f -> ${key}::text)`;
+  const after = sql`nullif(r.fields -> ${key}::text, 'null'::jsonb)`;
+  return {
+    key: `fields.${key}`,
+    columns: [`fields.${key}`],
+    before: shownValue(before),
+    after: shownValue(after),
+    beforeKey: before,
+    afterKey: after,
+    blank: sql`(${after} IS NULL)`,
+    clearable: true,
+    target: 'fields',
+    assign: sql``,
+  };
+}
+
+/** The fields this import compares: the built-in ones, then its profile fields. */
+const diffFields = (s: SyncSettings): DiffField[] => [...DIFF_FIELDS, ...s.fieldKeys.map(profileFieldDiff)];
+/** A column name for a field in the statements below (profile-field keys can be long). */
+const alias = (prefix: string, i: number) => sql.identifier(`${prefix}_${i}`);
+
 const isPresent = (s: SyncSettings, f: { columns: readonly string[] }) => f.columns.some((c) => s.present.has(c));
 
 /** Whether the row changes this field, as SQL (false when its column is not in the file). */
@@ -127,13 +157,11 @@ function memberRows(s: SyncSettings, importId: string, orgId: string): SQL {
               WHERE ${replacesGroups(s)} AND NOT g = ANY(r.group_ids) AND ${inScope(s, sql`g`)}) AS removed,
         ARRAY(SELECT g FROM unnest(r.group_ids) g WHERE NOT g = ANY(coalesce(cur.ids, '{}'::uuid[]))) AS added,
         ${sql.join(
-          DIFF_FIELDS.map((f) => sql`${changes(s, f)} AS ${sql.identifier(`ch_${f.key}`)}`),
+          diffFields(s).map((f, i) => sql`${changes(s, f)} AS ${alias('ch', i)}`),
           sql`, `,
         )},
         ${sql.join(
-          DIFF_FIELDS.map(
-            (f) => sql`${f.before}::text AS ${sql.identifier(`b_${f.key}`)}, ${f.after}::text AS ${sql.identifier(`a_${f.key}`)}`,
-          ),
+          diffFields(s).map((f, i) => sql`${f.before}::text AS ${alias('b', i)}, ${f.after}::text AS ${alias('a', i)}`),
           sql`, `,
         )}
       FROM import_rows r
@@ -143,6 +171,7 @@ function memberRows(s: SyncSettings, importId: string, orgId: string): SQL {
       -- Each member's groups by an index probe (group_members by account): robust whatever the planner
       -- thinks of the import's rows.
       LEFT JOIN LATERAL (SELECT array_agg(gm.group_id) AS ids FROM group_members gm WHERE gm.org_id = ${orgId} AND gm.account_id = a.id) cur ON true
+      ${s.fieldKeys.length ? sql`LEFT JOIN LATERAL (SELECT ${fieldsJsonSql(orgId, sql`a.id`)} AS f) cf ON true` : sql``}
       WHERE r.import_id = ${importId} AND r.outcome = 'valid'
         AND m.role = ANY(${sql.param(`{${s.manageableRoles.join(',')}}`)}::text[]) AND a.id IS DISTINCT FROM ${s.actorId}::uuid
     )`;
@@ -157,13 +186,14 @@ const groupNames = (ids: SQL) => sql`to_jsonb(ARRAY(SELECT g.name FROM groups g 
 export async function computeChanges(tx: Db, s: SyncSettings, o: { importId: string; orgId: string }): Promise<void> {
   await tx.execute(sql`UPDATE import_rows SET changes = NULL WHERE import_id = ${o.importId} AND changes IS NOT NULL`);
   if (s.syncMode === 'add') return;
-  const parts = DIFF_FIELDS.filter((f) => isPresent(s, f)).map(
-    (f) =>
-      sql`(${f.key}::text, CASE WHEN ${sql.identifier(`ch_${f.key}`)} THEN jsonb_build_object('before', ${sql.identifier(`b_${f.key}`)}, 'after', ${
-        f.clearable && s.blankCells === 'clear'
-          ? sql`${sql.identifier(`a_${f.key}`)}`
-          : sql`coalesce(${sql.identifier(`a_${f.key}`)}, ${sql.identifier(`b_${f.key}`)})`
-      }) END)`,
+  const parts = diffFields(s).flatMap((f, i) =>
+    isPresent(s, f)
+      ? [
+          sql`(${f.key}::text, CASE WHEN ${alias('ch', i)} THEN jsonb_build_object('before', ${alias('b', i)}, 'after', ${
+            f.clearable && s.blankCells === 'clear' ? sql`${alias('a', i)}` : sql`coalesce(${alias('a', i)}, ${alias('b', i)})`
+          }) END)`,
+        ]
+      : [],
   );
   parts.push(sql`('groups', CASE WHEN cardinality(removed) > 0 OR cardinality(added) > 0 THEN jsonb_build_object(
       'before', ${groupNames(sql`cur_ids`)},
@@ -185,6 +215,7 @@ export async function applyUpdates(tx: Db, s: SyncSettings, o: { importId: strin
   const changed = (key: string) =>
     sql`r.import_id = ${o.importId} AND r.changes ? ${key} AND r.result IN ('added_to_groups', 'already_there')`;
   for (const f of DIFF_FIELDS.filter((f) => isPresent(s, f))) {
+    if (f.target === 'fields') continue; // set by the caller through the profile-fields service
     if (f.target === 'accounts')
       await tx.execute(sql`UPDATE accounts t SET ${f.assign}, updated_at = ${tsParam(o.now)}
         FROM import_rows r WHERE ${changed(f.key)} AND t.email_key = r.email_key`);

@@ -64,7 +64,7 @@ export async function validateImport(
   // The same address more than once: identical rows are repeats (ignored), different ones conflict (all shown).
   await tx.execute(sql`
     WITH dup AS (
-      SELECT email_key, count(DISTINCT md5(concat_ws(E'\\x01', first_name, last_name, array_to_string(group_names, E'\\x02'), role_text, location_text, external_id))) AS variants,
+      SELECT email_key, count(DISTINCT md5(concat_ws(E'\\x01', first_name, last_name, array_to_string(group_names, E'\\x02'), role_text, location_text, external_id, fields::text))) AS variants,
              array_agg(line ORDER BY line) AS lines
       FROM import_rows WHERE import_id = ${importId} AND email_key IS NOT NULL GROUP BY email_key HAVING count(*) > 1
     )

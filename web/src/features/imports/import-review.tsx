@@ -70,6 +70,11 @@ export function ImportColumns({ imp }: { imp: Import }) {
               {t('imports.columns.fieldAt', { field: t(`imports.fields.${f}`), column: columnLetter(imp.columns.matched[f] ?? 0) })}
             </Badge>
           ))}
+          {Object.entries(imp.columns.fields ?? {}).map(([key, column]) => (
+            <Badge key={`field-${key}`} variant="light" color="green" c="dark.9" radius="sm" style={{ textTransform: 'none' }}>
+              {t('imports.columns.fieldAt', { field: t('importFields.diffLabel', { key }), column: columnLetter(column) })}
+            </Badge>
+          ))}
         </Group>
         {imp.columns.ignored.length > 0 && (
           <Text size="sm">

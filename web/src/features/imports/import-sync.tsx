@@ -180,7 +180,9 @@ export function SyncPreview({ orgId, imp }: { orgId: string; imp: Import }) {
                       {Object.entries(r.changes ?? {}).map(([field, ch]) => (
                         <List.Item key={field}>
                           <Text span fw={500} size="sm">
-                            {t(`importSync.fields.${field}`, { defaultValue: field })}
+                            {field.startsWith('fields.')
+                              ? t('importFields.diffLabel', { key: field.slice('fields.'.length) })
+                              : t(`importSync.fields.${field}`, { defaultValue: field })}
                           </Text>
                           {': '}
                           {shown(ch.before, none)} → {shown(ch.after, none)}

@@ -67,6 +67,15 @@ export function useRowMessage() {
         return t('imports.messages.conflicting_rows', { count: others.length, lines: list(others) });
       }
       default:
+        // issue 15: a profile-field cell that does not fit its field
+        if (m.code.startsWith('field_'))
+          return m.suggestion
+            ? t('importFields.messages.field_unknown_option_suggestion', { field: m.field, value, suggestion: m.suggestion })
+            : t(`importFields.messages.${m.code}`, {
+                field: m.field,
+                value,
+                defaultValue: t('importFields.messages.field_invalid', { field: m.field, value }),
+              });
         return t('imports.messages.other', { code: m.code, field: m.field, value });
     }
   };
