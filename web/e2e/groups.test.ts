@@ -118,7 +118,7 @@ describe('[GROUPS]', () => {
     await page.getByText('Safety basics attached to Sales Lyon: 0 members enrolled.').waitFor();
     await page.getByRole('table', { name: 'Sessions attached to Sales Lyon' }).getByRole('link', { name: 'Safety basics' }).waitFor();
 
-    await page.getByRole('tab', { name: 'Members' }).click();
+    await page.getByRole('tab', { name: 'Members', exact: true }).click();
     await page.getByRole('button', { name: 'Add members' }).click();
     await pickOption(page, 'People', /Grace Hopper/, 'Grace');
     await page.keyboard.press('Escape');
