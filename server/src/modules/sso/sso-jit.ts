@@ -6,6 +6,7 @@ import { auditAccountEvent, provenAccount } from '../accounts/accounts.service.j
 import { recordAudit } from '../audit/audit.service.js';
 import { findVerifiedDomain } from '../domains/domains.service.js';
 import { addAccountsToGroups, removeAccountsFromGroup } from '../groups/group-membership.service.js';
+import { createJoinRequest } from '../join-requests/join-requests.service.js';
 import { joinOrganization, membershipStatus } from '../members/membership.service.js';
 import * as repo from './sso.repo.js';
 
@@ -78,11 +79,29 @@ export async function signInWithClaims(
   tx: Db,
   jobs: JobQueue,
   o: { conn: repo.Connection; claims: Record<string, unknown>; now: Date; ip?: string },
-): Promise<{ accountId: string; accountCreated: boolean; newMember: boolean }> {
+): Promise<{ accountId: string; accountCreated: boolean; newMember: boolean; pendingApproval?: true }> {
   const { conn, claims, now } = o;
   const { account, created } = await resolveAccount(tx, conn, claims, now, o.ip);
-  if ((await membershipStatus(tx, conn.orgId, account.id)) === 'archived')
+  const status = await membershipStatus(tx, conn.orgId, account.id);
+  if (status === 'archived')
     throw refuse('membership_archived', 'Your membership of this organization was archived. Ask your manager to restore it.');
+  // Someone not yet a member comes in as the policy of their address's domain says (issue 16): with
+  // "suggest" they ask to join (a request waits for an admin; they are signed in, with no membership
+  // yet); with "auto-join" they also get the domain's default groups.
+  const policy = status === null ? await domainPolicy(tx, conn.orgId, account.email) : null;
+  if (policy?.policy === 'suggest') {
+    await createJoinRequest(tx, { orgId: conn.orgId, account, source: 'domain', domainId: policy.domainId, ip: o.ip, now });
+    await recordAudit(tx, {
+      orgId: conn.orgId,
+      actor: { id: account.id, email: account.email },
+      action: 'sso.signed_in',
+      targetType: 'sso_connection',
+      targetId: conn.id,
+      ip: o.ip,
+      data: { accountCreated: created, newMember: false, pendingApproval: true },
+    });
+    return { accountId: account.id, accountCreated: created, newMember: false, pendingApproval: true };
+  }
   const mapped = await mappedGroups(tx, conn, claims);
   const before = await repo.groupState(tx, conn.orgId, account.id);
   const joined = await joinOrganization(tx, {
@@ -95,7 +114,8 @@ export async function signInWithClaims(
     now,
     jobs,
   });
-  const defaults = joined.created ? await repo.orgGroupIds(tx, conn.orgId, conn.defaultGroupIds) : [];
+  const domainGroups = policy?.policy === 'auto_join' ? policy.groupIds : [];
+  const defaults = joined.created ? await repo.orgGroupIds(tx, conn.orgId, [...new Set([...conn.defaultGroupIds, ...domainGroups])]) : [];
   const had = new Set(before.map((g) => g.groupId));
   const toAdd = [...new Set([...mapped, ...defaults])].filter((g) => !had.has(g));
   if (toAdd.length) await addAccountsToGroups(tx, { orgId: conn.orgId, groupIds: toAdd, accountIds: [account.id], now, jobs });
@@ -118,6 +138,13 @@ export async function signInWithClaims(
     data: { accountCreated: created, newMember: joined.created, groupsAdded: toAdd, groupsRemoved: stale },
   });
   return { accountId: account.id, accountCreated: created, newMember: joined.created };
+}
+
+/** The policy of the address's domain when this organization verified it (else none applies). */
+async function domainPolicy(tx: Db, orgId: string, email: string) {
+  const addr = normalizeEmail(email);
+  const domain = addr ? await findVerifiedDomain(tx, addr.domain) : null;
+  return domain?.orgId === orgId ? domain : null;
 }
 
 /** Link mode: attaches the identity to the signed-in account (refused when it belongs to another account). */

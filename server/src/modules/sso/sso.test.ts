@@ -223,4 +223,28 @@ describe('single sign-on (OpenID Connect)', () => {
     expect(result.data.claims).toMatchObject({ sub: p.sub, email: p.email, groups: ['support'] });
     expect(await accountCount(p.email!)).toBe(0);
   });
+  it('follows the domain’s policy for a newcomer: suggest makes a request to approve, auto-join adds its groups', async () => {
+    const o = await ssoOrg();
+    expectStatus(await o.owner.agent.patch(`${o.base}/domains/${o.domainId}`, { policy: 'suggest' }), 200);
+    const asker = person(o.domain);
+    idp.setAccount(asker);
+    const first = await ssoSignIn(asker.email!);
+    expect(first.location).toBe('http://troupe.test/');
+    expect(await membership(o.org.id, asker.email!)).toBeUndefined();
+    const pending = expectStatus(await o.owner.agent.get(`${o.base}/join-requests?status=pending`), 200).data;
+    const request = pending.items.find((r: { email: string }) => r.email === asker.email);
+    expect(request).toMatchObject({ source: 'domain', status: 'pending' });
+    // Signing in again while the request waits changes nothing; once approved, they are a member.
+    idp.setAccount(asker);
+    await ssoSignIn(asker.email!);
+    expect(expectStatus(await o.owner.agent.get(`${o.base}/join-requests?status=pending`), 200).data.items).toHaveLength(1);
+    expectStatus(await o.owner.agent.post(`${o.base}/join-requests/${request.id}/approve`), 200);
+    expect(await membership(o.org.id, asker.email!)).toMatchObject({ status: 'active' });
+
+    expectStatus(await o.owner.agent.patch(`${o.base}/domains/${o.domainId}`, { policy: 'auto_join', groupIds: [o.support.id] }), 200);
+    const joiner = person(o.domain);
+    idp.setAccount(joiner);
+    await ssoSignIn(joiner.email!);
+    expect(await membership(o.org.id, joiner.email!)).toMatchObject({ status: 'active', source: 'sso', groups: ['Support', 'Welcome'] });
+  });
 });
