@@ -14,6 +14,8 @@ export type IdpAccount = {
   name?: string;
   locale?: string;
   groups?: string[];
+  /** A directory attribute a connection may map to a profile field of the same key. */
+  department?: string;
 };
 
 export type TestIdp = {
@@ -46,7 +48,7 @@ export async function startIdp(o: { redirectUri: string }): Promise<TestIdp> {
       grant_types: ['authorization_code'],
       response_types: ['code'],
     })),
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'locale'], groups: ['groups'] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'locale', 'department'], groups: ['groups'] },
     scopes: ['openid', 'email', 'profile', 'groups'],
     pkce: { required: () => true },
     features: { devInteractions: { enabled: false } },

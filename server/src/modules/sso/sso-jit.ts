@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { findVerifiedDomain } from '../domains/domains.service.js';
 import { addAccountsToGroups, removeAccountsFromGroup } from '../groups/group-membership.service.js';
 import { createJoinRequest } from '../join-requests/join-requests.service.js';
+import { setFieldValuesBulk } from '../profile-fields/fields.service.js';
 import { joinOrganization, membershipStatus } from '../members/membership.service.js';
 import * as repo from './sso.repo.js';
 
@@ -128,6 +129,11 @@ export async function signInWithClaims(
   const stale = before.filter((g) => g.granted && !mapped.includes(g.groupId)).map((g) => g.groupId);
   for (const groupId of stale) await removeAccountsFromGroup(tx, { orgId: conn.orgId, groupId, accountIds: [account.id] });
   if (!created) await repo.setAccountProfile(tx, account.id, { name: str(claims[conn.nameClaim]) });
+  // Claims named like a profile field (department, cost centre, …) set it at every sign-in (issue 15);
+  // rule-based groups follow. A value that does not fit the field is skipped, not refused.
+  const fields = fieldClaims(conn, claims);
+  if (Object.keys(fields).length)
+    await setFieldValuesBulk(tx, { orgId: conn.orgId, rows: [{ accountId: account.id, fields }], now, jobs, lenient: true });
   await recordAudit(tx, {
     orgId: conn.orgId,
     actor: { id: account.id, email: account.email },
@@ -138,6 +144,36 @@ export async function signInWithClaims(
     data: { accountCreated: created, newMember: joined.created, groupsAdded: toAdd, groupsRemoved: stale },
   });
   return { accountId: account.id, accountCreated: created, newMember: joined.created };
+}
+
+/** Protocol and identity claims: never profile fields. */
+const RESERVED_CLAIMS = new Set([
+  'sub',
+  'iss',
+  'aud',
+  'exp',
+  'iat',
+  'auth_time',
+  'nonce',
+  'acr',
+  'amr',
+  'azp',
+  'at_hash',
+  'sid',
+  'email',
+  'email_verified',
+]);
+
+/** The claims that may set profile fields (by key): text, numbers, booleans and lists of text. */
+function fieldClaims(conn: repo.Connection, claims: Record<string, unknown>): Record<string, string | number | boolean | string[]> {
+  const out: Record<string, string | number | boolean | string[]> = {};
+  const skip = new Set([conn.nameClaim, conn.localeClaim, conn.groupsClaim ?? '']);
+  for (const [k, v] of Object.entries(claims)) {
+    if (RESERVED_CLAIMS.has(k) || skip.has(k) || k.length > 64) continue;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = typeof v === 'string' ? v.slice(0, 1000) : v;
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out[k] = v.slice(0, 100) as string[];
+  }
+  return out;
 }
 
 /** The policy of the address's domain when this organization verified it (else none applies). */

@@ -247,4 +247,27 @@ describe('single sign-on (OpenID Connect)', () => {
     await ssoSignIn(joiner.email!);
     expect(await membership(o.org.id, joiner.email!)).toMatchObject({ status: 'active', source: 'sso', groups: ['Support', 'Welcome'] });
   });
+  it('sets profile fields from claims of the same name, and rule-based groups follow', async () => {
+    const o = await ssoOrg();
+    expectStatus(
+      await o.owner.agent.post(`${o.base}/profile-fields`, { key: 'department', label: { en: 'Department' }, type: 'text' }),
+      201,
+    );
+    const finance = await o.group('Finance');
+    expectStatus(
+      await o.owner.agent.put(`${o.base}/groups/${finance.id}/rule`, {
+        match: 'all',
+        conditions: [{ field: 'department', op: 'eq', value: 'Finance' }],
+      }),
+      200,
+    );
+    const p = person(o.domain, { department: 'Finance' });
+    idp.setAccount(p);
+    await ssoSignIn(p.email!);
+    expect((await membership(o.org.id, p.email!))?.groups).toEqual(['Finance', 'Welcome']);
+    // The directory moves them: the next sign-in follows.
+    idp.setAccount({ ...p, department: 'Sales' });
+    await ssoSignIn(p.email!);
+    expect((await membership(o.org.id, p.email!))?.groups).toEqual(['Welcome']);
+  });
 });
