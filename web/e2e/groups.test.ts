@@ -48,6 +48,12 @@ describe('[GROUPS]', () => {
     const learnerEmail = uniqueEmail('learner');
     const created = await apiFromPage(page, 'POST', `/api/v1/orgs/${orgId}/members`, { email: learnerEmail, name: 'Grace Hopper' });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
+    // A profile field learners see and fill in themselves (issue 15), and one they only see.
+    const field = (body: object) => apiFromPage(page, 'POST', `/api/v1/orgs/${orgId}/profile-fields`, body);
+    expect(
+      (await field({ key: 'badge', label: { en: 'Badge name' }, type: 'text', learnerVisible: true, learnerEditable: true })).status,
+    ).toBe(201);
+    expect((await field({ key: 'cohort', label: { en: 'Cohort' }, type: 'text', learnerVisible: true })).status).toBe(201);
 
     // Groups: the empty state says what to do, then a group and its sub-group.
     const nav = page.getByRole('navigation', { name: 'Organization' });
@@ -153,6 +159,11 @@ describe('[GROUPS]', () => {
     const program = learner.getByRole('article', { name: 'Safety basics' });
     // At 0 % the bar has no width: it is in the page, not visible.
     await program.getByRole('progressbar', { name: 'Progress in Safety basics' }).waitFor({ state: 'attached' });
+    const profile = learner.getByRole('region', { name: 'Your profile in Harbor Academy' });
+    await profile.getByText('Cohort: Not set').waitFor();
+    await profile.getByRole('textbox', { name: 'Badge name' }).fill('Amazing Grace');
+    await profile.getByRole('button', { name: 'Save my profile' }).click();
+    await learner.getByText('Your profile is saved.').waitFor();
     await checkA11y(learner);
 
     // Completing the program issues a printable certificate.

@@ -10026,6 +10026,100 @@ export interface paths {
     };
     trace?: never;
   };
+  '/api/v1/orgs/{orgId}/me/fields': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My profile fields in this organization */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                key: string;
+                label: {
+                  en: string;
+                  fr: string | null;
+                };
+                /** @enum {string} */
+                type: 'text' | 'choice' | 'multi_choice' | 'date' | 'number' | 'boolean';
+                options: string[];
+                editable: boolean;
+                value: string | number | boolean | string[] | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change my editable profile fields */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            fields: {
+              [key: string]: string | number | boolean | string[] | null;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                key: string;
+                label: {
+                  en: string;
+                  fr: string | null;
+                };
+                /** @enum {string} */
+                type: 'text' | 'choice' | 'multi_choice' | 'date' | 'number' | 'boolean';
+                options: string[];
+                editable: boolean;
+                value: string | number | boolean | string[] | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
   '/api/v1/orgs/{orgId}/groups/{groupId}/rule': {
     parameters: {
       query?: never;

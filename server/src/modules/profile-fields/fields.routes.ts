@@ -47,6 +47,31 @@ export const profileFieldsRoutes =
       async (req) => svc.deleteField(ctx, { actor: actor(req), orgId: orgOf(req).orgId, fieldId: req.params.fieldId }),
     );
 
+    // Learners see the fields marked visible and change those marked editable (issue 15).
+    const mine = '/api/v1/orgs/:orgId/me/fields';
+    app.get(
+      mine,
+      {
+        config: { auth: 'learning.self' },
+        schema: { tags, summary: 'My profile fields in this organization', params: s.orgParams, response: { 200: s.myFieldsOut } },
+      },
+      async (req) => svc.myFields(ctx, { orgId: orgOf(req).orgId, accountId: actorOf(req).id }),
+    );
+    app.patch(
+      mine,
+      {
+        config: { auth: 'learning.self' },
+        schema: {
+          tags,
+          summary: 'Change my editable profile fields',
+          params: s.orgParams,
+          body: s.myFieldsBody,
+          response: { 200: s.myFieldsOut },
+        },
+      },
+      async (req) => svc.setMyFields(ctx, { actor: actor(req), orgId: orgOf(req).orgId, fields: req.body.fields }),
+    );
+
     const rule = '/api/v1/orgs/:orgId/groups/:groupId/rule';
     app.get(
       rule,

@@ -48,3 +48,18 @@ export const fieldListOut = z.object({ items: z.array(fieldOut) });
 export const fieldValue = z.union([z.string().max(1000), z.number(), z.boolean(), z.array(z.string().max(200)).max(100), z.null()]);
 export type FieldValue = z.infer<typeof fieldValue>;
 export const fieldValues = z.record(z.string().max(64), fieldValue);
+
+/** The member's own fields (learner-visible ones), as the learner home shows them. */
+export const myFieldsOut = z.object({
+  items: z.array(
+    z.object({
+      key: z.string(),
+      label: z.object({ en: z.string(), fr: z.string().nullable() }),
+      type: z.enum(FIELD_TYPES),
+      options: z.array(z.string()),
+      editable: z.boolean(),
+      value: fieldValue,
+    }),
+  ),
+});
+export const myFieldsBody = z.strictObject({ fields: fieldValues });

@@ -245,3 +245,37 @@ export async function validateFieldValues(db: Db, o: { orgId: string; rows: Reco
   });
   return errors;
 }
+
+/** The signed-in member's own fields that learners may see (or edit), with their values. */
+export async function myFields(ctx: AppContext, o: { orgId: string; accountId: string }) {
+  const [{ items }, values] = await Promise.all([listFields(ctx, { orgId: o.orgId }), memberFields(ctx.db, o)]);
+  return {
+    items: items
+      .filter((f) => f.learnerVisible || f.learnerEditable)
+      .map((f) => ({
+        key: f.key,
+        label: f.label,
+        type: f.type,
+        options: f.options,
+        editable: f.learnerEditable,
+        value: values[f.key] ?? null,
+      })),
+  };
+}
+
+/** The member sets their own values: only fields learners may edit (403 naming the first other one). */
+export async function setMyFields(ctx: AppContext, o: { actor: Actor; orgId: string; fields: Record<string, FieldValue> }) {
+  const { items } = await listFields(ctx, { orgId: o.orgId });
+  const editable = new Set(items.filter((f) => f.learnerEditable).map((f) => f.key));
+  const refused = Object.keys(o.fields).find((k) => !editable.has(k));
+  if (refused)
+    throw new AppError(
+      403,
+      'field_not_editable',
+      `You cannot change the field ${refused}; ask an administrator.`,
+      { fields: { [`fields.${refused}`]: 'Not editable by learners.' } },
+      { key: 'errors.field_not_editable', params: { field: refused } },
+    );
+  await ctx.db.transaction((tx) => setMemberFields(ctx, tx, { actor: o.actor, orgId: o.orgId, accountId: o.actor.id, fields: o.fields }));
+  return myFields(ctx, { orgId: o.orgId, accountId: o.actor.id });
+}

@@ -73,4 +73,36 @@ describe('profile fields', () => {
     const counts = expectStatus(await o.owner.agent.get(`${o.base}/members/counts?field=city&fieldValue=lyon`), 200);
     expect(counts.data.active).toBe(2);
   });
+  it('shows learners the fields marked visible and lets them change only those marked editable', async () => {
+    const o = await orgWithOwner(t);
+    const post = async (body: Record<string, unknown>) => expectStatus(await o.owner.agent.post(`${o.base}/profile-fields`, body), 201);
+    await post({ key: 'team', label: { en: 'Team', fr: 'Équipe' }, type: 'text', learnerVisible: true });
+    await post({
+      key: 'tshirt',
+      label: { en: 'T-shirt size' },
+      type: 'choice',
+      options: ['S', 'M', 'L'],
+      learnerVisible: true,
+      learnerEditable: true,
+    });
+    await post({ key: 'salary_band', label: { en: 'Salary band' }, type: 'text' });
+    const learner = await o.learner();
+    const mine = `${o.base}/me/fields`;
+    const before = expectStatus(await learner.agent.get(mine), 200).data;
+    expect(before.items.map((f: { key: string; editable: boolean }) => [f.key, f.editable])).toEqual([
+      ['team', false],
+      ['tshirt', true],
+    ]);
+    const after = expectStatus(await learner.agent.patch(mine, { fields: { tshirt: 'm' } }), 200).data;
+    expect(after.items.find((f: { key: string }) => f.key === 'tshirt').value).toBe('M');
+    await t.ctx.db.execute(sql`UPDATE accounts SET locale = 'fr' WHERE id = ${learner.id}`);
+    const refused = await learner.agent.patch(mine, { fields: { team: 'Red' } });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.data.error).toMatchObject({
+      code: 'field_not_editable',
+      message: 'Vous ne pouvez pas modifier le champ team ; demandez à un administrateur.',
+    });
+    expect((await learner.agent.patch(mine, { fields: { salary_band: 'B' } })).statusCode).toBe(403);
+    expect((await learner.agent.patch(mine, { fields: { tshirt: 'XXL' } })).statusCode).toBe(422);
+  });
 });

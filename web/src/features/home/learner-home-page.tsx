@@ -17,6 +17,7 @@ import { LearnerLayout } from './learner-layout';
 import { useHome, useRecordProgress } from './home.api';
 import { Feed } from '../space/feed';
 import { JoinSuggestionsCard } from '../domains/join-suggestions-card';
+import { MyFieldsCard } from '../profile-fields/my-fields-card';
 
 type Enrolment = Home['organizations'][number]['enrolments'][number];
 
@@ -87,6 +88,7 @@ export function LearnerHomePage() {
                   </SimpleGrid>
                 )}
               </Stack>
+              {org.membershipStatus === 'active' && <MyFieldsCard orgId={org.orgId} orgName={org.orgName} />}
               <Stack gap="sm">
                 <Title order={3} fz="h4">
                   {t('home.programs')}

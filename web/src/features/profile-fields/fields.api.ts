@@ -89,3 +89,19 @@ export function useRuleMutations(orgId: string, groupId: string) {
     }),
   };
 }
+
+// The signed-in member's own fields (those learners may see; some they may edit).
+export type MyFields = ApiResponse<'/api/v1/orgs/{orgId}/me/fields'>;
+const myKey = (orgId: string) => ['orgs', orgId, 'me', 'fields'] as const;
+
+export function useMyFields(orgId: string) {
+  return useQuery({ queryKey: myKey(orgId), queryFn: () => api.get<MyFields>(`/api/v1/orgs/${orgId}/me/fields`) });
+}
+
+export function useSaveMyFields(orgId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (fields: FieldValues) => api.patch<MyFields>(`/api/v1/orgs/${orgId}/me/fields`, { fields }),
+    onSuccess: (data) => queryClient.setQueryData(myKey(orgId), data),
+  });
+}

@@ -65,13 +65,14 @@ function ValuesForm(o: { orgId: string; accountId: string; fields: ProfileField[
 
 type Value = FieldValues[string];
 
-function FieldInput({
+/** One value's input, by the field's type (shared with the learner's own profile card). */
+export function FieldInput({
   field: f,
   label,
   value: v,
   onChange,
 }: {
-  field: ProfileField;
+  field: Pick<ProfileField, 'type' | 'options'>;
   label: string;
   value: Value | undefined;
   onChange: (v: Value) => void;
