@@ -36,7 +36,9 @@ async function main(): Promise<void> {
     try {
       // Running jobs stop taking work at once; what cannot finish in time goes back to the queue.
       await Promise.all([closeHttp(), ctx.jobs.stop({ timeoutMs: SHUTDOWN_GRACE_MS })]);
-      await closeContext(ctx);
+      // The jobs are finished or handed back: closing the pools may not wait on a statement still in
+      // flight (the database rolls it back when the connection drops), so it gets a few seconds.
+      await Promise.race([closeContext(ctx), new Promise((r) => setTimeout(r, 5_000).unref())]);
       process.exit(0);
     } catch (err) {
       ctx.log.error({ err }, 'shutdown failed');
