@@ -9,7 +9,7 @@ import { approveImport } from '../src/modules/imports/imports.service.js';
 import type { Actor } from '../src/modules/members/members.service.js';
 import { createImport, type ImportSync } from '../src/modules/imports/preview.service.js';
 import { closeContext, createContext } from '../src/runtime.js';
-import { type Benchmark, ensureDatabase, round, timed, traceQueries } from './lib.js';
+import { type Benchmark, ensureDatabase, loadNote, round, timed, traceQueries } from './lib.js';
 
 // Issue 15: a sync import of 100,000 rows with 10,000 changes, against the add-only apply of a file of
 // the same size, through the real services on PostgreSQL (DATABASE_URL, or troupe_bench).
@@ -144,7 +144,7 @@ const bench: Benchmark = {
           addResult: add.result,
           loadBefore: round(loadBefore, 2),
           loadAfter: round(loadavg()[0] ?? 0, 2),
-          note: 'measured on a shared, loaded machine (2 cores, several helpers): indicative only',
+          note: loadNote(loadBefore, loadavg()[0] ?? 0),
         },
       };
     } finally {

@@ -38,6 +38,12 @@ export const median = (xs: number[]) => {
   return s.length % 2 ? at((s.length - 1) / 2) : (at(s.length / 2 - 1) + at(s.length / 2)) / 2;
 };
 
+/** How busy the machine was around a measurement: figures taken above a load of 1.5 on 2 cores are indicative only. */
+export const loadNote = (before: number, after: number) =>
+  Math.max(before, after) < 1.5
+    ? `measured on a quiet machine (load ${before.toFixed(1)} → ${after.toFixed(1)})`
+    : `measured on a loaded machine (load ${before.toFixed(1)} → ${after.toFixed(1)}): indicative only`;
+
 export const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Creates the database of a PostgreSQL URL when it does not exist yet (connecting to `postgres` on the same server). */

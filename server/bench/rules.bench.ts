@@ -5,7 +5,7 @@ import type { JobQueue } from '../src/jobs/queue.js';
 import { one as oneRow } from '../src/lib/rows.js';
 import { setFieldValuesBulk } from '../src/modules/profile-fields/fields.service.js';
 import { applyRule } from '../src/modules/profile-fields/rules.service.js';
-import { type Benchmark, ensureDatabase, median, percentile, round, timed } from './lib.js';
+import { type Benchmark, ensureDatabase, loadNote, median, percentile, round, timed } from './lib.js';
 
 // Issue 15, groups that fill themselves (PostgreSQL):
 // 1. a rule evaluated on 100,000 members that adds 50,000 people to its group and removes 10,000
@@ -151,7 +151,7 @@ const bench: Benchmark = {
           fieldChanges: CHANGES,
           fieldChangesThatMoved: moved,
           fieldChangeRunsMs: changes.map((x) => round(x, 1)),
-          note: 'measured on a shared, loaded machine: indicative only',
+          note: loadNote(loadBefore, loadavg()[0] ?? 0),
         },
         results: [
           { name: 'apply_rule_100k', value: round(apply.ms), unit: 'ms', target: '< 5000 ms', ok: apply.ms < 5000 },
