@@ -6,10 +6,12 @@ import { systemClock } from '../src/lib/clock.js';
 import { one as oneRow } from '../src/lib/rows.js';
 import { exportPeople, groupDashboard } from '../src/modules/groups/dashboard.service.js';
 import { groupStats } from '../src/modules/groups/group-stats.service.js';
-import { type Benchmark, ensureDatabase, median, round, timed } from './lib.js';
+import { type Benchmark, ensureDatabase, loadNote, median, round, timed } from './lib.js';
 
 // The dashboard of a group of 100,000 members (issue 14: under 300 ms on PostgreSQL), next to the
-// older statistics of the same group, and the CSV export of the largest number behind it.
+// older statistics of the same group, and the CSV export of the largest number behind it. A group this
+// large is served from its last computation (fresh, then stale: served at once while one refresh is
+// queued); `dashboard_computed_now` is the computation itself (?fresh=true, and the refresh job).
 // Runs on PostgreSQL: DATABASE_URL, or postgres://postgres@127.0.0.1:5432/troupe_bench (created if missing).
 // BENCH_DASHBOARD_MEMBERS makes the group smaller (a quick check that the benchmark works).
 
@@ -102,17 +104,37 @@ const bench: Benchmark = {
         return { orgId: org.id, groupId: group.id };
       });
       const { orgId, groupId } = seed.result;
-      const ctx = { db: database.db, database, clock: systemClock } as unknown as AppContext;
+      // The refresh job is not run here: the bench counts how many a stale dashboard queues.
+      let refreshesQueued = 0;
+      const jobs = {
+        send: async () => {
+          refreshesQueued++;
+          return null;
+        },
+      };
+      const config = { dashboardLiveMax: 20_000, dashboardFreshSeconds: 60 };
+      const ctx = { db: database.db, database, clock: systemClock, config, jobs } as unknown as AppContext;
 
       const first = await timed(() => groupDashboard(ctx, { orgId, groupId })); // cold: plans, caches
       if (first.result.members.active + first.result.members.archived !== MEMBERS)
         throw new Error(`dashboard counted ${first.result.members.active + first.result.members.archived} members, expected ${MEMBERS}`);
       const dashboard: number[] = [];
+      const live: number[] = [];
+      const stale: number[] = [];
       const stats: number[] = [];
       for (let i = 0; i < REPEAT; i++) {
+        live.push((await timed(() => groupDashboard(ctx, { orgId, groupId, fresh: true }))).ms);
         dashboard.push((await timed(() => groupDashboard(ctx, { orgId, groupId }))).ms);
         stats.push((await timed(() => groupStats(database.db, { orgId, groupId, now: new Date() }))).ms);
       }
+      await q("UPDATE group_dashboards SET computed_at = computed_at - interval '1 hour' WHERE group_id = $1", [groupId]);
+      for (let i = 0; i < REPEAT; i++) {
+        const r = await timed(() => groupDashboard(ctx, { orgId, groupId }));
+        if (!r.result.refreshing) throw new Error('a dashboard an hour old was not marked refreshing');
+        stale.push(r.ms);
+      }
+      if (refreshesQueued !== 1)
+        throw new Error(`${refreshesQueued} refreshes queued for ${REPEAT} readers of a stale dashboard, expected 1`);
       const csv = await timed(() => exportPeople(ctx, { orgId, groupId, metric: 'active', format: 'csv', locale: 'en' }));
       const xlsx = await timed(() => exportPeople(ctx, { orgId, groupId, metric: 'never_signed_in', format: 'xlsx', locale: 'en' }));
 
@@ -125,12 +147,24 @@ const bench: Benchmark = {
           machine: { cpus: cpus().length, loadAverage: [round(loadBefore, 1), round(loadavg()[0] ?? 0, 1)] },
           members: MEMBERS,
           repeat: REPEAT,
+          dashboardLiveMax: config.dashboardLiveMax,
           dashboardRunsMs: dashboard.map((x) => round(x)),
+          liveRunsMs: live.map((x) => round(x)),
+          staleRunsMs: stale.map((x) => round(x)),
+          note: loadNote(loadBefore, loadavg()[0] ?? 0),
           statsRunsMs: stats.map((x) => round(x)),
           counts: first.result.members,
         },
         results: [
           { name: 'dashboard', value: round(dashMs), unit: 'ms', target: `< ${TARGET_MS} ms`, ok: dashMs < TARGET_MS },
+          {
+            name: 'dashboard_stale_served',
+            value: round(median(stale)),
+            unit: 'ms',
+            target: `< ${TARGET_MS} ms`,
+            ok: median(stale) < TARGET_MS,
+          },
+          { name: 'dashboard_computed_now', value: round(median(live)), unit: 'ms', target: '' },
           { name: 'dashboard_cold', value: round(first.ms), unit: 'ms', target: '' },
           { name: 'stats_before', value: round(median(stats)), unit: 'ms', target: '' },
           { name: 'export_active_csv', value: round(csv.ms), unit: 'ms', target: '' },

@@ -42,6 +42,8 @@ const envSchema = z.object({
     .optional()
     .refine((v) => !v || v.length >= 16, 'use at least 16 characters'),
   NOTIFY_BATCH_SECONDS: z.coerce.number().int().min(0).default(900),
+  DASHBOARD_LIVE_MAX: z.coerce.number().int().min(0).default(20_000),
+  DASHBOARD_FRESH_SECONDS: z.coerce.number().int().min(0).default(60),
   // issue 16: DNS servers that check domain verification records (`host:port`, comma-separated)
   DNS_SERVERS: z
     .string()
@@ -131,6 +133,10 @@ export type Config = {
   metricsToken?: string;
   /** Observers get at most one email of new posts and comments per this many seconds. */
   notifyBatchSeconds: number;
+  /** Groups of this many people or more are served from their last computed dashboard. */
+  dashboardLiveMax: number;
+  /** A served dashboard this many seconds old is computed again in the background. */
+  dashboardFreshSeconds: number;
   /** issue 16: DNS servers for domain verification (`host:port`); undefined: the system's. */
   dnsServers?: string[];
 };
@@ -173,6 +179,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN || undefined,
     notifyBatchSeconds: e.NOTIFY_BATCH_SECONDS,
+    dashboardLiveMax: e.DASHBOARD_LIVE_MAX,
+    dashboardFreshSeconds: e.DASHBOARD_FRESH_SECONDS,
     dnsServers: e.DNS_SERVERS,
   };
 }

@@ -17,6 +17,7 @@ import { auditRoutes } from './audit/audit.routes.js';
 import { enrolmentsRoutes } from './enrolments/enrolments.routes.js';
 import { dueReminderJobs } from './enrolments/due-reminders.service.js';
 import { registerDueReminderTemplates } from './enrolments/due-reminder-mail.js';
+import { dashboardJobs } from './groups/dashboard.service.js';
 import { groupsRoutes } from './groups/groups.routes.js';
 import { importsRoutes } from './imports/imports.routes.js';
 import { importJobs } from './imports/imports.service.js';
@@ -96,6 +97,7 @@ export function registerFeatureJobs(jobs: JobQueue): void {
     ...reminderJobs,
     ...domainJobs,
     ...ruleJobs,
+    ...dashboardJobs,
     ...dueReminderJobs,
   ];
   jobs.register(list);

@@ -1514,7 +1514,9 @@ export interface paths {
     /** The group at a glance: members by status and activity, completion and lateness per session, completions per week */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          fresh?: 'true' | 'false';
+        };
         header?: never;
         path: {
           orgId: string;
@@ -1556,6 +1558,8 @@ export interface paths {
                 week: string;
                 completions: number;
               }[];
+              asOf: string;
+              refreshing: boolean;
             };
           };
         };

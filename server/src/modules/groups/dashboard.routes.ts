@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.js';
 import { orgOf } from '../../http/auth.js';
 import { localeOf } from '../../http/error-i18n.js';
 import { exportPeople, groupDashboard } from './dashboard.service.js';
-import { dashboardOut, peopleExportQuery } from './dashboard.schemas.js';
+import { dashboardOut, dashboardQuery, peopleExportQuery } from './dashboard.schemas.js';
 import { groupParams } from './groups.schemas.js';
 
 export const groupDashboardRoutes =
@@ -17,10 +17,11 @@ export const groupDashboardRoutes =
           tags: ['groups'],
           summary: 'The group at a glance: members by status and activity, completion and lateness per session, completions per week',
           params: groupParams,
+          querystring: dashboardQuery,
           response: { 200: dashboardOut },
         },
       },
-      async (req) => groupDashboard(ctx, { orgId: orgOf(req).orgId, groupId: req.params.groupId }),
+      async (req) => groupDashboard(ctx, { orgId: orgOf(req).orgId, groupId: req.params.groupId, fresh: req.query.fresh }),
     );
     app.get(
       '/api/v1/orgs/:orgId/groups/:groupId/dashboard/people',

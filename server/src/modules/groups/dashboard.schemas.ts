@@ -45,6 +45,18 @@ export const dashboardOut = z.object({
   ),
   /** Completions per week (Monday, UTC), the last 12 weeks, oldest first. */
   weekly: z.array(z.object({ week: z.string(), completions: z.number() })),
+  /** When these figures were computed: now, or for a large group its last computation. */
+  asOf: z.string(),
+  /** The figures are DASHBOARD_FRESH_SECONDS old or more and are being computed again. */
+  refreshing: z.boolean(),
+});
+
+export const dashboardQuery = z.object({
+  /** Compute the figures now, even for a large group served from its last computation. */
+  fresh: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
 });
 
 export const peopleExportQuery = z.object({

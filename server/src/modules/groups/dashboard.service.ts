@@ -1,13 +1,15 @@
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
+import type { JobDefinition } from '../../jobs/queue.js';
 import { AppError, notFound } from '../../http/errors.js';
 import { csvLine, formulaSafe } from '../../lib/csv.js';
 import { toIso } from '../../lib/time.js';
 import { statusAt } from '../programs/programs.schemas.js';
 import * as repo from './dashboard.repo.js';
+import * as snapshots from './dashboard-snapshot.repo.js';
 import { DASHBOARD_WEEKS, type dashboardOut, type PeopleMetric } from './dashboard.schemas.js';
 import { groupExists, subtreeIds } from './group-stats.repo.js';
 
@@ -43,9 +45,11 @@ async function scopeOf(ctx: AppContext, o: { orgId: string; groupId: string }): 
   return { ...o, ids, now: ctx.clock.now() };
 }
 
-/** The group's dashboard: members by status and activity, each session's completion and lateness, completions per week. */
-export async function groupDashboard(ctx: AppContext, o: { orgId: string; groupId: string }): Promise<z.infer<typeof dashboardOut>> {
-  const scope = await scopeOf(ctx, o);
+type Dashboard = z.infer<typeof dashboardOut>;
+type Computed = Omit<Dashboard, 'asOf' | 'refreshing'>;
+
+/** Members by status and activity, each session's completion and lateness, completions per week: computed now. */
+async function computeDashboard(ctx: AppContext, scope: repo.Scope): Promise<Computed> {
   const firstWeek = mondayOf(scope.now);
   firstWeek.setUTCDate(firstWeek.getUTCDate() - 7 * (DASHBOARD_WEEKS - 1));
   // Independent statements: on PostgreSQL each takes its own pooled connection, side by side.
@@ -70,6 +74,50 @@ export async function groupDashboard(ctx: AppContext, o: { orgId: string; groupI
     }),
   };
 }
+
+/** Computes the dashboard now; a large group's is kept for the next readers, a small group's is not. */
+async function computeAndKeep(ctx: AppContext, scope: repo.Scope, o: { hadSnapshot: boolean }): Promise<Dashboard> {
+  const d = await computeDashboard(ctx, scope);
+  const people = d.members.active + d.members.archived;
+  const key = { orgId: scope.orgId, groupId: scope.groupId };
+  if (people >= ctx.config.dashboardLiveMax) await snapshots.saveSnapshot(ctx.db, { ...key, computedAt: scope.now, people, payload: d });
+  else if (o.hadSnapshot) await snapshots.dropSnapshot(ctx.db, key);
+  return { ...d, asOf: scope.now.toISOString(), refreshing: false };
+}
+
+/** A refresh job queued and not finished after this long is queued again (its worker died). */
+const REFRESH_RETRY_SECONDS = 60;
+
+/**
+ * The group's dashboard (sub-groups included). A group of fewer than DASHBOARD_LIVE_MAX people is
+ * computed at each request. A larger one (about half a second of database work at 100,000 people) is
+ * served from its last computation; when that is DASHBOARD_FRESH_SECONDS old or more it is still served,
+ * marked `refreshing`, and one background job computes it again. `fresh` computes it now, whatever the size.
+ */
+export async function groupDashboard(ctx: AppContext, o: { orgId: string; groupId: string; fresh?: boolean }): Promise<Dashboard> {
+  const scope = await scopeOf(ctx, o);
+  const key = { orgId: o.orgId, groupId: o.groupId };
+  const snap = await snapshots.readSnapshot<Computed>(ctx.db, key);
+  if (!snap || o.fresh) return computeAndKeep(ctx, scope, { hadSnapshot: !!snap });
+  const stale = scope.now.getTime() - snap.computedAt.getTime() >= ctx.config.dashboardFreshSeconds * 1000;
+  if (stale && (await snapshots.claimRefresh(ctx.db, { ...key, now: scope.now, retryAfterSeconds: REFRESH_RETRY_SECONDS })))
+    await ctx.jobs.send(REFRESH_DASHBOARD, key);
+  return { ...snap.payload, asOf: snap.computedAt.toISOString(), refreshing: stale };
+}
+
+export const REFRESH_DASHBOARD = 'groups.dashboard-refresh';
+
+/** Computes a large group's dashboard again (idempotent: a second run stores a later computation). */
+export const dashboardJobs: JobDefinition[] = [
+  {
+    name: REFRESH_DASHBOARD,
+    schema: z.object({ orgId: z.string().uuid(), groupId: z.string().uuid() }),
+    handler: async (ctx, data) => {
+      if (!(await groupExists(ctx.db, data.orgId, data.groupId))) return; // deleted meanwhile
+      await computeAndKeep(ctx, await scopeOf(ctx, data), { hadSnapshot: true });
+    },
+  },
+];
 
 const HEADERS = ['Name', 'Email', 'Status', 'Last sign-in', 'Program', 'Progress (%)', 'Completed at'];
 const HEADERS_FR = ['Nom', 'E-mail', 'Statut', 'Dernière connexion', 'Programme', 'Progression (%)', 'Terminé le'];

@@ -92,6 +92,46 @@ describe('group dashboard', () => {
     expect(inactive.body).not.toContain('Stale ten');
   });
 
+  it('serves a large group from its last computation, refreshed once in the background when stale', async () => {
+    const { o, g } = await setup();
+    const config = t.ctx.config;
+    const saved = { max: config.dashboardLiveMax, fresh: config.dashboardFreshSeconds };
+    config.dashboardLiveMax = 3; // Sales, with its sub-group, holds 6 people: a "large" group here
+    config.dashboardFreshSeconds = 60;
+    try {
+      const url = `${o.base}/groups/${g.id}/dashboard`;
+      const first = expectStatus(await o.owner.agent.get(url), 200).data;
+      expect(first).toMatchObject({ members: { active: 5 }, refreshing: false, asOf: t.clock.now().toISOString() });
+
+      // A newcomer: the figures served are the last computation's until it is a minute old.
+      await o.addToGroup(g.id, [(await o.learner()).id]);
+      t.clock.advance(30_000);
+      expect((await o.owner.agent.get(url)).data).toMatchObject({ members: { active: 5 }, refreshing: false, asOf: first.asOf });
+
+      // A minute old: still served at once, marked refreshing; two readers queue one refresh.
+      t.clock.advance(31_000);
+      for (let i = 0; i < 2; i++) expect((await o.owner.agent.get(url)).data).toMatchObject({ members: { active: 5 }, refreshing: true });
+      expect(await t.ctx.jobs.drain(t.ctx, { names: ['groups.dashboard-refresh'] })).toBe(1);
+      const refreshed = (await o.owner.agent.get(url)).data;
+      expect(refreshed).toMatchObject({ members: { active: 6 }, refreshing: false, asOf: t.clock.now().toISOString() });
+
+      // "Refresh now" computes at once.
+      await o.addToGroup(g.id, [(await o.learner()).id]);
+      expect((await o.owner.agent.get(`${url}?fresh=true`)).data.members.active).toBe(7);
+      expect((await o.owner.agent.get(url)).data.members.active).toBe(7);
+
+      // Small again (a higher threshold): computed live at every request, nothing kept.
+      config.dashboardLiveMax = 100;
+      expect((await o.owner.agent.get(`${url}?fresh=true`)).data.members.active).toBe(7);
+      await o.addToGroup(g.id, [(await o.learner()).id]);
+      expect((await o.owner.agent.get(url)).data).toMatchObject({ members: { active: 8 }, refreshing: false });
+      expect((await o.owner.agent.get(`${url}?fresh=maybe`)).statusCode).toBe(422);
+    } finally {
+      config.dashboardLiveMax = saved.max;
+      config.dashboardFreshSeconds = saved.fresh;
+    }
+  });
+
   it('asks for the session of a per-session number; 404 for another organization and outside a manager’s groups', async () => {
     const { o, g } = await setup();
     const missing = await o.owner.agent.get(`${o.base}/groups/${g.id}/dashboard/people?metric=late`);

@@ -1,5 +1,5 @@
 import { BarChart, DonutChart, LineChart } from '@mantine/charts';
-import { Anchor, Card, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Card, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -8,7 +8,7 @@ import { useFormat } from '../../app/format';
 import { ErrorAlert } from '../../components/api-error';
 import { StatCards } from '../../components/stat-cards';
 import { ListSkeleton } from '../../components/table-states';
-import { type PeopleMetric, peopleExportUrl, useGroupDashboard } from './observers.api';
+import { type PeopleMetric, peopleExportUrl, useGroupDashboard, useRefreshDashboard } from './observers.api';
 
 type ExportTarget = { metric: PeopleMetric; sessionId?: string; week?: string };
 
@@ -35,8 +35,9 @@ function Exports({ orgId, groupId, target, label }: { orgId: string; groupId: st
 /** The group at a glance (sub-groups included): people by status and activity, sessions, completions per week. */
 export function DashboardTab({ orgId, group }: { orgId: string; group: GroupDetail }) {
   const { t } = useTranslation();
-  const { date, number } = useFormat();
+  const { date, dateTime, number } = useFormat();
   const dash = useGroupDashboard(orgId, group.id);
+  const refresh = useRefreshDashboard(orgId, group.id);
   const ids = { people: useId(), sessions: useId(), weekly: useId() };
   if (dash.isPending) return <ListSkeleton rows={4} />;
   if (dash.isError) return <ErrorAlert error={dash.error} />;
@@ -69,6 +70,16 @@ export function DashboardTab({ orgId, group }: { orgId: string; group: GroupDeta
   ];
   return (
     <Stack gap="lg">
+      <Group justify="space-between" gap="xs">
+        <Text size="sm" c="dimmed" role="status">
+          {t('observers.dashboard.asOf', { time: dateTime(dash.data.asOf) })}
+          {dash.data.refreshing && ` · ${t('observers.dashboard.refreshing')}`}
+        </Text>
+        <Button size="xs" variant="default" loading={refresh.isPending} onClick={() => refresh.mutate()}>
+          {t('observers.dashboard.refresh')}
+        </Button>
+      </Group>
+      {refresh.isError && <ErrorAlert error={refresh.error} />}
       <Stack gap="xs" component="section" aria-labelledby={ids.people}>
         <Title order={2} fz="h4" id={ids.people}>
           {t('observers.dashboard.people')}

@@ -19,10 +19,23 @@ export type PeopleMetric =
   | 'late'
   | 'completed_in_week';
 
+const dashboardKey = (orgId: string, groupId: string) => ['orgs', orgId, 'groups', groupId, 'dashboard'];
+
+/** The group's dashboard; while a large group's figures are being computed again, asked again every few seconds. */
 export function useGroupDashboard(orgId: string, groupId: string) {
   return useQuery({
-    queryKey: ['orgs', orgId, 'groups', groupId, 'dashboard'],
+    queryKey: dashboardKey(orgId, groupId),
     queryFn: () => api.get<GroupDashboard>(`/api/v1/orgs/${orgId}/groups/${groupId}/dashboard`),
+    refetchInterval: (q) => (q.state.data?.refreshing ? 3000 : false),
+  });
+}
+
+/** Computes the dashboard now (a large group is otherwise served from its last computation). */
+export function useRefreshDashboard(orgId: string, groupId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.get<GroupDashboard>(`/api/v1/orgs/${orgId}/groups/${groupId}/dashboard?fresh=true`),
+    onSuccess: (data) => qc.setQueryData(dashboardKey(orgId, groupId), data),
   });
 }
 
