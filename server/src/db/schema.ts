@@ -18,3 +18,4 @@ export * from './schema/sso-seats.js';
 export * from './schema/domains.js';
 export * from './schema/profile-fields.js';
 export * from './schema/due-reminders.js';
+export * from './schema/group-dashboards.js';
