@@ -103,7 +103,9 @@ async function api(base: string, session: string, method: string, url: string, b
 }
 
 function startWeb(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // BENCH_WEB_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the web process.
+  const nodeArgs = process.env.BENCH_WEB_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     cwd: path.join(import.meta.dirname, '..'),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],

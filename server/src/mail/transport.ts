@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import { buildRawMessage } from './mime.js';
 
 export type OutgoingMail = {
   messageId: string;
@@ -75,7 +76,9 @@ export function createMailer(smtpUrl?: string, o: MailerOptions = { poolConnecti
     async deliver(mail, signal) {
       const release = await acquire(signal);
       try {
-        await transport.sendMail(mail);
+        // A message built here (the usual case) skips nodemailer's composer; anything unusual goes through it.
+        const built = buildRawMessage(mail);
+        await transport.sendMail(built ? { envelope: built.envelope, raw: built.raw } : mail);
       } finally {
         release();
       }
