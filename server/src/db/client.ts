@@ -38,13 +38,15 @@ export async function openDatabase(opts: {
   pgliteTemplate?: string;
 }): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolMax ?? 10 });
-    pool.on('error', () => {}); // an idle client's error must not crash the process
     // A process that dies mid-statement leaves its server backend running (and holding its locks)
     // until the backend next writes to the socket; PostgreSQL 14+ checks the client every 2 s instead.
-    pool.on('connect', (client) => {
-      client.query('SET client_connection_check_interval = 2000').catch(() => {});
+    // Set at connection start (no statement racing the pool's first query on a new connection).
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolMax ?? 10,
+      options: '-c client_connection_check_interval=2000',
     });
+    pool.on('error', () => {}); // an idle client's error must not crash the process
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return {
       kind: 'pg',
