@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { queryRows, tsParam, uuidArray } from '../../lib/sql.js';
-import { ancestorsOf, subtree } from './enrolment-rules.js';
+import { ancestorsOf } from './enrolment-rules.js';
 
 // What an observer follows in a group: its people (the group and its sub-groups, any depth) and how
 // far they are in the sessions that reach them (attached to the group, an ancestor or a sub-group).
@@ -26,10 +26,7 @@ export type SessionCountRow = {
  * The group and its sub-groups (any depth), looked up first: with the ids as a parameter the planner
  * probes group_members by group instead of guessing the size of a recursive query.
  */
-export async function subtreeIds(db: Db, orgId: string, groupId: string): Promise<string[]> {
-  const rows = await queryRows<{ id: string }>(db, sql`WITH RECURSIVE ${subtree(orgId, groupId)} SELECT id FROM sub`);
-  return rows.map((r) => r.id);
-}
+export { subtreeIds } from './groups.repo.js';
 
 /** The active members of those groups, each once, as CTE `people(account_id)`. */
 const peopleOf = (orgId: string, ids: string[]) => sql`people AS (
