@@ -113,6 +113,7 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
       'import line span',
     );
     const stats = { fresh: false };
+    let rowsDone = 0;
     for (let from = span.first; from <= span.last; from += SLICE_LINES) {
       const lines = { from, to: from + SLICE_LINES };
       if (mode === 'create') await createAccounts(c, ctx.jobs, { ...mail, sendWelcome: opts.sendWelcome !== false }, lines, stats);
@@ -124,14 +125,17 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
         await enrolNewAccountsInGroupSessions(tx, { orgId: imp.orgId, joined: joined('created'), now, jobs: ctx.jobs });
         await applyFieldValues(c, ctx.jobs, { lines, result: 'created', fieldKeys: sync.fieldKeys });
       }
-      const done = one(
+      // Rows done: a running total of each slice's rows (counting every row before the slice's end
+      // again at each slice made a 1,000,000-row apply quadratic: 11.7 s of 106 s).
+      const inSlice = one(
         await queryRows<{ n: number }>(
           tx,
-          sql`SELECT count(*)::int AS n FROM import_rows WHERE import_id = ${importId} AND line < ${lines.to}`,
+          sql`SELECT count(*)::int AS n FROM import_rows WHERE import_id = ${importId} AND line >= ${lines.from} AND line < ${lines.to}`,
         ),
         'applied row count',
       );
-      await progress(10 + Math.floor((85 * (Math.min(lines.to, span.last + 1) - span.first)) / (span.last + 1 - span.first)), done.n);
+      rowsDone += inSlice.n;
+      await progress(10 + Math.floor((85 * (Math.min(lines.to, span.last + 1) - span.first)) / (span.last + 1 - span.first)), rowsDone);
     }
     let archived: string[] = [];
     if (sync.syncMode !== 'add') {
