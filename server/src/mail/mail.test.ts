@@ -123,4 +123,37 @@ describe('email over SMTP', () => {
     const got = sink.received.filter((m) => m.to.some((a) => a.endsWith(`-${tag}@example.com`)));
     expect(got).toHaveLength(120);
   });
+
+  it('keeps a batch alive while a dead worker holds some of its messages, and sends those once their claims go stale', async () => {
+    const tag = uid();
+    const items = Array.from({ length: 30 }, (_, i) => ({ to: `held-${i}-${tag}@example.com`, template: 'account-exists' }));
+    const [first] = await t.ctx.db.transaction((tx) => queueEmails(tx, t.ctx.jobs, items));
+    const batch = one(
+      await queryRows<{ batchId: string }>(t.ctx.db, sql`SELECT batch_id AS "batchId" FROM emails WHERE id = ${first}`),
+      'batch',
+    );
+    // A worker claimed ten of them, then died (SIGKILL): they stay `sending` under its claim.
+    await t.ctx.db.execute(sql`UPDATE emails SET status = 'sending', claimed_at = now(), attempts = 1
+      WHERE id IN (SELECT id FROM emails WHERE batch_id = ${batch.batchId} ORDER BY id LIMIT 10)`);
+    await t.drain();
+    const mine = () => sink.received.filter((m) => m.to.some((a) => a.endsWith(`-${tag}@example.com`)));
+    expect(mine()).toHaveLength(20);
+    // The batch is not over: it is looked at again when those claims would go stale.
+    const jobs = t.ctx.config.jobs.schema;
+    const waiting = await t.ctx.database.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${jobs}.job WHERE name = 'email.batch' AND data->>'batchId' = $1 AND state = 'created' AND start_after > now()`,
+      [batch.batchId],
+    );
+    expect(waiting.rows[0]?.n).toBe(1);
+    // Time passes (the claims go stale, the job is due): the ten arrive, each once.
+    await t.ctx.db.execute(
+      sql`UPDATE emails SET claimed_at = now() - interval '1 minute' WHERE batch_id = ${batch.batchId} AND status = 'sending'`,
+    );
+    await t.ctx.database.query(`UPDATE ${jobs}.job SET start_after = now() WHERE name = 'email.batch' AND data->>'batchId' = $1`, [
+      batch.batchId,
+    ]);
+    await t.drain();
+    expect(mine()).toHaveLength(30);
+    expect(new Set(mine().flatMap((m) => m.to)).size).toBe(30);
+  });
 });

@@ -90,13 +90,16 @@ export async function queueEmailsFrom(tx: Db, jobs: JobQueue, o: { ctes?: SQL; s
 /** The email jobs, bound to the mail hooks of every feature (registered once at start). */
 export function emailJobs(hooks: MailHooks): JobDefinition[] {
   const runBatch = async (ctx: AppContext, data: { batchId: string }, run: JobRun) => {
-    const { more, failures } = await sendClaimed(ctx, hooks, data, run);
+    const { more, failures, recheckAt } = await sendClaimed(ctx, hooks, data, run);
     // Time slice over, or the worker is stopping: the rest goes to whichever worker is free, at once.
     if (more) await ctx.jobs.send(SEND_BATCH, data);
+    // Messages another worker claimed (it may have died): looked at again when those claims go stale.
+    else if (recheckAt) await ctx.jobs.send(SEND_BATCH, data, { startAfter: recheckAt });
     if (failures) throw new Error(`${failures} emails of batch ${data.batchId} could not be sent; they will be retried`);
   };
   const runOne = async (ctx: AppContext, data: { emailId: string }, run: JobRun) => {
-    const { failures } = await sendClaimed(ctx, hooks, { ids: [data.emailId] }, run);
+    const { failures, recheckAt } = await sendClaimed(ctx, hooks, { ids: [data.emailId] }, run);
+    if (recheckAt) await ctx.jobs.send(SEND_EMAIL, data, { startAfter: recheckAt });
     if (failures) throw new Error(`email ${data.emailId} could not be sent; it will be retried`);
   };
   return [

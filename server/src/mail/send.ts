@@ -27,8 +27,11 @@ export type Which = { batchId: string } | { ids: string[] };
  * Claims up to `n` messages in one statement: queued ones, ones that failed before this run began
  * (retries), and stale claims of a dead worker. SKIP LOCKED: workers on the same batch take disjoint rows.
  */
+const targetOf = (which: Which) => ('batchId' in which ? 'batch_id = $1::uuid' : `id = ANY(string_to_array($1, ',')::uuid[])`);
+const targetParam = (which: Which) => ('batchId' in which ? which.batchId : which.ids.join(','));
+
 async function claim(ctx: AppContext, which: Which, runStart: string, n: number): Promise<Claimed[]> {
-  const target = 'batchId' in which ? 'batch_id = $1::uuid' : `id = ANY(string_to_array($1, ',')::uuid[])`;
+  const target = targetOf(which);
   const { rows } = await ctx.database.query<Claimed>(
     `UPDATE emails e SET status = 'sending', claimed_at = now(), attempts = e.attempts + 1
      WHERE e.id IN (
@@ -37,9 +40,24 @@ async function claim(ctx: AppContext, which: Which, runStart: string, n: number)
               OR (status = 'sending' AND (claimed_at IS NULL OR claimed_at < now() - interval '${STALE_CLAIM_SECONDS} seconds')))
        LIMIT $3 FOR UPDATE SKIP LOCKED)
      RETURNING e.id, e.template, e.locale, e.params, e.to_address AS "to", e.ref_id AS "refId"`,
-    ['batchId' in which ? which.batchId : which.ids.join(','), runStart, n],
+    [targetParam(which), runStart, n],
   );
   return rows;
+}
+
+/**
+ * When messages are still claimed by another worker (a live one, or a dead one whose claims are not
+ * stale yet), the time to look again: when the oldest of those claims would go stale. Without it, a run
+ * that found nothing left to claim would end the batch while a killed worker's messages wait forever.
+ */
+async function heldElsewhereUntil(ctx: AppContext, which: Which): Promise<Date | null> {
+  const { rows } = await ctx.database.query<{ at: string | null }>(
+    `SELECT (min(claimed_at) + interval '${STALE_CLAIM_SECONDS + 1} seconds')::text AS at
+     FROM emails WHERE ${targetOf(which)} AND status = 'sending'`,
+    [targetParam(which)],
+  );
+  const at = rows[0]?.at;
+  return at ? new Date(at) : null;
 }
 
 type Outcome =
@@ -163,7 +181,7 @@ export async function sendClaimed(
   hooks: MailHooks,
   which: Which,
   run: JobRun,
-): Promise<{ more: boolean; failures: number }> {
+): Promise<{ more: boolean; failures: number; recheckAt: Date | null }> {
   const started = Date.now();
   const [{ now: runStart }] = (await ctx.database.query<{ now: string }>(`SELECT now()::text AS now`)).rows as [{ now: string }];
   const rec = recorder(ctx, hooks);
@@ -210,5 +228,6 @@ export async function sendClaimed(
   } finally {
     clearInterval(renewal);
   }
-  return { more, failures: await rec.done() };
+  const failures = await rec.done();
+  return { more, failures, recheckAt: more ? null : await heldElsewhereUntil(ctx, which) };
 }
