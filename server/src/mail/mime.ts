@@ -22,7 +22,7 @@ function base64Lines(text: string): string {
  * A header value as RFC 2047 encoded words when it is not plain ASCII: UTF-8 in base64, at most 39 bytes
  * (52 characters of base64) per word so that `Subject: ` and a word fit in 78 characters; never cuts a character.
  */
-export function encodeWords(value: string): string {
+function encodeWords(value: string): string {
   if (ASCII_PRINTABLE.test(value)) return value;
   const words: string[] = [];
   let chunk = '';
@@ -38,7 +38,7 @@ export function encodeWords(value: string): string {
 }
 
 /** The address of a `Name <address>` or bare address (the SMTP envelope's sender). */
-export function addressOf(from: string): string {
+function addressOf(from: string): string {
   return /<([^<>\s]+)>\s*$/.exec(from)?.[1] ?? from.trim();
 }
 

@@ -23,13 +23,14 @@ const FLUSH_MS = 25;
 type Claimed = { id: string; template: string; locale: string; params: unknown; to: string; refId: string | null };
 export type Which = { batchId: string } | { ids: string[] };
 
+/** The messages a run works on (a batch, or given ids), as a condition on `emails` with its one parameter. */
+const targetOf = (which: Which) => ('batchId' in which ? 'batch_id = $1::uuid' : `id = ANY(string_to_array($1, ',')::uuid[])`);
+const targetParam = (which: Which) => ('batchId' in which ? which.batchId : which.ids.join(','));
+
 /**
  * Claims up to `n` messages in one statement: queued ones, ones that failed before this run began
  * (retries), and stale claims of a dead worker. SKIP LOCKED: workers on the same batch take disjoint rows.
  */
-const targetOf = (which: Which) => ('batchId' in which ? 'batch_id = $1::uuid' : `id = ANY(string_to_array($1, ',')::uuid[])`);
-const targetParam = (which: Which) => ('batchId' in which ? which.batchId : which.ids.join(','));
-
 async function claim(ctx: AppContext, which: Which, runStart: string, n: number): Promise<Claimed[]> {
   const target = targetOf(which);
   const { rows } = await ctx.database.query<Claimed>(

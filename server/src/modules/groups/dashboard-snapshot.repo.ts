@@ -4,14 +4,14 @@ import { queryRows, tsParam } from '../../lib/sql.js';
 
 // The last computed dashboard of a large group (table group_dashboards, migration 0026).
 
-export type Snapshot<T> = { computedAt: Date; people: number; payload: T };
+export type Snapshot<T> = { computedAt: Date; payload: T };
 
 export async function readSnapshot<T>(db: Db, o: { orgId: string; groupId: string }): Promise<Snapshot<T> | null> {
-  const [row] = await queryRows<{ computedAt: string | Date; people: number; payload: T }>(
+  const [row] = await queryRows<{ computedAt: string | Date; payload: T }>(
     db,
-    sql`SELECT computed_at AS "computedAt", people, payload FROM group_dashboards WHERE org_id = ${o.orgId} AND group_id = ${o.groupId}`,
+    sql`SELECT computed_at AS "computedAt", payload FROM group_dashboards WHERE org_id = ${o.orgId} AND group_id = ${o.groupId}`,
   );
-  return row ? { computedAt: new Date(row.computedAt), people: row.people, payload: row.payload } : null;
+  return row ? { computedAt: new Date(row.computedAt), payload: row.payload } : null;
 }
 
 /** Keeps a computation unless a later one is already stored; the queued refresh is done either way. */

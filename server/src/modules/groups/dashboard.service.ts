@@ -39,10 +39,15 @@ async function bulkRead<T>(ctx: AppContext, fn: (db: Db) => Promise<T>): Promise
 /** At most this many people in one export (a 100,000-member group fits). */
 const EXPORT_MAX = 200_000;
 
+/** The group and its sub-groups, as of now (the group is known to exist). */
+async function scopeFor(ctx: AppContext, o: { orgId: string; groupId: string }): Promise<repo.Scope> {
+  const ids = await subtreeIds(ctx.db, o.orgId, o.groupId);
+  return { orgId: o.orgId, groupId: o.groupId, ids, now: ctx.clock.now() };
+}
+
 async function scopeOf(ctx: AppContext, o: { orgId: string; groupId: string }): Promise<repo.Scope> {
   if (!(await groupExists(ctx.db, o.orgId, o.groupId))) throw notFound('Group');
-  const ids = await subtreeIds(ctx.db, o.orgId, o.groupId);
-  return { ...o, ids, now: ctx.clock.now() };
+  return scopeFor(ctx, o);
 }
 
 type Dashboard = z.infer<typeof dashboardOut>;
@@ -114,7 +119,7 @@ export const dashboardJobs: JobDefinition[] = [
     schema: z.object({ orgId: z.string().uuid(), groupId: z.string().uuid() }),
     handler: async (ctx, data) => {
       if (!(await groupExists(ctx.db, data.orgId, data.groupId))) return; // deleted meanwhile
-      await computeAndKeep(ctx, await scopeOf(ctx, data), { hadSnapshot: true });
+      await computeAndKeep(ctx, await scopeFor(ctx, data), { hadSnapshot: true });
     },
   },
 ];
