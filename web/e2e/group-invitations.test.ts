@@ -47,6 +47,8 @@ describe('[INVITATIONS]', () => {
     await table.getByRole('button', { name: `Actions for ${inChild}` }).click();
     await admin.getByRole('menuitem', { name: 'Resend' }).click();
     await admin.getByText(`Invitation sent again to ${inChild}`, { exact: false }).waitFor();
+    // The first row's menu closes (it animates out) before the next one opens: one menu, one match.
+    await admin.getByRole('menu').waitFor({ state: 'detached' });
     await table.getByRole('button', { name: `Actions for ${inParent}` }).click();
     await admin.getByRole('menuitem', { name: 'Cancel the invitation' }).click();
     const dialog = admin.getByRole('dialog', { name: `Cancel the invitation of ${inParent}?` });
