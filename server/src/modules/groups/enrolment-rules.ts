@@ -118,11 +118,26 @@ export function enrolAccountsInGroupSessions(
   return insertEnrolments(db, {
     ...o,
     ctes: sql`${ancestorsOf(o.orgId, uuidArray(o.groupIds))}, ${openSessionsOfUp(o.orgId, o.now)}`,
-    pairs: sql`SELECT os.session_id, m.account_id FROM open_sessions os
-      CROSS JOIN memberships m
-      WHERE m.org_id = ${o.orgId} AND m.status = 'active' AND m.account_id = ANY(${uuidArray(o.accountIds)})`,
+    pairs: sql`SELECT os.session_id, m.account_id FROM open_sessions os CROSS JOIN ${activeMembersAmong(o.orgId, o.accountIds)}`,
   });
 }
+
+/** Up to this many accounts are checked one primary-key probe each; more are joined set-based. */
+const PROBE_MAX = 1_000;
+
+/**
+ * The active members of orgId among the accounts, as `m`. A few accounts (someone joining) are each
+ * looked up by the primary key: written as a join, the planner may walk every active member of the
+ * organization through the covering status index when its statistics do not know the organization
+ * yet (a new one filling fast: 5,000 buffer reads per join at 5,000 members). Many accounts (bulk
+ * adds) are one set-based scan.
+ */
+export const activeMembersAmong = (orgId: string, accountIds: readonly string[]) =>
+  accountIds.length <= PROBE_MAX
+    ? sql`(SELECT x.account_id FROM unnest(${uuidArray(accountIds)}) AS x(account_id)
+         WHERE (SELECT mm.status FROM memberships mm WHERE mm.org_id = ${orgId} AND mm.account_id = x.account_id) = 'active') AS m`
+    : sql`(SELECT mm.account_id FROM memberships mm
+         WHERE mm.org_id = ${orgId} AND mm.status = 'active' AND mm.account_id = ANY(${uuidArray(accountIds)})) AS m`;
 
 /** Moving a group: enrols the members of its sub-tree in the open sessions of its (new) ancestors. */
 export function enrolSubtreeInAncestorSessions(db: Db, o: { orgId: string; groupId: string; now: Date; jobs: JobQueue }): Promise<number> {

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { JobQueue } from '../../jobs/queue.js';
-import { enrolAccountsInGroupSessions, pruneEnrolments } from './enrolment-rules.js';
+import { activeMembersAmong, enrolAccountsInGroupSessions, pruneEnrolments } from './enrolment-rules.js';
 import { assertGroupSeats } from '../seats/seats.service.js';
 import { cleanIds, queryCount, queryRows, tsParam, uuidArray } from '../../lib/sql.js';
 
@@ -40,9 +40,8 @@ export async function addAccountsToGroups(
     sql`WITH ins AS (
         INSERT INTO group_members (org_id, group_id, account_id, created_at)
         SELECT ${o.orgId}, g.id, m.account_id, ${tsParam(o.now)}
-        FROM groups g CROSS JOIN memberships m
+        FROM groups g CROSS JOIN ${activeMembersAmong(o.orgId, accountIds)}
         WHERE g.org_id = ${o.orgId} AND g.id = ANY(${uuidArray(groupIds)})
-          AND m.org_id = ${o.orgId} AND m.status = 'active' AND m.account_id = ANY(${uuidArray(accountIds)})
         ON CONFLICT DO NOTHING
         RETURNING 1
       )
