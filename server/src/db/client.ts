@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
@@ -30,6 +31,37 @@ export type Database = {
 // Dates come back as ISO strings from both drivers; timestamps are stored as timestamptz.
 pg.types.setTypeParser(20, (v) => Number(v)); // bigint counts fit in a JS number here
 
+/** How many statements one connection keeps prepared; more are sent unnamed (parsed and planned at each call). */
+const PREPARED_PER_CONNECTION = 500;
+/** Longer texts (multi-row VALUES lists, generated SQL) are sent unnamed: they are rarely run twice. */
+const PREPARED_MAX_TEXT = 8_000;
+
+type QueryConfig = { text?: string; name?: string; values?: unknown[] };
+
+/**
+ * A pg client that prepares each parameterised statement once per connection, named by a hash of
+ * its text (what postgres.js does by default): PostgreSQL parses and plans a hot statement once, not
+ * at every call. Bounded per connection, so generated texts cannot grow a backend's memory forever.
+ */
+class PreparingClient extends pg.Client {
+  private prepared = new Set<string>();
+
+  // biome-ignore lint/suspicious/noExplicitAny: pg's query has many overloads; this one only names the config form
+  override query(config: any, values?: any, callback?: any): any {
+    const c = config as QueryConfig | string;
+    const hasValues = (typeof c === 'object' && c?.values?.length) || (Array.isArray(values) && values.length);
+    if (c && typeof c === 'object' && !c.name && typeof c.text === 'string' && hasValues && c.text.length <= PREPARED_MAX_TEXT) {
+      const name = `t${createHash('sha1').update(c.text).digest('base64url').slice(0, 22)}`;
+      if (this.prepared.has(name) || this.prepared.size < PREPARED_PER_CONNECTION) {
+        this.prepared.add(name);
+        config = { ...c, name };
+      }
+    }
+    // biome-ignore lint/suspicious/noExplicitAny: forwarded as received
+    return (super.query as any)(config, values, callback);
+  }
+}
+
 /** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite in `pgliteDir` (or memory). */
 export async function openDatabase(opts: {
   databaseUrl?: string;
@@ -42,6 +74,7 @@ export async function openDatabase(opts: {
     // until the backend next writes to the socket; PostgreSQL 14+ checks the client every 2 s instead.
     // Set at connection start (no statement racing the pool's first query on a new connection).
     const pool = new pg.Pool({
+      Client: PreparingClient as unknown as typeof pg.Client,
       connectionString: opts.databaseUrl,
       max: opts.poolMax ?? 10,
       options: '-c client_connection_check_interval=2000',
