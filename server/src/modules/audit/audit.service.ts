@@ -1,8 +1,9 @@
-import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { and, desc, eq, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { auditEvents } from '../../db/schema.js';
 import { toStorable } from '../../http/input-guard.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
+import { queryRows } from '../../lib/sql.js';
 
 export type AuditInput = {
   orgId?: string | null;
@@ -28,6 +29,26 @@ export async function recordAudit(db: Db, input: AuditInput): Promise<void> {
     ip: e.ip ?? null,
     data: e.data ?? {},
   });
+}
+
+/**
+ * Runs a change (an `UPDATE … RETURNING`) and, in the same statement, records its audit event when
+ * it matched: one event per returned row, `extra` (SQL over that row, `c`, giving a jsonb object)
+ * merged into the event's data. Returns the change's rows. One round trip where a hot row stays
+ * locked from the change to the commit (a passcode's seat count): nothing else runs in between.
+ */
+export async function changeWithAudit<T>(db: Db, change: SQL, extra: SQL, input: AuditInput): Promise<T[]> {
+  const e = toStorable(input);
+  return queryRows<T>(
+    db,
+    sql`WITH c AS (${change}),
+      audited AS (
+        INSERT INTO audit_events (org_id, actor_id, actor_email, action, target_type, target_id, ip, data)
+        SELECT ${e.orgId ?? null}::uuid, ${e.actor?.id ?? null}::uuid, ${e.actor?.email ?? null}, ${e.action}, ${e.targetType ?? null},
+               ${e.targetId ?? null}, ${e.ip ?? null}, ${JSON.stringify(e.data ?? {})}::jsonb || ${extra} FROM c
+      )
+      SELECT * FROM c`,
+  );
 }
 
 /** One page of an organization's audit log, newest first. */

@@ -1,13 +1,13 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import { accounts, organizations, passcodes } from '../../db/schema.js';
+import { organizations, passcodes } from '../../db/schema.js';
 import { type GroupScope, invitationInScope } from '../../http/group-scope.js';
 import type { AuthAccount } from '../../http/auth.js';
 import { AppError, conflict, notFound } from '../../http/errors.js';
 import { hashToken } from '../../lib/tokens.js';
 import { queueEmails } from '../../mail/outbox.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { changeWithAudit, recordAudit } from '../audit/audit.service.js';
 import { queryRows } from '../../lib/sql.js';
 import { type Actor, assertCanGrant, requireGroups } from '../members/members.service.js';
 import { joinOrganization } from '../members/membership.service.js';
@@ -184,16 +184,21 @@ export async function redeemPasscode(ctx: AppContext, o: { account: AuthAccount;
   const full = () =>
     new AppError(409, 'capacity_reached', 'This passcode has reached its number of registrations. Ask your manager for another way in.');
   return ctx.db.transaction(async (tx) => {
-    const [pc] = await tx
-      .select()
-      .from(passcodes)
-      .where(and(eq(passcodes.codeHash, passcodeHash(o.passcode)), eq(passcodes.enabled, true)));
-    if (!pc) throw new AppError(404, 'passcode_invalid', 'This passcode is not valid. Check it with the person who gave it to you.');
-    const org = one(
-      await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, pc.orgId)),
-      'organization',
+    // The passcode, its organization's name and the account, in one round trip.
+    const [found] = await queryRows<{
+      pc: { id: string; orgId: string; capacity: number; used: number; groupIds: string[]; role: string };
+      orgName: string;
+      acc: { id: string; email: string; emailKey: string };
+    }>(
+      tx,
+      sql`SELECT json_build_object('id', p.id, 'orgId', p.org_id, 'capacity', p.capacity, 'used', p.used, 'groupIds', p.group_ids, 'role', p.role) AS pc,
+                 o.name AS "orgName", json_build_object('id', a.id, 'email', a.email, 'emailKey', a.email_key) AS acc
+          FROM passcodes p JOIN organizations o ON o.id = p.org_id JOIN accounts a ON a.id = ${o.account.id}
+          WHERE p.code_hash = ${passcodeHash(o.passcode)} AND p.enabled`,
     );
-    const acc = one(await tx.select().from(accounts).where(eq(accounts.id, o.account.id)), 'account');
+    if (!found) throw new AppError(404, 'passcode_invalid', 'This passcode is not valid. Check it with the person who gave it to you.');
+    const { pc, acc } = found;
+    const org = { name: found.orgName };
     const [inserted] = await queryRows<{ id: string }>(
       tx,
       sql`INSERT INTO invitations (org_id, kind, email, email_key, status, role, group_ids, passcode_id, account_id, accepted_at, created_at)
@@ -220,21 +225,22 @@ export async function redeemPasscode(ctx: AppContext, o: { account: AuthAccount;
       groupIds: pc.groupIds,
       source: 'passcode',
     });
-    const [seat] = await tx
-      .update(passcodes)
-      .set({ used: sql`${passcodes.used} + 1` })
-      .where(and(eq(passcodes.id, pc.id), eq(passcodes.enabled, true), sql`${passcodes.used} < ${passcodes.capacity}`))
-      .returning({ used: passcodes.used });
+    // The seat and its audit event in one statement: the passcode's row stays locked from here to the commit.
+    const [seat] = await changeWithAudit<{ used: number }>(
+      tx,
+      sql`UPDATE passcodes SET used = used + 1 WHERE id = ${pc.id} AND enabled AND used < capacity RETURNING used`,
+      sql`jsonb_build_object('used', c.used)`,
+      {
+        orgId: pc.orgId,
+        actor: { id: acc.id, email: acc.email },
+        action: 'passcode.redeemed',
+        targetType: 'passcode',
+        targetId: pc.id,
+        ip: o.ip,
+        data: { capacity: pc.capacity },
+      },
+    );
     if (!seat) throw full();
-    await recordAudit(tx, {
-      orgId: pc.orgId,
-      actor: { id: acc.id, email: acc.email },
-      action: 'passcode.redeemed',
-      targetType: 'passcode',
-      targetId: pc.id,
-      ip: o.ip,
-      data: { used: seat.used, capacity: pc.capacity },
-    });
     if (seat.used >= pc.capacity)
       await recordEvent(tx, ctx.jobs, pc.orgId, 'passcode.capacity_reached', { passcodeId: pc.id, capacity: pc.capacity });
     return { orgId: pc.orgId, orgName: org.name, groupIds: pc.groupIds, alreadyRedeemed: false };
