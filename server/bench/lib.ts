@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -338,4 +338,23 @@ export function codeVersion(): { commit: string | null; srcChanged: boolean | nu
   } catch {
     return { commit: null, srcChanged: null };
   }
+}
+
+/** CPU seconds (user + system) so far of one process, and of every PostgreSQL process on this machine (Linux /proc). */
+export function cpuSeconds(pid: number): { process: number; processSystem: number; postgres: number } {
+  const tick = 100; // USER_HZ
+  const of = (p: string) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      return { name, cpu: (Number(f[11]) + Number(f[12])) / tick, system: Number(f[12]) / tick };
+    } catch {
+      return { name: '', cpu: 0, system: 0 };
+    }
+  };
+  let postgres = 0;
+  for (const p of readdirSync('/proc')) if (/^\d+$/.test(p) && of(p).name === 'postgres') postgres += of(p).cpu;
+  const own = of(String(pid));
+  return { process: own.cpu, processSystem: own.system, postgres };
 }

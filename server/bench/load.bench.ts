@@ -8,7 +8,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { hashPassword } from '../src/lib/passwords.js';
 import { sign } from '../src/lib/tokens.js';
-import { type Benchmark, type BenchResult, codeVersion, ensureDatabase, round } from './lib.js';
+import { type Benchmark, type BenchResult, codeVersion, cpuSeconds, ensureDatabase, round } from './lib.js';
 
 // HTTP under load, from another process: a Troupe web process (ROLE=web, started with tsx on
 // src/main.ts) on PostgreSQL, and autocannon in this process over loopback, every run bounded by a
@@ -195,6 +195,7 @@ const bench: Benchmark = {
 
       // Throughput with a large cap: 5,000 accounts redeem once each.
       const redeemers = await seedAccounts(pool, `bench-load-${RUN}-r-`, REDEEMS, null);
+      const cpuBefore = cpuSeconds(web.pid!);
       const big = await load(base, {
         connections: 50,
         amount: REDEEMS,
@@ -206,7 +207,14 @@ const bench: Benchmark = {
         }),
       });
       const redeemed = big.codes['200'] ?? 0;
-      meta.redeem = big;
+      const cpuAfter = cpuSeconds(web.pid!);
+      // Where the CPU went, per redemption: the web process (Node) and PostgreSQL (all its processes).
+      const cpuMs = (k: 'process' | 'processSystem' | 'postgres') =>
+        round(((cpuAfter[k] - cpuBefore[k]) * 1000) / Math.max(redeemed, 1), 2);
+      meta.redeem = { ...big, cpuMsPerRedemption: { web: cpuMs('process'), postgres: cpuMs('postgres') } };
+      results.push({ name: 'passcode_redemption_cpu_ms_web', value: cpuMs('process'), unit: 'ms', target: '' });
+      results.push({ name: 'passcode_redemption_cpu_ms_web_kernel', value: cpuMs('processSystem'), unit: 'ms', target: '' });
+      results.push({ name: 'passcode_redemption_cpu_ms_postgres', value: cpuMs('postgres'), unit: 'ms', target: '' });
       const perSecond = round(redeemed / big.seconds);
       results.push({
         name: 'passcode_redemptions_per_s',
