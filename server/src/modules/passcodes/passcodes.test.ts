@@ -60,9 +60,7 @@ describe('passcode invitations', () => {
     expect(who).toEqual([expect.objectContaining({ email: learner.email, accountId: learner.id })]);
     // The audit log says who took which seat (recorded with the seat itself, once).
     const log = (await o.owner.agent.get(`${o.base}/audit-events?action=passcode.redeemed`)).data.items;
-    expect(log).toEqual([
-      expect.objectContaining({ actorEmail: learner.email, targetId: o.pc.id, data: { used: 1, capacity: 50 } }),
-    ]);
+    expect(log).toEqual([expect.objectContaining({ actorEmail: learner.email, targetId: o.pc.id, data: { used: 1, capacity: 50 } })]);
     const members = (await o.owner.agent.get(`${o.base}/members?q=${encodeURIComponent(learner.email)}`)).data.items;
     expect(members).toEqual([expect.objectContaining({ status: 'active', source: 'passcode' })]);
   });
