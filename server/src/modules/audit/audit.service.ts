@@ -15,11 +15,10 @@ export type AuditInput = {
   data?: Record<string, unknown>;
 };
 
-/** Records who did what to whom, when, from where; call it inside the change's transaction. */
-export async function recordAudit(db: Db, input: AuditInput): Promise<void> {
-  // jsonb refuses NUL and unpaired surrogates: an audit entry must never fail the change it records.
+/** The row of an audit event (jsonb refuses NUL and unpaired surrogates: an entry must never fail the change it records). */
+function auditRow(input: AuditInput) {
   const e = toStorable(input);
-  await db.insert(auditEvents).values({
+  return {
     orgId: e.orgId ?? null,
     actorId: e.actor?.id ?? null,
     actorEmail: e.actor?.email ?? null,
@@ -28,7 +27,12 @@ export async function recordAudit(db: Db, input: AuditInput): Promise<void> {
     targetId: e.targetId ?? null,
     ip: e.ip ?? null,
     data: e.data ?? {},
-  });
+  };
+}
+
+/** Records who did what to whom, when, from where; call it inside the change's transaction. */
+export async function recordAudit(db: Db, input: AuditInput): Promise<void> {
+  await db.insert(auditEvents).values(auditRow(input));
 }
 
 /**
@@ -38,14 +42,14 @@ export async function recordAudit(db: Db, input: AuditInput): Promise<void> {
  * locked from the change to the commit (a passcode's seat count): nothing else runs in between.
  */
 export async function changeWithAudit<T>(db: Db, change: SQL, extra: SQL, input: AuditInput): Promise<T[]> {
-  const e = toStorable(input);
+  const r = auditRow(input);
   return queryRows<T>(
     db,
     sql`WITH c AS (${change}),
       audited AS (
         INSERT INTO audit_events (org_id, actor_id, actor_email, action, target_type, target_id, ip, data)
-        SELECT ${e.orgId ?? null}::uuid, ${e.actor?.id ?? null}::uuid, ${e.actor?.email ?? null}, ${e.action}, ${e.targetType ?? null},
-               ${e.targetId ?? null}, ${e.ip ?? null}, ${JSON.stringify(e.data ?? {})}::jsonb || ${extra} FROM c
+        SELECT ${r.orgId}::uuid, ${r.actorId}::uuid, ${r.actorEmail}, ${r.action}, ${r.targetType}, ${r.targetId}, ${r.ip},
+               ${JSON.stringify(r.data)}::jsonb || ${extra} FROM c
       )
       SELECT * FROM c`,
   );

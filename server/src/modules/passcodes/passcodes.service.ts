@@ -197,15 +197,14 @@ export async function redeemPasscode(ctx: AppContext, o: { account: AuthAccount;
           WHERE p.code_hash = ${passcodeHash(o.passcode)} AND p.enabled`,
     );
     if (!found) throw new AppError(404, 'passcode_invalid', 'This passcode is not valid. Check it with the person who gave it to you.');
-    const { pc, acc } = found;
-    const org = { name: found.orgName };
+    const { pc, acc, orgName } = found;
     const [inserted] = await queryRows<{ id: string }>(
       tx,
       sql`INSERT INTO invitations (org_id, kind, email, email_key, status, role, group_ids, passcode_id, account_id, accepted_at, created_at)
           VALUES (${pc.orgId}, 'passcode', ${acc.email}, ${acc.emailKey}, 'active', ${pc.role}, string_to_array(${pc.groupIds.join(',')}, ',')::uuid[], ${pc.id}, ${acc.id}, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz)
           ON CONFLICT (passcode_id, account_id) WHERE passcode_id IS NOT NULL DO NOTHING RETURNING id`,
     );
-    if (!inserted) return { orgId: pc.orgId, orgName: org.name, groupIds: pc.groupIds, alreadyRedeemed: true };
+    if (!inserted) return { orgId: pc.orgId, orgName, groupIds: pc.groupIds, alreadyRedeemed: true };
     if (pc.used >= pc.capacity) throw full(); // already full when read: no need to write anything (the UPDATE below decides)
     await joinOrganization(tx, {
       orgId: pc.orgId,
@@ -243,6 +242,6 @@ export async function redeemPasscode(ctx: AppContext, o: { account: AuthAccount;
     if (!seat) throw full();
     if (seat.used >= pc.capacity)
       await recordEvent(tx, ctx.jobs, pc.orgId, 'passcode.capacity_reached', { passcodeId: pc.id, capacity: pc.capacity });
-    return { orgId: pc.orgId, orgName: org.name, groupIds: pc.groupIds, alreadyRedeemed: false };
+    return { orgId: pc.orgId, orgName, groupIds: pc.groupIds, alreadyRedeemed: false };
   });
 }
