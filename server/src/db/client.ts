@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { queryRows } from '../lib/sql.js';
@@ -21,6 +21,14 @@ export type Database = {
   db: Db;
   /** Runs SQL text with $n parameters (outside any transaction). */
   query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: T[] }>;
+  /**
+   * A transaction whose last statement goes with its COMMIT in one round trip (pipelined on PostgreSQL):
+   * a row that statement locks (a counter many people take from at once) stays locked for that
+   * statement and the commit only, not while this process turns around between them. `fn` returns that
+   * statement, or null to just commit; its rows are returned. To refuse, the statement raises an error
+   * (a CHECK constraint, say): the COMMIT then rolls everything back, and that error is thrown.
+   */
+  transactionEndingWith<T = Record<string, unknown>>(fn: (tx: Db) => Promise<SQL | null>): Promise<T[] | null>;
   /** Runs several statements with no parameters (migrations, job-queue set-up). */
   exec(text: string): Promise<void>;
   close(): Promise<void>;
@@ -38,6 +46,18 @@ const PREPARED_MAX_TEXT = 8_000;
 
 type QueryConfig = { text?: string; name?: string; values?: unknown[] };
 
+/** Statement names by text, shared by the pool's connections (a hash costs more than the lookup); bounded like them. */
+const names = new Map<string, string>();
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `t${createHash('sha1').update(text).digest('base64url').slice(0, 22)}`;
+    if (names.size >= PREPARED_PER_CONNECTION * 4) names.clear();
+    names.set(text, name);
+  }
+  return name;
+}
+
 /**
  * A pg client that prepares each parameterised statement once per connection, named by a hash of
  * its text (what postgres.js does by default): PostgreSQL parses and plans a hot statement once, not
@@ -48,10 +68,15 @@ class PreparingClient extends pg.Client {
 
   // biome-ignore lint/suspicious/noExplicitAny: pg's query has many overloads; this one only names the config form
   override query(config: any, values?: any, callback?: any): any {
+    // `query(text, values)` (the pool's and pg-boss's form) is named too, as a config.
+    if (typeof config === 'string' && Array.isArray(values) && values.length) {
+      config = { text: config, values };
+      values = undefined;
+    }
     const c = config as QueryConfig | string;
     const hasValues = (typeof c === 'object' && c?.values?.length) || (Array.isArray(values) && values.length);
     if (c && typeof c === 'object' && !c.name && typeof c.text === 'string' && hasValues && c.text.length <= PREPARED_MAX_TEXT) {
-      const name = `t${createHash('sha1').update(c.text).digest('base64url').slice(0, 22)}`;
+      const name = statementName(c.text);
       if (this.prepared.has(name) || this.prepared.size < PREPARED_PER_CONNECTION) {
         this.prepared.add(name);
         config = { ...c, name };
@@ -85,6 +110,7 @@ export async function openDatabase(opts: {
       kind: 'pg',
       db,
       pool,
+      transactionEndingWith: (fn) => pipelinedTransaction(pool, fn),
       query: async <T>(text: string, values?: unknown[]) => ({ rows: (await pool.query(text, values)).rows as T[] }),
       exec: async (text) => {
         await pool.query(text);
@@ -102,12 +128,64 @@ export async function openDatabase(opts: {
     kind: 'pglite',
     db,
     pglite,
+    // One connection, nothing to wait for: the last statement, then the commit (or the rollback of its error).
+    transactionEndingWith: <T>(fn: (tx: Db) => Promise<SQL | null>) =>
+      db.transaction(async (tx) => {
+        const last = await fn(tx);
+        return last ? queryRows<T>(tx, last) : null;
+      }),
     query: async <T>(text: string, values?: unknown[]) => ({ rows: (await pglite.query<T>(text, values)).rows }),
     exec: async (text) => {
       await pglite.exec(text);
     },
     close: () => pglite.close(),
   };
+}
+
+const dialect = new PgDialect();
+/** A Drizzle database over each pooled connection that ran a pipelined transaction (made once per connection). */
+const overClient = new WeakMap<pg.PoolClient, Db>();
+type Pipelining = { pipeline: boolean };
+
+async function pipelinedTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<SQL | null>): Promise<T[] | null> {
+  const client = await pool.connect();
+  let tx = overClient.get(client);
+  if (!tx) {
+    tx = drizzlePg(client, { schema }) as unknown as Db;
+    overClient.set(client, tx);
+  }
+  let broken: Error | undefined;
+  let open = false;
+  try {
+    await client.query('BEGIN');
+    open = true;
+    const last = await fn(tx);
+    if (!last) {
+      await client.query('COMMIT');
+      open = false;
+      return null;
+    }
+    const q = dialect.sqlToQuery(last);
+    // Both written at once; each has its own Sync, so an error in the first leaves the transaction
+    // aborted and the COMMIT then ends it as a ROLLBACK. Pipelining is switched on for these two only.
+    (client as unknown as Pipelining).pipeline = true;
+    const ending = client.query<T & Record<string, unknown>>({ text: q.sql, values: q.params });
+    const commit = client.query('COMMIT');
+    const [done, committed] = await Promise.allSettled([ending, commit]);
+    (client as unknown as Pipelining).pipeline = false;
+    open = false;
+    if (committed.status === 'rejected') {
+      broken = committed.reason as Error; // the connection's state is unknown: it is not reused
+      throw committed.reason;
+    }
+    if (done.status === 'rejected') throw done.reason;
+    return done.value.rows as T[];
+  } catch (err) {
+    if (open) await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+    throw err;
+  } finally {
+    client.release(broken);
+  }
 }
 
 /** Builds a Drizzle SQL object from text with $n placeholders, so raw SQL can run inside a Drizzle transaction. */

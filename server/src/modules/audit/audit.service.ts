@@ -3,7 +3,6 @@ import type { Db } from '../../db/client.js';
 import { auditEvents } from '../../db/schema.js';
 import { toStorable } from '../../http/input-guard.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
-import { queryRows } from '../../lib/sql.js';
 
 export type AuditInput = {
   orgId?: string | null;
@@ -36,23 +35,21 @@ export async function recordAudit(db: Db, input: AuditInput): Promise<void> {
 }
 
 /**
- * Runs a change (an `UPDATE … RETURNING`) and, in the same statement, records its audit event when
- * it matched: one event per returned row, `extra` (SQL over that row, `c`, giving a jsonb object)
- * merged into the event's data. Returns the change's rows. One round trip where a hot row stays
- * locked from the change to the commit (a passcode's seat count): nothing else runs in between.
+ * A change (an `UPDATE … RETURNING`) that, in the same statement, records its audit event when it
+ * matched: one event per returned row, `extra` (SQL over that row, `c`, giving a jsonb object) merged
+ * into the event's data. Selects the change's rows. Made to be the last statement of a transaction
+ * (Database.transactionEndingWith) where a hot row stays locked from the change to the commit (a
+ * passcode's seat count): nothing else runs in between.
  */
-export async function changeWithAudit<T>(db: Db, change: SQL, extra: SQL, input: AuditInput): Promise<T[]> {
+export function changeWithAuditSql(change: SQL, extra: SQL, input: AuditInput): SQL {
   const r = auditRow(input);
-  return queryRows<T>(
-    db,
-    sql`WITH c AS (${change}),
+  return sql`WITH c AS (${change}),
       audited AS (
         INSERT INTO audit_events (org_id, actor_id, actor_email, action, target_type, target_id, ip, data)
         SELECT ${r.orgId}::uuid, ${r.actorId}::uuid, ${r.actorEmail}, ${r.action}, ${r.targetType}, ${r.targetId}, ${r.ip},
                ${JSON.stringify(r.data)}::jsonb || ${extra} FROM c
       )
-      SELECT * FROM c`,
-  );
+      SELECT * FROM c`;
 }
 
 /** One page of an organization's audit log, newest first. */

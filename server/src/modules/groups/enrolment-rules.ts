@@ -14,17 +14,28 @@ import { hasSubscribers, recordBatchEvents } from '../webhooks/events.service.js
  * Inserts enrolments for the (session_id, account_id) pairs that `pairs` selects, carrying over
  * progress from other sessions of the same program. `ctes` are extra CTEs `pairs` may use.
  */
-async function insertEnrolments(db: Db, o: { orgId: string; now: Date; jobs: JobQueue; ctes?: SQL; pairs: SQL }): Promise<number> {
+async function insertEnrolments(db: Db, o: EnrolmentInsert): Promise<number> {
+  return (await insertEnrolmentsAdding(db, o)).enrolled;
+}
+
+type EnrolmentInsert = { orgId: string; now: Date; jobs: JobQueue; ctes?: SQL; pairs: SQL; adding?: SQL };
+
+/**
+ * insertEnrolments, with `adding` (an INSERT … RETURNING that the pairs do not read, like the
+ * group_members rows of the people being enrolled) run in the same statement: one round trip for both.
+ */
+async function insertEnrolmentsAdding(db: Db, o: EnrolmentInsert): Promise<{ enrolled: number; added: number }> {
   // `best` joins the pairs to the learners' STARTED enrolments in sessions of the same program
   // (partial index enrolments_started_idx): a few index probes for a few pairs, one hash join over
   // the started rows for 100,000 pairs, never a scan of the not-started ones. Rows go in by account,
   // then session: the account_id index fills page by page, and (session_id, account_id) at one place
   // per session, instead of at random (measured on 100,000 rows: ~1.6× the plain INSERT … SELECT
   // without ordering, about 1× with it).
-  return insertAndTell(
+  return insertAndTellAdding(
     db,
     o,
     (returning) => sql`WITH RECURSIVE ${o.ctes ? sql`${o.ctes},` : sql``}
+      ${o.adding ? sql`adding AS (${o.adding}),` : sql``}
       pairs(session_id, account_id) AS (${o.pairs}),
       best AS (
         SELECT p.session_id, p.account_id, max(e.percent) AS percent, min(e.started_at) AS started_at, min(e.completed_at) AS completed_at
@@ -55,14 +66,34 @@ async function insertEnrolments(db: Db, o: { orgId: string; now: Date; jobs: Job
  * EVENT_BATCH_SIZE. When no endpoint listens only the count comes back (nothing per row).
  */
 async function insertAndTell(db: Db, o: { orgId: string; jobs: JobQueue }, statement: (returning: SQL) => SQL): Promise<number> {
-  if (!(await hasSubscribers(db, o.orgId, 'enrolment.created'))) return queryCount(db, statement(sql`SELECT count(*)::int AS n FROM ins`));
-  const rows = await queryRows<Record<string, string>>(
+  return (await insertAndTellAdding(db, o, statement)).enrolled;
+}
+
+/** insertAndTell, also counting the rows of CTE `adding` when the statement has one (`o.adding`). */
+async function insertAndTellAdding(
+  db: Db,
+  o: { orgId: string; jobs: JobQueue; adding?: SQL },
+  statement: (returning: SQL) => SQL,
+): Promise<{ enrolled: number; added: number }> {
+  const added = o.adding ? sql`(SELECT count(*)::int FROM adding)` : sql`0`;
+  if (!(await hasSubscribers(db, o.orgId, 'enrolment.created'))) {
+    const [row] = await queryRows<{ n: number; added: number }>(
+      db,
+      statement(sql`SELECT (SELECT count(*)::int FROM ins) AS n, ${added} AS added`),
+    );
+    return { enrolled: Number(row?.n ?? 0), added: Number(row?.added ?? 0) };
+  }
+  // One row at least (the count of `adding`), then one per new enrolment.
+  const rows = await queryRows<Record<string, string | null> & { added: number }>(
     db,
-    statement(sql`SELECT ins.id AS "enrolmentId", ins.account_id AS "accountId", ins.session_id AS "sessionId", ps.program_id AS "programId"
-      FROM ins JOIN program_sessions ps ON ps.id = ins.session_id ORDER BY ins.account_id, ins.session_id`),
+    statement(sql`SELECT ins.id AS "enrolmentId", ins.account_id AS "accountId", ins.session_id AS "sessionId", ps.program_id AS "programId",
+        ${added} AS added
+      FROM (SELECT 1) AS one LEFT JOIN (ins JOIN program_sessions ps ON ps.id = ins.session_id) ON true
+      ORDER BY ins.account_id, ins.session_id`),
   );
-  await recordBatchEvents(db, o.jobs, o.orgId, 'enrolment.created', rows);
-  return rows.length;
+  const enrolled = rows.filter((r) => r.enrolmentId !== null).map(({ added: _, ...r }) => r);
+  await recordBatchEvents(db, o.jobs, o.orgId, 'enrolment.created', enrolled);
+  return { enrolled: enrolled.length, added: Number(rows[0]?.added ?? 0) };
 }
 
 /**
@@ -110,12 +141,15 @@ const openSessionsOfUp = (orgId: string, now: Date) => sql`open_sessions(session
   WHERE a.org_id = ${orgId} AND (s.closes_at IS NULL OR s.closes_at > ${tsParam(now)})
 )`;
 
-/** Joining: enrols the accounts in the open sessions attached to the groups or to their ancestors. */
+/**
+ * Joining: enrols the accounts in the open sessions attached to the groups or to their ancestors.
+ * `adding` (see insertEnrolmentsAdding) runs in the same statement; its rows are counted in `added`.
+ */
 export function enrolAccountsInGroupSessions(
   db: Db,
-  o: { orgId: string; groupIds: string[]; accountIds: string[]; now: Date; jobs: JobQueue },
-): Promise<number> {
-  return insertEnrolments(db, {
+  o: { orgId: string; groupIds: string[]; accountIds: string[]; now: Date; jobs: JobQueue; adding?: SQL },
+): Promise<{ enrolled: number; added: number }> {
+  return insertEnrolmentsAdding(db, {
     ...o,
     ctes: sql`${ancestorsOf(o.orgId, uuidArray(o.groupIds))}, ${openSessionsOfUp(o.orgId, o.now)}`,
     pairs: sql`SELECT os.session_id, m.account_id FROM open_sessions os CROSS JOIN ${activeMembersAmong(o.orgId, o.accountIds)}`,

@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { JobQueue } from '../../jobs/queue.js';
-import { addAccountsToGroups } from '../groups/group-membership.service.js';
-import { reevaluateRulesFor } from '../profile-fields/fields.service.js';
-import { queryRows } from '../../lib/sql.js';
-import { afterSeatsChanged, lockSeats, orgSeatFits, seatsFull } from '../seats/seats.service.js';
+import { addAccountsToGroups, groupChainsLockSql } from '../groups/group-membership.service.js';
+import { reevaluateRulesFor, rulesExistSql } from '../profile-fields/fields.service.js';
+import { cleanIds, queryRows } from '../../lib/sql.js';
+import { afterSeatsChanged, lockSeatsSql, orgSeatFits, seatsFull } from '../seats/seats.service.js';
+import { endpointsExistSql, noteEndpoints } from '../webhooks/events.service.js';
 
 export type JoinSource =
   | 'invitation'
@@ -38,12 +39,16 @@ export async function joinOrganization(
     jobs: JobQueue;
   },
 ): Promise<{ created: boolean; role: string }> {
-  // Seats (issue 16): the limit rows are locked first; the INSERT then counts under that lock, so a
-  // new member (or a restored one) whose role takes a seat comes in only while one is free.
-  const { orgLimit } = await lockSeats(tx, o.orgId, o.groupIds);
+  const groupIds = cleanIds(o.groupIds);
+  const ready = await prepareJoin(tx, o.orgId, groupIds);
+  const { orgLimit } = ready;
   const [row] = await queryRows<{ role: string; created: boolean }>(
     tx,
-    sql`INSERT INTO memberships (org_id, account_id, role, status, managed, source, created_at)
+    sql`WITH retired AS (
+          UPDATE invitations SET is_current = false, updated_at = now()
+          WHERE org_id = ${o.orgId} AND email_key = ${o.emailKey} AND is_current AND status <> 'active'
+        )
+        INSERT INTO memberships (org_id, account_id, role, status, managed, source, created_at)
         SELECT ${o.orgId}, ${o.accountId}, ${o.role}, 'active', ${o.managed ?? false}, ${o.source}, ${o.now.toISOString()}::timestamptz
         WHERE ${orgSeatFits(o.orgId, orgLimit, sql`${o.role}::text`)}
            OR EXISTS (SELECT 1 FROM memberships e WHERE e.org_id = ${o.orgId} AND e.account_id = ${o.accountId})
@@ -52,16 +57,42 @@ export async function joinOrganization(
         RETURNING role, (xmax = 0) AS created`,
   );
   if (!row) throw seatsFull('organization', { seatLimit: orgLimit });
-  await tx.execute(
-    sql`UPDATE invitations SET is_current = false, updated_at = now()
-        WHERE org_id = ${o.orgId} AND email_key = ${o.emailKey} AND is_current AND status <> 'active'`,
-  );
-  if (o.groupIds.length)
-    await addAccountsToGroups(tx, { orgId: o.orgId, groupIds: o.groupIds, accountIds: [o.accountId], now: o.now, jobs: o.jobs });
+  if (groupIds.length)
+    await addAccountsToGroups(tx, {
+      orgId: o.orgId,
+      groupIds,
+      accountIds: [o.accountId],
+      now: o.now,
+      jobs: o.jobs,
+      locked: { groupLimits: ready.groupLimits },
+    });
   // issue 15: a new (or returning) member joins the rule-based groups that match them.
-  await reevaluateRulesFor(tx, { orgId: o.orgId, accountIds: [o.accountId], now: o.now, jobs: o.jobs });
+  if (ready.rules) await reevaluateRulesFor(tx, { orgId: o.orgId, accountIds: [o.accountId], now: o.now, jobs: o.jobs });
   if (orgLimit !== null) await afterSeatsChanged(tx, o.jobs, o.orgId);
   return { created: Boolean(row.created), role: row.role };
+}
+
+/**
+ * Everything a join locks and needs to know first, in one statement: the seat limits (issue 16) are
+ * locked before the membership statement counts under them; the groups' chains before the enrolments
+ * are read; and whether rules or webhook endpoints exist, so a join into an organization without them
+ * sends no statement for them.
+ *
+ * It also has the rest of the transaction use generic plans (plan_cache_mode, transaction-local): a
+ * join is one person, and its statements (the enrolments' above all, with its recursive chain) took
+ * longer to plan afresh at each call, which PostgreSQL chose to do, than to run: about 1 ms of
+ * planning for 0.2 ms of work. Their generic plans are the same index lookups.
+ */
+async function prepareJoin(tx: Db, orgId: string, groupIds: string[]) {
+  const [ready] = await queryRows<{ limits: { orgLimit: number | null; groupLimits: number }; rules: boolean; endpoints: boolean }>(
+    tx,
+    sql`SELECT ${lockSeatsSql(orgId, groupIds)} AS limits, ${groupIds.length ? groupChainsLockSql(orgId, groupIds) : sql`0`} AS chains,
+               ${rulesExistSql(orgId)} AS rules, ${endpointsExistSql(orgId)} AS endpoints,
+               set_config('plan_cache_mode', 'force_generic_plan', true) AS plans`,
+  );
+  if (!ready) throw new Error('prepareJoin: no row');
+  noteEndpoints(tx, orgId, ready.endpoints);
+  return { orgLimit: ready.limits.orgLimit, groupLimits: Number(ready.limits.groupLimits), rules: ready.rules };
 }
 
 /** The status of the account's membership of the organization, or null when it has none. */

@@ -1,17 +1,17 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
-import { isUniqueViolation } from '../../db/errors.js';
+import { isCheckViolation, isUniqueViolation } from '../../db/errors.js';
 import { organizations, passcodes } from '../../db/schema.js';
 import { type GroupScope, invitationInScope } from '../../http/group-scope.js';
 import type { AuthAccount } from '../../http/auth.js';
 import { AppError, conflict, notFound } from '../../http/errors.js';
 import { hashToken } from '../../lib/tokens.js';
 import { queueEmails } from '../../mail/outbox.js';
-import { changeWithAudit, recordAudit } from '../audit/audit.service.js';
-import { queryRows } from '../../lib/sql.js';
+import { changeWithAuditSql, recordAudit } from '../audit/audit.service.js';
+import { queryRows, tsParam } from '../../lib/sql.js';
 import { type Actor, assertCanGrant, requireGroups } from '../members/members.service.js';
 import { joinOrganization } from '../members/membership.service.js';
-import { recordEvent } from '../webhooks/events.service.js';
+import { hasSubscribers, recordEvent } from '../webhooks/events.service.js';
 import { one } from '../../lib/rows.js';
 
 /** Passcodes compare case-insensitively: the stored hash is of the upper-cased code. */
@@ -172,76 +172,94 @@ export async function listRedemptions(ctx: AppContext, o: { orgId: string; passc
 }
 
 /**
- * Redeems a passcode for the signed-in account. The seat is taken by one conditional UPDATE
- * (`used < capacity`), so concurrent redemptions never exceed the cap; a second redemption by the
- * same account takes no seat. That UPDATE comes last, after the membership, its groups and events are
- * written: the passcode's row stays locked only from it to the commit, so redemptions of one passcode
- * queue on each other for a moment, not for their whole transaction. When no seat is left, the
- * UPDATE matches nothing and everything this redemption wrote is rolled back with the 409.
+ * Redeems a passcode for the signed-in account. The seat is taken by one UPDATE that the table's
+ * CHECK (used <= capacity) refuses past the cap, so concurrent redemptions never exceed it; a second
+ * redemption by the same account takes no seat. That UPDATE comes last, after the membership, its
+ * groups and events are written, and is sent with the COMMIT in one round trip: the passcode's row
+ * stays locked for that statement and the commit only, so redemptions of one passcode queue on each
+ * other for a moment, not for their whole transaction. When no seat is left, the CHECK refuses, and
+ * everything this redemption wrote is rolled back with the 409.
  */
 export async function redeemPasscode(ctx: AppContext, o: { account: AuthAccount; passcode: string; ip?: string }) {
   const now = ctx.clock.now();
   const full = () =>
     new AppError(409, 'capacity_reached', 'This passcode has reached its number of registrations. Ask your manager for another way in.');
-  return ctx.db.transaction(async (tx) => {
-    // The passcode, its organization's name and the account, in one round trip.
-    const [found] = await queryRows<{
-      pc: { id: string; orgId: string; capacity: number; used: number; groupIds: string[]; role: string };
-      orgName: string;
-      acc: { id: string; email: string; emailKey: string };
-    }>(
-      tx,
-      sql`SELECT json_build_object('id', p.id, 'orgId', p.org_id, 'capacity', p.capacity, 'used', p.used, 'groupIds', p.group_ids, 'role', p.role) AS pc,
-                 o.name AS "orgName", json_build_object('id', a.id, 'email', a.email, 'emailKey', a.email_key) AS acc
-          FROM passcodes p JOIN organizations o ON o.id = p.org_id JOIN accounts a ON a.id = ${o.account.id}
-          WHERE p.code_hash = ${passcodeHash(o.passcode)} AND p.enabled`,
-    );
-    if (!found) throw new AppError(404, 'passcode_invalid', 'This passcode is not valid. Check it with the person who gave it to you.');
-    const { pc, acc, orgName } = found;
-    const [inserted] = await queryRows<{ id: string }>(
-      tx,
-      sql`INSERT INTO invitations (org_id, kind, email, email_key, status, role, group_ids, passcode_id, account_id, accepted_at, created_at)
-          VALUES (${pc.orgId}, 'passcode', ${acc.email}, ${acc.emailKey}, 'active', ${pc.role}, string_to_array(${pc.groupIds.join(',')}, ',')::uuid[], ${pc.id}, ${acc.id}, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz)
-          ON CONFLICT (passcode_id, account_id) WHERE passcode_id IS NOT NULL DO NOTHING RETURNING id`,
-    );
-    if (!inserted) return { orgId: pc.orgId, orgName, groupIds: pc.groupIds, alreadyRedeemed: true };
-    if (pc.used >= pc.capacity) throw full(); // already full when read: no need to write anything (the UPDATE below decides)
-    await joinOrganization(tx, {
-      orgId: pc.orgId,
-      accountId: acc.id,
-      emailKey: acc.emailKey,
-      role: pc.role,
-      source: 'passcode',
-      groupIds: pc.groupIds,
-      now,
-      jobs: ctx.jobs,
-    });
-    // issue 12: webhooks
-    await recordEvent(tx, ctx.jobs, pc.orgId, 'member.joined', {
-      accountId: acc.id,
-      email: acc.email,
-      role: pc.role,
-      groupIds: pc.groupIds,
-      source: 'passcode',
-    });
-    // The seat and its audit event in one statement: the passcode's row stays locked from here to the commit.
-    const [seat] = await changeWithAudit<{ used: number }>(
-      tx,
-      sql`UPDATE passcodes SET used = used + 1 WHERE id = ${pc.id} AND enabled AND used < capacity RETURNING used`,
-      sql`jsonb_build_object('used', c.used)`,
-      {
+  let answer: { orgId: string; orgName: string; groupIds: string[]; alreadyRedeemed: boolean } | undefined;
+  try {
+    await ctx.database.transactionEndingWith(async (tx) => {
+      // The passcode, its organization's name and the account, and the redemption's record (none when
+      // this account already redeemed it), in one round trip.
+      const [found] = await queryRows<{
+        pc: { id: string; orgId: string; capacity: number; used: number; groupIds: string[]; role: string };
+        orgName: string;
+        acc: { id: string; email: string; emailKey: string };
+        inserted: boolean;
+      }>(
+        tx,
+        sql`WITH f AS (
+              SELECT p.id, p.org_id, p.capacity, p.used, p.group_ids, p.role, o.name AS org_name, a.id AS account_id, a.email, a.email_key
+              FROM passcodes p JOIN organizations o ON o.id = p.org_id JOIN accounts a ON a.id = ${o.account.id}
+              WHERE p.code_hash = ${passcodeHash(o.passcode)} AND p.enabled
+            ), ins AS (
+              INSERT INTO invitations (org_id, kind, email, email_key, status, role, group_ids, passcode_id, account_id, accepted_at, created_at)
+              SELECT f.org_id, 'passcode', f.email, f.email_key, 'active', f.role, f.group_ids, f.id, f.account_id, ${tsParam(now)}, ${tsParam(now)}
+              FROM f
+              ON CONFLICT (passcode_id, account_id) WHERE passcode_id IS NOT NULL DO NOTHING RETURNING id
+            )
+            SELECT json_build_object('id', f.id, 'orgId', f.org_id, 'capacity', f.capacity, 'used', f.used, 'groupIds', f.group_ids, 'role', f.role) AS pc,
+                   f.org_name AS "orgName", json_build_object('id', f.account_id, 'email', f.email, 'emailKey', f.email_key) AS acc,
+                   EXISTS (SELECT 1 FROM ins) AS inserted
+            FROM f`,
+      );
+      if (!found) throw new AppError(404, 'passcode_invalid', 'This passcode is not valid. Check it with the person who gave it to you.');
+      const { pc, acc, orgName } = found;
+      answer = { orgId: pc.orgId, orgName, groupIds: pc.groupIds, alreadyRedeemed: !found.inserted };
+      if (!found.inserted) return null;
+      if (pc.used >= pc.capacity) throw full(); // already full when read: no need to write anything (the UPDATE decides)
+      await joinOrganization(tx, {
         orgId: pc.orgId,
-        actor: { id: acc.id, email: acc.email },
-        action: 'passcode.redeemed',
-        targetType: 'passcode',
-        targetId: pc.id,
-        ip: o.ip,
-        data: { capacity: pc.capacity },
-      },
-    );
-    if (!seat) throw full();
-    if (seat.used >= pc.capacity)
-      await recordEvent(tx, ctx.jobs, pc.orgId, 'passcode.capacity_reached', { passcodeId: pc.id, capacity: pc.capacity });
-    return { orgId: pc.orgId, orgName, groupIds: pc.groupIds, alreadyRedeemed: false };
-  });
+        accountId: acc.id,
+        emailKey: acc.emailKey,
+        role: pc.role,
+        source: 'passcode',
+        groupIds: pc.groupIds,
+        now,
+        jobs: ctx.jobs,
+      });
+      // issue 12: webhooks
+      await recordEvent(tx, ctx.jobs, pc.orgId, 'member.joined', {
+        accountId: acc.id,
+        email: acc.email,
+        role: pc.role,
+        groupIds: pc.groupIds,
+        source: 'passcode',
+      });
+      // The seat and its audit event in one statement. A disabled passcode still counts a redemption
+      // that read it enabled (it came first).
+      const seat = changeWithAuditSql(
+        sql`UPDATE passcodes SET used = used + 1 WHERE id = ${pc.id} RETURNING used`,
+        sql`jsonb_build_object('used', c.used)`,
+        {
+          orgId: pc.orgId,
+          actor: { id: acc.id, email: acc.email },
+          action: 'passcode.redeemed',
+          targetType: 'passcode',
+          targetId: pc.id,
+          ip: o.ip,
+          data: { capacity: pc.capacity },
+        },
+      );
+      // Someone listens for the cap being reached: the event must be written after the seat, in the
+      // same transaction (one round trip more while the row is locked). Otherwise the seat goes with the COMMIT.
+      if (!(await hasSubscribers(tx, pc.orgId, 'passcode.capacity_reached'))) return seat;
+      const [taken] = await queryRows<{ used: number }>(tx, seat);
+      if (taken && taken.used >= pc.capacity)
+        await recordEvent(tx, ctx.jobs, pc.orgId, 'passcode.capacity_reached', { passcodeId: pc.id, capacity: pc.capacity });
+      return null;
+    });
+  } catch (err) {
+    if (isCheckViolation(err, 'passcodes_used_check')) throw full();
+    throw err;
+  }
+  return answer!;
 }

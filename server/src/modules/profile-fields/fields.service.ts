@@ -16,7 +16,7 @@ type Actor = { id: string; email: string; ip?: string };
 type CreateBody = ReturnType<typeof createFieldBody.parse>;
 type PatchBody = ReturnType<typeof patchFieldBody.parse>;
 
-export { reevaluateRulesFor } from './rules.service.js';
+export { reevaluateRulesFor, rulesExistSql } from './rules.service.js';
 
 const present = (r: repo.FieldRow) => ({
   id: r.id,

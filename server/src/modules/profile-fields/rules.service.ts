@@ -162,6 +162,9 @@ export async function applyRule(tx: Db, o: { orgId: string; groupId: string; now
   return { added, removed };
 }
 
+/** SQL true when the organization has a working rule (else reevaluateRulesFor has nothing to do), for a statement that prepares a join. */
+export const rulesExistSql = (orgId: string) => sql`EXISTS (SELECT 1 FROM group_rules WHERE org_id = ${orgId} AND broken_at IS NULL)`;
+
 /**
  * After some people changed (fields, role, location, a new member, an import): re-evaluates, for those
  * people only, the working rules that read any of `keys` (all of them when keys is omitted), in one

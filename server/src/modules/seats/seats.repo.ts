@@ -13,13 +13,22 @@ export type SeatLimitRow = { id: string; groupId: string | null; seatLimit: numb
  * groups, in id order (no deadlock between two ways in). Nothing is locked when no limit applies.
  */
 export async function lockLimits(tx: Db, orgId: string, groupIds: readonly string[], allGroups = false): Promise<SeatLimitRow[]> {
-  return queryRows<SeatLimitRow>(
-    tx,
-    sql`SELECT id, group_id AS "groupId", seat_limit AS "seatLimit", alerted_pct AS "alertedPct" FROM seat_limits
-        WHERE org_id = ${orgId} AND (group_id IS NULL OR ${allGroups ? sql`true` : sql`group_id = ANY(${uuidArray(groupIds)})`})
-        ORDER BY id FOR UPDATE`,
-  );
+  return queryRows<SeatLimitRow>(tx, lockLimitsSql(orgId, groupIds, allGroups));
 }
+
+const lockLimitsSql = (orgId: string, groupIds: readonly string[], allGroups = false) =>
+  sql`SELECT id, group_id AS "groupId", seat_limit AS "seatLimit", alerted_pct AS "alertedPct" FROM seat_limits
+      WHERE org_id = ${orgId} AND (group_id IS NULL OR ${allGroups ? sql`true` : sql`group_id = ANY(${uuidArray(groupIds)})`})
+      ORDER BY id FOR UPDATE`;
+
+/**
+ * The same lock as lockLimits, as a scalar for a statement that does more: JSON `{orgLimit, groupLimits}`
+ * (the organization's limit or null, and how many of the groups have one).
+ */
+export const lockedLimitsSql = (orgId: string, groupIds: readonly string[]) =>
+  sql`(SELECT json_build_object('orgLimit', max(l."seatLimit") FILTER (WHERE l."groupId" IS NULL),
+                                'groupLimits', count(*) FILTER (WHERE l."groupId" IS NOT NULL))
+       FROM (${lockLimitsSql(orgId, groupIds)}) l)`;
 
 /** Seats used in the organization: active members whose role takes a seat. */
 export const orgSeatsUsedSql = (orgId: string) =>

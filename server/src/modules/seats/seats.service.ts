@@ -11,6 +11,8 @@ import { lockLimits, markAlert, orgSeatsUsedSql, overfullGroups, seatAdmins, usa
 // statement that counts (or checks the count under that lock), so concurrent ways in never exceed it.
 
 export { SEAT_ROLES } from './seats.repo.js';
+/** Locks what lockSeats locks, inside a statement that prepares a join: JSON `{orgLimit, groupLimits}`. */
+export { lockedLimitsSql as lockSeatsSql } from './seats.repo.js';
 export const takesSeat = (role: string) => role === 'learner' || role === 'guest';
 
 export const seatsFull = (scope: 'organization' | 'group', details: Record<string, unknown> = {}) =>

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { rawSql } from '../../db/client.js';
 import type { JobQueue } from '../../jobs/queue.js';
@@ -8,6 +9,26 @@ import { EVENT_BATCH_SIZE, EVENT_TYPES, type EventType } from './event-types.js'
 // The outbox. Call recordEvent inside the transaction of the change: the message, one delivery per
 // subscribed endpoint and their jobs commit with the change or not at all, and are sent after commit.
 // An organization without endpoints pays one indexed lookup and writes nothing.
+
+/**
+ * Organizations a transaction found to have no enabled endpoint (endpointsExistSql, read in a statement
+ * that prepares a change): its events and subscriber checks there write and read nothing more. An
+ * endpoint created meanwhile is as if created after this transaction.
+ */
+const withoutEndpoints = new WeakMap<Db, Set<string>>();
+
+/** SQL true when the organization has an enabled endpoint; tell the answer to noteEndpoints. */
+export const endpointsExistSql = (orgId: string) => sql`EXISTS (SELECT 1 FROM webhook_endpoints WHERE org_id = ${orgId} AND enabled)`;
+
+/** Remembers, for the rest of the transaction `tx`, whether the organization has an enabled endpoint. */
+export function noteEndpoints(tx: Db, orgId: string, exist: boolean): void {
+  const known = withoutEndpoints.get(tx);
+  if (exist) known?.delete(orgId);
+  else if (known) known.add(orgId);
+  else withoutEndpoints.set(tx, new Set([orgId]));
+}
+
+const quiet = (tx: Db, orgId: string) => withoutEndpoints.get(tx)?.has(orgId) === true;
 
 /** A held event; `grouped` when it was recorded as an item of a bulk message (its kind is always sent as `{items, count}`). */
 export type HeldEvent = { type: EventType; data: Record<string, unknown>; grouped?: true };
@@ -82,6 +103,7 @@ export async function recordEvent(
     held.push({ type, data });
     return null;
   }
+  if (!opts.endpointId && quiet(tx, orgId)) return null;
   const payload = { type, timestamp: new Date().toISOString(), data };
   const res = await tx.execute(
     rawSql(
@@ -127,6 +149,7 @@ export async function recordBatchEvents(
 
 /** Whether an enabled endpoint of the organization wants this event (before collecting per-row data for it). */
 export async function hasSubscribers(tx: Db, orgId: string, type: EventType): Promise<boolean> {
+  if (quiet(tx, orgId)) return false;
   const res = await tx.execute(
     rawSql(`SELECT 1 FROM webhook_endpoints WHERE org_id = $1 AND enabled AND $2 = ANY(events) LIMIT 1`, [orgId, type]),
   );
