@@ -11,7 +11,7 @@ import { changeWithAuditSql, recordAudit } from '../audit/audit.service.js';
 import { queryRows, tsParam } from '../../lib/sql.js';
 import { type Actor, assertCanGrant, requireGroups } from '../members/members.service.js';
 import { joinOrganization } from '../members/membership.service.js';
-import { hasSubscribers, recordEvent } from '../webhooks/events.service.js';
+import { hasSubscribers, holdEvents, recordEvent, recordHeldEvents } from '../webhooks/events.service.js';
 import { one } from '../../lib/rows.js';
 
 /** Passcodes compare case-insensitively: the stored hash is of the upper-cased code. */
@@ -216,24 +216,28 @@ export async function redeemPasscode(ctx: AppContext, o: { account: AuthAccount;
       answer = { orgId: pc.orgId, orgName, groupIds: pc.groupIds, alreadyRedeemed: !found.inserted };
       if (!found.inserted) return null;
       if (pc.used >= pc.capacity) throw full(); // already full when read: no need to write anything (the UPDATE decides)
-      await joinOrganization(tx, {
-        orgId: pc.orgId,
-        accountId: acc.id,
-        emailKey: acc.emailKey,
-        role: pc.role,
-        source: 'passcode',
-        groupIds: pc.groupIds,
-        now,
-        jobs: ctx.jobs,
+      // issue 12: webhooks. The join's events are held and recorded in the order a receiver expects
+      // (the person joins, then is enrolled).
+      const { events } = await holdEvents(async () => {
+        const joined = await joinOrganization(tx, {
+          orgId: pc.orgId,
+          accountId: acc.id,
+          emailKey: acc.emailKey,
+          role: pc.role,
+          source: 'passcode',
+          groupIds: pc.groupIds,
+          now,
+          jobs: ctx.jobs,
+        });
+        await recordEvent(tx, ctx.jobs, pc.orgId, 'member.joined', {
+          accountId: acc.id,
+          email: acc.email,
+          role: joined.role,
+          groupIds: pc.groupIds,
+          source: 'passcode',
+        });
       });
-      // issue 12: webhooks
-      await recordEvent(tx, ctx.jobs, pc.orgId, 'member.joined', {
-        accountId: acc.id,
-        email: acc.email,
-        role: pc.role,
-        groupIds: pc.groupIds,
-        source: 'passcode',
-      });
+      await recordHeldEvents(tx, ctx.jobs, pc.orgId, events);
       // The seat and its audit event in one statement. A disabled passcode still counts a redemption
       // that read it enabled (it came first).
       const seat = changeWithAuditSql(

@@ -4,12 +4,15 @@ import { Agent } from '../../../test/agent.js';
 import { addMember, lastMail, signUp } from '../../../test/factories.js';
 import { expectStatus, orgWithOwner } from '../../../test/factories-groups.js';
 import { createTestApp, type TestApp, uid } from '../../../test/harness.js';
+import { Webhook } from 'standardwebhooks';
+import { drainUntil, startReceiver } from '../../../test/webhook-receiver.js';
 import { hashToken, newToken } from '../../lib/tokens.js';
 import { queryRows } from '../../lib/sql.js';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
+  t.ctx.config.webhooks.allowPrivate = true;
 });
 afterAll(() => t.close());
 
@@ -71,6 +74,49 @@ describe('passcode invitations', () => {
     expect(mail!.subject).toContain('Spring cohort');
     expect(mail!.text).toContain(o.passcode);
     expect(mail!.text).toContain('http://troupe.test/join/code');
+  });
+
+  it('tells the endpoints listening who joined, their enrolments and when the last seat is taken; a refused redeemer leaves nothing', async () => {
+    const o = await setup(2);
+    const session = await o.session((await o.program()).id);
+    await o.attach(o.group.id, session.id);
+    const rx = await startReceiver();
+    try {
+      const events = ['member.joined', 'enrolment.created', 'passcode.capacity_reached'];
+      const ep = expectStatus(await o.owner.agent.post(`${o.base}/webhooks`, { url: rx.url, events }), 201).data;
+      const [a, b, late] = await signedInAgents(3);
+      expectStatus(await a!.post('/api/v1/passcodes/redeem', { passcode: o.passcode }), 200);
+      await drainUntil(t.drain, () => rx.received.length >= 2);
+      expectStatus(await b!.post('/api/v1/passcodes/redeem', { passcode: o.passcode }), 200);
+      await drainUntil(t.drain, () => rx.received.length >= 5);
+      const refused = await late!.post('/api/v1/passcodes/redeem', { passcode: o.passcode });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.data.error.code).toBe('capacity_reached');
+      await t.drain();
+      const got = rx.received.map(
+        (r) => new Webhook(ep.secret).verify(r.body, r.headers) as { type: string; data: Record<string, unknown> },
+      );
+      expect(got.map((p) => p.type)).toEqual([
+        'member.joined',
+        'enrolment.created',
+        'member.joined',
+        'enrolment.created',
+        'passcode.capacity_reached',
+      ]);
+      expect(got[0]!.data).toMatchObject({ source: 'passcode', groupIds: [o.group.id] });
+      expect(got[1]!.data).toMatchObject({ count: 1, items: [expect.objectContaining({ sessionId: session.id })] });
+      expect(got[4]!.data).toEqual({ passcodeId: o.pc.id, capacity: 2 });
+      // The two who got in are in the group and enrolled; the third is in nothing.
+      const [row] = await queryRows<{ members: number; enrolled: number; used: number }>(
+        t.ctx.db,
+        sql`SELECT (SELECT count(*)::int FROM group_members WHERE group_id = ${o.group.id}) AS members,
+                   (SELECT count(*)::int FROM enrolments WHERE session_id = ${session.id}) AS enrolled,
+                   (SELECT used FROM passcodes WHERE id = ${o.pc.id}) AS used`,
+      );
+      expect(row).toEqual({ members: 2, enrolled: 2, used: 2 });
+    } finally {
+      await rx.close();
+    }
   });
 
   it('holds the cap under concurrency: 200 redemptions of a 50-seat passcode give exactly 50 members', async () => {
