@@ -8,10 +8,12 @@ import { createJobQueue } from './jobs/queue.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { diskStorage } from './lib/storage.js';
 import { createMailer } from './mail/transport.js';
+import { keepHeapNearLiveSize } from './heap.js';
 import { registerFeatureJobs } from './modules/index.js';
 
 /** Opens the database, applies migrations and prepares the job queue: everything but HTTP. */
 export async function createContext(config: Config, o: { clock?: Clock; logger?: pino.Logger } = {}): Promise<AppContext> {
+  keepHeapNearLiveSize();
   const log = o.logger ?? pino(loggerOptions(config.logLevel));
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
