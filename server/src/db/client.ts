@@ -149,11 +149,14 @@ type Pipelining = { pipeline: boolean };
 
 async function pipelinedTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<SQL | null>): Promise<T[] | null> {
   const client = await pool.connect();
-  let tx = overClient.get(client);
-  if (!tx) {
-    tx = drizzlePg(client, { schema }) as unknown as Db;
-    overClient.set(client, tx);
+  let base = overClient.get(client);
+  if (!base) {
+    base = drizzlePg(client, { schema }) as unknown as Db;
+    overClient.set(client, base);
   }
+  // A new object per transaction, as Drizzle's own transactions are: what callers remember about a
+  // transaction by its object (events.service's endpoints) does not outlive it.
+  const tx = Object.create(base) as Db;
   let broken: Error | undefined;
   let open = false;
   try {

@@ -119,6 +119,22 @@ describe('passcode invitations', () => {
     }
   });
 
+  it('sends the events of an organization that gets its first endpoint after earlier redemptions', async () => {
+    const o = await setup(10);
+    const agents = await signedInAgents(6);
+    for (const a of agents.slice(0, 3)) expectStatus(await a.post('/api/v1/passcodes/redeem', { passcode: o.passcode }), 200);
+    const rx = await startReceiver();
+    try {
+      expectStatus(await o.owner.agent.post(`${o.base}/webhooks`, { url: rx.url, events: ['member.joined'] }), 201);
+      for (const a of agents.slice(3)) expectStatus(await a.post('/api/v1/passcodes/redeem', { passcode: o.passcode }), 200);
+      await drainUntil(t.drain, () => rx.received.length >= 3);
+      await t.drain();
+      expect(rx.received).toHaveLength(3);
+    } finally {
+      await rx.close();
+    }
+  });
+
   it('holds the cap under concurrency: 200 redemptions of a 50-seat passcode give exactly 50 members', async () => {
     const o = await setup(50);
     const agents = await signedInAgents(200);

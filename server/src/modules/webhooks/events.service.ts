@@ -20,7 +20,7 @@ const withoutEndpoints = new WeakMap<Db, Set<string>>();
 /** SQL true when the organization has an enabled endpoint; tell the answer to noteEndpoints. */
 export const endpointsExistSql = (orgId: string) => sql`EXISTS (SELECT 1 FROM webhook_endpoints WHERE org_id = ${orgId} AND enabled)`;
 
-/** Remembers, for the rest of the transaction `tx`, whether the organization has an enabled endpoint. */
+/** Remembers, for the rest of the transaction `tx` (a transaction's object, never the pool's), whether the organization has an enabled endpoint. */
 export function noteEndpoints(tx: Db, orgId: string, exist: boolean): void {
   const known = withoutEndpoints.get(tx);
   if (exist) known?.delete(orgId);
