@@ -80,6 +80,7 @@ export function createJobQueue(
   const loops: WorkLoop[] = [];
   let listener: pg.Client | null = null;
   let stopping: Promise<void> | null = null;
+  let draining: Promise<unknown> = Promise.resolve();
   const wake = (name: string) => {
     for (const l of loops) if (l.name === name) l.wake();
   };
@@ -172,32 +173,40 @@ export function createJobQueue(
       }
       if (!o.startAfter && items.length) await notify(name, o.tx);
     },
-    async drain(ctx, o = {}) {
-      let ran = 0;
-      const names = o.names ?? [...defs.keys()];
-      const signal = new AbortController().signal;
-      for (let round = 0; round < 1000; round++) {
-        let any = false;
-        for (const name of names) {
-          const def = defs.get(name);
-          if (!def) continue;
-          const jobs = await boss.fetch(name, { batchSize: 50 });
-          for (const job of jobs ?? []) {
-            any = true;
-            ran++;
-            try {
-              await def.handler(ctx, def.schema.parse(job.data), { id: job.id, signal });
-              await boss.complete(name, job.id);
-            } catch (err) {
-              await boss.fail(name, job.id, { message: (err as Error).message });
-            }
-          }
-        }
-        if (!any || (o.max && ran >= o.max)) break;
-      }
-      return ran;
+    drain(ctx, o = {}) {
+      // Drains run one after another: a drain that found nothing while another held the jobs
+      // would return before those jobs were done.
+      const run = draining.then(() => drainOnce(ctx, o));
+      draining = run.catch(() => {});
+      return run;
     },
   };
+
+  async function drainOnce(ctx: AppContext, o: { names?: string[]; max?: number }) {
+    let ran = 0;
+    const names = o.names ?? [...defs.keys()];
+    const signal = new AbortController().signal;
+    for (let round = 0; round < 1000; round++) {
+      let any = false;
+      for (const name of names) {
+        const def = defs.get(name);
+        if (!def) continue;
+        const jobs = await boss.fetch(name, { batchSize: 50 });
+        for (const job of jobs ?? []) {
+          any = true;
+          ran++;
+          try {
+            await def.handler(ctx, def.schema.parse(job.data), { id: job.id, signal });
+            await boss.complete(name, job.id);
+          } catch (err) {
+            await boss.fail(name, job.id, { message: (err as Error).message });
+          }
+        }
+      }
+      if (!any || (o.max && ran >= o.max)) break;
+    }
+    return ran;
+  }
 }
 
 /**
