@@ -88,6 +88,23 @@ describe('the catalogue of awkward files', () => {
     expect(lab.name).toBe('R&D "Lab" \\ {2}, north');
   });
 
+  it('keeps tabs, line breaks, backslashes and quotes inside cells exactly as written', async () => {
+    const o = await setup();
+    const text =
+      'email,first name,last name,external id\n' +
+      '"tab@example.com","A\tnn","first line\nsecond line","ext\\\\N\\t1"\n' +
+      '"cr@example.com","Bo\r\nb","O\'Hara ""the"" \\","\\N"\n';
+    const res = expectStatus(await o.owner.agent.post(`${o.base}/imports`, { text }), 201);
+    expect(res.data.counts).toMatchObject({ rows: 2, valid: 2 });
+    const byEmail = Object.fromEntries(res.data.rows.map((r: { email: unknown }) => [r.email, r]));
+    expect(byEmail['tab@example.com']).toMatchObject({
+      firstName: 'A\tnn',
+      lastName: 'first line\nsecond line',
+      externalId: 'ext\\\\N\\t1',
+    });
+    expect(byEmail['cr@example.com']).toMatchObject({ firstName: 'Bo\r\nb', lastName: 'O\'Hara "the" \\', externalId: '\\N' });
+  });
+
   it('reports the columns it ignored and the duplicate headers', async () => {
     const o = await setup();
     const res = await o.upload('duplicate-headers.csv');

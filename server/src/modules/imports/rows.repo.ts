@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { copyRows, copyText } from '../../db/copy.js';
 import type { FieldValue } from '../profile-fields/fields.schemas.js';
 
 export type ParsedRow = {
@@ -33,12 +34,44 @@ function textArrayLiteral(items: readonly string[]): string {
   return `{${items.map((x) => `"${x.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
+const COPY_COLUMNS = [
+  'import_id',
+  'line',
+  'email',
+  'email_key',
+  'first_name',
+  'last_name',
+  'group_names',
+  'group_ids',
+  'role_text',
+  'role',
+  'location_text',
+  'external_id',
+  'messages',
+  'fields',
+] as const;
+
+/** The rows as COPY text, in COPY_COLUMNS' order. */
+function copyLines(importId: string, rows: ParsedRow[]): string {
+  let out = '';
+  for (const r of rows) {
+    out += `${importId}\t${r.line}\t${copyText(r.email)}\t${copyText(r.emailKey)}\t${copyText(r.firstName)}\t${copyText(r.lastName)}\t${copyText(
+      textArrayLiteral(r.groupNames),
+    )}\t{${r.groupIds.join(',')}}\t${copyText(r.roleText)}\t${copyText(r.role)}\t${copyText(r.locationText)}\t${copyText(r.externalId)}\t${
+      r.messages.length ? copyText(JSON.stringify(r.messages)) : '[]'
+    }\t${r.fields ? copyText(JSON.stringify(r.fields)) : '\\N'}\n`;
+  }
+  return out;
+}
+
 /**
- * Inserts parsed rows with one statement per batch: each column travels as ONE array parameter,
+ * On PostgreSQL, parsed rows are copied (COPY), one COPY per batch. On the embedded database they are
+ * inserted with one statement per batch: each column travels as ONE array parameter,
  * unnested side by side (the server reads arrays far faster than a JSON document of records).
  */
 export async function insertRows(tx: Db, importId: string, rows: ParsedRow[]): Promise<void> {
   if (rows.length === 0) return;
+  if (await copyRows(tx, 'import_rows', COPY_COLUMNS, copyLines(importId, rows))) return;
   const col = <T>(f: (r: ParsedRow) => T) => sql.param(rows.map(f));
   await tx.execute(sql`
     INSERT INTO import_rows (import_id, line, email, email_key, first_name, last_name, group_names, group_ids, role_text, role, location_text, external_id, messages, fields)
