@@ -55,14 +55,17 @@ export async function inviteRows(
       ),
       -- An address invited meanwhile by a concurrent request keeps that open invitation (one per address):
       -- the row is skipped as already invited, and that invitation stays the address's current one.
+      -- Both updates run only when an address was lost (EXISTS, evaluated once): otherwise the planner,
+      -- which thinks the organization has few open invitations, read all of them at every batch (each
+      -- batch more: about 37 s over the 100 batches of a 1,000,000-row import).
       lost AS (SELECT id, email_key FROM src WHERE id NOT IN (SELECT id FROM invited)),
       lost_rows AS (
         UPDATE import_rows r SET result = 'skipped', result_reason = 'already_invited'
-        FROM lost WHERE r.import_id = ${importId} AND r.line >= ${lines.from} AND r.line < ${lines.to} AND r.result = 'invited' AND r.email_key = lost.email_key
+        FROM lost WHERE EXISTS (SELECT 1 FROM lost) AND r.import_id = ${importId} AND r.line >= ${lines.from} AND r.line < ${lines.to} AND r.result = 'invited' AND r.email_key = lost.email_key
       ),
       kept_current AS (
         UPDATE invitations i SET is_current = true
-        FROM lost WHERE i.org_id = ${orgId} AND i.kind = 'email' AND i.status IN ('prospect', 'pending') AND i.email_key = lost.email_key
+        FROM lost WHERE EXISTS (SELECT 1 FROM lost) AND i.org_id = ${orgId} AND i.kind = 'email' AND i.status IN ('prospect', 'pending') AND i.email_key = lost.email_key
       ),
       ${
         mail.reminders

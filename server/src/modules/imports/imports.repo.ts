@@ -104,6 +104,9 @@ const CHANGE_FILTERS = {
   unchanged: sql`AND outcome = 'valid' AND already_member AND changes IS NULL`,
 };
 
+/** Says, in the statement's text, that the rows asked for are not valid: the index of those rows (migration 0028) then serves any such outcome. */
+const NOT_VALID = sql`AND outcome <> 'valid'`;
+
 /** One page of an import's rows (by line), optionally only one outcome or one result. */
 export async function listRows(
   db: Db,
@@ -117,7 +120,7 @@ export async function listRows(
     sql`SELECT line, email, first_name AS "firstName", last_name AS "lastName", group_names AS groups, role, location_text AS location, external_id AS "externalId",
           outcome, already_member AS "alreadyMember", messages, result, result_reason AS "resultReason", changes
         FROM import_rows WHERE import_id = ${o.importId}
-          ${o.outcome ? sql`AND outcome = ${o.outcome}` : sql``} ${o.result ? sql`AND result = ${o.result}` : sql``} ${c ? sql`AND line > ${c[0]}` : sql``}
+          ${o.outcome ? sql`AND outcome = ${o.outcome} ${o.outcome === 'valid' ? sql`` : NOT_VALID}` : sql``} ${o.result ? sql`AND result = ${o.result}` : sql``} ${c ? sql`AND line > ${c[0]}` : sql``}
           ${o.change ? CHANGE_FILTERS[o.change] : sql``}
         ORDER BY line LIMIT ${o.limit + 1}`,
   );
