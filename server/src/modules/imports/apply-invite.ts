@@ -57,7 +57,7 @@ export async function inviteRows(
       -- the row is skipped as already invited, and that invitation stays the address's current one.
       -- Both updates run only when an address was lost (EXISTS, evaluated once): otherwise the planner,
       -- which thinks the organization has few open invitations, read all of them at every batch (each
-      -- batch more: about 37 s over the 100 batches of a 1,000,000-row import).
+      -- batch more: 14 s over the 100 batches of a 1,000,000-row import).
       lost AS (SELECT id, email_key FROM src WHERE id NOT IN (SELECT id FROM invited)),
       lost_rows AS (
         UPDATE import_rows r SET result = 'skipped', result_reason = 'already_invited'

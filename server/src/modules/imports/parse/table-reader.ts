@@ -105,9 +105,31 @@ export function cellText(v: ExcelJS.CellValue): string {
   return String(v);
 }
 
-/** Streams the rows of the first worksheet of an .xlsx file (checked against zip bombs first). */
+/**
+ * Streams the rows of the first worksheet of an .xlsx file (checked against zip bombs first).
+ * exceljs's streaming reader can lose an entry of the archive in a race and fail on a good file
+ * (exceljs#3064: seen once in CI on a workbook whose xl/workbook.xml comes last); a read that fails
+ * before its first row is tried again, up to three times, before the file is called unreadable.
+ */
 export async function* readXlsx(buf: Buffer): AsyncGenerator<TableRow> {
   checkZip(buf);
+  for (let attempt = 1; ; attempt++) {
+    let started = false;
+    try {
+      for await (const row of streamXlsx(buf)) {
+        started = true;
+        yield row;
+      }
+      return;
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      if (!started && attempt < 3) continue;
+      throw new AppError(422, 'invalid_xlsx', 'This Excel file cannot be read; save it again from Excel as .xlsx.');
+    }
+  }
+}
+
+async function* streamXlsx(buf: Buffer): AsyncGenerator<TableRow> {
   let reader: ExcelJS.stream.xlsx.WorkbookReader;
   try {
     reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buf]), {
@@ -120,17 +142,12 @@ export async function* readXlsx(buf: Buffer): AsyncGenerator<TableRow> {
   } catch {
     throw new AppError(422, 'invalid_xlsx', 'This Excel file cannot be read.');
   }
-  try {
-    for await (const sheet of reader) {
-      for await (const row of sheet) {
-        const values = (row.values as ExcelJS.CellValue[]).slice(1);
-        yield { line: row.number, cells: values.map(cellText) };
-      }
-      return; // the first worksheet only
+  for await (const sheet of reader) {
+    for await (const row of sheet) {
+      const values = (row.values as ExcelJS.CellValue[]).slice(1);
+      yield { line: row.number, cells: values.map(cellText) };
     }
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    throw new AppError(422, 'invalid_xlsx', 'This Excel file cannot be read; save it again from Excel as .xlsx.');
+    return; // the first worksheet only
   }
 }
 
