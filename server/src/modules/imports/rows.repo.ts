@@ -34,7 +34,8 @@ function textArrayLiteral(items: readonly string[]): string {
   return `{${items.map((x) => `"${x.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
-const COPY_COLUMNS = [
+/** The columns a preview writes, in the order of both the COPY lines and the INSERT. */
+const COLUMNS = [
   'import_id',
   'line',
   'email',
@@ -51,7 +52,7 @@ const COPY_COLUMNS = [
   'fields',
 ] as const;
 
-/** The rows as COPY text, in COPY_COLUMNS' order. */
+/** The rows as COPY text, in COLUMNS' order. */
 function copyLines(importId: string, rows: ParsedRow[]): string {
   let out = '';
   for (const r of rows) {
@@ -71,10 +72,10 @@ function copyLines(importId: string, rows: ParsedRow[]): string {
  */
 export async function insertRows(tx: Db, importId: string, rows: ParsedRow[]): Promise<void> {
   if (rows.length === 0) return;
-  if (await copyRows(tx, 'import_rows', COPY_COLUMNS, copyLines(importId, rows))) return;
+  if (await copyRows(tx, 'import_rows', COLUMNS, copyLines(importId, rows))) return;
   const col = <T>(f: (r: ParsedRow) => T) => sql.param(rows.map(f));
   await tx.execute(sql`
-    INSERT INTO import_rows (import_id, line, email, email_key, first_name, last_name, group_names, group_ids, role_text, role, location_text, external_id, messages, fields)
+    INSERT INTO import_rows (${sql.raw(COLUMNS.join(', '))})
     SELECT ${importId}::uuid, u.line, u.email, u.email_key, u.first_name, u.last_name, u.group_names::text[], u.group_ids::uuid[],
            u.role_text, u.role, u.location_text, u.external_id, u.messages::jsonb, u.fields::jsonb
     FROM unnest(${col((r) => r.line)}::int[], ${col((r) => r.email)}::text[], ${col((r) => r.emailKey)}::text[], ${col((r) => r.firstName)}::text[],
