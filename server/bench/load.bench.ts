@@ -224,6 +224,8 @@ const bench: Benchmark = {
         ok: perSecond >= 500 && redeemed === REDEEMS,
       });
 
+      // BENCH_LOAD_ONLY=redeem stops here (to profile the redemptions alone).
+      if (process.env.BENCH_LOAD_ONLY === 'redeem') return { results, meta };
       // Join-page submissions: distinct addresses, each answered 202 and mailed a link (queued).
       const join = await load(base, {
         connections: 50,

@@ -15,6 +15,7 @@ import { healthRoutes } from './http/health.js';
 import { registerInputGuard } from './http/input-guard.js';
 import { requestIdOf } from './http/logging.js';
 import { registerHttpMetrics, registerMetricsRoute } from './http/metrics.js';
+import { registerKeyedLimits } from './http/keyed-limits.js';
 import { databaseRateLimitStore } from './http/rate-limit-store.js';
 import { mailboxRoutes } from './modules/dev/mailbox.routes.js';
 import { registerIdempotency } from './modules/api-keys/idempotency.js';
@@ -56,6 +57,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
         retryAfterSeconds: Math.ceil(c.ttl / 1000),
       }),
   });
+  registerKeyedLimits(app, ctx.database, ctx.config.rateLimits.keyPrefix);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

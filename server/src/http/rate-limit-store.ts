@@ -11,21 +11,46 @@ export type DatabaseRateLimitStore = {
 };
 
 // One statement per hit, atomic under concurrency: a new key, or an expired window, starts at 1;
-// otherwise the count goes up by one. The database's clock decides, so processes agree.
+// otherwise the count goes up by one. The database's clock decides, so processes agree. Several keys
+// (an address and an account, say) are counted by one statement, in key order (two requests counting
+// the same keys never wait on each other's rows in opposite orders).
 const INCR = `
 INSERT INTO rate_limits AS r (key, count, window_start, expires_at)
-VALUES ($1, 1, now(), now() + make_interval(secs => $2::float8 / 1000))
+SELECT k, 1, now(), now() + make_interval(secs => $2::float8 / 1000) FROM unnest($1::text[]) k ORDER BY k
 ON CONFLICT (key) DO UPDATE SET
   count = CASE WHEN r.expires_at <= now() THEN 1 ELSE r.count + 1 END,
   window_start = CASE WHEN r.expires_at <= now() THEN now() ELSE r.window_start END,
   expires_at = CASE WHEN r.expires_at <= now() THEN excluded.expires_at ELSE r.expires_at END
-RETURNING count, GREATEST(0, ceil(extract(epoch FROM r.expires_at - now()) * 1000))::float8 AS ttl`;
+RETURNING key, count, GREATEST(0, ceil(extract(epoch FROM r.expires_at - now()) * 1000))::float8 AS ttl`;
+
+export type Hit = { key: string; current: number; ttl: number };
+
+/** Counts one hit on each of `keys` (distinct) in a window of `windowMs`, in one statement; the counts in the keys' order. */
+export async function countHits(database: Database, keys: readonly string[], windowMs: number): Promise<Hit[]> {
+  sweep(database);
+  const { rows } = await database.query<{ key: string; count: number; ttl: number }>(INCR, [[...new Set(keys)], windowMs]);
+  const byKey = new Map(rows.map((r) => [r.key, { key: r.key, current: Number(r.count), ttl: Number(r.ttl) }]));
+  return keys.map((k) => {
+    const hit = byKey.get(k);
+    if (!hit) throw new Error(`rate limit counter not returned for ${k}`);
+    return hit;
+  });
+}
 
 const SWEEP_EVERY_MS = 60_000;
+const lastSweep = new WeakMap<Database, number>();
+/** Deletes expired counters, at most once a minute per process and database. */
+function sweep(database: Database): void {
+  const last = lastSweep.get(database);
+  if (last === undefined) return void lastSweep.set(database, Date.now());
+  if (Date.now() - last < SWEEP_EVERY_MS) return;
+  lastSweep.set(database, Date.now());
+  database.query('DELETE FROM rate_limits WHERE expires_at < now()').catch(() => {});
+}
 
 /**
  * Builds the rate-limit store class over the database: N web processes together allow what one
- * allows, and a restart keeps the count. Expired rows are swept at most once a minute per process.
+ * allows, and a restart keeps the count.
  * `keyPrefix` separates independent sets of counters sharing one database (tests).
  */
 export function databaseRateLimitStore(
@@ -34,13 +59,6 @@ export function databaseRateLimitStore(
 ): new (
   settings?: unknown,
 ) => DatabaseRateLimitStore {
-  let lastSweep = Date.now();
-  const sweep = () => {
-    if (Date.now() - lastSweep < SWEEP_EVERY_MS) return;
-    lastSweep = Date.now();
-    database.query('DELETE FROM rate_limits WHERE expires_at < now()').catch(() => {});
-  };
-
   class DatabaseStore implements DatabaseRateLimitStore {
     constructor(
       _settings?: unknown,
@@ -50,12 +68,9 @@ export function databaseRateLimitStore(
     /** @fastify/rate-limit passes the route's window (ms) and maximum after the callback. */
     incr(key: string, cb: Callback, timeWindow = 60_000): void {
       const fullKey = `${o.keyPrefix ?? ''}${this.scope}|${key}`;
-      database.query<{ count: number; ttl: number }>(INCR, [fullKey, timeWindow]).then(
-        ({ rows }) => {
-          const row = rows[0];
-          if (!row) return cb(new Error('rate limit counter not returned'));
-          cb(null, { current: Number(row.count), ttl: Number(row.ttl) });
-          sweep();
+      countHits(database, [fullKey], timeWindow).then(
+        ([hit]) => {
+          cb(null, { current: hit!.current, ttl: hit!.ttl });
         },
         (err: Error) => cb(err),
       );

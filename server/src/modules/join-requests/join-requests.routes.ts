@@ -86,11 +86,10 @@ export const joinRequestsRoutes =
     app.post(
       '/api/v1/me/join-suggestions/:orgId/join',
       {
-        config: { auth: 'account' },
-        preHandler: [
-          app.rateLimit({ max, timeWindow: windowMs, keyGenerator: (req) => `join-request-ip:${req.ip}` }),
-          app.rateLimit({ max, timeWindow: windowMs, keyGenerator: (req) => `join-request-acct:${req.account?.id ?? req.ip}` }),
-        ],
+        config: {
+          auth: 'account',
+          limitedBy: { max, windowMs, keys: (req) => [`join-request-ip:${req.ip}`, `join-request-acct:${req.account?.id ?? req.ip}`] },
+        },
         schema: {
           tags,
           summary: 'Join at once (auto_join) or ask to join (suggest): `{status: "joined" | "pending_approval"}`',

@@ -100,11 +100,7 @@ export const passcodesRoutes =
     app.post(
       '/api/v1/passcodes/redeem',
       {
-        config: { auth: 'account' },
-        preHandler: [
-          app.rateLimit({ max, timeWindow: windowMs, keyGenerator: (req) => `ip:${req.ip}` }),
-          app.rateLimit({ max, timeWindow: windowMs, keyGenerator: (req) => `acct:${req.account?.id ?? req.ip}` }),
-        ],
+        config: { auth: 'account', limitedBy: { max, windowMs, keys: (req) => [`ip:${req.ip}`, `acct:${req.account?.id ?? req.ip}`] } },
         schema: { tags, summary: 'Join with a passcode (signed in)', body: s.redeemBody, response: { 200: s.redeemOut } },
       },
       async (req) => {

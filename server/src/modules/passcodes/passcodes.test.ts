@@ -207,19 +207,60 @@ describe('passcode invitations', () => {
 });
 
 describe('passcode rate limits', () => {
+  /** A signed-in account (raw session id) seeded directly. */
+  async function session(app: TestApp): Promise<string> {
+    const raw = newToken(32);
+    const email = `rl-${uid()}@example.com`;
+    await app.ctx.db.execute(sql`WITH a AS (INSERT INTO accounts (email, email_key, name, verified_at) VALUES (${email}, ${email}, 'RL', now()) RETURNING id)
+      INSERT INTO sessions (id_hash, account_id, expires_at) SELECT ${hashToken(raw)}, id, now() + interval '1 day' FROM a`);
+    return raw;
+  }
+  /** One guess from `from`, signed in with the session `raw`. */
+  async function guess(app: TestApp, raw: string, from: string) {
+    const browser = new Agent(app.app);
+    await browser.get('/healthz');
+    const csrf = browser.cookies.get('csrf_token')!;
+    return app.app.inject({
+      method: 'POST',
+      url: '/api/v1/passcodes/redeem',
+      remoteAddress: from,
+      cookies: { troupe_session: raw, csrf_token: csrf },
+      headers: { 'x-csrf-token': csrf },
+      payload: { passcode: `Guess-${uid()}` },
+    });
+  }
+
   it('limits attempts per account with 429 and Retry-After', async () => {
     const limited = await createTestApp({ rateLimitMax: 3 });
     try {
       const a = new Agent(limited.app);
-      const raw = newToken(32);
-      const email = `rl-${uid()}@example.com`;
-      await limited.ctx.db.execute(sql`WITH a AS (INSERT INTO accounts (email, email_key, name, verified_at) VALUES (${email}, ${email}, 'RL', now()) RETURNING id)
-        INSERT INTO sessions (id_hash, account_id, expires_at) SELECT ${hashToken(raw)}, id, now() + interval '1 day' FROM a`);
       await a.get('/healthz');
-      a.cookies.set('troupe_session', raw);
+      a.cookies.set('troupe_session', await session(limited));
       const codes: number[] = [];
       for (let i = 0; i < 5; i++) codes.push((await a.post('/api/v1/passcodes/redeem', { passcode: `Guess-${i}xx` })).statusCode);
       expect(codes).toEqual([404, 404, 404, 429, 429]);
+      const refused = await a.post('/api/v1/passcodes/redeem', { passcode: 'Guess-again' });
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(refused.data.error.code).toBe('rate_limited');
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('counts an account across addresses, and an address across accounts', async () => {
+    const limited = await createTestApp({ rateLimitMax: 3 });
+    try {
+      // One account guessing from a new address each time: the account's count refuses the 4th.
+      const roaming = await session(limited);
+      const fromMany: number[] = [];
+      for (let i = 0; i < 5; i++) fromMany.push((await guess(limited, roaming, `198.51.100.${i + 1}`)).statusCode);
+      expect(fromMany).toEqual([404, 404, 404, 429, 429]);
+      // A new account from one address: the address's count refuses the 4th, whoever is signed in.
+      const fromOne: number[] = [];
+      for (let i = 0; i < 5; i++) fromOne.push((await guess(limited, await session(limited), '203.0.113.9')).statusCode);
+      expect(fromOne).toEqual([404, 404, 404, 429, 429]);
+      // Another account from another address still has its attempts.
+      expect((await guess(limited, await session(limited), '203.0.113.10')).statusCode).toBe(404);
     } finally {
       await limited.close();
     }
