@@ -7,6 +7,7 @@ import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/p
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { queryRows } from '../lib/sql.js';
+import { holdWrites } from './pipeline.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -147,6 +148,13 @@ const dialect = new PgDialect();
 const overClient = new WeakMap<pg.PoolClient, Db>();
 type Pipelining = { pipeline: boolean };
 
+/**
+ * The connection stays in pipeline mode for the whole transaction: a statement is written as soon as
+ * it is started, without waiting for the previous answer (callers still await each one, unless they
+ * start several at once: inOneTrip). BEGIN leaves with the first statement, and the last statement with
+ * the COMMIT, in one packet each. Each statement has its own Sync, so an error leaves the transaction
+ * aborted and the statements after it (the COMMIT too) are refused, ending it as a ROLLBACK.
+ */
 async function pipelinedTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<SQL | null>): Promise<T[] | null> {
   const client = await pool.connect();
   let base = overClient.get(client);
@@ -159,23 +167,26 @@ async function pipelinedTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<SQ
   const tx = Object.create(base) as Db;
   let broken: Error | undefined;
   let open = false;
+  (client as unknown as Pipelining).pipeline = true;
   try {
-    await client.query('BEGIN');
+    holdWrites(client);
+    const begun = client.query('BEGIN');
     open = true;
-    const last = await fn(tx);
+    // Both settle before anything else is sent: the connection is never left to a statement in flight.
+    const [began, work] = await Promise.allSettled([begun, fn(tx)]);
+    if (began.status === 'rejected') throw began.reason;
+    if (work.status === 'rejected') throw work.reason;
+    const last = work.value;
     if (!last) {
       await client.query('COMMIT');
       open = false;
       return null;
     }
     const q = dialect.sqlToQuery(last);
-    // Both written at once; each has its own Sync, so an error in the first leaves the transaction
-    // aborted and the COMMIT then ends it as a ROLLBACK. Pipelining is switched on for these two only.
-    (client as unknown as Pipelining).pipeline = true;
+    holdWrites(client);
     const ending = client.query<T & Record<string, unknown>>({ text: q.sql, values: q.params });
     const commit = client.query('COMMIT');
     const [done, committed] = await Promise.allSettled([ending, commit]);
-    (client as unknown as Pipelining).pipeline = false;
     open = false;
     if (committed.status === 'rejected') {
       broken = committed.reason as Error; // the connection's state is unknown: it is not reused
@@ -187,6 +198,7 @@ async function pipelinedTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<SQ
     if (open) await client.query('ROLLBACK').catch((e: Error) => (broken = e));
     throw err;
   } finally {
+    (client as unknown as Pipelining).pipeline = false;
     client.release(broken);
   }
 }

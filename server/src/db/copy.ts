@@ -1,17 +1,8 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from './client.js';
-
-/**
- * The PostgreSQL connection a Drizzle transaction runs on, or null (the embedded database, or a
- * database object that is not in a transaction): COPY needs one connection, in the transaction.
- */
-function connectionOf(tx: Db): pg.ClientBase | null {
-  const client = (tx as unknown as { session?: { client?: unknown } }).session?.client;
-  return client instanceof pg.Client ? client : null;
-}
+import { connectionOf } from './pipeline.js';
 
 /** A value in COPY's text format: \N for null; backslash, tab, line feed and carriage return escaped. */
 export function copyText(value: string | number | null): string {
@@ -28,6 +19,7 @@ const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': 
  * Triggers and constraints apply as for an INSERT. Returns false, writing nothing, on the embedded
  * database: the caller inserts instead.
  */
+// COPY needs one connection, in the transaction (connectionOf is null on the embedded database).
 export async function copyRows(tx: Db, table: string, columns: readonly string[], lines: string): Promise<boolean> {
   const client = connectionOf(tx);
   if (!client) return false;

@@ -8,11 +8,17 @@ export function cleanIds(ids: readonly string[]): string[] {
   return [...new Set(ids.filter((i) => typeof i === 'string' && UUID.test(i)).map((i) => i.toLowerCase()))];
 }
 
+/** An id given as a value, or as an expression of the statement it goes into (a column of a CTE, say). */
+export type IdRef = string | SQL;
+/** Ids given as values, or as a uuid[] expression of the statement they go into. */
+export type IdsRef = readonly string[] | SQL;
+
 /**
  * A uuid[] parameter as ONE bind value (both drivers, any length): Drizzle would otherwise expand a
- * JS array into one placeholder per element, which breaks past 65,535 ids.
+ * JS array into one placeholder per element, which breaks past 65,535 ids. An expression is kept as is.
  */
-export function uuidArray(ids: readonly string[]): SQL {
+export function uuidArray(ids: IdsRef): SQL {
+  if (!Array.isArray(ids)) return ids as SQL;
   return sql`string_to_array(${cleanIds(ids).join(',')}, ',')::uuid[]`;
 }
 

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import { activeMembersAmong, enrolAccountsInGroupSessions, pruneEnrolments } from './enrolment-rules.js';
 import { assertGroupSeats } from '../seats/seats.service.js';
-import { cleanIds, queryRows, tsParam, uuidArray } from '../../lib/sql.js';
+import { cleanIds, type IdRef, type IdsRef, queryRows, tsParam, uuidArray } from '../../lib/sql.js';
 
 // What other modules (invitations, imports, members, SCIM) call to put people in groups. Call these
 // inside the caller's transaction: the membership rows, the enrolments and the caller's audit event
@@ -24,7 +24,7 @@ export async function lockGroupChains(tx: Db, orgId: string, groupIds: string[])
  * The lock of lockGroupChains as a scalar (how many groups it locked), for a statement that prepares a
  * join. The enrolments must then be read by a later statement (its snapshot comes after the lock).
  */
-export const groupChainsLockSql = (orgId: string, groupIds: string[]) =>
+export const groupChainsLockSql = (orgId: IdRef, groupIds: IdsRef) =>
   sql`(SELECT count(*)::int FROM (WITH RECURSIVE up(id) AS (
       SELECT id FROM groups WHERE org_id = ${orgId} AND id = ANY(${uuidArray(groupIds)})
       UNION

@@ -1,9 +1,10 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import { addAccountsToGroups, groupChainsLockSql } from '../groups/group-membership.service.js';
 import { reevaluateRulesFor, rulesExistSql } from '../profile-fields/fields.service.js';
-import { cleanIds, queryRows } from '../../lib/sql.js';
+import { cleanIds, type IdRef, type IdsRef, queryRows } from '../../lib/sql.js';
+import { inOneTrip } from '../../db/pipeline.js';
 import { afterSeatsChanged, lockSeatsSql, orgSeatFits, seatsFull } from '../seats/seats.service.js';
 import { endpointsExistSql, noteEndpoints } from '../webhooks/events.service.js';
 
@@ -37,28 +38,30 @@ export async function joinOrganization(
     groupIds: string[];
     now: Date;
     jobs: JobQueue;
+    /** joinPreparationSql's answer, when the caller's own statement did that work (for this organization and these groups). */
+    prepared?: JoinPreparation;
   },
 ): Promise<{ created: boolean; role: string }> {
   const groupIds = cleanIds(o.groupIds);
-  const ready = await prepareJoin(tx, o.orgId, groupIds);
+  const ready = o.prepared ? readyToJoin(tx, o.orgId, o.prepared) : await prepareJoin(tx, o.orgId, groupIds);
   const { orgLimit } = ready;
-  const [row] = await queryRows<{ role: string; created: boolean }>(
-    tx,
-    sql`WITH retired AS (
-          UPDATE invitations SET is_current = false, updated_at = now()
-          WHERE org_id = ${o.orgId} AND email_key = ${o.emailKey} AND is_current AND status <> 'active'
-        )
-        INSERT INTO memberships (org_id, account_id, role, status, managed, source, created_at)
-        SELECT ${o.orgId}, ${o.accountId}, ${o.role}, 'active', ${o.managed ?? false}, ${o.source}, ${o.now.toISOString()}::timestamptz
-        WHERE ${orgSeatFits(o.orgId, orgLimit, sql`${o.role}::text`)}
-           OR EXISTS (SELECT 1 FROM memberships e WHERE e.org_id = ${o.orgId} AND e.account_id = ${o.accountId})
-        ON CONFLICT (org_id, account_id) DO UPDATE SET status = 'active', archived_at = NULL
-        WHERE memberships.status = 'active' OR ${orgSeatFits(o.orgId, orgLimit, sql`memberships.role`)}
-        RETURNING role, (xmax = 0) AS created`,
-  );
-  if (!row) throw seatsFull('organization', { seatLimit: orgLimit });
-  if (groupIds.length)
-    await addAccountsToGroups(tx, {
+  const membership = () =>
+    queryRows<{ role: string; created: boolean }>(
+      tx,
+      sql`WITH retired AS (
+              UPDATE invitations SET is_current = false, updated_at = now()
+              WHERE org_id = ${o.orgId} AND email_key = ${o.emailKey} AND is_current AND status <> 'active'
+            )
+            INSERT INTO memberships (org_id, account_id, role, status, managed, source, created_at)
+            SELECT ${o.orgId}, ${o.accountId}, ${o.role}, 'active', ${o.managed ?? false}, ${o.source}, ${o.now.toISOString()}::timestamptz
+            WHERE ${orgSeatFits(o.orgId, orgLimit, sql`${o.role}::text`)}
+               OR EXISTS (SELECT 1 FROM memberships e WHERE e.org_id = ${o.orgId} AND e.account_id = ${o.accountId})
+            ON CONFLICT (org_id, account_id) DO UPDATE SET status = 'active', archived_at = NULL
+            WHERE memberships.status = 'active' OR ${orgSeatFits(o.orgId, orgLimit, sql`memberships.role`)}
+            RETURNING role, (xmax = 0) AS created`,
+    );
+  const groups = () =>
+    addAccountsToGroups(tx, {
       orgId: o.orgId,
       groupIds,
       accountIds: [o.accountId],
@@ -66,6 +69,19 @@ export async function joinOrganization(
       jobs: o.jobs,
       locked: { groupLimits: ready.groupLimits },
     });
+  let row: { role: string; created: boolean } | undefined;
+  if (ready.groupLimits > 0) {
+    // Limited groups check their seats after the membership exists, and only when it does.
+    [row] = await membership();
+    if (!row) throw seatsFull('organization', { seatLimit: orgLimit });
+    await groups();
+  } else {
+    // The membership, then the group rows and enrolments, in one round trip on a pipelining connection.
+    // The groups' statement adds only active members: when the seat check keeps the membership out, it
+    // adds nothing, and the refusal rolls the transaction back.
+    [[row]] = await inOneTrip<[{ role: string; created: boolean }[], number]>(tx, membership, groups);
+    if (!row) throw seatsFull('organization', { seatLimit: orgLimit });
+  }
   // issue 15: a new (or returning) member joins the rule-based groups that match them.
   if (ready.rules) await reevaluateRulesFor(tx, { orgId: o.orgId, accountIds: [o.accountId], now: o.now, jobs: o.jobs });
   if (orgLimit !== null) await afterSeatsChanged(tx, o.jobs, o.orgId);
@@ -84,13 +100,26 @@ export async function joinOrganization(
  * planning for 0.2 ms of work. Their generic plans are the same index lookups.
  */
 async function prepareJoin(tx: Db, orgId: string, groupIds: string[]) {
-  const [ready] = await queryRows<{ limits: { orgLimit: number | null; groupLimits: number }; rules: boolean; endpoints: boolean }>(
-    tx,
-    sql`SELECT ${lockSeatsSql(orgId, groupIds)} AS limits, ${groupIds.length ? groupChainsLockSql(orgId, groupIds) : sql`0`} AS chains,
-               ${rulesExistSql(orgId)} AS rules, ${endpointsExistSql(orgId)} AS endpoints,
-               set_config('plan_cache_mode', 'force_generic_plan', true) AS plans`,
-  );
-  if (!ready) throw new Error('prepareJoin: no row');
+  const [row] = await queryRows<{ ready: JoinPreparation }>(tx, sql`SELECT ${joinPreparationSql(orgId, groupIds)} AS ready`);
+  if (!row) throw new Error('prepareJoin: no row');
+  return readyToJoin(tx, orgId, row.ready);
+}
+
+/** What joinPreparationSql answers (JSON). */
+export type JoinPreparation = { limits: { orgLimit: number | null; groupLimits: number }; rules: boolean; endpoints: boolean };
+
+/**
+ * prepareJoin's work as an expression, for a statement that finds the organization and groups itself
+ * (a passcode's redemption): `orgId` and `groupIds` may be that statement's columns. Its answer goes to
+ * joinOrganization as `prepared`, which then sends no statement of its own for it.
+ */
+export function joinPreparationSql(orgId: IdRef, groupIds: IdsRef): SQL {
+  return sql`json_build_object('limits', ${lockSeatsSql(orgId, groupIds)}, 'chains', ${groupChainsLockSql(orgId, groupIds)},
+               'rules', ${rulesExistSql(orgId)}, 'endpoints', ${endpointsExistSql(orgId)},
+               'plans', set_config('plan_cache_mode', 'force_generic_plan', true))`;
+}
+
+function readyToJoin(tx: Db, orgId: string, ready: JoinPreparation) {
   noteEndpoints(tx, orgId, ready.endpoints);
   return { orgLimit: ready.limits.orgLimit, groupLimits: Number(ready.limits.groupLimits), rules: ready.rules };
 }

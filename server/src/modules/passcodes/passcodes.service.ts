@@ -10,7 +10,7 @@ import { queueEmails } from '../../mail/outbox.js';
 import { changeWithAuditSql, recordAudit } from '../audit/audit.service.js';
 import { queryRows, tsParam } from '../../lib/sql.js';
 import { type Actor, assertCanGrant, requireGroups } from '../members/members.service.js';
-import { joinOrganization } from '../members/membership.service.js';
+import { type JoinPreparation, joinOrganization, joinPreparationSql } from '../members/membership.service.js';
 import { hasSubscribers, holdEvents, recordEvent, recordHeldEvents } from '../webhooks/events.service.js';
 import { one } from '../../lib/rows.js';
 
@@ -187,13 +187,15 @@ export async function redeemPasscode(ctx: AppContext, o: { account: AuthAccount;
   let answer: { orgId: string; orgName: string; groupIds: string[]; alreadyRedeemed: boolean } | undefined;
   try {
     await ctx.database.transactionEndingWith(async (tx) => {
-      // The passcode, its organization's name and the account, and the redemption's record (none when
-      // this account already redeemed it), in one round trip.
+      // The passcode, its organization's name and the account, the redemption's record (none when this
+      // account already redeemed it), and what the join locks and needs to know (joinPreparationSql), in
+      // one round trip (with the BEGIN).
       const [found] = await queryRows<{
         pc: { id: string; orgId: string; capacity: number; used: number; groupIds: string[]; role: string };
         orgName: string;
         acc: { id: string; email: string; emailKey: string };
         inserted: boolean;
+        ready: JoinPreparation;
       }>(
         tx,
         sql`WITH f AS (
@@ -208,7 +210,7 @@ export async function redeemPasscode(ctx: AppContext, o: { account: AuthAccount;
             )
             SELECT json_build_object('id', f.id, 'orgId', f.org_id, 'capacity', f.capacity, 'used', f.used, 'groupIds', f.group_ids, 'role', f.role) AS pc,
                    f.org_name AS "orgName", json_build_object('id', f.account_id, 'email', f.email, 'emailKey', f.email_key) AS acc,
-                   EXISTS (SELECT 1 FROM ins) AS inserted
+                   EXISTS (SELECT 1 FROM ins) AS inserted, ${joinPreparationSql(sql`f.org_id`, sql`f.group_ids`)} AS ready
             FROM f`,
       );
       if (!found) throw new AppError(404, 'passcode_invalid', 'This passcode is not valid. Check it with the person who gave it to you.');
@@ -228,6 +230,7 @@ export async function redeemPasscode(ctx: AppContext, o: { account: AuthAccount;
           groupIds: pc.groupIds,
           now,
           jobs: ctx.jobs,
+          prepared: found.ready,
         });
         await recordEvent(tx, ctx.jobs, pc.orgId, 'member.joined', {
           accountId: acc.id,

@@ -4,7 +4,7 @@ import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { notFound } from '../../http/errors.js';
 import type { JobDefinition, JobQueue } from '../../jobs/queue.js';
-import { cleanIds, queryCount } from '../../lib/sql.js';
+import { cleanIds, type IdRef, queryCount } from '../../lib/sql.js';
 import { toIso } from '../../lib/time.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { addAccountsToGroups, existingGroupIds, removeAccountsFromGroup } from '../groups/group-membership.service.js';
@@ -163,7 +163,7 @@ export async function applyRule(tx: Db, o: { orgId: string; groupId: string; now
 }
 
 /** SQL true when the organization has a working rule (else reevaluateRulesFor has nothing to do), for a statement that prepares a join. */
-export const rulesExistSql = (orgId: string) => sql`EXISTS (SELECT 1 FROM group_rules WHERE org_id = ${orgId} AND broken_at IS NULL)`;
+export const rulesExistSql = (orgId: IdRef) => sql`EXISTS (SELECT 1 FROM group_rules WHERE org_id = ${orgId} AND broken_at IS NULL)`;
 
 /**
  * After some people changed (fields, role, location, a new member, an import): re-evaluates, for those

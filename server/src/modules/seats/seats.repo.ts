@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { queryRows, uuidArray } from '../../lib/sql.js';
+import { type IdRef, type IdsRef, queryRows, uuidArray } from '../../lib/sql.js';
 
 /** Roles that take a seat; staff (owner, admin, managers) take none. */
 export const SEAT_ROLES = ['learner', 'guest'] as const;
@@ -16,7 +16,7 @@ export async function lockLimits(tx: Db, orgId: string, groupIds: readonly strin
   return queryRows<SeatLimitRow>(tx, lockLimitsSql(orgId, groupIds, allGroups));
 }
 
-const lockLimitsSql = (orgId: string, groupIds: readonly string[], allGroups = false) =>
+const lockLimitsSql = (orgId: IdRef, groupIds: IdsRef, allGroups = false) =>
   sql`SELECT id, group_id AS "groupId", seat_limit AS "seatLimit", alerted_pct AS "alertedPct" FROM seat_limits
       WHERE org_id = ${orgId} AND (group_id IS NULL OR ${allGroups ? sql`true` : sql`group_id = ANY(${uuidArray(groupIds)})`})
       ORDER BY id FOR UPDATE`;
@@ -25,7 +25,7 @@ const lockLimitsSql = (orgId: string, groupIds: readonly string[], allGroups = f
  * The same lock as lockLimits, as a scalar for a statement that does more: JSON `{orgLimit, groupLimits}`
  * (the organization's limit or null, and how many of the groups have one).
  */
-export const lockedLimitsSql = (orgId: string, groupIds: readonly string[]) =>
+export const lockedLimitsSql = (orgId: IdRef, groupIds: IdsRef) =>
   sql`(SELECT json_build_object('orgLimit', max(l."seatLimit") FILTER (WHERE l."groupId" IS NULL),
                                 'groupLimits', count(*) FILTER (WHERE l."groupId" IS NOT NULL))
        FROM (${lockLimitsSql(orgId, groupIds)}) l)`;

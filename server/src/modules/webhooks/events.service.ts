@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { rawSql } from '../../db/client.js';
+import type { IdRef } from '../../lib/sql.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import { DELIVER_JOB } from './job-names.js';
 import { EVENT_BATCH_SIZE, EVENT_TYPES, type EventType } from './event-types.js';
@@ -18,7 +19,7 @@ import { EVENT_BATCH_SIZE, EVENT_TYPES, type EventType } from './event-types.js'
 const withoutEndpoints = new WeakMap<Db, Set<string>>();
 
 /** SQL true when the organization has an enabled endpoint; tell the answer to noteEndpoints. */
-export const endpointsExistSql = (orgId: string) => sql`EXISTS (SELECT 1 FROM webhook_endpoints WHERE org_id = ${orgId} AND enabled)`;
+export const endpointsExistSql = (orgId: IdRef) => sql`EXISTS (SELECT 1 FROM webhook_endpoints WHERE org_id = ${orgId} AND enabled)`;
 
 /** Remembers, for the rest of the transaction `tx` (a transaction's object, never the pool's), whether the organization has an enabled endpoint. */
 export function noteEndpoints(tx: Db, orgId: string, exist: boolean): void {
