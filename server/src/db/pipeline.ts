@@ -21,11 +21,16 @@ export function holdWrites(client: pg.ClientBase | null): void {
   setImmediate(() => c.connection.stream.uncork());
 }
 
+/** The next turn of the event loop: every chain of promises started before it, with no I/O, has run. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Starts each piece of work in order, without waiting for one to finish before starting the next, and
- * waits for all: on a pipelining connection their statements go in one round trip. PostgreSQL still
- * runs the statements in the order they were started, so a piece may rely on what an earlier one
- * wrote, but not on its answer in JavaScript. Inside a transaction only: when a statement fails, the
+ * waits for all: on a pipelining connection their statements go in one round trip. Each piece must
+ * send its first statement before any other I/O; the next piece starts one turn of the event loop
+ * later, once that statement is on its way. So PostgreSQL runs the pieces' first statements in the
+ * order of the pieces, whatever their JavaScript does first, and a piece may rely on what an earlier
+ * one wrote, but not on its answer. Inside a transaction only: when a statement fails, the
  * transaction refuses the ones after it, and the first failure (the real one) is thrown. Given the
  * pool's database object (statements on separate connections, in no set order), it runs them one
  * after the other.
@@ -36,8 +41,22 @@ export async function inOneTrip<T extends unknown[]>(tx: Db, ...work: { [K in ke
     for (const start of work) done.push(await start());
     return done as T;
   }
-  holdWrites(connectionOf(tx));
-  const settled = await Promise.allSettled(work.map((start) => start()));
+  const c = connectionOf(tx) as unknown as Pipelined | null;
+  const stream = c?.pipeline ? c.connection.stream : null;
+  const started: Promise<unknown>[] = [];
+  stream?.cork();
+  try {
+    for (const start of work) {
+      if (started.length) await nextTurn();
+      const piece = start();
+      piece.catch(() => {}); // failures are read below, once all have started; never left unhandled meanwhile
+      started.push(piece);
+    }
+    await nextTurn();
+  } finally {
+    stream?.uncork();
+  }
+  const settled = await Promise.allSettled(started);
   const failed = settled.find((s) => s.status === 'rejected');
   if (failed) throw failed.reason;
   return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as T;
