@@ -17,9 +17,8 @@ const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': 
  * fast as an INSERT of the same rows as array parameters, most of which went to reading the arrays.
  * Each line is the row's values in COPY's text format (copyText), tab-separated, in `columns`' order.
  * Triggers and constraints apply as for an INSERT. Returns false, writing nothing, on the embedded
- * database: the caller inserts instead.
+ * database (COPY needs the transaction's own PostgreSQL connection): the caller inserts instead.
  */
-// COPY needs one connection, in the transaction (connectionOf is null on the embedded database).
 export async function copyRows(tx: Db, table: string, columns: readonly string[], lines: string): Promise<boolean> {
   const client = connectionOf(tx);
   if (!client) return false;

@@ -22,10 +22,11 @@ declare module 'fastify' {
 export function registerKeyedLimits(app: FastifyInstance, database: Database, keyPrefix = ''): void {
   app.addHook('preHandler', async (req, reply) => {
     const limit = req.routeOptions.config?.limitedBy;
-    if (!limit) return;
+    const keys = limit?.keys(req) ?? [];
+    if (!limit || keys.length === 0) return;
     const hits = await countHits(
       database,
-      limit.keys(req).map((k) => `${keyPrefix}|${k}`),
+      keys.map((k) => `${keyPrefix}|${k}`),
       limit.windowMs,
     );
     const over = hits.filter((h) => h.current > limit.max);
