@@ -1,9 +1,12 @@
 import pg from 'pg';
 import type { Db } from './client.js';
 
+/** What a Drizzle database or transaction runs its statements on (a pg client or pool, or PGlite). */
+const sessionClient = (tx: Db): unknown => (tx as unknown as { session?: { client?: unknown } }).session?.client;
+
 /** The PostgreSQL connection a Drizzle transaction runs on, or null (the embedded database, or the pool's database object). */
 export function connectionOf(tx: Db): pg.ClientBase | null {
-  const client = (tx as unknown as { session?: { client?: unknown } }).session?.client;
+  const client = sessionClient(tx);
   return client instanceof pg.Client ? client : null;
 }
 
@@ -36,7 +39,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * after the other.
  */
 export async function inOneTrip<T extends unknown[]>(tx: Db, ...work: { [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
-  if ((tx as unknown as { session?: { client?: unknown } }).session?.client instanceof pg.Pool) {
+  if (sessionClient(tx) instanceof pg.Pool) {
     const done: unknown[] = [];
     for (const start of work) done.push(await start());
     return done as T;

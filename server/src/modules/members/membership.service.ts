@@ -73,15 +73,14 @@ export async function joinOrganization(
   if (ready.groupLimits > 0) {
     // Limited groups check their seats after the membership exists, and only when it does.
     [row] = await membership();
-    if (!row) throw seatsFull('organization', { seatLimit: orgLimit });
-    await groups();
+    if (row) await groups();
   } else {
     // The membership, then the group rows and enrolments, in one round trip on a pipelining connection.
     // The groups' statement adds only active members: when the seat check keeps the membership out, it
-    // adds nothing, and the refusal rolls the transaction back.
+    // adds nothing, and the refusal below rolls the transaction back.
     [[row]] = await inOneTrip<[{ role: string; created: boolean }[], number]>(tx, membership, groups);
-    if (!row) throw seatsFull('organization', { seatLimit: orgLimit });
   }
+  if (!row) throw seatsFull('organization', { seatLimit: orgLimit });
   // issue 15: a new (or returning) member joins the rule-based groups that match them.
   if (ready.rules) await reevaluateRulesFor(tx, { orgId: o.orgId, accountIds: [o.accountId], now: o.now, jobs: o.jobs });
   if (orgLimit !== null) await afterSeatsChanged(tx, o.jobs, o.orgId);
