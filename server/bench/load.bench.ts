@@ -22,7 +22,8 @@ const SECRET = 'load-bench-session-secret-0123456789abcdef';
 const RUN = randomBytes(4).toString('hex');
 const CAP = 50;
 const CAP_REDEEMERS = 200;
-const REDEEMS = 5_000;
+/** BENCH_LOAD_REDEEMS: more redemptions average out a noisy machine (A/B runs of a change). */
+const REDEEMS = Number(process.env.BENCH_LOAD_REDEEMS ?? 5_000);
 const JOINS = 2_000;
 const SIGNINS = 300;
 const PASSWORD = 'load bench password';
