@@ -7,7 +7,7 @@ import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/p
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { queryRows } from '../lib/sql.js';
-import { holdWrites } from './pipeline.js';
+import { holdWrites, inOneTrip } from './pipeline.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -16,6 +16,15 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
 /** What a job queue or a raw caller needs: run SQL text with $n parameters. */
 export type SqlExecutor = { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
+
+/**
+ * A transaction's last round trip when more than its last statement can go with the COMMIT: `with`,
+ * pieces of work started in order (as inOneTrip does), then `last`, then the COMMIT, in one packet.
+ * Each piece sends ONE statement and nothing can refuse after its answer: once the COMMIT has left,
+ * JavaScript can no longer roll it back (a piece that sends a second statement fails loudly). Its
+ * results are not read; a piece that fails before its statement leaves keeps the COMMIT from being sent.
+ */
+export type LastTrip = { with: (() => Promise<unknown>)[]; last: SQL };
 
 export type Database = {
   kind: 'pg' | 'pglite';
@@ -28,8 +37,9 @@ export type Database = {
    * statement and the commit only, not while this process turns around between them. `fn` returns that
    * statement, or null to just commit; its rows are returned. To refuse, the statement raises an error
    * (a CHECK constraint, say): the COMMIT then rolls everything back, and that error is thrown.
+   * `fn` may also return a LastTrip: statements of its own that go with that last one and the COMMIT.
    */
-  transactionEndingWith<T = Record<string, unknown>>(fn: (tx: Db) => Promise<SQL | null>): Promise<T[] | null>;
+  transactionEndingWith<T = Record<string, unknown>>(fn: (tx: Db) => Promise<SQL | LastTrip | null>): Promise<T[] | null>;
   /** Runs several statements with no parameters (migrations, job-queue set-up). */
   exec(text: string): Promise<void>;
   close(): Promise<void>;
@@ -67,8 +77,13 @@ function statementName(text: string): string {
 class PreparingClient extends pg.Client {
   private prepared = new Set<string>();
 
+  /** Set once a pipelined transaction's COMMIT has left (LastTrip): a statement sent then would run outside it. */
+  committed = false;
+
   // biome-ignore lint/suspicious/noExplicitAny: pg's query has many overloads; this one only names the config form
   override query(config: any, values?: any, callback?: any): any {
+    if (this.committed)
+      throw new Error('A statement was sent after its transaction was committed: a LastTrip piece sends one statement only.');
     // `query(text, values)` (the pool's and pg-boss's form) is named too, as a config.
     if (typeof config === 'string' && Array.isArray(values) && values.length) {
       config = { text: config, values };
@@ -130,10 +145,13 @@ export async function openDatabase(opts: {
     db,
     pglite,
     // One connection, nothing to wait for: the last statement, then the commit (or the rollback of its error).
-    transactionEndingWith: <T>(fn: (tx: Db) => Promise<SQL | null>) =>
+    transactionEndingWith: <T>(fn: (tx: Db) => Promise<SQL | LastTrip | null>) =>
       db.transaction(async (tx) => {
-        const last = await fn(tx);
-        return last ? queryRows<T>(tx, last) : null;
+        const ending = await fn(tx);
+        if (!ending) return null;
+        if (!isLastTrip(ending)) return queryRows<T>(tx, ending);
+        for (const piece of ending.with) await piece();
+        return queryRows<T>(tx, ending.last);
       }),
     query: async <T>(text: string, values?: unknown[]) => ({ rows: (await pglite.query<T>(text, values)).rows }),
     exec: async (text) => {
@@ -146,7 +164,9 @@ export async function openDatabase(opts: {
 const dialect = new PgDialect();
 /** A Drizzle database over each pooled connection that ran a pipelined transaction (made once per connection). */
 const overClient = new WeakMap<pg.PoolClient, Db>();
-type Pipelining = { pipeline: boolean };
+type Pipelining = { pipeline: boolean; committed?: boolean };
+
+const isLastTrip = (ending: SQL | LastTrip): ending is LastTrip => 'with' in ending && 'last' in ending;
 
 /**
  * The connection stays in pipeline mode for the whole transaction: a statement is written as soon as
@@ -155,7 +175,7 @@ type Pipelining = { pipeline: boolean };
  * the COMMIT, in one packet each. Each statement has its own Sync, so an error leaves the transaction
  * aborted and the statements after it (the COMMIT too) are refused, ending it as a ROLLBACK.
  */
-async function pipelinedTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<SQL | null>): Promise<T[] | null> {
+async function pipelinedTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<SQL | LastTrip | null>): Promise<T[] | null> {
   const client = await pool.connect();
   let base = overClient.get(client);
   if (!base) {
@@ -176,29 +196,33 @@ async function pipelinedTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<SQ
     const [began, work] = await Promise.allSettled([begun, fn(tx)]);
     if (began.status === 'rejected') throw began.reason;
     if (work.status === 'rejected') throw work.reason;
-    const last = work.value;
-    if (!last) {
+    const ending = work.value;
+    if (!ending) {
       await client.query('COMMIT');
       open = false;
       return null;
     }
-    const q = dialect.sqlToQuery(last);
-    holdWrites(client);
-    const ending = client.query<T & Record<string, unknown>>({ text: q.sql, values: q.params });
-    const commit = client.query('COMMIT');
-    const [done, committed] = await Promise.allSettled([ending, commit]);
-    open = false;
-    if (committed.status === 'rejected') {
-      broken = committed.reason as Error; // the connection's state is unknown: it is not reused
-      throw committed.reason;
-    }
-    if (done.status === 'rejected') throw done.reason;
-    return done.value.rows as T[];
+    // The last statement (and the pieces that go with it), then the COMMIT, in one packet.
+    const trip = isLastTrip(ending) ? ending : { with: [], last: ending };
+    const q = dialect.sqlToQuery(trip.last);
+    const last = () => client.query<T & Record<string, unknown>>({ text: q.sql, values: q.params });
+    const commit = () => {
+      open = false;
+      const committing = client.query('COMMIT');
+      (client as unknown as Pipelining).committed = true; // nothing more may be sent in this transaction
+      return committing.catch((e: Error) => {
+        broken = e; // the connection's state is unknown: it is not reused
+        throw e;
+      });
+    };
+    const done = await inOneTrip<unknown[]>(tx, ...trip.with, last, commit);
+    return (done[trip.with.length] as pg.QueryResult).rows as T[];
   } catch (err) {
     if (open) await client.query('ROLLBACK').catch((e: Error) => (broken = e));
     throw err;
   } finally {
     (client as unknown as Pipelining).pipeline = false;
+    (client as unknown as Pipelining).committed = false;
     client.release(broken);
   }
 }

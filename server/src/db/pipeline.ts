@@ -34,7 +34,8 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * later, once that statement is on its way. So PostgreSQL runs the pieces' first statements in the
  * order of the pieces, whatever their JavaScript does first, and a piece may rely on what an earlier
  * one wrote, but not on its answer. Inside a transaction only: when a statement fails, the
- * transaction refuses the ones after it, and the first failure (the real one) is thrown. Given the
+ * transaction refuses the ones after it, and the first failure (the real one) is thrown; when a piece
+ * fails before its statement leaves, the pieces after it are not started. Given the
  * pool's database object (statements on separate connections, in no set order), it runs them one
  * after the other.
  */
@@ -47,12 +48,23 @@ export async function inOneTrip<T extends unknown[]>(tx: Db, ...work: { [K in ke
   const c = connectionOf(tx) as unknown as Pipelined | null;
   const stream = c?.pipeline ? c.connection.stream : null;
   const started: Promise<unknown>[] = [];
+  let failed = false;
   stream?.cork();
   try {
     for (const start of work) {
       if (started.length) await nextTurn();
-      const piece = start();
-      piece.catch(() => {}); // failures are read below, once all have started; never left unhandled meanwhile
+      // A piece that failed before its statement left (in JavaScript): the pieces after it are not
+      // started (the last may be a COMMIT, which must not commit the work without it).
+      if (failed) break;
+      let piece: Promise<unknown>;
+      try {
+        piece = start();
+      } catch (err) {
+        piece = Promise.reject(err);
+      }
+      piece.catch(() => {
+        failed = true; // read above, and below once all have started; never left unhandled meanwhile
+      });
       started.push(piece);
     }
     await nextTurn();
@@ -60,7 +72,7 @@ export async function inOneTrip<T extends unknown[]>(tx: Db, ...work: { [K in ke
     stream?.uncork();
   }
   const settled = await Promise.allSettled(started);
-  const failed = settled.find((s) => s.status === 'rejected');
-  if (failed) throw failed.reason;
+  const first = settled.find((s) => s.status === 'rejected');
+  if (first) throw first.reason;
   return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as T;
 }

@@ -21,6 +21,18 @@ export type JoinSource =
   | 'sso'
   | 'api';
 
+type JoinInput = {
+  orgId: string;
+  accountId: string;
+  emailKey: string;
+  role: string;
+  source: JoinSource;
+  managed?: boolean;
+  groupIds: string[];
+  now: Date;
+  jobs: JobQueue;
+};
+
 /**
  * The one way into an organization: creates (or restores) the membership, retires the person's older
  * invitations from the members list, and adds them to groups with their enrolments. Idempotent.
@@ -28,22 +40,48 @@ export type JoinSource =
  */
 export async function joinOrganization(
   tx: Db,
-  o: {
-    orgId: string;
-    accountId: string;
-    emailKey: string;
-    role: string;
-    source: JoinSource;
-    managed?: boolean;
-    groupIds: string[];
-    now: Date;
-    jobs: JobQueue;
+  o: JoinInput & {
     /** joinPreparationSql's answer, when the caller's own statement did that work (for this organization and these groups). */
     prepared?: JoinPreparation;
   },
 ): Promise<{ created: boolean; role: string }> {
   const groupIds = cleanIds(o.groupIds);
   const ready = o.prepared ? readyToJoin(tx, o.orgId, o.prepared) : await prepareJoin(tx, o.orgId, groupIds);
+  const { orgLimit } = ready;
+  const { membership, groups } = joinStatements(tx, o, groupIds, ready);
+  let row: { role: string; created: boolean } | undefined;
+  if (ready.groupLimits > 0) {
+    // Limited groups check their seats after the membership exists, and only when it does.
+    [row] = await membership();
+    if (row) await groups();
+  } else {
+    // The membership, then the group rows and enrolments, in one round trip on a pipelining connection.
+    // The groups' statement adds only active members: when the seat check keeps the membership out, it
+    // adds nothing, and the refusal below rolls the transaction back.
+    [[row]] = await inOneTrip<[{ role: string; created: boolean }[], number]>(tx, membership, groups);
+  }
+  if (!row) throw seatsFull('organization', { seatLimit: orgLimit });
+  // issue 15: a new (or returning) member joins the rule-based groups that match them.
+  if (ready.rules) await reevaluateRulesFor(tx, { orgId: o.orgId, accountIds: [o.accountId], now: o.now, jobs: o.jobs });
+  if (orgLimit !== null) await afterSeatsChanged(tx, o.jobs, o.orgId);
+  return { created: Boolean(row.created), role: row.role };
+}
+
+/**
+ * joinOrganization's statements, to go with the transaction's COMMIT (a LastTrip's pieces), when
+ * nothing in the join can refuse after them or needs one more statement: the organization and its
+ * groups have no seat limit, and no rule or webhook endpoint is there to act on the join. Null
+ * otherwise: call joinOrganization.
+ */
+export function joinAlongside(tx: Db, o: JoinInput & { prepared: JoinPreparation }): (() => Promise<unknown>)[] | null {
+  const ready = readyToJoin(tx, o.orgId, o.prepared);
+  if (ready.orgLimit !== null || ready.groupLimits > 0 || ready.rules || o.prepared.endpoints) return null;
+  const { membership, groups } = joinStatements(tx, o, cleanIds(o.groupIds), ready);
+  return [membership, groups];
+}
+
+/** The membership's statement, and the groups' with their enrolments (which adds active members only). */
+function joinStatements(tx: Db, o: JoinInput, groupIds: string[], ready: { orgLimit: number | null; groupLimits: number }) {
   const { orgLimit } = ready;
   const membership = () =>
     queryRows<{ role: string; created: boolean }>(
@@ -69,22 +107,7 @@ export async function joinOrganization(
       jobs: o.jobs,
       locked: { groupLimits: ready.groupLimits },
     });
-  let row: { role: string; created: boolean } | undefined;
-  if (ready.groupLimits > 0) {
-    // Limited groups check their seats after the membership exists, and only when it does.
-    [row] = await membership();
-    if (row) await groups();
-  } else {
-    // The membership, then the group rows and enrolments, in one round trip on a pipelining connection.
-    // The groups' statement adds only active members: when the seat check keeps the membership out, it
-    // adds nothing, and the refusal below rolls the transaction back.
-    [[row]] = await inOneTrip<[{ role: string; created: boolean }[], number]>(tx, membership, groups);
-  }
-  if (!row) throw seatsFull('organization', { seatLimit: orgLimit });
-  // issue 15: a new (or returning) member joins the rule-based groups that match them.
-  if (ready.rules) await reevaluateRulesFor(tx, { orgId: o.orgId, accountIds: [o.accountId], now: o.now, jobs: o.jobs });
-  if (orgLimit !== null) await afterSeatsChanged(tx, o.jobs, o.orgId);
-  return { created: Boolean(row.created), role: row.role };
+  return { membership, groups };
 }
 
 /**

@@ -10,7 +10,7 @@ import { queueEmails } from '../../mail/outbox.js';
 import { changeWithAuditSql, recordAudit } from '../audit/audit.service.js';
 import { queryRows, tsParam } from '../../lib/sql.js';
 import { type Actor, assertCanGrant, requireGroups } from '../members/members.service.js';
-import { type JoinPreparation, joinOrganization, joinPreparationSql } from '../members/membership.service.js';
+import { type JoinPreparation, joinAlongside, joinOrganization, joinPreparationSql } from '../members/membership.service.js';
 import { hasSubscribers, holdEvents, recordEvent, recordHeldEvents } from '../webhooks/events.service.js';
 import { one } from '../../lib/rows.js';
 
@@ -218,29 +218,6 @@ export async function redeemPasscode(ctx: AppContext, o: { account: AuthAccount;
       answer = { orgId: pc.orgId, orgName, groupIds: pc.groupIds, alreadyRedeemed: !found.inserted };
       if (!found.inserted) return null;
       if (pc.used >= pc.capacity) throw full(); // already full when read: no need to write anything (the UPDATE decides)
-      // issue 12: webhooks. The join's events are held and recorded in the order a receiver expects
-      // (the person joins, then is enrolled).
-      const { events } = await holdEvents(async () => {
-        const joined = await joinOrganization(tx, {
-          orgId: pc.orgId,
-          accountId: acc.id,
-          emailKey: acc.emailKey,
-          role: pc.role,
-          source: 'passcode',
-          groupIds: pc.groupIds,
-          now,
-          jobs: ctx.jobs,
-          prepared: found.ready,
-        });
-        await recordEvent(tx, ctx.jobs, pc.orgId, 'member.joined', {
-          accountId: acc.id,
-          email: acc.email,
-          role: joined.role,
-          groupIds: pc.groupIds,
-          source: 'passcode',
-        });
-      });
-      await recordHeldEvents(tx, ctx.jobs, pc.orgId, events);
       // The seat and its audit event in one statement. A disabled passcode still counts a redemption
       // that read it enabled (it came first).
       const seat = changeWithAuditSql(
@@ -256,6 +233,34 @@ export async function redeemPasscode(ctx: AppContext, o: { account: AuthAccount;
           data: { capacity: pc.capacity },
         },
       );
+      const join = {
+        orgId: pc.orgId,
+        accountId: acc.id,
+        emailKey: acc.emailKey,
+        role: pc.role,
+        source: 'passcode' as const,
+        groupIds: pc.groupIds,
+        now,
+        jobs: ctx.jobs,
+        prepared: found.ready,
+      };
+      // Nothing limits, rules or listens to this organization's joins: the join's statements go with
+      // the seat and the COMMIT, in one round trip.
+      const alongside = joinAlongside(tx, join);
+      if (alongside) return { with: alongside, last: seat };
+      // issue 12: webhooks. The join's events are held and recorded in the order a receiver expects
+      // (the person joins, then is enrolled).
+      const { events } = await holdEvents(async () => {
+        const joined = await joinOrganization(tx, join);
+        await recordEvent(tx, ctx.jobs, pc.orgId, 'member.joined', {
+          accountId: acc.id,
+          email: acc.email,
+          role: joined.role,
+          groupIds: pc.groupIds,
+          source: 'passcode',
+        });
+      });
+      await recordHeldEvents(tx, ctx.jobs, pc.orgId, events);
       // Someone listens for the cap being reached: the event must be written after the seat, in the
       // same transaction (one round trip more while the row is locked). Otherwise the seat goes with the COMMIT.
       if (!(await hasSubscribers(tx, pc.orgId, 'passcode.capacity_reached'))) return seat;

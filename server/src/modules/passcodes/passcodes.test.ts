@@ -66,6 +66,9 @@ describe('passcode invitations', () => {
     expect(log).toEqual([expect.objectContaining({ actorEmail: learner.email, targetId: o.pc.id, data: { used: 1, capacity: 50 } })]);
     const members = (await o.owner.agent.get(`${o.base}/members?q=${encodeURIComponent(learner.email)}`)).data.items;
     expect(members).toEqual([expect.objectContaining({ status: 'active', source: 'passcode' })]);
+    // And in the passcode's group (sent with the seat and the COMMIT: nothing limits or listens here).
+    const inGroup = (await o.owner.agent.get(`${o.base}/members?groupId=${o.group.id}`)).data.items;
+    expect(inGroup).toEqual([expect.objectContaining({ accountId: learner.id })]);
   });
 
   it('mails the manager a copy holding the join link and the passcode', async () => {
