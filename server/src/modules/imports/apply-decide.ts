@@ -1,6 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { queryCount, tsParam } from '../../lib/sql.js';
+import { queryCount, tsParam, uuidArray } from '../../lib/sql.js';
 import type { ImportMode } from './preview.service.js';
 import { keyExpr } from './validate.js';
 
@@ -52,13 +52,18 @@ export async function createMissingGroups({ tx, importId, orgId, now }: ApplyCtx
  * (time-ordered, so the accounts and every index on account ids fill page by page).
  * Rows that were not valid at the preview are skipped with their outcome as the reason.
  */
-export async function decideRows({ tx, importId, orgId, now }: ApplyCtx, o: { mode: ImportMode; allowedRoles: string[] }): Promise<void> {
+export async function decideRows(
+  { tx, importId, orgId, now }: ApplyCtx,
+  o: { mode: ImportMode; allowedRoles: string[]; groupSeats?: { groupId: string; free: number }[] },
+): Promise<void> {
   const invite = o.mode === 'invite';
+  const limited = o.groupSeats?.length ? o.groupSeats : null;
   await tx.execute(sql`
     WITH live_groups AS (
       SELECT coalesce(array_agg(id), '{}') AS ids FROM groups WHERE org_id = ${orgId}
-    ), state AS MATERIALIZED (
+    ), ${limited ? sql`checked` : sql`state`} AS MATERIALIZED (
       SELECT r.line, r.email_key, r.group_ids, a.id AS account_id, (m.account_id IS NOT NULL) AS member,
+        ${limited ? sql`coalesce(CASE WHEN m.account_id IS NOT NULL THEN m.role ELSE r.role END, 'learner') AS role,` : sql``}
         CASE
           WHEN NOT (r.group_ids <@ (SELECT ids FROM live_groups)) THEN 'unknown_group'
           WHEN r.location_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM locations l WHERE l.id = r.location_id AND l.org_id = ${orgId} AND l.archived_at IS NULL) THEN 'unknown_location'
@@ -68,7 +73,7 @@ export async function decideRows({ tx, importId, orgId, now }: ApplyCtx, o: { mo
       LEFT JOIN accounts a ON a.email_key = r.email_key
       LEFT JOIN memberships m ON m.org_id = ${orgId} AND m.account_id = a.id AND m.status = 'active'
       WHERE r.import_id = ${importId} AND r.outcome = 'valid'
-    ), added AS (
+    ), ${limited ? groupSeatsCtes(orgId, limited, invite) : sql``} added AS (
       INSERT INTO group_members (org_id, group_id, account_id, created_at)
       SELECT ${orgId}::uuid, g, s.account_id, ${tsParam(now)} FROM state s, unnest(s.group_ids) g WHERE s.member AND s.problem IS NULL
       ON CONFLICT DO NOTHING
@@ -99,4 +104,29 @@ export async function decideRows({ tx, importId, orgId, now }: ApplyCtx, o: { mo
   await tx.execute(
     sql`UPDATE import_rows SET result = 'skipped', result_reason = outcome WHERE import_id = ${importId} AND outcome <> 'valid'`,
   );
+}
+
+/**
+ * Seats of limited groups (issue 16), for `decideRows`: the rows that would take a seat in a limited
+ * group now (active members added to it; in mode `create`, new accounts with a seat-taking role) get
+ * the group's free seats in line order, and the rows beyond them are skipped, `group_seats_full`: not
+ * created, not added to any group. A row skipped for one group still counts in another's order, so
+ * where limited groups overlap a group may keep a seat free; it is never overfilled. `checked` is the
+ * rows' state before this; `state` after it.
+ */
+function groupSeatsCtes(orgId: string, limited: { groupId: string; free: number }[], invite: boolean): SQL {
+  return sql`limited(group_id, free) AS (
+      SELECT * FROM unnest(${uuidArray(limited.map((l) => l.groupId))}, string_to_array(${limited.map((l) => l.free).join(',')}, ',')::int[])
+    ), beyond AS (
+      SELECT DISTINCT line FROM (
+        SELECT c.line, l.free, row_number() OVER (PARTITION BY l.group_id ORDER BY c.line) AS n
+        FROM checked c JOIN limited l ON l.group_id = ANY(c.group_ids)
+        WHERE c.problem IS NULL AND (c.member ${invite ? sql`` : sql`OR c.account_id IS NULL`}) AND c.role IN ('learner', 'guest')
+          AND NOT EXISTS (SELECT 1 FROM group_members x WHERE x.org_id = ${orgId} AND x.group_id = l.group_id AND x.account_id = c.account_id)
+      ) ranked WHERE n > free
+    ), state AS MATERIALIZED (
+      SELECT c.line, c.email_key, c.group_ids, c.account_id, c.member,
+        coalesce(c.problem, CASE WHEN c.line IN (SELECT line FROM beyond) THEN 'group_seats_full' END) AS problem
+      FROM checked c
+    ),`;
 }

@@ -7,6 +7,7 @@ import { queueEmails } from '../../mail/outbox.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { enrolJoinedInGroupSessions, enrolNewAccountsInGroupSessions } from '../groups/group-membership.service.js';
 import { createAccounts, skipRowsBeyondSeats } from './apply-create.js';
+import { lockGroupSeatsLeft } from '../seats/seats.service.js';
 import { applyFieldValues } from './apply-fields.js';
 import { type ApplyCtx, createMissingGroups, decideRows } from './apply-decide.js';
 import { inviteRows, retireCurrentInvitations } from './apply-invite.js';
@@ -97,7 +98,10 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
     const madeValid = opts.createMissingGroups ? await createMissingGroups(c) : 0;
     // Each member's change, against the organization as it is now (before the file's groups are added).
     if (sync.syncMode !== 'add') await computeChanges(tx, sync, { importId, orgId: imp.orgId });
-    await decideRows(c, { mode, allowedRoles: allowedRoles(actorRole?.role ?? 'none', mode) });
+    // Limited groups' seats are locked for the rest of the import and shared out in line order (in
+    // mode create, with the organization's, which its new accounts take: skipRowsBeyondSeats).
+    const groupSeats = await lockGroupSeatsLeft(tx, imp.orgId, { withOrganization: mode === 'create' });
+    await decideRows(c, { mode, allowedRoles: allowedRoles(actorRole?.role ?? 'none', mode), groupSeats });
     if (mode === 'create') await skipRowsBeyondSeats(c);
     await progress(10, 0);
     const sendAt = opts.sendAt && new Date(opts.sendAt) > now ? new Date(opts.sendAt) : undefined;

@@ -21,6 +21,15 @@ const lockLimitsSql = (orgId: IdRef, groupIds: IdsRef, allGroups = false) =>
       WHERE org_id = ${orgId} AND (group_id IS NULL OR ${allGroups ? sql`true` : sql`group_id = ANY(${uuidArray(groupIds)})`})
       ORDER BY id FOR UPDATE`;
 
+/** Locks every group limit of the organization, and its own limit when `withOrganization`, in id order. */
+export async function lockGroupLimits(tx: Db, orgId: string, withOrganization: boolean): Promise<SeatLimitRow[]> {
+  return queryRows<SeatLimitRow>(
+    tx,
+    sql`SELECT id, group_id AS "groupId", seat_limit AS "seatLimit", alerted_pct AS "alertedPct" FROM seat_limits
+        WHERE org_id = ${orgId} ${withOrganization ? sql`` : sql`AND group_id IS NOT NULL`} ORDER BY id FOR UPDATE`,
+  );
+}
+
 /**
  * The same lock as lockLimits, as a scalar for a statement that does more: JSON `{orgLimit, groupLimits}`
  * (the organization's limit or null, and how many of the groups have one).

@@ -4,7 +4,17 @@ import type { JobQueue } from '../../jobs/queue.js';
 import { AppError } from '../../http/errors.js';
 import { queueEmails } from '../../mail/outbox.js';
 import { queryRows, uuidArray } from '../../lib/sql.js';
-import { lockLimits, markAlert, orgSeatsUsedSql, overfullGroups, seatAdmins, usage, writeLimit } from './seats.repo.js';
+import {
+  groupSeatsUsedSql,
+  lockGroupLimits,
+  lockLimits,
+  markAlert,
+  orgSeatsUsedSql,
+  overfullGroups,
+  seatAdmins,
+  usage,
+  writeLimit,
+} from './seats.repo.js';
 
 // Seats (issue 16): an organization, and optionally a group, may limit how many active learners and
 // guests it has. Every way in locks the limit rows it is subject to, then adds the membership in a
@@ -41,6 +51,27 @@ export async function lockSeats(tx: Db, orgId: string, groupIds: readonly string
 export function orgSeatFits(orgId: string, orgLimit: number | null, role: SQL): SQL {
   if (orgLimit === null) return sql`true`;
   return sql`(${role} NOT IN ('learner', 'guest') OR ${orgSeatsUsedSql(orgId)} < ${orgLimit})`;
+}
+
+/**
+ * Locks the limits of all the organization's groups (and its own when `withOrganization`: one
+ * statement, in the order every way in locks them) for the rest of the transaction, and returns the
+ * free seats of each limited group under that lock: for a change that admits many people at once,
+ * row by row (an import), which skips the rows beyond them.
+ */
+export async function lockGroupSeatsLeft(
+  tx: Db,
+  orgId: string,
+  o: { withOrganization: boolean },
+): Promise<{ groupId: string; free: number }[]> {
+  const limits = await lockGroupLimits(tx, orgId, o.withOrganization);
+  if (!limits.some((l) => l.groupId !== null)) return [];
+  const rows = await queryRows<{ groupId: string; free: number }>(
+    tx,
+    sql`SELECT l.group_id AS "groupId", greatest(0, l.seat_limit - ${groupSeatsUsedSql(orgId, sql`l.group_id`)})::int AS free
+        FROM seat_limits l WHERE l.org_id = ${orgId} AND l.group_id IS NOT NULL ORDER BY l.group_id`,
+  );
+  return rows.map((r) => ({ groupId: r.groupId, free: Number(r.free) }));
 }
 
 /** Refuses (409 seats_full) when `incoming` more seat-taking members would exceed the organization's limit; locks it. */
