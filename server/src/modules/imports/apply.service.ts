@@ -98,9 +98,13 @@ export async function runImport(ctx: AppContext, { importId }: { importId: strin
     const madeValid = opts.createMissingGroups ? await createMissingGroups(c) : 0;
     // Each member's change, against the organization as it is now (before the file's groups are added).
     if (sync.syncMode !== 'add') await computeChanges(tx, sync, { importId, orgId: imp.orgId });
-    // Limited groups' seats are locked for the rest of the import and shared out in line order (in
-    // mode create, with the organization's, which its new accounts take: skipRowsBeyondSeats).
-    const groupSeats = await lockGroupSeatsLeft(tx, imp.orgId, { withOrganization: mode === 'create' });
+    // The seats of the limited groups the file names are locked for the rest of the import and shared
+    // out in line order (in mode create, with the organization's, which its new accounts take:
+    // skipRowsBeyondSeats).
+    const groupSeats = await lockGroupSeatsLeft(tx, imp.orgId, {
+      groupIds: sql`ARRAY(SELECT DISTINCT g FROM import_rows r, unnest(r.group_ids) g WHERE r.import_id = ${importId} AND r.outcome = 'valid')`,
+      withOrganization: mode === 'create',
+    });
     await decideRows(c, { mode, allowedRoles: allowedRoles(actorRole?.role ?? 'none', mode), groupSeats });
     if (mode === 'create') await skipRowsBeyondSeats(c);
     await progress(10, 0);

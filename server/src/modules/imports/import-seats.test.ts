@@ -63,3 +63,16 @@ it("skips the rows beyond the organization's free seats, in line order", async (
   expect(done.byEmail(b!)).toMatchObject({ result: 'skipped', resultReason: 'seats_full' });
   expect(done.byEmail(c!)).toMatchObject({ result: 'created' });
 });
+
+it('leaves a file alone when its groups have no limit, even if another group is full', async () => {
+  const o = await orgWithOwner(t);
+  const full = await o.group('Full');
+  const other = await o.group('Other');
+  expectStatus(await o.owner.agent.patch(`${o.base}/groups/${full.id}`, { seatLimit: 1 }), 200);
+  await o.addToGroup(full.id, await seedMembers(t, o.org.id, 1, 'learner'));
+  const u = uid();
+  const text = ['email,first name,last name,groups', `a-${u}@example.com,Ada,A,Other`, `b-${u}@example.com,Bo,B,Other`].join('\n');
+  const done = await importAndApply(o, text);
+  expect(done.result).toMatchObject({ created: 2, skipped: 0 });
+  expect((await o.owner.agent.get(`${o.base}/members?groupId=${other.id}`)).data.items).toHaveLength(2);
+});

@@ -21,12 +21,13 @@ const lockLimitsSql = (orgId: IdRef, groupIds: IdsRef, allGroups = false) =>
       WHERE org_id = ${orgId} AND (group_id IS NULL OR ${allGroups ? sql`true` : sql`group_id = ANY(${uuidArray(groupIds)})`})
       ORDER BY id FOR UPDATE`;
 
-/** Locks every group limit of the organization, and its own limit when `withOrganization`, in id order. */
-export async function lockGroupLimits(tx: Db, orgId: string, withOrganization: boolean): Promise<SeatLimitRow[]> {
+/** Locks the limits of the given groups (ids, or a uuid[] expression), and the organization's own when `withOrganization`, in id order. */
+export async function lockGroupLimits(tx: Db, orgId: string, groupIds: IdsRef, withOrganization: boolean): Promise<SeatLimitRow[]> {
   return queryRows<SeatLimitRow>(
     tx,
     sql`SELECT id, group_id AS "groupId", seat_limit AS "seatLimit", alerted_pct AS "alertedPct" FROM seat_limits
-        WHERE org_id = ${orgId} ${withOrganization ? sql`` : sql`AND group_id IS NOT NULL`} ORDER BY id FOR UPDATE`,
+        WHERE org_id = ${orgId} AND (${withOrganization ? sql`group_id IS NULL OR` : sql``} group_id = ANY(${uuidArray(groupIds)}))
+        ORDER BY id FOR UPDATE`,
   );
 }
 

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import { AppError } from '../../http/errors.js';
 import { queueEmails } from '../../mail/outbox.js';
-import { queryRows, uuidArray } from '../../lib/sql.js';
+import { type IdsRef, queryRows, uuidArray } from '../../lib/sql.js';
 import {
   groupSeatsUsedSql,
   lockGroupLimits,
@@ -54,22 +54,30 @@ export function orgSeatFits(orgId: string, orgLimit: number | null, role: SQL): 
 }
 
 /**
- * Locks the limits of all the organization's groups (and its own when `withOrganization`: one
+ * Locks the limits of the given groups (and the organization's own when `withOrganization`: one
  * statement, in the order every way in locks them) for the rest of the transaction, and returns the
- * free seats of each limited group under that lock: for a change that admits many people at once,
- * row by row (an import), which skips the rows beyond them.
+ * free seats of each limited one under that lock: for a change that admits many people at once, row
+ * by row (an import), which skips the rows beyond them. `groupIds` may be a subquery (the groups a
+ * file names), read only when the organization has a limited group.
  */
 export async function lockGroupSeatsLeft(
   tx: Db,
   orgId: string,
-  o: { withOrganization: boolean },
+  o: { groupIds: IdsRef; withOrganization: boolean },
 ): Promise<{ groupId: string; free: number }[]> {
-  const limits = await lockGroupLimits(tx, orgId, o.withOrganization);
-  if (!limits.some((l) => l.groupId !== null)) return [];
+  // Most organizations limit no group: then the groups' ids (a subquery over a large file, maybe) are not read.
+  const [some] = await queryRows<{ limited: boolean }>(
+    tx,
+    sql`SELECT EXISTS (SELECT 1 FROM seat_limits WHERE org_id = ${orgId} AND group_id IS NOT NULL) AS limited`,
+  );
+  if (!some?.limited && !o.withOrganization) return [];
+  const locked = await lockGroupLimits(tx, orgId, some?.limited ? o.groupIds : [], o.withOrganization);
+  const limits = locked.filter((l) => l.groupId !== null);
+  if (limits.length === 0) return [];
   const rows = await queryRows<{ groupId: string; free: number }>(
     tx,
     sql`SELECT l.group_id AS "groupId", greatest(0, l.seat_limit - ${groupSeatsUsedSql(orgId, sql`l.group_id`)})::int AS free
-        FROM seat_limits l WHERE l.org_id = ${orgId} AND l.group_id IS NOT NULL ORDER BY l.group_id`,
+        FROM seat_limits l WHERE l.org_id = ${orgId} AND l.group_id = ANY(${uuidArray(limits.map((l) => l.groupId!))}) ORDER BY l.group_id`,
   );
   return rows.map((r) => ({ groupId: r.groupId, free: Number(r.free) }));
 }
