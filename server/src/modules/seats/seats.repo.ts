@@ -10,26 +10,23 @@ export type SeatLimitRow = { id: string; groupId: string | null; seatLimit: numb
 
 /**
  * Locks (FOR UPDATE) the limit rows a way in is subject to: the organization's and those of the given
- * groups, in id order (no deadlock between two ways in). Nothing is locked when no limit applies.
+ * groups (ids, or a uuid[] expression), in id order (no deadlock between two ways in). Nothing is
+ * locked when no limit applies. `allGroups`: every group's; `withOrganization: false`: the groups' only.
  */
-export async function lockLimits(tx: Db, orgId: string, groupIds: readonly string[], allGroups = false): Promise<SeatLimitRow[]> {
-  return queryRows<SeatLimitRow>(tx, lockLimitsSql(orgId, groupIds, allGroups));
+export async function lockLimits(
+  tx: Db,
+  orgId: string,
+  groupIds: IdsRef,
+  o: { allGroups?: boolean; withOrganization?: boolean } = {},
+): Promise<SeatLimitRow[]> {
+  return queryRows<SeatLimitRow>(tx, lockLimitsSql(orgId, groupIds, o));
 }
 
-const lockLimitsSql = (orgId: IdRef, groupIds: IdsRef, allGroups = false) =>
+const lockLimitsSql = (orgId: IdRef, groupIds: IdsRef, o: { allGroups?: boolean; withOrganization?: boolean } = {}) =>
   sql`SELECT id, group_id AS "groupId", seat_limit AS "seatLimit", alerted_pct AS "alertedPct" FROM seat_limits
-      WHERE org_id = ${orgId} AND (group_id IS NULL OR ${allGroups ? sql`true` : sql`group_id = ANY(${uuidArray(groupIds)})`})
+      WHERE org_id = ${orgId} AND (${o.withOrganization === false ? sql`` : sql`group_id IS NULL OR`}
+        ${o.allGroups ? sql`group_id IS NOT NULL` : sql`group_id = ANY(${uuidArray(groupIds)})`})
       ORDER BY id FOR UPDATE`;
-
-/** Locks the limits of the given groups (ids, or a uuid[] expression), and the organization's own when `withOrganization`, in id order. */
-export async function lockGroupLimits(tx: Db, orgId: string, groupIds: IdsRef, withOrganization: boolean): Promise<SeatLimitRow[]> {
-  return queryRows<SeatLimitRow>(
-    tx,
-    sql`SELECT id, group_id AS "groupId", seat_limit AS "seatLimit", alerted_pct AS "alertedPct" FROM seat_limits
-        WHERE org_id = ${orgId} AND (${withOrganization ? sql`group_id IS NULL OR` : sql``} group_id = ANY(${uuidArray(groupIds)}))
-        ORDER BY id FOR UPDATE`,
-  );
-}
 
 /**
  * The same lock as lockLimits, as a scalar for a statement that does more: JSON `{orgLimit, groupLimits}`

@@ -4,17 +4,7 @@ import type { JobQueue } from '../../jobs/queue.js';
 import { AppError } from '../../http/errors.js';
 import { queueEmails } from '../../mail/outbox.js';
 import { type IdsRef, queryRows, uuidArray } from '../../lib/sql.js';
-import {
-  groupSeatsUsedSql,
-  lockGroupLimits,
-  lockLimits,
-  markAlert,
-  orgSeatsUsedSql,
-  overfullGroups,
-  seatAdmins,
-  usage,
-  writeLimit,
-} from './seats.repo.js';
+import { groupSeatsUsedSql, lockLimits, markAlert, orgSeatsUsedSql, overfullGroups, seatAdmins, usage, writeLimit } from './seats.repo.js';
 
 // Seats (issue 16): an organization, and optionally a group, may limit how many active learners and
 // guests it has. Every way in locks the limit rows it is subject to, then adds the membership in a
@@ -71,7 +61,7 @@ export async function lockGroupSeatsLeft(
     sql`SELECT EXISTS (SELECT 1 FROM seat_limits WHERE org_id = ${orgId} AND group_id IS NOT NULL) AS limited`,
   );
   if (!some?.limited && !o.withOrganization) return [];
-  const locked = await lockGroupLimits(tx, orgId, some?.limited ? o.groupIds : [], o.withOrganization);
+  const locked = await lockLimits(tx, orgId, some?.limited ? o.groupIds : [], { withOrganization: o.withOrganization });
   const limits = locked.filter((l) => l.groupId !== null);
   if (limits.length === 0) return [];
   const rows = await queryRows<{ groupId: string; free: number }>(
@@ -110,7 +100,7 @@ export async function assertRestoreSeats(tx: Db, orgId: string, accountIds: read
   const incoming = Number(rows[0]?.n ?? 0);
   if (incoming === 0) return;
   await assertOrgSeats(tx, orgId, incoming);
-  const limits = await lockLimits(tx, orgId, [], true);
+  const limits = await lockLimits(tx, orgId, [], { allGroups: true });
   for (const l of limits.filter((x) => x.groupId !== null)) {
     const [r] = await queryRows<{ over: boolean }>(
       tx,
